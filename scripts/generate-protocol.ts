@@ -1,0 +1,215 @@
+// Generates src/engine/protocol/generated/ from Kafka's JSON message schemas in
+// ../shared/kafka-protocol. Run: `npm run generate`. With --check it writes nothing and exits
+// 1 when the committed output differs (the staleness test uses renderAll() directly).
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..');
+export const defaultSharedDir = resolve(repoRoot, '..', 'shared', 'kafka-protocol');
+export const outputDir = join(repoRoot, 'src', 'engine', 'protocol', 'generated');
+
+type Range = [number, number];
+
+interface RawField {
+  name: string;
+  type: string;
+  versions?: string;
+  nullableVersions?: string;
+  taggedVersions?: string;
+  tag?: number;
+  default?: string | number | boolean;
+  flexibleVersions?: string;
+  fields?: RawField[];
+}
+
+interface RawMessage {
+  name: string;
+  type: string;
+  apiKey?: number;
+  validVersions: string;
+  flexibleVersions?: string;
+  fields: RawField[];
+  commonStructs?: Array<{ name: string; fields: RawField[] }>;
+}
+
+const PRIMITIVES = new Set(['bool', 'int8', 'int16', 'int32', 'int64', 'uint16', 'uint32', 'float64', 'string', 'bytes', 'records', 'uuid']);
+
+function parseRange(text: string | undefined, what: string): Range | null {
+  if (text === undefined || text === 'none') return null;
+  const t = text.trim();
+  let m = /^(\d+)\+$/.exec(t);
+  if (m) return [Number(m[1]), 32767];
+  m = /^(\d+)-(\d+)$/.exec(t);
+  if (m) return [Number(m[1]), Number(m[2])];
+  m = /^(\d+)$/.exec(t);
+  if (m) return [Number(m[1]), Number(m[1])];
+  throw new Error(`bad version range '${text}' in ${what}`);
+}
+
+export function stripComments(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      // Remove // comments outside strings.
+      let inString = false;
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (c === '"' && line[i - 1] !== '\\') inString = !inString;
+        if (!inString && c === '/' && line[i + 1] === '/') return line.slice(0, i);
+      }
+      return line;
+    })
+    .join('\n');
+}
+
+function camel(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function convertField(raw: RawField, structs: Map<string, RawField[]>, where: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: camel(raw.name) };
+  const versions = parseRange(raw.versions, `${where}.${raw.name}`);
+  if (!versions) throw new Error(`field ${where}.${raw.name} has no versions`);
+  let fields: RawField[] | undefined;
+  if (raw.type.startsWith('[]')) {
+    const elem = raw.type.slice(2);
+    out.type = 'array';
+    if (PRIMITIVES.has(elem)) out.element = elem;
+    else {
+      out.element = 'struct';
+      fields = raw.fields ?? structs.get(elem);
+      if (!fields) throw new Error(`unknown struct ${elem} in ${where}`);
+    }
+  } else if (PRIMITIVES.has(raw.type)) {
+    out.type = raw.type;
+  } else {
+    out.type = 'struct';
+    fields = raw.fields ?? structs.get(raw.type);
+    if (!fields) throw new Error(`unknown struct ${raw.type} in ${where}`);
+  }
+  out.versions = versions;
+  const nullable = parseRange(raw.nullableVersions, where);
+  if (nullable) out.nullable = nullable;
+  const tagged = parseRange(raw.taggedVersions, where);
+  if (tagged) {
+    out.tagged = tagged;
+    out.tag = Number(raw.tag);
+  }
+  if (raw.default !== undefined) out.default = String(raw.default);
+  if (raw.flexibleVersions === 'none') out.neverFlexible = true;
+  if (fields) out.fields = fields.map((f) => convertField(f, structs, `${where}.${raw.name}`));
+  return out;
+}
+
+function collectStructs(fields: RawField[] | undefined, into: Map<string, RawField[]>): void {
+  for (const f of fields ?? []) {
+    if (f.fields) {
+      const name = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
+      if (!into.has(name)) into.set(name, f.fields);
+      collectStructs(f.fields, into);
+    }
+  }
+}
+
+export function convertMessage(raw: RawMessage): Record<string, unknown> {
+  const structs = new Map<string, RawField[]>();
+  for (const s of raw.commonStructs ?? []) structs.set(s.name, s.fields);
+  collectStructs(raw.fields, structs);
+  for (const s of raw.commonStructs ?? []) collectStructs(s.fields, structs);
+  const out: Record<string, unknown> = { name: raw.name, type: raw.type };
+  if (raw.apiKey !== undefined) out.apiKey = raw.apiKey;
+  out.validVersions = parseRange(raw.validVersions, raw.name);
+  out.flexibleVersions = parseRange(raw.flexibleVersions, raw.name);
+  out.fields = raw.fields.map((f) => convertField(f, structs, raw.name));
+  return out;
+}
+
+function readJson(path: string): RawMessage {
+  return JSON.parse(stripComments(readFileSync(path, 'utf8'))) as RawMessage;
+}
+
+const HEADER = (source: string) =>
+  `// GENERATED by scripts/generate-protocol.ts from ${source}. Do not edit by hand:\n// change the generator or the schemas and run \`npm run generate\`.\n`;
+
+/** Renders every generated file; returns path (relative to outputDir) → content. */
+export function renderAll(sharedDir = defaultSharedDir): Map<string, string> {
+  const files = new Map<string, string>();
+  const messagesDir = join(sharedDir, 'messages');
+  const names = readdirSync(messagesDir).filter((f) => f.endsWith('.json')).sort();
+  const messages = names.map((n) => convertMessage(readJson(join(messagesDir, n))));
+  const offsetsDir = join(sharedDir, 'offsets-topic');
+  const offsetSchemas = existsSync(offsetsDir)
+    ? readdirSync(offsetsDir).filter((f) => f.endsWith('.json')).sort().map((n) => convertMessage(readJson(join(offsetsDir, n))))
+    : [];
+
+  const lines: string[] = [HEADER('shared/kafka-protocol/messages and offsets-topic')];
+  lines.push(`import type { MessageSchema } from '../schema-types.js';\n`);
+  lines.push('export const SCHEMAS: Readonly<Record<string, MessageSchema>> = {');
+  for (const m of [...messages, ...offsetSchemas]) {
+    lines.push(`  ${m.name as string}: ${JSON.stringify(m)},`);
+  }
+  lines.push('};\n');
+  files.set('schemas.ts', lines.join('\n'));
+
+  // API keys: name (without Request suffix) → key, and key → versions.
+  const keys = messages
+    .filter((m) => m.type === 'request')
+    .map((m) => ({ name: (m.name as string).replace(/Request$/, ''), key: m.apiKey as number, versions: m.validVersions as Range }))
+    .sort((a, b) => a.key - b.key);
+  const k: string[] = [HEADER('shared/kafka-protocol/messages')];
+  k.push('export const ApiKey = {');
+  for (const e of keys) k.push(`  ${e.name}: ${e.key},`);
+  k.push('} as const;\n');
+  k.push('export type ApiKeyName = keyof typeof ApiKey;\n');
+  k.push('/** api key → [name, lowest version, highest version] in the schemas. */');
+  k.push('export const API_SCHEMA_VERSIONS: Readonly<Record<number, readonly [ApiKeyName, number, number]>> = {');
+  for (const e of keys) k.push(`  ${e.key}: ['${e.name}', ${e.versions[0]}, ${e.versions[1]}],`);
+  k.push('};\n');
+  files.set('api-keys.ts', k.join('\n'));
+
+  // Error codes from error-codes.tsv.
+  const tsv = readFileSync(join(sharedDir, 'error-codes.tsv'), 'utf8').trim().split('\n');
+  const e: string[] = [HEADER('shared/kafka-protocol/error-codes.tsv')];
+  const rows = tsv
+    .map((line) => line.split('\t'))
+    .filter((cols) => /^-?\d+$/.test(cols[0] ?? ''))
+    .map((cols) => ({ code: Number(cols[0]), name: (cols[1] ?? '').trim() }));
+  e.push('export const ErrorCode = {');
+  for (const r of rows) e.push(`  ${r.name}: ${r.code},`);
+  e.push('} as const;\n');
+  e.push('export type ErrorCodeName = keyof typeof ErrorCode;\n');
+  e.push('/** code → name */');
+  e.push('export const ERROR_NAMES: Readonly<Record<number, ErrorCodeName>> = {');
+  for (const r of rows) e.push(`  '${r.code}': '${r.name}',`);
+  e.push('};\n');
+  files.set('error-codes.ts', e.join('\n'));
+  return files;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  if (!existsSync(defaultSharedDir)) {
+    console.error(`Kafka schemas not found at ${defaultSharedDir}`);
+    process.exit(1);
+  }
+  const files = renderAll();
+  let stale = false;
+  mkdirSync(outputDir, { recursive: true });
+  for (const [name, content] of files) {
+    const path = join(outputDir, name);
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    if (current !== content) {
+      stale = true;
+      if (!check) writeFileSync(path, content);
+    }
+  }
+  if (check && stale) {
+    console.error('generated protocol files are stale: run npm run generate');
+    process.exit(1);
+  }
+  console.log(check ? 'generated protocol files are up to date' : `wrote ${files.size} files to ${outputDir}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
