@@ -1,0 +1,77 @@
+// Process entry of nimbus: `node dist/engine/runtime/nimbus-main.js <nimbus-config.json>`.
+// Reads NimbusProcessConfig, opens Nimbus (SQLite state under dataDir), serves the REST API
+// on host:port, drives nimbus.tick() every 250 ms, logs JSON lines to logFile and exits
+// cleanly on SIGTERM/SIGINT. Ready when GET /api/v1/cluster/summary answers.
+import { readFileSync } from 'node:fs';
+import { createLogger, fileSink } from '../common/logger.js';
+import { Nimbus } from './nimbus.js';
+import { NimbusHttpApi } from './nimbus/http-api.js';
+
+/** Config file written by the cluster daemon for the nimbus process. */
+export interface NimbusProcessConfig {
+  host: string;
+  /** HTTP port of the REST API (base port + 200 by default). */
+  port: number;
+  dataDir: string;
+  logFile: string;
+  clusterDir: string;
+  /** Optional tuning (tests): supervisor heartbeat timeout, default 5000. */
+  supervisorTimeoutMs?: number;
+  /** Optional tuning (tests): worker heartbeat timeout, default 5000. */
+  workerTimeoutMs?: number;
+}
+
+const TICK_MS = 250;
+
+async function main(): Promise<void> {
+  const configPath = process.argv[2];
+  if (!configPath) {
+    process.stderr.write('usage: nimbus-main <nimbus-config.json>\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as NimbusProcessConfig;
+  const log = createLogger({ sink: fileSink(config.logFile), fields: { process: 'nimbus', pid: process.pid } });
+  const nimbusUrl = `http://${config.host}:${config.port}`;
+  let nimbus: Nimbus;
+  let api: NimbusHttpApi;
+  try {
+    nimbus = Nimbus.open({
+      dataDir: config.dataDir,
+      nimbusUrl,
+      logger: log,
+      ...(config.supervisorTimeoutMs !== undefined ? { supervisorTimeoutMs: config.supervisorTimeoutMs } : {}),
+      ...(config.workerTimeoutMs !== undefined ? { workerTimeoutMs: config.workerTimeoutMs } : {}),
+    });
+    api = await NimbusHttpApi.open({ nimbus, host: config.host, port: config.port, logger: log });
+  } catch (error) {
+    log.error('nimbus failed to start', { error });
+    process.stderr.write(`nimbus failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  log.info('nimbus started', { url: nimbusUrl, dataDir: config.dataDir });
+  const timer = setInterval(() => {
+    try {
+      nimbus.tick();
+    } catch (error) {
+      log.error('tick failed', { error });
+    }
+  }, TICK_MS);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('nimbus stopping', { signal });
+    clearInterval(timer);
+    await api.close();
+    nimbus.close();
+    log.info('nimbus stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

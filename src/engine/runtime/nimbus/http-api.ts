@@ -1,0 +1,202 @@
+// Nimbus's HTTP server (node:http on 127.0.0.1): Storm UI REST API shapes under /api/v1
+// and internal endpoints for submit and heartbeats under /internal/v1. Errors come back as
+// Storm's `{"error": "...", "errorMessage": "..."}` plus our `code`, with 400/404/409/500.
+// Requests are handled one at a time on the event loop; Nimbus calls are synchronous.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isStreamctlError, StreamctlError, type ErrorCode } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
+import { silentLogger } from '../../common/logger.js';
+import type { TopologySpec, WorkerHeartbeat } from '../contracts.js';
+import type { Nimbus, SupervisorHeartbeatRequest } from '../nimbus.js';
+import type { StatsWindow } from './metrics-aggregator.js';
+
+/** Body of POST /internal/v1/submit. */
+export interface SubmitBody {
+  name: string;
+  spec: TopologySpec;
+  conf?: Record<string, unknown>;
+  inactive?: boolean;
+  owner?: string;
+  /** The esbuild bundle, base64. */
+  bundleBase64: string;
+}
+
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  USAGE: 400,
+  INVALID_CONFIG: 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+};
+
+const HTTP_REASON: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 500: 'Server Error' };
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new StreamctlError('USAGE', `request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function readJson<T>(req: IncomingMessage): Promise<T | undefined> {
+  const body = await readBody(req);
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8')) as T;
+  } catch (cause) {
+    throw new StreamctlError('USAGE', 'request body is not valid JSON', { cause });
+  }
+}
+
+function parseWindow(value: string | null): StatsWindow {
+  if (value === null || value === ':all-time' || value === 'all-time') return 'all-time';
+  if (value === '600') return '600';
+  throw new StreamctlError('USAGE', `window must be 600 or :all-time, got ${value}`);
+}
+
+function parseWait(raw: string): number {
+  const n = Number(decodeURIComponent(raw));
+  if (!Number.isFinite(n) || n < 0) throw new StreamctlError('USAGE', `wait time must be a non-negative number of seconds, got ${raw}`);
+  return n;
+}
+
+export class NimbusHttpApi {
+  #server: Server;
+  #nimbus: Nimbus;
+  #log: Logger;
+
+  private constructor(server: Server, nimbus: Nimbus, log: Logger) {
+    this.#server = server;
+    this.#nimbus = nimbus;
+    this.#log = log;
+  }
+
+  /** Starts listening on host:port (port 0 = any free port). */
+  static async open(options: { nimbus: Nimbus; host: string; port: number; logger?: Logger }): Promise<NimbusHttpApi> {
+    const log = options.logger ?? silentLogger;
+    let api: NimbusHttpApi | undefined;
+    const server = createServer((req, res) => void api!.#handle(req, res));
+    api = new NimbusHttpApi(server, options.nimbus, log);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new StreamctlError('PORT_IN_USE', `nimbus port ${options.port} on ${options.host} is already in use`, { cause: error })
+            : error,
+        );
+      };
+      server.once('error', onError);
+      server.listen(options.port, options.host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    return api;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const result = await this.#route(req);
+      this.#send(res, 200, result);
+    } catch (error) {
+      const code = isStreamctlError(error) ? error.code : 'INTERNAL';
+      const status = STATUS_BY_CODE[code] ?? 500;
+      if (status === 500) this.#log.error('request failed', { method: req.method, url: req.url, error });
+      this.#send(res, status, {
+        error: `${status} ${HTTP_REASON[status] ?? 'Error'}`,
+        errorMessage: error instanceof Error ? error.message : String(error),
+        code,
+        ...(isStreamctlError(error) && error.hint ? { hint: error.hint } : {}),
+      });
+    }
+  }
+
+  #send(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  async #route(req: IncomingMessage): Promise<unknown> {
+    const url = new URL(req.url ?? '/', 'http://nimbus');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const method = req.method ?? 'GET';
+    const nimbus = this.#nimbus;
+    const window = () => parseWindow(url.searchParams.get('window'));
+
+    if (parts[0] === 'internal' && parts[1] === 'v1' && method === 'POST') {
+      switch (parts[2]) {
+        case 'submit': {
+          const body = await readJson<SubmitBody>(req);
+          if (!body || typeof body.bundleBase64 !== 'string') throw new StreamctlError('USAGE', 'submit needs name, spec and bundleBase64');
+          const t = nimbus.submit({
+            name: body.name,
+            spec: body.spec,
+            conf: body.conf ?? {},
+            bundle: Buffer.from(body.bundleBase64, 'base64'),
+            inactive: body.inactive === true,
+            owner: body.owner ?? 'unknown',
+          });
+          return { topologyOperation: 'submit', topologyId: t.id, topologyName: t.name, status: 'success', topologyStatus: t.status };
+        }
+        case 'supervisor-heartbeat':
+          return nimbus.supervisorHeartbeat((await readJson<SupervisorHeartbeatRequest>(req))!);
+        case 'worker-heartbeat':
+          return nimbus.workerHeartbeat((await readJson<WorkerHeartbeat>(req))!);
+      }
+    }
+
+    if (parts[0] !== 'api' || parts[1] !== 'v1') throw new StreamctlError('NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
+    const rest = parts.slice(2);
+
+    if (method === 'GET') {
+      if (rest[0] === 'cluster' && rest[1] === 'summary' && rest.length === 2) return nimbus.clusterSummary();
+      if (rest[0] === 'supervisor' && rest[1] === 'summary' && rest.length === 2) return nimbus.supervisorSummary();
+      if (rest[0] === 'topology' && rest[1] === 'summary' && rest.length === 2) return nimbus.topologySummary();
+      if (rest[0] === 'topology-workers' && rest.length === 2) return { hostPortList: nimbus.topologyWorkers(rest[1]!) };
+      if (rest[0] === 'topology' && rest.length === 2) return nimbus.topologyDetail(rest[1]!, window());
+      if (rest[0] === 'topology' && rest[2] === 'component' && rest.length === 4) return nimbus.componentDetail(rest[1]!, rest[3]!, window());
+    }
+
+    if (method === 'POST' && rest[0] === 'topology' && rest.length >= 3) {
+      const id = rest[1]!;
+      const action = rest[2]!;
+      let topologyId: string;
+      if (action === 'activate' && rest.length === 3) topologyId = nimbus.activate(id).id;
+      else if (action === 'deactivate' && rest.length === 3) topologyId = nimbus.deactivate(id).id;
+      else if (action === 'kill' && rest.length <= 4) topologyId = nimbus.kill(id, rest[3] === undefined ? undefined : parseWait(rest[3])).id;
+      else if (action === 'rebalance' && rest.length <= 4) {
+        const body = await readJson<{ rebalanceOptions?: { numWorkers?: number; executors?: Record<string, number> } }>(req);
+        const options = body?.rebalanceOptions ?? {};
+        topologyId = nimbus.rebalance(id, rest[3] === undefined ? undefined : parseWait(rest[3]), {
+          ...(options.numWorkers !== undefined ? { numWorkers: options.numWorkers } : {}),
+          ...(options.executors !== undefined ? { executors: options.executors } : {}),
+        }).id;
+      } else throw new StreamctlError('NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
+      return { topologyOperation: action, topologyId, status: 'success' };
+    }
+    throw new StreamctlError('NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
+  }
+}
