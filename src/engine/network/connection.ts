@@ -1,0 +1,144 @@
+// Client side of the Kafka protocol for internal links (broker → controller, follower →
+// leader) and tests: one TCP connection, pipelined requests matched to responses by
+// correlation id. Not a general client: commands use @platformatic/kafka.
+import net from 'node:net';
+import { decodeResponseFrame, encodeRequestFrame, peekCorrelationId, type Message } from '../protocol/codec.js';
+import { StreamctlError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import { FrameDecoder } from './frame-decoder.js';
+
+export interface KafkaConnectionOptions {
+  host: string;
+  port: number;
+  clientId?: string;
+  logger?: Logger;
+  connectTimeoutMs?: number;
+  /** Per-request timeout; 0 = none. */
+  requestTimeoutMs?: number;
+}
+
+interface Pending {
+  apiKey: number;
+  apiVersion: number;
+  resolve: (body: Message) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class KafkaConnection {
+  readonly #socket: net.Socket;
+  readonly #clientId: string;
+  readonly #pending = new Map<number, Pending>();
+  readonly #requestTimeoutMs: number;
+  #nextCorrelationId = 1;
+  #closed = false;
+  #closeError: Error | null = null;
+  readonly host: string;
+  readonly port: number;
+
+  private constructor(socket: net.Socket, options: KafkaConnectionOptions) {
+    this.#socket = socket;
+    this.#clientId = options.clientId ?? 'streamctl-internal';
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.host = options.host;
+    this.port = options.port;
+    const log = options.logger ?? silentLogger;
+    const decoder = new FrameDecoder(1 << 30);
+    socket.on('data', (data: Buffer) => {
+      const r = decoder.push(data, (frame) => this.#onFrame(frame));
+      if (!r.ok) this.#fail(new StreamctlError('PROTOCOL', r.reason));
+    });
+    socket.on('error', (err) => {
+      log.debug('connection error', { err: err.message, host: this.host, port: this.port });
+      this.#fail(err);
+    });
+    socket.on('close', () => this.#fail(new StreamctlError('NOT_RUNNING', `connection to ${this.host}:${this.port} closed`, { retriable: true })));
+  }
+
+  static connect(options: KafkaConnectionOptions): Promise<KafkaConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: options.host, port: options.port, noDelay: true });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new StreamctlError('TIMEOUT', `could not connect to ${options.host}:${options.port} in time`, { retriable: true }));
+      }, options.connectTimeoutMs ?? 5_000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new KafkaConnection(socket, options));
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new StreamctlError('NOT_RUNNING', `could not connect to ${options.host}:${options.port}: ${err.message}`, { cause: err, retriable: true }));
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends a request and resolves with the decoded response body. */
+  send(apiKey: number, apiVersion: number, body: Message, options: { timeoutMs?: number } = {}): Promise<Message> {
+    if (this.#closed) return Promise.reject(this.#closeError ?? new StreamctlError('NOT_RUNNING', 'connection is closed', { retriable: true }));
+    const correlationId = this.#nextCorrelationId++ & 0x7fffffff;
+    const chunks = encodeRequestFrame(apiKey, apiVersion, correlationId, this.#clientId, body);
+    return new Promise<Message>((resolve, reject) => {
+      const pending: Pending = { apiKey, apiVersion, resolve, reject };
+      const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
+      if (timeoutMs > 0) {
+        pending.timer = setTimeout(() => {
+          this.#pending.delete(correlationId);
+          reject(new StreamctlError('TIMEOUT', `request ${apiKey} v${apiVersion} to ${this.host}:${this.port} timed out after ${timeoutMs} ms`, { retriable: true }));
+        }, timeoutMs);
+      }
+      this.#pending.set(correlationId, pending);
+      this.#socket.cork();
+      for (const c of chunks) this.#socket.write(c);
+      this.#socket.uncork();
+    });
+  }
+
+  /** Sends a request that gets no response (Produce with acks=0). */
+  sendOneWay(apiKey: number, apiVersion: number, body: Message): void {
+    const correlationId = this.#nextCorrelationId++ & 0x7fffffff;
+    for (const c of encodeRequestFrame(apiKey, apiVersion, correlationId, this.#clientId, body)) this.#socket.write(c);
+  }
+
+  close(): void {
+    this.#fail(new StreamctlError('NOT_RUNNING', 'connection closed by client'));
+  }
+
+  #onFrame(frame: Buffer): void {
+    let id: number;
+    try {
+      id = peekCorrelationId(frame);
+    } catch (err) {
+      this.#fail(err as Error);
+      return;
+    }
+    const p = this.#pending.get(id);
+    if (!p) return; // timed out earlier
+    this.#pending.delete(id);
+    if (p.timer) clearTimeout(p.timer);
+    try {
+      p.resolve(decodeResponseFrame(p.apiKey, p.apiVersion, frame).body);
+    } catch (err) {
+      p.reject(new StreamctlError('PROTOCOL', `could not decode response: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+
+  #fail(err: Error): void {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#closeError = err;
+      this.#socket.destroy();
+    }
+    for (const [id, p] of this.#pending) {
+      if (p.timer) clearTimeout(p.timer);
+      this.#pending.delete(id);
+      p.reject(err);
+    }
+  }
+}
