@@ -1,0 +1,108 @@
+// AlterConfigs (api 33, replace all overrides) and IncrementalAlterConfigs (api 44: SET,
+// DELETE, APPEND, SUBTRACT per key) for topics. Every change is validated before anything is
+// written; validateOnly checks only. Broker configs are static in streamctl (cluster
+// settings), so altering them is refused with a clear message.
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ControllerContext } from '../controller-context.js';
+import { checkTopicConfig, TOPIC_CONFIG_RULES } from '../topic-config-rules.js';
+import { RESOURCE_TYPE } from './describe-configs.js';
+
+export const CONFIG_OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+
+class ConfigError extends Error {
+  constructor(readonly errorCode: number, message: string) {
+    super(message);
+  }
+}
+
+type Compute = (current: Record<string, string>) => Record<string, string>;
+
+function alterResources(ctx: ControllerContext, body: Message, compute: (resource: Message) => Compute): Message {
+  const validateOnly = Boolean(body.validateOnly);
+  const responses = ((body.resources ?? []) as Message[]).map((resource): Message => {
+    const resourceType = resource.resourceType as number;
+    const resourceName = resource.resourceName as string;
+    const base = { resourceType, resourceName };
+    try {
+      if (resourceType === RESOURCE_TYPE.BROKER) {
+        throw new ConfigError(
+          ErrorCode.INVALID_REQUEST,
+          'Broker configs are static in streamctl: set them with `streamctl cluster start --set key=value` instead.',
+        );
+      }
+      if (resourceType !== RESOURCE_TYPE.TOPIC) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}.`);
+      if (!ctx.store.getTopic(resourceName)) {
+        throw new ConfigError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${resourceName}' does not exist.`);
+      }
+      const next = compute(resource)(ctx.store.getTopicConfigs(resourceName));
+      for (const [key, value] of Object.entries(next)) {
+        const problem = checkTopicConfig(key, value);
+        if (problem) throw new ConfigError(ErrorCode.INVALID_CONFIG, problem);
+      }
+      if (!validateOnly) {
+        ctx.store.setTopicConfigs(resourceName, next);
+        ctx.logger.info('topic configs altered', { topic: resourceName, configs: next });
+      }
+      return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return { ...base, errorCode: error.errorCode, errorMessage: error.message };
+    }
+  });
+  return { throttleTimeMs: 0, responses };
+}
+
+export function handleAlterConfigs(ctx: ControllerContext, body: Message): Message {
+  return alterResources(ctx, body, (resource) => () => {
+    const next: Record<string, string> = {};
+    for (const c of (resource.configs ?? []) as Message[]) {
+      if (c.value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for topic configs: ${c.name as string}`);
+      next[c.name as string] = c.value as string;
+    }
+    return next;
+  });
+}
+
+export function handleIncrementalAlterConfigs(ctx: ControllerContext, body: Message): Message {
+  return alterResources(ctx, body, (resource) => (current) => {
+    const ops = (resource.configs ?? []) as Message[];
+    const seen = new Set<string>();
+    const next = { ...current };
+    for (const op of ops) {
+      const key = op.name as string;
+      if (seen.has(key)) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${key}`);
+      seen.add(key);
+      const value = op.value as string | null;
+      const rule = TOPIC_CONFIG_RULES[key];
+      switch (op.configOperation as number) {
+        case CONFIG_OPERATION.SET:
+          if (value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for topic configs: ${key}`);
+          next[key] = value;
+          break;
+        case CONFIG_OPERATION.DELETE:
+          delete next[key];
+          break;
+        case CONFIG_OPERATION.APPEND:
+        case CONFIG_OPERATION.SUBTRACT: {
+          if (!rule) throw new ConfigError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`);
+          if (rule.kind !== 'list') {
+            const verb = op.configOperation === CONFIG_OPERATION.APPEND ? 'append' : 'subtract';
+            throw new ConfigError(ErrorCode.INVALID_CONFIG, `Config value ${verb} is not allowed for config key: ${key}`);
+          }
+          const items = (next[key] ?? rule.defaultValue).split(',').map((s) => s.trim()).filter(Boolean);
+          const given = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+          const result =
+            op.configOperation === CONFIG_OPERATION.APPEND
+              ? [...items, ...given.filter((g) => !items.includes(g))]
+              : items.filter((i) => !given.includes(i));
+          next[key] = result.join(',');
+          break;
+        }
+        default:
+          throw new ConfigError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${op.configOperation as number} for ${key}.`);
+      }
+    }
+    return next;
+  });
+}

@@ -1,0 +1,61 @@
+// AlterPartition (api 56): a partition leader proposes a new ISR (shrink when a follower
+// lags, expand when it caught up). Checked against the broker epoch, the leader, the leader
+// epoch and the partition epoch (Metadata does not carry the partition epoch, so a leader
+// that has not learned it yet may send -1 and only the leader epoch is checked); new ISR
+// members must be live replicas. On success the partition epoch bumps and preferred-leader
+// election may follow.
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ControllerContext } from '../controller-context.js';
+import type { PartitionRecord, TopicRecord } from '../metadata-store.js';
+
+export function handleAlterPartition(ctx: ControllerContext, body: Message, apiVersion: number): Message {
+  const brokerId = body.brokerId as number;
+  const broker = ctx.store.getBroker(brokerId);
+  const brokerEpoch = BigInt(body.brokerEpoch as bigint);
+  if (!broker) return { throttleTimeMs: 0, errorCode: ErrorCode.BROKER_ID_NOT_REGISTERED, topics: [] };
+  if (brokerEpoch !== -1n && brokerEpoch !== broker.brokerEpoch) return { throttleTimeMs: 0, errorCode: ErrorCode.STALE_BROKER_EPOCH, topics: [] };
+
+  const live = ctx.liveBrokerIds();
+  const changes: { topicName: string; partitionIndex: number; state: PartitionRecord }[] = [];
+  const topics = ((body.topics ?? []) as Message[]).map((t): Message => {
+    const topic: TopicRecord | undefined = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId as string) : ctx.store.getTopic(t.topicName as string);
+    const unknownCode = apiVersion >= 2 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const partitions = ((t.partitions ?? []) as Message[]).map((p): Message => {
+      const partitionIndex = p.partitionIndex as number;
+      const current = topic?.partitions.find((x) => x.partitionIndex === partitionIndex);
+      const reply = (errorCode: number, state?: PartitionRecord): Message => ({
+        partitionIndex,
+        errorCode,
+        leaderId: state?.leader ?? -1,
+        leaderEpoch: state?.leaderEpoch ?? -1,
+        isr: state ? [...state.isr] : [],
+        leaderRecoveryState: 0,
+        partitionEpoch: state?.partitionEpoch ?? -1,
+      });
+      if (!topic || !current) return reply(unknownCode);
+      if (current.leader !== brokerId) return reply(ErrorCode.NOT_LEADER_OR_FOLLOWER, current);
+      const leaderEpoch = p.leaderEpoch as number;
+      if (leaderEpoch < current.leaderEpoch) return reply(ErrorCode.FENCED_LEADER_EPOCH, current);
+      if (leaderEpoch > current.leaderEpoch) return reply(ErrorCode.NOT_LEADER_OR_FOLLOWER, current);
+      const partitionEpoch = p.partitionEpoch as number;
+      if (partitionEpoch >= 0 && partitionEpoch !== current.partitionEpoch) return reply(ErrorCode.INVALID_UPDATE_VERSION, current);
+      const newIsr: number[] =
+        apiVersion >= 3 ? ((p.newIsrWithEpochs ?? []) as Message[]).map((b) => b.brokerId as number) : [...((p.newIsr ?? []) as number[])];
+      if (!newIsr.includes(brokerId)) return reply(ErrorCode.INVALID_REQUEST, current);
+      if (newIsr.some((id) => !current.replicas.includes(id) || !live.has(id))) return reply(ErrorCode.INELIGIBLE_REPLICA, current);
+      const ordered = current.replicas.filter((id) => newIsr.includes(id));
+      const sameIsr = ordered.length === current.isr.length && ordered.every((id) => current.isr.includes(id));
+      const next: PartitionRecord = sameIsr ? current : { ...current, isr: ordered, partitionEpoch: current.partitionEpoch + 1 };
+      if (!sameIsr) changes.push({ topicName: topic.name, partitionIndex, state: next });
+      return reply(ErrorCode.NONE, next);
+    });
+    return apiVersion >= 2 ? { topicId: t.topicId, partitions } : { topicName: t.topicName, partitions };
+  });
+  if (changes.length > 0) {
+    ctx.store.updatePartitions(changes);
+    ctx.logger.info('isr changed', { brokerId, partitions: changes.map((c) => `${c.topicName}-${c.partitionIndex}:[${c.state.isr.join(',')}]`) });
+    ctx.electLeaders('isr change');
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics };
+}
