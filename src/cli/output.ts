@@ -1,23 +1,3 @@
-// Output helpers shared by commands: aligned tables in the Kafka/rpk style (columns padded,
-// no borders) and Kafka's fixed-width printf-like columns.
-
-/** Left-aligns `value` in a field of `width` characters, like Java's %-Ns. */
-export function padRight(value: string, width: number): string {
-  return value.length >= width ? value : value + ' '.repeat(width - value.length);
-}
-
-/**
- * Renders rows as a table with upper-case headers; each column is as wide as its widest cell
- * (at least `minWidth`) and columns are separated by `gap` spaces (rpk style: 2).
- */
-export function renderTable(headers: string[], rows: string[][], options: { gap?: number; minWidth?: number } = {}): string {
-  const gap = options.gap ?? 2;
-  const minWidth = options.minWidth ?? 0;
-  const widths = headers.map((h, i) => Math.max(minWidth, h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : padRight(c, widths[i]! + gap)))
-      .join('')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-}
+// Output helpers for commands; the table primitives live in the engine so engine-side
+// formatters (kafka-topics/consumer-groups texts) can share them.
+export { padRight, renderTable } from '../engine/common/text-table.js';
