@@ -1,0 +1,149 @@
+// The math of kafka-consumer-groups --reset-offsets, as pure functions: parsing the
+// scenario inputs (--to-datetime, --by-duration, --topic t:0,1), and turning log start/end
+// offsets, committed offsets and timestamp lookups into the new offsets with Kafka's
+// clamping, warnings and errors. No I/O: the admin facade gathers the inputs.
+import { StreamctlError } from '../common/errors.js';
+
+export type ResetScenario =
+  | { kind: 'to-earliest' }
+  | { kind: 'to-latest' }
+  | { kind: 'to-current' }
+  | { kind: 'to-offset'; offset: bigint }
+  | { kind: 'shift-by'; shift: bigint }
+  | { kind: 'to-datetime'; timestampMs: number }
+  | { kind: 'by-duration'; durationMs: number };
+
+export interface PartitionResetInput {
+  topic: string;
+  partition: number;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+  /** The group's committed offset, or null. */
+  committed: bigint | null;
+  /** ListOffsets by timestamp result for to-datetime/by-duration; null when no record is that recent. */
+  offsetForTimestamp?: bigint | null;
+}
+
+export interface PlannedOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+export interface ResetPlan {
+  offsets: PlannedOffset[];
+  /** Kafka prints the empty-partition fallback on stdout ... */
+  stdout: string;
+  /** ... and the clamping warnings through its logger (stderr). */
+  stderr: string;
+}
+
+/** The ListOffsets timestamp a scenario looks up, or null when it needs none. */
+export function resetTimestamp(scenario: ResetScenario, nowMs: number): number | null {
+  if (scenario.kind === 'to-datetime') return scenario.timestampMs;
+  if (scenario.kind === 'by-duration') return nowMs - scenario.durationMs;
+  return null;
+}
+
+export function planResetOffsets(scenario: ResetScenario, partitions: PartitionResetInput[]): ResetPlan {
+  const plan: ResetPlan = { offsets: [], stdout: '', stderr: '' };
+  const sorted = [...partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  const clamp = (p: PartitionResetInput, offset: bigint): bigint => {
+    if (offset > p.logEndOffset) {
+      plan.stderr += `New offset (${offset}) is higher than latest offset for topic partition ${p.topic}-${p.partition}. Value will be set to ${p.logEndOffset}.\n`;
+      return p.logEndOffset;
+    }
+    if (offset < p.logStartOffset) {
+      plan.stderr += `New offset (${offset}) is lower than earliest offset for topic partition ${p.topic}-${p.partition}. Value will be set to ${p.logStartOffset}.\n`;
+      return p.logStartOffset;
+    }
+    return offset;
+  };
+  for (const p of sorted) {
+    let offset: bigint;
+    switch (scenario.kind) {
+      case 'to-earliest':
+        offset = p.logStartOffset;
+        break;
+      case 'to-latest':
+        offset = p.logEndOffset;
+        break;
+      case 'to-current':
+        offset = p.committed ?? p.logEndOffset;
+        break;
+      case 'to-offset':
+        offset = clamp(p, scenario.offset);
+        break;
+      case 'shift-by':
+        if (p.committed === null) {
+          throw new StreamctlError('USAGE', `Cannot shift offset for partition ${p.topic}-${p.partition} since there is no current committed offset`);
+        }
+        offset = clamp(p, p.committed + scenario.shift);
+        break;
+      case 'to-datetime':
+      case 'by-duration':
+        if (p.offsetForTimestamp === null || p.offsetForTimestamp === undefined || p.offsetForTimestamp < 0n) {
+          plan.stdout += `\nWarn: Partition ${p.partition} from topic ${p.topic} is empty. Falling back to latest known offset.\n`;
+          offset = p.logEndOffset;
+        } else {
+          offset = p.offsetForTimestamp;
+        }
+        break;
+    }
+    plan.offsets.push({ topic: p.topic, partition: p.partition, offset });
+  }
+  return plan;
+}
+
+/**
+ * Kafka's Utils.getDateTime: `YYYY-MM-DDTHH:mm:SS.sss` with an optional zone (`Z`, `+01:00`);
+ * without a zone the local time zone applies. Returns epoch milliseconds.
+ */
+export function parseResetDateTime(value: string): number {
+  const parts = value.split('T');
+  if (parts.length < 2) {
+    throw new StreamctlError('USAGE', `Error parsing timestamp. It does not contain a 'T' according to ISO8601 format. ${value}`);
+  }
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value);
+  if (!match) throw new StreamctlError('USAGE', `Unparseable date: "${value}" (expected YYYY-MM-DDTHH:mm:SS.sss, optionally with a zone)`);
+  const [, y, mo, d, h, mi, s, ms = '0', zone] = match;
+  const millis = Number(ms.padEnd(3, '0'));
+  if (zone === undefined) return new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis).getTime();
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
+  if (zone === 'Z') return utc;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+  return utc - sign * offsetMinutes * 60_000;
+}
+
+/** java.time.Duration.parse for `PnDTnHnMn.nS` (signs allowed); returns milliseconds. */
+export function parseIsoDuration(value: string): number {
+  const match = /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?\d+)(?:[.,](\d{0,9}))?S)?)?$/i.exec(value);
+  const hasT = /T/i.test(value);
+  if (!match || value.toUpperCase() === 'P' || (hasT && /T$/i.test(value)) || (!match[2] && !match[3] && !match[4] && !match[5])) {
+    throw new StreamctlError('USAGE', `Text cannot be parsed to a Duration: ${value}`);
+  }
+  const [, sign, days, hours, minutes, seconds, fraction] = match;
+  const n = (v: string | undefined) => (v === undefined ? 0 : Number(v));
+  let secondsMs = n(seconds) * 1000;
+  if (fraction) {
+    const fracMs = Number(fraction.padEnd(3, '0').slice(0, 3));
+    secondsMs += (seconds?.startsWith('-') ? -1 : 1) * fracMs;
+  }
+  const total = n(days) * 86_400_000 + n(hours) * 3_600_000 + n(minutes) * 60_000 + secondsMs;
+  return sign === '-' ? -total : total;
+}
+
+/** `t` or `t:0,1,2` → topic and optional partition list (Kafka's messages for bad input). */
+export function parseTopicPartitionsArg(arg: string): { topic: string; partitions: number[] | null } {
+  if (!arg.includes(':')) return { topic: arg, partitions: null };
+  const parts = arg.split(':');
+  if (parts.length !== 2) throw new StreamctlError('USAGE', `Invalid topic arg '${arg}', expected topic name and partitions`);
+  const [topic, list] = parts as [string, string];
+  const partitions = list.split(',').map((p) => {
+    if (!/^-?\d+$/.test(p.trim())) throw new StreamctlError('USAGE', `Invalid partition '${p}' specified in topic arg '${arg}''`);
+    return Number(p.trim());
+  });
+  return { topic, partitions };
+}

@@ -1,0 +1,27 @@
+// Kafka-style `key=value` property lists (`--property parse.key=true`, `--producer-props
+// acks=all`), parsed into a plain map. Pure; the first '=' splits key from value.
+import { StreamctlError } from '../common/errors.js';
+
+export type Properties = Record<string, string>;
+
+/** Parses `k=v` entries (later entries win); a missing '=' is a USAGE error naming the entry. */
+export function parseProperties(entries: readonly string[] | undefined, flagName = '--property'): Properties {
+  const props: Properties = {};
+  for (const entry of entries ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new StreamctlError('USAGE', `Invalid ${flagName} '${entry}': expected key=value`);
+    props[entry.slice(0, eq).trim()] = entry.slice(eq + 1);
+  }
+  return props;
+}
+
+/** Java's Boolean.parseBoolean: only a case-insensitive "true" is true. */
+export function booleanProperty(props: Properties, key: string, fallback: boolean): boolean {
+  const value = props[key];
+  return value === undefined ? fallback : value.trim().toLowerCase() === 'true';
+}
+
+/** Kafka tools unescape `\t`, `\n`, `\r` and `\\` typed on the command line. */
+export function unescapeSeparator(value: string): string {
+  return value.replace(/\\([tnr\\])/g, (_m, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c] ?? c);
+}
