@@ -98,9 +98,9 @@ export class Controller {
   }
 
   /** Versions served per API key, for the server's ApiVersions answer. */
-  supportedVersions(): Map<number, { min: number; max: number }> {
-    const map = new Map<number, { min: number; max: number }>();
-    for (const [key, route] of ROUTES) map.set(key, { min: route.minVersion, max: route.maxVersion });
+  supportedVersions(): Map<number, readonly [number, number]> {
+    const map = new Map<number, readonly [number, number]>();
+    for (const [key, route] of ROUTES) map.set(key, [route.minVersion, route.maxVersion]);
     return map;
   }
 

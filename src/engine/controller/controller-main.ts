@@ -1,0 +1,54 @@
+// Entry point of the controller process: `node dist/engine/controller/controller-main.js
+// <controller-config.json>`. Opens the SQLite metadata store in the config's dataDir, serves
+// the controller APIs on host:port with the shared Kafka server, fences brokers whose
+// session expired, and shuts down cleanly on SIGTERM/SIGINT. Logs JSON lines to logFile.
+import { readFileSync } from 'node:fs';
+import { createLogger, fileSink } from '../common/logger.js';
+import type { ControllerProcessConfig } from '../cluster/process-configs.js';
+import { KafkaServer } from '../network/server.js';
+import { Controller } from './controller.js';
+
+async function main(): Promise<void> {
+  const configPath = process.argv[2];
+  if (!configPath) {
+    process.stderr.write('usage: controller-main <controller-config.json>\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as ControllerProcessConfig;
+  const logger = createLogger({ sink: fileSink(config.logFile), fields: { proc: 'controller' } });
+  const controller = Controller.open({ dataDir: config.dataDir, clusterId: config.clusterId, settings: config.settings, logger });
+  let server: KafkaServer;
+  try {
+    server = await KafkaServer.listen({
+      host: config.host,
+      port: config.port,
+      logger: logger.child({ component: 'server' }),
+      supportedVersions: controller.supportedVersions(),
+      handle: (request) => controller.handle(request.header.apiKey, request.header.apiVersion, request.body),
+    });
+  } catch (error) {
+    logger.error('controller could not listen', { error, port: config.port });
+    controller.close();
+    process.stderr.write(`controller: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  controller.startTicking();
+  logger.info('controller started', { host: config.host, port: server.port, pid: process.pid, clusterId: config.clusterId });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('controller stopping', { signal });
+    await server.close();
+    controller.close();
+    logger.info('controller stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();
