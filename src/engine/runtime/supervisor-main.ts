@@ -1,0 +1,59 @@
+// Process entry of a supervisor: `node dist/engine/runtime/supervisor-main.js <supervisor-config.json>`.
+// Reads SupervisorProcessConfig, runs a Supervisor (heartbeats to nimbus, spawns and watches
+// worker processes), logs JSON lines to logFile, and on SIGTERM/SIGINT stops its workers and
+// exits. Ready when nimbus's /api/v1/supervisor/summary lists supervisorId.
+import { readFileSync } from 'node:fs';
+import { createLogger, fileSink } from '../common/logger.js';
+import { Supervisor } from './supervisor.js';
+
+/** Config file written by the cluster daemon for each supervisor process. */
+export interface SupervisorProcessConfig {
+  /** e.g. "supervisor-1". */
+  supervisorId: string;
+  host: string;
+  /** Worker slot ports (base + 300 + (s-1)*slots ..). */
+  slotPorts: number[];
+  /** e.g. http://127.0.0.1:9292 */
+  nimbusUrl: string;
+  dataDir: string;
+  logFile: string;
+  /** Optional (tests): script run as the worker instead of worker-main.js. */
+  workerMain?: string;
+  /** Optional (tests): heartbeat interval, default 500 ms. */
+  heartbeatIntervalMs?: number;
+}
+
+async function main(): Promise<void> {
+  const configPath = process.argv[2];
+  if (!configPath) {
+    process.stderr.write('usage: supervisor-main <supervisor-config.json>\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as SupervisorProcessConfig;
+  const log = createLogger({ sink: fileSink(config.logFile), fields: { process: 'supervisor', supervisorId: config.supervisorId, pid: process.pid } });
+  const supervisor = Supervisor.open({
+    supervisorId: config.supervisorId,
+    host: config.host,
+    slotPorts: config.slotPorts,
+    nimbusUrl: config.nimbusUrl,
+    dataDir: config.dataDir,
+    logger: log,
+    ...(config.workerMain !== undefined ? { workerMain: config.workerMain } : {}),
+    ...(config.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: config.heartbeatIntervalMs } : {}),
+  });
+  log.info('supervisor started', { slotPorts: config.slotPorts, nimbusUrl: config.nimbusUrl });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('supervisor stopping', { signal });
+    await supervisor.close();
+    log.info('supervisor stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,172 @@
+// Supervisor: registers with nimbus and heartbeats every 500 ms with its slots and running
+// workers; nimbus answers with the workers it should run. Each round reconciles: stops
+// workers no longer wanted (waiting for them to exit before reusing their port), starts
+// new ones and restarts dead ones with backoff. When nimbus is unreachable it keeps its
+// workers as they are. close() stops every worker. Single-threaded; one round at a time.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import type { WorkerConfig } from './contracts.js';
+import type { SupervisorHeartbeatRequest, SupervisorHeartbeatResponse } from './nimbus.js';
+import { WorkerProcess } from './supervisor/worker-process.js';
+
+export interface SupervisorOptions {
+  supervisorId: string;
+  host: string;
+  slotPorts: number[];
+  nimbusUrl: string;
+  dataDir: string;
+  logger?: Logger;
+  clock?: Clock;
+  heartbeatIntervalMs?: number;
+  /** Script run as the worker (default: worker-main.js next to this file). */
+  workerMain?: string;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export const DEFAULT_WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker-main.js');
+
+export class Supervisor {
+  #options: SupervisorOptions;
+  #log: Logger;
+  #clock: Clock;
+  #workers = new Map<string, WorkerProcess>();
+  #timer: NodeJS.Timeout | undefined;
+  #round: Promise<void> = Promise.resolve();
+  #closed = false;
+  #startedMs: number;
+  #nimbusReachable: boolean | undefined;
+  #registered = false;
+
+  private constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#log = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#startedMs = this.#clock.now();
+  }
+
+  /** Cleans up orphaned workers of a previous run, then starts the heartbeat loop. */
+  static open(options: SupervisorOptions): Supervisor {
+    const s = new Supervisor(options);
+    s.#killOrphans();
+    const interval = options.heartbeatIntervalMs ?? 500;
+    const loop = () => {
+      if (s.#closed) return;
+      s.#round = s.#reconcile().finally(() => {
+        if (!s.#closed) s.#timer = setTimeout(loop, interval);
+      });
+    };
+    loop();
+    return s;
+  }
+
+  /** True once nimbus has answered a heartbeat. */
+  get registered(): boolean {
+    return this.#registered;
+  }
+
+  /** Running worker handles (for tests and status). */
+  workers(): WorkerProcess[] {
+    return [...this.#workers.values()];
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#round.catch(() => {});
+    await Promise.all([...this.#workers.values()].map((w) => w.stop()));
+    this.#workers.clear();
+    this.#log.info('supervisor stopped all workers');
+  }
+
+  #workersDir(): string {
+    return join(this.#options.dataDir, 'workers');
+  }
+
+  #killOrphans(): void {
+    const dir = this.#workersDir();
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const pidFile = join(dir, name, 'worker.pid');
+      if (!existsSync(pidFile)) continue;
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      try {
+        // Only kill it if it is still that worker (pids get reused).
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (cmdline.includes(join(dir, name))) {
+          process.kill(pid, 'SIGKILL');
+          this.#log.warn('killed orphaned worker', { pid, workerId: name });
+        }
+      } catch {
+        // gone already
+      }
+    }
+  }
+
+  async #heartbeat(): Promise<WorkerConfig[] | undefined> {
+    const body: SupervisorHeartbeatRequest = {
+      supervisorId: this.#options.supervisorId,
+      host: this.#options.host,
+      slotPorts: this.#options.slotPorts,
+      uptimeSecs: Math.floor((this.#clock.now() - this.#startedMs) / 1000),
+      runningWorkers: [...this.#workers.values()].map((w) => ({ workerId: w.workerId, topologyId: w.config.topologyId, port: w.port, pid: w.pid })),
+    };
+    try {
+      const res = await fetch(`${this.#options.nimbusUrl}/internal/v1/supervisor-heartbeat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (!res.ok) throw new Error(`nimbus answered ${res.status}: ${await res.text()}`);
+      const reply = (await res.json()) as SupervisorHeartbeatResponse;
+      if (this.#nimbusReachable !== true) this.#log.info('connected to nimbus', { nimbusUrl: this.#options.nimbusUrl });
+      this.#nimbusReachable = true;
+      this.#registered = true;
+      return reply.workers;
+    } catch (error) {
+      if (this.#nimbusReachable !== false) this.#log.warn('nimbus unreachable; keeping workers as they are', { error });
+      this.#nimbusReachable = false;
+      return undefined;
+    }
+  }
+
+  async #reconcile(): Promise<void> {
+    const desired = await this.#heartbeat();
+    if (this.#closed) return;
+    if (desired) {
+      const wanted = new Map(desired.map((c) => [c.workerId, c]));
+      const stops: Array<Promise<void>> = [];
+      for (const [id, w] of this.#workers) {
+        if (!wanted.has(id)) {
+          this.#log.info('stopping worker no longer assigned', { workerId: id });
+          stops.push(w.stop().finally(() => this.#workers.delete(id)));
+        }
+      }
+      // Wait for the ports to be free before starting their new workers.
+      await Promise.all(stops);
+      if (this.#closed) return;
+      for (const [id, config] of wanted) {
+        if (this.#workers.has(id)) continue;
+        const w = new WorkerProcess({
+          config,
+          workerDir: join(this.#workersDir(), id),
+          command: process.execPath,
+          args: [this.#options.workerMain ?? DEFAULT_WORKER_MAIN],
+          clock: this.#clock,
+          logger: this.#log,
+          ...(this.#options.initialBackoffMs !== undefined ? { initialBackoffMs: this.#options.initialBackoffMs } : {}),
+          ...(this.#options.maxBackoffMs !== undefined ? { maxBackoffMs: this.#options.maxBackoffMs } : {}),
+        });
+        this.#workers.set(id, w);
+        w.start();
+      }
+    }
+    for (const w of this.#workers.values()) w.restartIfDue();
+  }
+}

@@ -1,0 +1,130 @@
+// One worker process as the supervisor sees it: writes the worker's config file, spawns
+// `node worker-main.js <worker-config.json>` with execa (stdout/stderr appended to
+// worker.out in the worker dir), notices when it exits and restarts it with exponential
+// backoff, and stops it with SIGTERM then SIGKILL. The pid is kept in worker.pid so a
+// restarted supervisor can clean up orphans. Driven by the supervisor's loop; one instance
+// per worker id.
+import { execa, type ResultPromise } from 'execa';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { WorkerConfig } from '../contracts.js';
+
+export interface WorkerProcessOptions {
+  config: WorkerConfig;
+  workerDir: string;
+  /** Executable and leading args; the config path is appended. */
+  command: string;
+  args: string[];
+  clock: Clock;
+  logger: Logger;
+  /** First restart delay; doubles per consecutive crash up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A worker that ran this long resets the crash count. */
+  stableAfterMs?: number;
+}
+
+export class WorkerProcess {
+  readonly config: WorkerConfig;
+  readonly workerDir: string;
+  #options: WorkerProcessOptions;
+  #child: ResultPromise | undefined;
+  #running = false;
+  #stopping = false;
+  #startedAtMs = 0;
+  #crashes = 0;
+  #nextStartAtMs = 0;
+  #exited: Promise<void> = Promise.resolve();
+  #log: Logger;
+
+  constructor(options: WorkerProcessOptions) {
+    this.#options = options;
+    this.workerDir = options.workerDir;
+    this.config = { ...options.config, logFile: join(options.workerDir, 'worker.log') };
+    this.#log = options.logger.child({ workerId: this.config.workerId });
+  }
+
+  get workerId(): string {
+    return this.config.workerId;
+  }
+
+  get port(): number {
+    return this.config.port;
+  }
+
+  get pid(): number | null {
+    return this.#running ? (this.#child?.pid ?? null) : null;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  /** Number of times the process died without being asked to. */
+  get crashes(): number {
+    return this.#crashes;
+  }
+
+  start(): void {
+    if (this.#running || this.#stopping) return;
+    mkdirSync(this.workerDir, { recursive: true });
+    const configPath = join(this.workerDir, 'worker-config.json');
+    writeFileSync(configPath, JSON.stringify(this.config, null, 2));
+    const out = join(this.workerDir, 'worker.out');
+    const child = execa(this.#options.command, [...this.#options.args, configPath], {
+      detached: false,
+      cleanup: true,
+      reject: false,
+      stdin: 'ignore',
+      stdout: { file: out, append: true },
+      stderr: { file: out, append: true },
+      cwd: this.workerDir,
+    });
+    this.#child = child;
+    this.#running = true;
+    this.#startedAtMs = this.#options.clock.now();
+    if (child.pid !== undefined) writeFileSync(join(this.workerDir, 'worker.pid'), String(child.pid));
+    this.#log.info('worker started', { pid: child.pid, port: this.config.port, topologyId: this.config.topologyId });
+    this.#exited = child.then((result) => {
+      this.#running = false;
+      rmSync(join(this.workerDir, 'worker.pid'), { force: true });
+      if (this.#stopping) {
+        this.#log.info('worker stopped', { pid: child.pid });
+        return;
+      }
+      const now = this.#options.clock.now();
+      if (now - this.#startedAtMs >= (this.#options.stableAfterMs ?? 30_000)) this.#crashes = 0;
+      this.#crashes += 1;
+      const initial = this.#options.initialBackoffMs ?? 250;
+      const delay = Math.min(this.#options.maxBackoffMs ?? 10_000, initial * 2 ** (this.#crashes - 1));
+      this.#nextStartAtMs = now + delay;
+      this.#log.warn('worker died', { pid: child.pid, exitCode: result.exitCode, signal: result.signal, restartInMs: delay, crashes: this.#crashes });
+    });
+  }
+
+  /** Restarts a dead worker once its backoff has passed. */
+  restartIfDue(): void {
+    if (this.#running || this.#stopping) return;
+    if (this.#options.clock.now() >= this.#nextStartAtMs) this.start();
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  async stop(graceMs = 3_000): Promise<void> {
+    this.#stopping = true;
+    const child = this.#child;
+    if (!child || !this.#running) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    try {
+      await this.#exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
