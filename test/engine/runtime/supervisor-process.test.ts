@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness, submitBody, waitFor } from './fixtures/cluster-harness.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('supervisor and recovery', () => {
+  let h: Harness;
+  const extraPids: number[] = [];
+
+  afterEach(async () => {
+    await h.close();
+    for (const pid of extraPids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  const workerPids = async (id: string): Promise<number[] | undefined> => {
+    const d = await h.get(`/api/v1/topology/${id}`);
+    if (d.workers.length === 0 || !d.workers.every((w: any) => w.alive && w.assignmentVersion === d.assignmentVersion)) return undefined;
+    return d.workers.map((w: any) => w.pid as number).sort();
+  };
+
+  const submit = async (name: string, workers = 1) => {
+    const res = await h.post('/internal/v1/submit', submitBody(name, { conf: { 'topology.workers': workers } }));
+    expect(res.status).toBe(200);
+    return res.body.topologyId as string;
+  };
+
+  it('restarts a worker killed with -9 within a couple of seconds', async () => {
+    h = new Harness();
+    await h.startNimbus();
+    await h.startSupervisor('supervisor-1', 2);
+    const id = await submit('victim');
+    const [pid] = (await waitFor('worker up', () => workerPids(id)))!;
+    process.kill(pid!, 'SIGKILL');
+    const started = Date.now();
+    const [newPid] = (await waitFor('worker restarted', async () => {
+      const pids = await workerPids(id);
+      return pids && pids[0] !== pid ? pids : undefined;
+    }))!;
+    expect(newPid).not.toBe(pid);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(readFileSync(join(h.dir, 'logs', 'supervisor-1.log'), 'utf8')).toMatch(/worker died/);
+  });
+
+  it('keeps workers running while nimbus is killed with -9, and nimbus comes back with its state', async () => {
+    h = new Harness();
+    await h.startNimbus();
+    await h.startSupervisor('supervisor-1', 4);
+    const a = await submit('keep-a', 2);
+    const b = await submit('keep-b', 1);
+    await h.post(`/api/v1/topology/${b}/deactivate`);
+    const pidsA = (await waitFor('a up', () => workerPids(a)))!;
+    const pidsB = (await waitFor('b up', () => workerPids(b)))!;
+    const before = await h.get(`/api/v1/topology/${a}`);
+
+    await h.killNimbus('SIGKILL');
+    await waitFor('supervisor notices nimbus is gone', () => readFileSync(join(h.dir, 'logs', 'supervisor-1.log'), 'utf8').includes('nimbus unreachable') || undefined);
+    for (const pid of [...pidsA, ...pidsB]) expect(alive(pid)).toBe(true);
+
+    await h.startNimbus();
+    const summary = await h.get<{ topologies: Array<{ id: string; status: string }> }>('/api/v1/topology/summary');
+    expect(summary.topologies.map((t) => [t.id, t.status]).sort()).toEqual([
+      [a, 'ACTIVE'],
+      [b, 'INACTIVE'],
+    ]);
+    expect(await waitFor('a heartbeats again', () => workerPids(a))).toEqual(pidsA);
+    expect(await waitFor('b heartbeats again', () => workerPids(b))).toEqual(pidsB);
+    const after = await h.get(`/api/v1/topology/${a}`);
+    expect(after.assignmentVersion).toBe(before.assignmentVersion);
+    // The counter survives: a new submit gets the next id.
+    const c = await submit('keep-c');
+    expect(c).toMatch(/^keep-c-3-/);
+  });
+
+  it('reassigns the workers of a dead supervisor to a live one', async () => {
+    h = new Harness();
+    await h.startNimbus();
+    await h.startSupervisor('supervisor-1', 1);
+    await h.startSupervisor('supervisor-2', 1);
+    const id = await submit('spread', 2);
+    await waitFor('two workers up', () => workerPids(id));
+    const d = await h.get(`/api/v1/topology/${id}`);
+    expect(d.workers.map((w: any) => w.supervisorId).sort()).toEqual(['supervisor-1', 'supervisor-2']);
+    const orphan = d.workers.find((w: any) => w.supervisorId === 'supervisor-2').pid as number;
+    extraPids.push(orphan);
+    await h.stopSupervisor('supervisor-2', 'SIGKILL');
+    const moved = await waitFor(
+      'reassigned',
+      async () => {
+        const x = await h.get(`/api/v1/topology/${id}`);
+        return x.workers.length > 0 && x.workers.every((w: any) => w.supervisorId === 'supervisor-1' && w.alive && w.assignmentVersion === x.assignmentVersion) ? x : undefined;
+      },
+      20_000,
+    );
+    // One slot left: every executor now runs in the one worker on supervisor-1.
+    expect(moved.workers).toHaveLength(1);
+    expect(moved.executorsTotal).toBe(d.executorsTotal);
+  });
+
+  it('stops its workers when it gets SIGTERM', async () => {
+    h = new Harness();
+    await h.startNimbus();
+    await h.startSupervisor('supervisor-1', 2);
+    const id = await submit('term', 2);
+    const pids = (await waitFor('workers up', () => workerPids(id)))!;
+    await h.stopSupervisor('supervisor-1', 'SIGTERM');
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    const workerDirs = readdirSync(join(h.dir, 'supervisor-1', 'workers'));
+    expect(workerDirs).toHaveLength(2);
+    expect(readFileSync(join(h.dir, 'supervisor-1', 'workers', workerDirs[0]!, 'worker.log'), 'utf8')).toMatch(/fake worker stopping/);
+  });
+});
