@@ -1,0 +1,34 @@
+// `streamctl topology monitor <name> [-m component] [-i secs]` (as `storm monitor`): one
+// line per interval with the component's emitted/transferred delta and throughput.
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { TopologyClient } from '../../engine/runtime/topology-client.js';
+
+export default class TopologyMonitor extends BaseCommand<typeof TopologyMonitor> {
+  static override summary = "Print a component's throughput every interval (as `storm monitor`).";
+  static override enableJsonFlag = false;
+  static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
+  static override flags = {
+    component: Flags.string({ char: 'm', summary: 'Component id.' }),
+    interval: Flags.integer({ char: 'i', summary: 'Poll interval in seconds.', default: 4, min: 1 }),
+    stream: Flags.string({ char: 's', summary: 'Stream id.', default: 'default' }),
+    watch: Flags.string({ char: 'w', summary: 'What to watch.', options: ['emitted', 'transferred'], default: 'emitted' }),
+    count: Flags.integer({ summary: 'Stop after this many lines (default: until Ctrl-C).', min: 1 }),
+    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+  };
+
+  async run(): Promise<void> {
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).monitor({
+      name: this.args.name,
+      component: this.flags.component,
+      intervalSecs: this.flags.interval,
+      stream: this.flags.stream,
+      watch: this.flags.watch as 'emitted' | 'transferred',
+      write: (line) => this.log(line),
+      signal: abort.signal,
+      ...(this.flags.count !== undefined ? { maxPolls: this.flags.count } : {}),
+    });
+  }
+}
