@@ -1,0 +1,134 @@
+// LocalRunner: runs a Topology in this process without nimbus or supervisors (Storm's
+// LocalCluster): computes task ids and executors like nimbus, spreads executors over N
+// in-process Workers (round-robin, as the even scheduler) joined by an in-memory
+// transport that serialises tuples like the TCP one. For tests of user topologies and for
+// the runtime's own tests. Single-threaded.
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import { ackerCount, computeExecutors, computeTaskIds } from '../topology/compute-task-ids.js';
+import type { TopologyLike } from '../topology/topology.js';
+import type { Assignment, ComponentError, ExecutorStats, TopologyStatus, WorkerAssignment } from './contracts.js';
+import { MemoryNetwork } from './transport/memory-transport.js';
+import { Worker } from './worker.js';
+
+export interface LocalRunnerOptions {
+  /** Config overriding the topology's own (like `-c` on submit). */
+  conf?: Record<string, unknown>;
+  /** Number of in-process workers (default: topology.workers, else 1). */
+  workers?: number;
+  /** Initial status (default ACTIVE). */
+  status?: TopologyStatus;
+  topologyId?: string;
+  logger?: Logger;
+}
+
+/** Storm defaults the runtime reads. */
+export const RUNTIME_DEFAULTS: Record<string, unknown> = {
+  'topology.message.timeout.secs': 30,
+  'topology.executor.receive.buffer.size': 1024,
+  'topology.stats.sample.rate': 0.05,
+};
+
+/** Executors spread round-robin over `numWorkers` slots, sorted by start task (EvenScheduler). */
+export function localAssignment(topologyId: string, topology: TopologyLike, conf: Record<string, unknown>, numWorkers: number): Assignment {
+  const taskToComponent = computeTaskIds(topology.spec, ackerCount({ ...conf, 'topology.workers': numWorkers }));
+  const executors = computeExecutors(topology.spec, taskToComponent);
+  const workers: WorkerAssignment[] = Array.from({ length: numWorkers }, (_, i) => ({ supervisorId: 'local', host: '127.0.0.1', port: i, executors: [] }));
+  executors.forEach((e, i) => workers[i % numWorkers]!.executors.push(e));
+  return { topologyId, version: 1, taskToComponent, workers };
+}
+
+export class LocalRunner {
+  readonly workers: Worker[];
+  readonly assignment: Assignment;
+  readonly stormConf: Record<string, unknown>;
+  #errors: ComponentError[] = [];
+
+  private constructor(workers: Worker[], assignment: Assignment, stormConf: Record<string, unknown>) {
+    this.workers = workers;
+    this.assignment = assignment;
+    this.stormConf = stormConf;
+  }
+
+  /** Start every worker and, unless `status` says otherwise, activate the spouts. */
+  static async start(topology: TopologyLike, options: LocalRunnerOptions = {}): Promise<LocalRunner> {
+    const stormConf = { ...RUNTIME_DEFAULTS, ...topology.spec.config, ...(options.conf ?? {}) };
+    const n = options.workers ?? Number(stormConf['topology.workers'] ?? 1);
+    const numWorkers = Number.isInteger(n) && n > 0 ? n : 1;
+    const topologyId = options.topologyId ?? `local-1-${Math.floor(Date.now() / 1000)}`;
+    const assignment = localAssignment(topologyId, topology, stormConf, numWorkers);
+    const network = new MemoryNetwork();
+    const workers: Worker[] = [];
+    try {
+      for (let i = 0; i < numWorkers; i++) {
+        workers.push(
+          await Worker.start({
+            topology,
+            topologyId,
+            stormConf,
+            assignment,
+            workerIndex: i,
+            initialStatus: options.status ?? 'ACTIVE',
+            transport: network.factory(i),
+            logger: (options.logger ?? silentLogger).child({ worker: i }),
+          }),
+        );
+      }
+    } catch (error) {
+      for (const w of workers) await w.close();
+      throw error;
+    }
+    return new LocalRunner(workers, assignment, stormConf);
+  }
+
+  async setStatus(status: TopologyStatus): Promise<void> {
+    for (const w of this.workers) await w.setStatus(status);
+  }
+
+  activate(): Promise<void> {
+    return this.setStatus('ACTIVE');
+  }
+
+  deactivate(): Promise<void> {
+    return this.setStatus('INACTIVE');
+  }
+
+  /** Stats of every executor of every worker. */
+  stats(): ExecutorStats[] {
+    return this.workers.flatMap((w) => w.stats());
+  }
+
+  /** Stats summed per component: emitted/transferred (all streams), acked, failed, executed. */
+  componentTotals(component: string): { emitted: number; transferred: number; acked: number; failed: number; executed: number } {
+    const out = { emitted: 0, transferred: 0, acked: 0, failed: 0, executed: 0 };
+    for (const s of this.stats()) {
+      if (s.component !== component) continue;
+      for (const v of Object.values(s.emitted)) out.emitted += v;
+      for (const v of Object.values(s.transferred)) out.transferred += v;
+      out.acked += s.acked;
+      out.failed += s.failed;
+      out.executed += s.executed;
+    }
+    return out;
+  }
+
+  /** All errors reported so far. */
+  errors(): ComponentError[] {
+    for (const w of this.workers) this.#errors.push(...w.takeErrors());
+    return [...this.#errors];
+  }
+
+  /** Poll `condition` every 10 ms until true; throws after `timeoutMs`. */
+  async waitFor(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Deactivate, close spouts, clean up bolts. */
+  async close(): Promise<void> {
+    for (const w of this.workers) await w.close();
+  }
+}

@@ -1,0 +1,32 @@
+// The worker-to-worker tuple transport, as the worker sees it. Implementations: TCP
+// (tcp-transport.ts, between worker processes) and in-memory (memory-transport.ts, local
+// runner). Tuples are queued per peer and sent in batches on flush(); backpressure
+// messages tell senders which of the receiver's tasks are full. Single-threaded.
+
+/** One tuple on the wire: [destTask, srcTask, streamId, values, anchors | null]. */
+export type WireTuple = [number, number, string, unknown[], number[] | null];
+
+export interface TransportHandlers {
+  /** A batch of tuples arrived for local tasks. */
+  onTuples(tuples: WireTuple[]): void;
+  /** A peer's tasks became blocked/unblocked (also `blocked=[]`, `reset=true` on reconnect). */
+  onBackpressure(peer: number, blocked: number[], unblocked: number[], reset: boolean): void;
+  /** A link became writable again, or connected. */
+  onWritable(): void;
+}
+
+export interface Transport {
+  /** Queue a tuple for the worker at `peer` (index in assignment.workers). */
+  send(peer: number, destTask: number, srcTask: number, streamId: string, values: unknown[], anchors: number[] | null): void;
+  /** Write queued batches. */
+  flush(): void;
+  /** True when the link to `peer` has too many unsent bytes: hold tuples back. */
+  isPeerBlocked(peer: number): boolean;
+  /** Tell every sender that these local tasks are (un)blocked. */
+  publishBackpressure(blocked: number[], unblocked: number[]): void;
+  /** Tuples dropped (peer unreachable with a full buffer, or unknown tasks). */
+  readonly dropped: number;
+  close(): Promise<void>;
+}
+
+export type TransportFactory = (handlers: TransportHandlers) => Promise<Transport>;
