@@ -1,0 +1,128 @@
+// kafka-producer-perf-test as an engine operation: N records of B random A–Z bytes (one
+// payload, as Kafka does), throttled to R records/s (-1 = unthrottled), sent in batches with
+// several requests in flight; per-record latency from enqueue to acknowledgement; the
+// 5-second window lines and the final line through ProducerPerfStats.
+// Concurrency: run() once per instance.
+import { Producer } from '@platformatic/kafka';
+import { StreamctlError } from '../common/errors.js';
+import { type Clock, systemClock } from '../common/clock.js';
+import { baseClientOptions, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
+import { type Compression, COMPRESSIONS, parseAcks } from './console-producer.js';
+import { ProducerPerfStats } from './perf-stats.js';
+import type { Properties } from './properties.js';
+import { ensureZstdSupport } from './zstd-support.js';
+
+export interface PerfProducerRunOptions {
+  topic: string;
+  numRecords: number;
+  recordSize: number;
+  /** Records per second; -1 for no limit. */
+  throughput: number;
+  /** --producer-props: acks, compression.type, batch.size, linger.ms, max.in.flight.requests.per.connection. */
+  producerProps?: Properties;
+  /** Receives each output line (window lines and the final line). */
+  onLine: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface PerfProducerResult {
+  records: number;
+  finalLine: string;
+}
+
+/** The payload Kafka's perf test sends: `size` random uppercase letters. */
+export function randomPayload(size: number, random: () => number = Math.random): Buffer {
+  const payload = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) payload[i] = 65 + Math.floor(random() * 26);
+  return payload;
+}
+
+export class PerfProducer {
+  readonly #producer: Producer;
+  readonly #clock: Clock;
+
+  constructor(deps: { producer: Producer; clock?: Clock }) {
+    this.#producer = deps.producer;
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  static open(options: KafkaConnectOptions): PerfProducer {
+    ensureZstdSupport();
+    return new PerfProducer({ producer: new Producer({ ...baseClientOptions({ clientId: 'perf-producer-client', ...options }, 'perf-producer-client') }) });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.#producer.close(true, () => resolve()));
+  }
+
+  async run(o: PerfProducerRunOptions): Promise<PerfProducerResult> {
+    if (!Number.isInteger(o.numRecords) || o.numRecords <= 0) throw new StreamctlError('USAGE', '--num-records should be greater than zero');
+    if (!Number.isInteger(o.recordSize) || o.recordSize < 0) throw new StreamctlError('USAGE', '--record-size should be a non-negative integer');
+    const props = o.producerProps ?? {};
+    const acks = parseAcks(props['acks'] ?? 'all');
+    const compression = (props['compression.type'] ?? 'none') as Compression;
+    if (!COMPRESSIONS.includes(compression)) throw new StreamctlError('USAGE', `Invalid compression.type '${compression}'`);
+    const batchBytes = Number(props['batch.size'] ?? 16384);
+    const lingerMs = Number(props['linger.ms'] ?? 5);
+    const maxInFlight = Math.max(1, Number(props['max.in.flight.requests.per.connection'] ?? 5));
+    const recordsPerBatch = Math.max(1, Math.floor(batchBytes / Math.max(1, o.recordSize + 20)));
+
+    const payload = randomPayload(o.recordSize);
+    const now = () => this.#clock.monotonic();
+    const wall = () => this.#clock.now();
+    const startWall = wall();
+    const startMono = now();
+    const stats = new ProducerPerfStats(o.numRecords, startWall);
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+
+    const sendBatch = (enqueuedAt: number[]) => {
+      const messages = enqueuedAt.map(() => ({ topic: o.topic, value: payload }));
+      const p = this.#producer
+        .send({ messages, acks, compression })
+        .then(() => {
+          const doneAt = now();
+          for (const t of enqueuedAt) {
+            const line = stats.record(doneAt - t, o.recordSize, startWall + (doneAt - startMono));
+            if (line) o.onLine(line);
+          }
+        })
+        .catch((error) => {
+          failure ??= error;
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    };
+
+    let batch: number[] = [];
+    let batchOpenedAt = 0;
+    for (let i = 0; i < o.numRecords && !failure && !o.signal?.aborted; i++) {
+      const t = now();
+      if (batch.length === 0) batchOpenedAt = t;
+      batch.push(t);
+      if (batch.length >= recordsPerBatch || t - batchOpenedAt >= lingerMs || i === o.numRecords - 1) {
+        sendBatch(batch);
+        batch = [];
+        while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      }
+      // ThroughputThrottler: sleep until the sent count is back under the target rate.
+      if (o.throughput > 0) {
+        const elapsedMs = now() - startMono;
+        const aheadMs = ((i + 1) * 1000) / o.throughput - elapsedMs;
+        if (aheadMs > 0) {
+          if (batch.length > 0) {
+            sendBatch(batch);
+            batch = [];
+          }
+          await new Promise((resolve) => setTimeout(resolve, aheadMs));
+        }
+      }
+    }
+    if (batch.length > 0) sendBatch(batch);
+    await Promise.all(inFlight);
+    if (failure) throw toStreamctlError(failure, 'producing');
+    const finalLine = stats.finalLine(startWall + (now() - startMono));
+    o.onLine(finalLine);
+    return { records: stats.count, finalLine };
+  }
+}

@@ -1,0 +1,131 @@
+// The arithmetic and text of kafka-producer-perf-test (5 s windows, final line with latency
+// percentiles from sampled latencies) and kafka-consumer-perf-test (CSV header and row).
+// Pure: callers pass the clock readings.
+
+/** Java's String.format("%.Nf") for finite numbers (HALF_UP on the decimal text). */
+export function javaFixed(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
+  const factor = 10 ** digits;
+  const rounded = Math.round((Math.abs(value) + Number.EPSILON) * factor) / factor;
+  return (value < 0 && rounded !== 0 ? '-' : '') + rounded.toFixed(digits);
+}
+
+const MIB = 1024 * 1024;
+
+export class ProducerPerfStats {
+  readonly #start: number;
+  readonly #sampling: number;
+  readonly #latencies: number[] = [];
+  #iteration = 0;
+  #count = 0;
+  #bytes = 0;
+  #maxLatency = 0;
+  #totalLatency = 0;
+  #windowStart: number;
+  #windowCount = 0;
+  #windowMaxLatency = 0;
+  #windowTotalLatency = 0;
+  #windowBytes = 0;
+  readonly #reportingIntervalMs: number;
+
+  constructor(numRecords: number, startMs: number, reportingIntervalMs = 5000) {
+    this.#start = startMs;
+    this.#windowStart = startMs;
+    this.#sampling = Math.floor(numRecords / Math.min(numRecords, 500_000)) || 1;
+    this.#reportingIntervalMs = reportingIntervalMs;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Records one acknowledged send; returns the window line when the window (5 s) is over. */
+  record(latencyMs: number, bytes: number, nowMs: number): string | undefined {
+    this.#count += 1;
+    this.#bytes += bytes;
+    this.#totalLatency += latencyMs;
+    this.#maxLatency = Math.max(this.#maxLatency, latencyMs);
+    this.#windowCount += 1;
+    this.#windowBytes += bytes;
+    this.#windowTotalLatency += latencyMs;
+    this.#windowMaxLatency = Math.max(this.#windowMaxLatency, latencyMs);
+    if (this.#iteration % this.#sampling === 0) this.#latencies.push(latencyMs);
+    this.#iteration += 1;
+    if (nowMs - this.#windowStart >= this.#reportingIntervalMs) {
+      const line = this.windowLine(nowMs);
+      this.#windowStart = nowMs;
+      this.#windowCount = 0;
+      this.#windowBytes = 0;
+      this.#windowTotalLatency = 0;
+      this.#windowMaxLatency = 0;
+      return line;
+    }
+    return undefined;
+  }
+
+  windowLine(nowMs: number): string {
+    const elapsed = nowMs - this.#windowStart;
+    const recsPerSec = (1000 * this.#windowCount) / elapsed;
+    const mbPerSec = (1000 * this.#windowBytes) / elapsed / MIB;
+    const avg = this.#windowTotalLatency / this.#windowCount;
+    return `${this.#windowCount} records sent, ${javaFixed(recsPerSec, 1)} records/sec (${javaFixed(mbPerSec, 2)} MB/sec), ${javaFixed(avg, 1)} ms avg latency, ${javaFixed(this.#windowMaxLatency, 1)} ms max latency.`;
+  }
+
+  percentiles(ps: number[]): number[] {
+    const sorted = [...this.#latencies].sort((a, b) => a - b);
+    return ps.map((p) => Math.trunc(sorted[Math.floor(p * sorted.length)] ?? 0));
+  }
+
+  finalLine(nowMs: number): string {
+    const elapsed = nowMs - this.#start;
+    const recsPerSec = (1000 * this.#count) / elapsed;
+    const mbPerSec = (1000 * this.#bytes) / elapsed / MIB;
+    const avg = this.#count === 0 ? 0 : this.#totalLatency / this.#count;
+    const [p50, p95, p99, p999] = this.percentiles([0.5, 0.95, 0.99, 0.999]);
+    return (
+      `${this.#count} records sent, ${javaFixed(recsPerSec, 6)} records/sec (${javaFixed(mbPerSec, 2)} MB/sec), ` +
+      `${javaFixed(avg, 2)} ms avg latency, ${javaFixed(this.#maxLatency, 2)} ms max latency, ` +
+      `${p50} ms 50th, ${p95} ms 95th, ${p99} ms 99th, ${p999} ms 99.9th.`
+    );
+  }
+}
+
+export const CONSUMER_PERF_HEADER =
+  'start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
+
+/** `yyyy-MM-dd HH:mm:ss:SSS` in local time. */
+export function perfDate(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}:${p(d.getMilliseconds(), 3)}`;
+}
+
+export interface ConsumerPerfFigures {
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  messages: number;
+  joinGroupTimeMs: number;
+}
+
+export function consumerPerfRow(f: ConsumerPerfFigures): string {
+  const elapsedSecs = (f.endMs - f.startMs) / 1000;
+  const mb = f.bytes / MIB;
+  const fetchTimeMs = f.endMs - f.startMs - f.joinGroupTimeMs;
+  return [
+    perfDate(f.startMs),
+    perfDate(f.endMs),
+    javaFixed(mb, 4),
+    javaFixed(mb / elapsedSecs, 4),
+    String(f.messages),
+    javaFixed(f.messages / elapsedSecs, 4),
+    String(f.joinGroupTimeMs),
+    String(fetchTimeMs),
+    javaFixed(mb / (fetchTimeMs / 1000), 4),
+    javaFixed(f.messages / (fetchTimeMs / 1000), 4),
+  ].join(', ');
+}
+
+export function consumerPerfTimeoutWarning(timeoutMs: number): string {
+  return `WARNING: Exiting before consuming the expected number of messages: timeout (${timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`;
+}
