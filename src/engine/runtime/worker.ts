@@ -233,6 +233,11 @@ export class Worker implements ExecutorHost {
     if (++this.#errorLogCount <= ERROR_LOGS_PER_SEC) this.logger.error('component error', { component, taskId, error });
   }
 
+  /** Put back an error record (e.g. one whose heartbeat did not reach nimbus). */
+  reportErrorRecord(error: ComponentError): void {
+    if (this.#errors.length < MAX_ERRORS) this.#errors.push(error);
+  }
+
   // ---- loop ----
 
   readonly #pass = (): void => {

@@ -49,17 +49,19 @@ export class Topology implements TopologyLike {
 }
 
 /**
- * Calls a factory, or copies a prototype instance so tasks never share state. Copying an
- * instance: when its class constructor takes no parameters, a fresh `new C()` is made (so
- * `#private` fields are initialised by the class) and the instance's own properties are
- * deep-copied onto it; otherwise the instance is deep-copied onto `Object.create(proto)`,
- * which cannot carry `#private` fields: pass a factory `() => new C(args)` for such classes.
+ * Calls a factory, or copies a prototype instance so tasks never share state (Storm
+ * deserialises a copy per task). Copying an instance: a fresh `new C()` is made without
+ * arguments (so `#private` fields get their initialisers) and the instance's own properties
+ * are deep-copied onto it; if the constructor throws without arguments, the instance is
+ * deep-copied onto `Object.create(proto)` (no `#private` fields then). `#private` fields
+ * set from constructor arguments are NOT copied: pass a factory `() => new C(args)` for such
+ * classes (factories are the recommended form).
  */
 export function instantiate<T>(source: InstanceSource<T>): T {
   if (typeof source === 'function') return (source as () => T)();
   const proto = Object.getPrototypeOf(source);
   const ctor = proto?.constructor as (new () => T) | undefined;
-  if (typeof ctor === 'function' && (ctor as unknown) !== Object && ctor.length === 0) {
+  if (typeof ctor === 'function' && (ctor as unknown) !== Object) {
     let fresh: T | undefined;
     try {
       fresh = new ctor();

@@ -106,7 +106,8 @@ export class PartialKeyGrouper implements Grouper {
     for (const i of this.#indices) h = (Math.imul(h, 31) + hashValue(values[i])) | 0;
     const n = this.#single.length;
     const first = floorMod(mix32(h), n);
-    const second = floorMod(mix32(h ^ 0x5bd1e995), n);
+    // The second choice is always a different task (when there are two or more).
+    const second = n > 1 ? (first + 1 + floorMod(mix32(h ^ 0x5bd1e995), n - 1)) % n : first;
     const choice = this.#load[first]! <= this.#load[second]! ? first : second;
     this.#load[choice]! += 1;
     return this.#single[choice]!;

@@ -1,0 +1,166 @@
+// Worker process entry: `node dist/engine/runtime/worker-main.js <worker-config.json>`.
+// Reads the WorkerConfig written by the supervisor, imports the topology bundle, starts a
+// Worker on the slot port with the TCP transport, and heartbeats to nimbus every 500 ms
+// (stats, errors); nimbus's answer carries the topology status the spouts follow. If nimbus
+// is unreachable the worker keeps running with the last status. SIGTERM/SIGINT: close
+// spouts, clean up bolts, exit 0. Logs JSON lines to config.logFile. Single process, one
+// event loop.
+import { readFileSync } from 'node:fs';
+import { createLogger, fileSink, type Logger } from '../common/logger.js';
+import { loadTopology } from '../topology/load-topology.js';
+import type { TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
+import { RUNTIME_DEFAULTS } from './local-runner.js';
+import { TcpTransport } from './transport/tcp-transport.js';
+import { Worker } from './worker.js';
+
+const HEARTBEAT_MS = 500;
+const STATUSES: readonly TopologyStatus[] = ['ACTIVE', 'INACTIVE', 'REBALANCING', 'KILLED'];
+
+/** Posts heartbeats to nimbus and applies the returned status to the worker. */
+class NimbusHeartbeat {
+  readonly #config: WorkerConfig;
+  readonly #worker: Worker;
+  readonly #logger: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = false;
+  #unreachableSince = 0;
+
+  constructor(config: WorkerConfig, worker: Worker, logger: Logger) {
+    this.#config = config;
+    this.#worker = worker;
+    this.#logger = logger;
+  }
+
+  start(): void {
+    void this.#beat();
+    this.#timer = setInterval(() => void this.#beat(), HEARTBEAT_MS);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  async #beat(): Promise<void> {
+    if (this.#inFlight) return;
+    this.#inFlight = true;
+    const c = this.#config;
+    const errors = this.#worker.takeErrors();
+    const body: WorkerHeartbeat = {
+      workerId: c.workerId,
+      topologyId: c.topologyId,
+      supervisorId: c.supervisorId,
+      host: c.host,
+      port: c.port,
+      pid: process.pid,
+      assignmentVersion: c.assignment.version,
+      uptimeSecs: this.#worker.uptimeSecs,
+      logFile: c.logFile,
+      executors: this.#worker.stats(),
+      errors,
+    };
+    try {
+      const res = await fetch(`${c.nimbusUrl}/internal/v1/worker-heartbeat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const answer = (await res.json()) as WorkerHeartbeatResponse;
+      if (this.#unreachableSince) {
+        this.#logger.info('nimbus reachable again', { afterMs: Date.now() - this.#unreachableSince });
+        this.#unreachableSince = 0;
+      }
+      if (STATUSES.includes(answer.status)) await this.#worker.setStatus(answer.status);
+      if (typeof answer.assignmentVersion === 'number' && answer.assignmentVersion !== c.assignment.version) {
+        this.#logger.debug('assignment changed; waiting to be replaced', { mine: c.assignment.version, current: answer.assignmentVersion });
+      }
+    } catch (error) {
+      // Keep running with the last status; put the errors back for the next beat.
+      this.#requeue(errors);
+      if (!this.#unreachableSince) {
+        this.#unreachableSince = Date.now();
+        this.#logger.warn('nimbus unreachable; keeping the last status', { status: this.#worker.status, error: (error as Error).message });
+      }
+    } finally {
+      this.#inFlight = false;
+    }
+  }
+
+  #requeue(errors: WorkerHeartbeat['errors']): void {
+    for (const e of errors.slice(0, 50)) this.#worker.reportErrorRecord(e);
+  }
+}
+
+async function main(): Promise<void> {
+  const configPath = process.argv[2];
+  if (!configPath) {
+    process.stderr.write('usage: worker-main <worker-config.json>\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as WorkerConfig;
+  const logger = createLogger({ sink: fileSink(config.logFile), fields: { workerId: config.workerId, topologyId: config.topologyId, port: config.port } });
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception', { error });
+  });
+  process.on('unhandledRejection', (error) => {
+    logger.error('unhandled rejection', { error });
+  });
+  const workerIndex = config.assignment.workers.findIndex((w) => w.port === config.port && w.host === config.host && w.supervisorId === config.supervisorId);
+  const index = workerIndex >= 0 ? workerIndex : config.assignment.workers.findIndex((w) => w.port === config.port && w.host === config.host);
+  if (index < 0) {
+    logger.error('this worker is not in its assignment', { port: config.port });
+    process.exitCode = 1;
+    return;
+  }
+  logger.info('worker starting', { pid: process.pid, bundle: config.bundlePath, status: config.initialStatus });
+  let worker: Worker;
+  try {
+    const topology = await loadTopology(config.bundlePath);
+    worker = await Worker.start({
+      topology,
+      topologyId: config.topologyId,
+      spec: config.spec,
+      stormConf: { ...RUNTIME_DEFAULTS, ...config.stormConf },
+      assignment: config.assignment,
+      workerIndex: index,
+      initialStatus: config.initialStatus,
+      logger,
+      transport: (handlers) =>
+        TcpTransport.open({
+          host: config.host,
+          port: config.port,
+          peers: config.assignment.workers.map((w) => ({ host: w.host, port: w.port })),
+          selfIndex: index,
+          handlers,
+          logger,
+        }),
+    });
+  } catch (error) {
+    logger.error('worker failed to start', { error });
+    process.stderr.write(`worker failed to start: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 50).unref();
+    return;
+  }
+  const heartbeat = new NimbusHeartbeat(config, worker, logger);
+  heartbeat.start();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('worker shutting down', { signal });
+    heartbeat.stop();
+    const force = setTimeout(() => process.exit(0), 5000);
+    force.unref();
+    worker
+      .close()
+      .catch((error) => logger.error('shutdown failed', { error }))
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();
