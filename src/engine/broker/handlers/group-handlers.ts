@@ -1,0 +1,249 @@
+// The broker's consumer-group APIs: FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+// LeaveGroup, OffsetCommit, OffsetFetch, ListGroups, DescribeGroups, DeleteGroups and
+// OffsetDelete. Each handler maps one API's versions onto the GroupCoordinator's plain
+// methods and back; all group logic lives in src/engine/coordinator.
+// Concurrency: called on the broker's event loop; the coordinator orders its own work.
+import type { Clock } from '../../common/clock.js';
+import { GroupCoordinator } from '../../coordinator/group-coordinator.js';
+import { parseGroupCoordinatorConfig } from '../../coordinator/group-coordinator-config.js';
+import type { KafkaRequest } from '../../network/server.js';
+import { ApiKey } from '../../protocol/api-keys.js';
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { ApiHandler } from '../api-handler.js';
+import type { HandlerDeps } from '../broker-services.js';
+
+export interface GroupHandlerDeps extends HandlerDeps {
+  clock?: Clock;
+  /** Member-id suffixes (tests); defaults to random UUIDs. */
+  newUuid?: () => string;
+}
+
+/** READ | DELETE | DESCRIBE (AclOperation codes 3, 6, 8): what anyone may do to a group here. */
+const GROUP_AUTHORIZED_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
+/** The coordinator the group handlers use; the broker keeps it to close() it at shutdown. */
+export function createGroupCoordinator(deps: GroupHandlerDeps): GroupCoordinator {
+  return new GroupCoordinator({
+    services: deps.services,
+    logger: deps.logger,
+    config: parseGroupCoordinatorConfig(deps.settings),
+    clock: deps.clock,
+    newUuid: deps.newUuid,
+  });
+}
+
+function clientHost(request: KafkaRequest): string {
+  return `/${request.connection.remoteAddress}`;
+}
+
+function bytes(v: unknown): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.alloc(0);
+}
+
+export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCoordinator = createGroupCoordinator(deps)): ApiHandler[] {
+  const c = coordinator;
+  return [
+    {
+      apiKey: ApiKey.FindCoordinator,
+      versions: [0, 6],
+      async handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const keyType = v >= 1 ? (body.keyType as number) : 0;
+        if (v >= 4) {
+          const keys = (body.coordinatorKeys ?? []) as string[];
+          const coordinators = await Promise.all(
+            keys.map(async (key) => {
+              const r = await c.findCoordinator(keyType, key);
+              return { key, nodeId: r.nodeId, host: r.host, port: r.port, errorCode: r.errorCode, errorMessage: r.errorMessage };
+            }),
+          );
+          return { throttleTimeMs: 0, coordinators };
+        }
+        const r = await c.findCoordinator(keyType, body.key as string);
+        return { throttleTimeMs: 0, errorCode: r.errorCode, errorMessage: r.errorMessage, nodeId: r.nodeId, host: r.host, port: r.port };
+      },
+    },
+    {
+      apiKey: ApiKey.JoinGroup,
+      versions: [0, 9],
+      async handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const sessionTimeoutMs = body.sessionTimeoutMs as number;
+        const r = await c.joinGroup({
+          groupId: body.groupId,
+          memberId: body.memberId ?? '',
+          groupInstanceId: v >= 5 ? (body.groupInstanceId ?? null) : null,
+          requireKnownMemberId: v >= 4,
+          clientId: request.header.clientId ?? '',
+          clientHost: clientHost(request),
+          sessionTimeoutMs,
+          rebalanceTimeoutMs: v >= 1 && (body.rebalanceTimeoutMs as number) >= 0 ? (body.rebalanceTimeoutMs as number) : sessionTimeoutMs,
+          protocolType: body.protocolType,
+          protocols: ((body.protocols ?? []) as Message[]).map((p) => ({ name: p.name as string, metadata: Buffer.from(bytes(p.metadata)) })),
+          reason: v >= 8 ? (body.reason ?? null) : null,
+        });
+        return {
+          throttleTimeMs: 0,
+          errorCode: r.errorCode,
+          generationId: r.generationId,
+          protocolType: r.protocolType,
+          // Non-nullable before v7.
+          protocolName: r.protocolName ?? (v >= 7 ? null : ''),
+          leader: r.leaderId,
+          skipAssignment: r.skipAssignment,
+          memberId: r.memberId,
+          members: r.members,
+        };
+      },
+    },
+    {
+      apiKey: ApiKey.SyncGroup,
+      versions: [0, 5],
+      async handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const r = await c.syncGroup({
+          groupId: body.groupId,
+          generationId: body.generationId,
+          memberId: body.memberId,
+          groupInstanceId: v >= 3 ? (body.groupInstanceId ?? null) : null,
+          protocolType: v >= 5 ? (body.protocolType ?? null) : null,
+          protocolName: v >= 5 ? (body.protocolName ?? null) : null,
+          assignments: ((body.assignments ?? []) as Message[]).map((a) => ({ memberId: a.memberId as string, assignment: Buffer.from(bytes(a.assignment)) })),
+        });
+        return { throttleTimeMs: 0, errorCode: r.errorCode, protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
+      },
+    },
+    {
+      apiKey: ApiKey.Heartbeat,
+      versions: [0, 4],
+      async handle(request) {
+        const body = request.body;
+        const errorCode = await c.heartbeat({
+          groupId: body.groupId,
+          generationId: body.generationId,
+          memberId: body.memberId,
+          groupInstanceId: request.header.apiVersion >= 3 ? (body.groupInstanceId ?? null) : null,
+        });
+        return { throttleTimeMs: 0, errorCode };
+      },
+    },
+    {
+      apiKey: ApiKey.LeaveGroup,
+      versions: [0, 5],
+      async handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const leaving =
+          v >= 3
+            ? ((body.members ?? []) as Message[]).map((m) => ({
+                memberId: m.memberId as string,
+                groupInstanceId: (m.groupInstanceId ?? null) as string | null,
+                reason: (m.reason ?? null) as string | null,
+              }))
+            : [{ memberId: body.memberId as string, groupInstanceId: null, reason: null }];
+        const r = await c.leaveGroup(body.groupId, leaving);
+        if (v >= 3) return { throttleTimeMs: 0, errorCode: r.errorCode, members: r.members };
+        return { throttleTimeMs: 0, errorCode: r.errorCode !== ErrorCode.NONE ? r.errorCode : (r.members[0]?.errorCode ?? ErrorCode.NONE) };
+      },
+    },
+    {
+      apiKey: ApiKey.OffsetCommit,
+      versions: [0, 9],
+      async handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const topics = await c.commitOffsets({
+          groupId: body.groupId,
+          generationId: v >= 1 ? (body.generationIdOrMemberEpoch as number) : -1,
+          memberId: v >= 1 ? (body.memberId ?? '') : '',
+          groupInstanceId: v >= 7 ? (body.groupInstanceId ?? null) : null,
+          retentionTimeMs: v >= 2 && v <= 4 ? (body.retentionTimeMs as bigint) : -1n,
+          topics: ((body.topics ?? []) as Message[]).map((t) => ({
+            name: t.name as string,
+            partitions: ((t.partitions ?? []) as Message[]).map((p) => ({
+              partitionIndex: p.partitionIndex as number,
+              committedOffset: p.committedOffset as bigint,
+              committedLeaderEpoch: v >= 6 ? (p.committedLeaderEpoch as number) : -1,
+              commitTimestamp: v === 1 ? (p.commitTimestamp as bigint) : -1n,
+              committedMetadata: (p.committedMetadata ?? null) as string | null,
+            })),
+          })),
+        });
+        return { throttleTimeMs: 0, topics };
+      },
+    },
+    {
+      apiKey: ApiKey.OffsetFetch,
+      versions: [0, 9],
+      handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const wanted = (topics: unknown) =>
+          topics === null || topics === undefined
+            ? null
+            : (topics as Message[]).map((t) => ({ name: t.name as string, partitionIndexes: (t.partitionIndexes ?? []) as number[] }));
+        if (v >= 8) {
+          const groups = ((body.groups ?? []) as Message[]).map((g) => {
+            const r = c.fetchOffsets(g.groupId as string, wanted(g.topics));
+            return { groupId: g.groupId, topics: r.errorCode === ErrorCode.NONE ? r.topics : [], errorCode: r.errorCode };
+          });
+          return { throttleTimeMs: 0, groups };
+        }
+        // v0-1 always name the topics; v2+ may send null for "all".
+        const r = c.fetchOffsets(body.groupId as string, wanted(v >= 2 ? body.topics : (body.topics ?? [])));
+        if (v < 2) return { throttleTimeMs: 0, topics: r.topics };
+        return { throttleTimeMs: 0, topics: r.errorCode === ErrorCode.NONE ? r.topics : [], errorCode: r.errorCode };
+      },
+    },
+    {
+      apiKey: ApiKey.ListGroups,
+      versions: [0, 5],
+      handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const r = c.listGroups(v >= 4 ? ((body.statesFilter ?? []) as string[]) : [], v >= 5 ? ((body.typesFilter ?? []) as string[]) : []);
+        return { throttleTimeMs: 0, errorCode: r.errorCode, groups: r.groups };
+      },
+    },
+    {
+      apiKey: ApiKey.DescribeGroups,
+      versions: [0, 5],
+      handle(request) {
+        const v = request.header.apiVersion;
+        const body = request.body;
+        const withOps = v >= 3 && body.includeAuthorizedOperations === true;
+        const groups = ((body.groups ?? []) as string[]).map((groupId) => ({
+          ...c.describeGroup(groupId),
+          authorizedOperations: withOps ? GROUP_AUTHORIZED_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+        }));
+        return { throttleTimeMs: 0, groups };
+      },
+    },
+    {
+      apiKey: ApiKey.DeleteGroups,
+      versions: [0, 2],
+      async handle(request) {
+        const results = await c.deleteGroups((request.body.groupsNames ?? []) as string[]);
+        return { throttleTimeMs: 0, results };
+      },
+    },
+    {
+      apiKey: ApiKey.OffsetDelete,
+      versions: [0, 0],
+      async handle(request) {
+        const body = request.body;
+        const topics = ((body.topics ?? []) as Message[]).map((t) => ({
+          name: t.name as string,
+          partitionIndexes: ((t.partitions ?? []) as Message[]).map((p) => p.partitionIndex as number),
+        }));
+        const r = await c.deleteOffsets(body.groupId as string, topics);
+        return { throttleTimeMs: 0, errorCode: r.errorCode, topics: r.topics };
+      },
+    },
+  ];
+}
