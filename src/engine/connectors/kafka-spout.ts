@@ -1,0 +1,233 @@
+// KafkaSpout: a Storm spout reading a Kafka topic as a member of a consumer group
+// (@platformatic/kafka). Each record becomes one tuple whose message id is
+// `{topic, partition, offset}`; offsets are committed only when every tuple below them was
+// acked (OffsetTracker, contiguous per partition) and failed tuples are replayed from an
+// in-memory copy. Consumption pauses while too many tuples are buffered or outstanding, so
+// memory stays bounded. All callbacks of one task run one at a time on the worker's event
+// loop; the consumer stream feeds a local buffer that nextTuple drains.
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { SpoutOutputCollector } from '../topology/collectors.js';
+import type { OutputFieldsDeclarer } from '../topology/output-fields-declarer.js';
+import { BaseRichSpout } from '../topology/spout.js';
+import type { TopologyContext } from '../topology/topology-context.js';
+import { OffsetTracker } from './offset-tracker.js';
+
+/** Storm's FirstPollOffsetStrategy. */
+export type FirstPollOffsetStrategy = 'EARLIEST' | 'LATEST' | 'UNCOMMITTED_EARLIEST' | 'UNCOMMITTED_LATEST';
+
+/** The message id of a Kafka spout tuple. */
+export interface KafkaMessageId {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+/** A consumed record as the translator sees it (key and value as Buffers, or null). */
+export interface KafkaSpoutRecord {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  timestamp: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Map<Buffer, Buffer>;
+}
+
+export interface KafkaSpoutOptions {
+  topic: string | string[];
+  /** Comma-separated host:port list; default: conf `kafka.bootstrap.servers`, else 127.0.0.1:9092. */
+  bootstrapServers?: string;
+  /** Default: `streamctl-<topology name>-<component id>`. */
+  groupId?: string;
+  /** Where to start when the group has no committed offset (default UNCOMMITTED_EARLIEST, as Storm). */
+  firstPollOffsetStrategy?: FirstPollOffsetStrategy;
+  /** Output fields (default Storm's: topic, partition, offset, key, value). */
+  outputFields?: string[];
+  /** Record → tuple values in `outputFields` order; null/undefined skips the record (acked at once). */
+  translator?: (record: KafkaSpoutRecord) => unknown[] | null | undefined;
+  /** How often acked offsets are committed (default 1000 ms). */
+  commitIntervalMs?: number;
+  /** Consumption pauses while this many tuples are buffered or outstanding (default 10000). */
+  maxUncommittedOffsets?: number;
+  /** Give up replaying a tuple after this many failures (default: never; then it is acked and skipped). */
+  maxRetries?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+const DEFAULT_FIELDS = ['topic', 'partition', 'offset', 'key', 'value'];
+
+function defaultTranslator(r: KafkaSpoutRecord): unknown[] {
+  return [r.topic, r.partition, r.offset.toString(), r.key?.toString('utf8') ?? null, r.value?.toString('utf8') ?? null];
+}
+
+export class KafkaSpout extends BaseRichSpout {
+  readonly options: KafkaSpoutOptions;
+  #collector: SpoutOutputCollector | undefined;
+  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #tracker = new OffsetTracker();
+  #buffer: KafkaSpoutRecord[] = [];
+  #replay: KafkaSpoutRecord[] = [];
+  /** Outstanding records by `topic:partition:offset`, for replay. */
+  #inFlight = new Map<string, { record: KafkaSpoutRecord; failures: number }>();
+  #paused = false;
+  #active = true;
+  #lastCommitMs = 0;
+  #committing = false;
+  #closed = false;
+
+  constructor(options: KafkaSpoutOptions) {
+    super();
+    if (!options || (typeof options.topic !== 'string' && !Array.isArray(options.topic))) {
+      throw new TypeError('KafkaSpout needs options.topic (a topic name or a list of them)');
+    }
+    this.options = { ...options };
+  }
+
+  override async open(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
+    this.#collector = collector;
+    const o = this.options;
+    const servers = (o.bootstrapServers ?? (conf['kafka.bootstrap.servers'] as string | undefined) ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
+    const groupId = o.groupId ?? `streamctl-${String(conf['topology.name'] ?? context.getStormId())}-${context.getThisComponentId()}`;
+    this.#consumer = new Consumer({
+      clientId: `${groupId}-task-${context.getThisTaskId()}`,
+      groupId,
+      bootstrapBrokers: servers,
+      sessionTimeout: o.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: o.heartbeatIntervalMs ?? 1_000,
+    });
+    const strategy = o.firstPollOffsetStrategy ?? 'UNCOMMITTED_EARLIEST';
+    const mode = strategy === 'EARLIEST' ? 'earliest' : strategy === 'LATEST' ? 'latest' : 'committed';
+    const fallbackMode = strategy === 'UNCOMMITTED_LATEST' || strategy === 'LATEST' ? 'latest' : 'earliest';
+    this.#consumer.on('consumer:group:join', (payload: { assignments?: Array<{ topic: string; partitions: number[] }> }) => {
+      this.#onAssignment(payload.assignments ?? []);
+    });
+    this.#stream = await this.#consumer.consume({
+      topics: Array.isArray(o.topic) ? o.topic : [o.topic],
+      mode,
+      fallbackMode,
+      autocommit: false,
+    });
+    this.#stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => this.#onMessage(m));
+    this.#stream.on('error', (error: Error) => this.#collector?.reportError(error));
+  }
+
+  #onMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): void {
+    this.#buffer.push({
+      topic: m.topic,
+      partition: m.partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key ?? null,
+      value: m.value ?? null,
+      headers: m.headers,
+    });
+    this.#flowControl();
+  }
+
+  /** Drops state of partitions this task no longer owns (their offsets are another member's now). */
+  #onAssignment(assignments: Array<{ topic: string; partitions: number[] }>): void {
+    const owned = new Set(assignments.flatMap((a) => a.partitions.map((p) => `${a.topic}:${p}`)));
+    for (const { topic, partition } of this.#tracker.partitions()) {
+      if (!owned.has(`${topic}:${partition}`)) this.#tracker.revoke(topic, partition);
+    }
+    const keep = (r: KafkaSpoutRecord) => owned.has(`${r.topic}:${r.partition}`);
+    this.#buffer = this.#buffer.filter(keep);
+    this.#replay = this.#replay.filter(keep);
+    for (const [k, v] of this.#inFlight) if (!keep(v.record)) this.#inFlight.delete(k);
+  }
+
+  #flowControl(): void {
+    const limit = this.options.maxUncommittedOffsets ?? 10_000;
+    const load = this.#buffer.length + this.#tracker.outstandingCount;
+    if (!this.#paused && (load >= limit || !this.#active)) {
+      this.#paused = true;
+      this.#stream?.pause();
+    } else if (this.#paused && this.#active && load < limit / 2) {
+      this.#paused = false;
+      this.#stream?.resume();
+    }
+  }
+
+  nextTuple(): void {
+    this.#maybeCommit();
+    const record = this.#replay.shift() ?? this.#buffer.shift();
+    if (!record) return;
+    const id: KafkaMessageId = { topic: record.topic, partition: record.partition, offset: record.offset };
+    if (!this.#tracker.emitted(record.topic, record.partition, record.offset)) return; // already past it
+    const values = (this.options.translator ?? defaultTranslator)(record);
+    const k = `${record.topic}:${record.partition}:${record.offset}`;
+    if (values === null || values === undefined) {
+      this.#tracker.acked(record.topic, record.partition, record.offset);
+      this.#inFlight.delete(k);
+      return;
+    }
+    if (!this.#inFlight.has(k)) this.#inFlight.set(k, { record, failures: 0 });
+    this.#collector!.emit(values, id);
+    this.#flowControl();
+  }
+
+  override ack(messageId: unknown): void {
+    const id = messageId as KafkaMessageId;
+    this.#tracker.acked(id.topic, id.partition, id.offset);
+    this.#inFlight.delete(`${id.topic}:${id.partition}:${id.offset}`);
+    this.#flowControl();
+  }
+
+  override fail(messageId: unknown): void {
+    const id = messageId as KafkaMessageId;
+    const k = `${id.topic}:${id.partition}:${id.offset}`;
+    const entry = this.#inFlight.get(k);
+    if (!entry || !this.#tracker.isOutstanding(id.topic, id.partition, id.offset)) return;
+    entry.failures += 1;
+    if (this.options.maxRetries !== undefined && entry.failures > this.options.maxRetries) {
+      this.#collector?.reportError(new Error(`Kafka record ${k} failed ${entry.failures} times; giving up (maxRetries ${this.options.maxRetries})`));
+      this.ack(messageId);
+      return;
+    }
+    this.#replay.push(entry.record);
+  }
+
+  override activate(): void {
+    this.#active = true;
+    this.#flowControl();
+  }
+
+  override deactivate(): void {
+    this.#active = false;
+    this.#flowControl();
+  }
+
+  #maybeCommit(force = false): Promise<void> | undefined {
+    const now = Date.now();
+    if (this.#committing || !this.#consumer || (!force && now - this.#lastCommitMs < (this.options.commitIntervalMs ?? 1_000))) return undefined;
+    this.#lastCommitMs = now;
+    const commits = this.#tracker.pendingCommits();
+    if (commits.length === 0) return undefined;
+    this.#committing = true;
+    return this.#consumer
+      .commit({ offsets: commits.map((c) => ({ ...c, leaderEpoch: -1 })) })
+      .then(
+        () => this.#tracker.markCommitted(commits),
+        (error: unknown) => {
+          if (!this.#closed) this.#collector?.reportError(error);
+        },
+      )
+      .finally(() => {
+        this.#committing = false;
+      });
+  }
+
+  override async close(): Promise<void> {
+    this.#lastCommitMs = 0;
+    await this.#maybeCommit(true);
+    this.#closed = true;
+    await this.#stream?.close().catch(() => {});
+    await this.#consumer?.close().catch(() => {});
+  }
+
+  declareOutputFields(declarer: OutputFieldsDeclarer): void {
+    declarer.declare(this.options.outputFields ?? DEFAULT_FIELDS);
+  }
+}
