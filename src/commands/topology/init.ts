@@ -1,7 +1,7 @@
 // `streamctl topology init <dir> [--template word-count]`: scaffold a runnable topology project.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { clusterBootstrapServers, initProject } from '../../engine/runtime/topology-client.js';
+import { initProject } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyInit extends BaseCommand<typeof TopologyInit> {
   static override summary = 'Create a topology project from a template.';
@@ -12,7 +12,7 @@ export default class TopologyInit extends BaseCommand<typeof TopologyInit> {
   };
 
   async run(): Promise<{ dir: string; files: string[] }> {
-    const result = initProject({ dir: this.args.dir, template: this.flags.template, bootstrapServers: clusterBootstrapServers(this.flags.dir) });
+    const result = initProject({ dir: this.args.dir, template: this.flags.template });
     this.log(`Created ${this.args.dir} from template ${this.flags.template}: ${result.files.join(', ')}`);
     this.log(`Next: streamctl topology submit ${this.args.dir}/topology.ts`);
     return result;

@@ -2,7 +2,7 @@
 // upload it to nimbus and wait until its workers run.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { parseConfOverrides, TopologyClient, type SubmitResult } from '../../engine/runtime/topology-client.js';
+import { clusterBootstrapServers, parseConfOverrides, TopologyClient, type SubmitResult } from '../../engine/runtime/topology-client.js';
 
 export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
   static override summary = 'Bundle a topology file (.ts or .js) and run it on the cluster.';
@@ -28,6 +28,7 @@ export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
       inactive: this.flags.inactive,
       conf: parseConfOverrides(this.flags.conf ?? []),
       waitTimeoutMs: this.flags['wait-timeout'] * 1000,
+      defaultConf: { 'kafka.bootstrap.servers': clusterBootstrapServers(this.flags.dir) },
     });
     for (const w of result.warnings) this.warn(w);
     this.log(`Submitted topology: ${result.name} (${result.topologyId}) ${result.status}, ${result.workers} worker(s), ${result.tasks} task(s)`);

@@ -143,6 +143,8 @@ export interface SubmitOptions {
   conf?: Record<string, unknown>;
   /** How long to wait for the workers' first heartbeats; 0 = do not wait. */
   waitTimeoutMs?: number;
+  /** Config used only where neither the topology nor `conf` sets the key (e.g. the local cluster's kafka.bootstrap.servers). */
+  defaultConf?: Record<string, unknown>;
 }
 
 export interface SubmitResult {
@@ -264,6 +266,9 @@ export class TopologyClient {
     const bundle = await bundleTopology(file);
     const spec = await readBundleSpec(bundle.code);
     const conf: Record<string, unknown> = { ...(options.conf ?? {}) };
+    for (const [k, v] of Object.entries(options.defaultConf ?? {})) {
+      if (v !== undefined && !(k in spec.config) && !(k in conf)) conf[k] = v;
+    }
     if (options.workers !== undefined) conf['topology.workers'] = options.workers;
     const name = options.name ?? defaultTopologyName(file);
     const res = await this.#request<{ topologyId: string; topologyStatus: TopologyStatus }>('POST', '/internal/v1/submit', {
@@ -526,7 +531,7 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
  * `streamctl topology submit <dir>/topology.ts` works right away without npm install
  * (the bundler resolves 'streamctl' to this installation).
  */
-export function initProject(options: { dir: string; template?: string; bootstrapServers?: string | undefined }): { dir: string; files: string[] } {
+export function initProject(options: { dir: string; template?: string }): { dir: string; files: string[] } {
   const template = options.template ?? 'word-count';
   const source = join(PACKAGE_ROOT, 'templates', template);
   if (!existsSync(source)) {
@@ -542,12 +547,6 @@ export function initProject(options: { dir: string; template?: string; bootstrap
     pkg.name = dir.split(/[\\/]/).pop()!.toLowerCase().replace(/[^a-z0-9-_.]/g, '-');
     pkg.dependencies = { ...(pkg.dependencies ?? {}), streamctl: `file:${PACKAGE_ROOT}` };
     writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
-  }
-  if (options.bootstrapServers) {
-    const topo = join(dir, 'topology.ts');
-    if (existsSync(topo)) {
-      writeFileSync(topo, readFileSync(topo, 'utf8').replace(/'127\.0\.0\.1:9092'/g, `'${options.bootstrapServers}'`));
-    }
   }
   const files: string[] = [];
   const walk = (d: string) => {
