@@ -1,0 +1,115 @@
+// Layout of a local cluster directory and the files in it:
+//   <dir>/cluster.json             index: ports, pids, statuses (written by the daemon)
+//   <dir>/meta.properties          cluster.id, generated once, kept across restarts
+//   <dir>/controller/              controller data (metadata.db)
+//   <dir>/broker-<id>/             broker data (partition logs)
+//   <dir>/nimbus/  <dir>/supervisor-<n>/
+//   <dir>/config/<proc>.json       per-process config files the daemon writes
+//   <dir>/logs/<proc>.log          JSON-line logs; <proc>.out: captured stdout/stderr
+//   <dir>/daemon.sock              control socket of the daemon (JSON lines)
+// Files are replaced by write-then-rename so readers never see half a file. Not safe for two
+// daemons on one directory; the daemon refuses to start when another one is alive.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { StreamctlError } from '../common/errors.js';
+import type { ClusterFile } from './process-configs.js';
+
+export class ClusterDir {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  get clusterFile(): string {
+    return join(this.root, 'cluster.json');
+  }
+  get metaFile(): string {
+    return join(this.root, 'meta.properties');
+  }
+  get logsDir(): string {
+    return join(this.root, 'logs');
+  }
+  get configDir(): string {
+    return join(this.root, 'config');
+  }
+  get daemonLog(): string {
+    return join(this.logsDir, 'daemon.log');
+  }
+  get daemonOut(): string {
+    return join(this.logsDir, 'daemon.out');
+  }
+  /** Written by a daemon that failed to start, read by the starting CLI. */
+  get daemonErrorFile(): string {
+    return join(this.root, 'daemon-error.json');
+  }
+  /** Unix socket path; moved under the temp dir when the directory path is too long for a socket. */
+  get controlSocket(): string {
+    const path = join(this.root, 'daemon.sock');
+    if (Buffer.byteLength(path) < 100) return path;
+    const hash = createHash('sha256').update(this.root).digest('hex').slice(0, 16);
+    return join(tmpdir(), `streamctl-${hash}.sock`);
+  }
+
+  dataDir(proc: string): string {
+    return join(this.root, proc);
+  }
+  logFile(proc: string): string {
+    return join(this.logsDir, `${proc}.log`);
+  }
+  outFile(proc: string): string {
+    return join(this.logsDir, `${proc}.out`);
+  }
+  configFile(proc: string): string {
+    return join(this.configDir, `${proc}.json`);
+  }
+
+  ensure(): void {
+    for (const d of [this.root, this.logsDir, this.configDir]) mkdirSync(d, { recursive: true });
+  }
+
+  /** The cluster id from meta.properties, generated (Kafka-style 22-char base64url) on first use. */
+  ensureClusterId(): string {
+    const existing = this.readClusterId();
+    if (existing) return existing;
+    const id = randomBytes(16).toString('base64url').replace(/^-/, 'A');
+    writeAtomic(this.metaFile, `# streamctl local cluster\nversion=1\ncluster.id=${id}\n`);
+    return id;
+  }
+
+  readClusterId(): string | undefined {
+    if (!existsSync(this.metaFile)) return undefined;
+    const match = /^cluster\.id=(.+)$/m.exec(readFileSync(this.metaFile, 'utf8'));
+    return match?.[1]?.trim();
+  }
+
+  readClusterFile(): ClusterFile | undefined {
+    if (!existsSync(this.clusterFile)) return undefined;
+    try {
+      return JSON.parse(readFileSync(this.clusterFile, 'utf8')) as ClusterFile;
+    } catch (error) {
+      throw new StreamctlError('STORAGE', `${this.clusterFile} is not valid JSON`, { cause: error });
+    }
+  }
+
+  writeClusterFile(file: ClusterFile): void {
+    writeAtomic(this.clusterFile, JSON.stringify(file, null, 2) + '\n');
+  }
+
+  writeJson(path: string, value: unknown): void {
+    writeAtomic(path, JSON.stringify(value, null, 2) + '\n');
+  }
+
+  removeFile(path: string): void {
+    rmSync(path, { force: true });
+  }
+}
+
+/** Writes `path` via a temp file and rename, so readers see the old or the new content. */
+export function writeAtomic(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,48 @@
+// Entry point of the detached cluster daemon: `node dist/engine/cluster/daemon-main.js
+// <daemon-spec.json>` (a ClusterSpec plus optional mains/timings). Runs a ClusterDaemon until
+// it is told to stop (control socket `stop`, SIGTERM, SIGINT). A failed start is written to
+// <dir>/daemon-error.json for the waiting CLI, and the process exits 1.
+import { readFileSync } from 'node:fs';
+import { isStreamctlError } from '../common/errors.js';
+import { createLogger, fileSink } from '../common/logger.js';
+import { ClusterDaemon, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
+import { ClusterDir } from './cluster-dir.js';
+
+export interface DaemonSpecFile {
+  spec: ClusterSpec;
+  mains?: Partial<ProcessMains>;
+  timings?: Partial<DaemonTimings>;
+}
+
+async function main(): Promise<void> {
+  const specPath = process.argv[2];
+  if (!specPath) {
+    process.stderr.write('usage: daemon-main <daemon-spec.json>\n');
+    process.exitCode = 2;
+    return;
+  }
+  const file = JSON.parse(readFileSync(specPath, 'utf8')) as DaemonSpecFile;
+  const dir = new ClusterDir(file.spec.dir);
+  dir.ensure();
+  const logger = createLogger({ sink: fileSink(dir.daemonLog), fields: { proc: 'daemon', pid: process.pid } });
+  process.on('SIGHUP', () => undefined);
+  let daemon: ClusterDaemon;
+  try {
+    daemon = await ClusterDaemon.start({ spec: file.spec, logger, mains: file.mains, timings: file.timings });
+  } catch (error) {
+    const e = isStreamctlError(error) ? { code: error.code, message: error.message, hint: error.hint } : { code: 'INTERNAL', message: String((error as Error)?.message ?? error) };
+    dir.writeJson(dir.daemonErrorFile, e);
+    logger.error('daemon failed to start', { error });
+    process.exit(1);
+  }
+  const onSignal = (signal: string) => {
+    logger.info('daemon got signal', { signal });
+    void daemon.stop();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  await daemon.waitUntilStopped();
+  process.exit(0);
+}
+
+await main();

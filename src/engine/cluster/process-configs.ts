@@ -1,0 +1,67 @@
+// Config files the cluster daemon writes for each child process, and the shape of
+// cluster.json (the cluster directory's index: ports, pids, status). Each process main takes
+// the path of its config JSON as its only argument. Plain data; no behaviour here.
+
+/** Kafka-style dotted settings (`auto.create.topics.enable`, `num.partitions`, ...). */
+export type Settings = Record<string, string>;
+
+export interface ControllerProcessConfig {
+  clusterId: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  logFile: string;
+  /** broker.session.timeout.ms, num.partitions, default.replication.factor, auto.leader.rebalance.enable, ... */
+  settings: Settings;
+}
+
+export interface BrokerProcessConfig {
+  brokerId: number;
+  clusterId: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  logFile: string;
+  controller: { host: string; port: number };
+  /** auto.create.topics.enable, socket.request.max.bytes, log.retention.check.interval.ms, log.* defaults, ... */
+  settings: Settings;
+}
+
+export type ProcessKind = 'controller' | 'broker' | 'nimbus' | 'supervisor';
+export type ProcessStatus = 'starting' | 'running' | 'stopped' | 'crashed' | 'killed';
+
+export interface ProcessInfo {
+  kind: ProcessKind;
+  /** Broker id or supervisor number; absent for singletons. */
+  id?: number;
+  host: string;
+  port: number;
+  pid: number | null;
+  status: ProcessStatus;
+  logFile: string;
+}
+
+/** `<cluster dir>/cluster.json`, kept up to date by the cluster daemon. */
+export interface ClusterFile {
+  version: 1;
+  clusterId: string;
+  host: string;
+  basePort: number;
+  startedAt: string;
+  daemon: { pid: number; controlSocket?: string };
+  controller: ProcessInfo;
+  brokers: ProcessInfo[];
+  nimbus: ProcessInfo | null;
+  supervisors: ProcessInfo[];
+  /** Daemon lifecycle (added by the cluster daemon): starting → running → stopping → stopped; failed. */
+  state?: ClusterState;
+  /** Worker slots per supervisor and the settings the cluster was started with. */
+  slotsPerSupervisor?: number;
+  settings?: Settings;
+  /** "127.0.0.1:9092,127.0.0.1:9093" — what Kafka clients connect to. */
+  bootstrapServers?: string;
+  /** "http://127.0.0.1:9292" — nimbus REST API, or null without Storm. */
+  nimbusUrl?: string | null;
+}
+
+export type ClusterState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';

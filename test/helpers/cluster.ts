@@ -1,0 +1,157 @@
+// Test helper: starts a real local cluster (the same engine call `streamctl cluster start`
+// uses: startCluster, detached daemon) in a temp dir on a free port range, and always cleans
+// up: stop() stops the cluster gracefully, then SIGKILLs anything still alive (daemon and
+// every child) and removes the dir. Build first (`npm run build`): processes run from dist/.
+//
+//   const cluster = await startTestCluster({ brokers: 3 });
+//   afterAll(() => cluster.stop());
+//   new Kafka({ brokers: cluster.bootstrap.split(',') })
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DaemonTimings, ProcessMains } from '../../src/engine/cluster/cluster-daemon.js';
+import { startCluster, stopCluster } from '../../src/engine/cluster/local-cluster.js';
+import { findFreeBasePort } from '../../src/engine/cluster/ports.js';
+import type { ClusterFile } from '../../src/engine/cluster/process-configs.js';
+
+export interface TestClusterOptions {
+  /** Default 1. */
+  brokers?: number;
+  /** Default 0; nimbus and supervisors start when > 0 (or when storm is true). */
+  supervisors?: number;
+  storm?: boolean;
+  slots?: number;
+  /** Kafka-style settings for controller and brokers, e.g. { 'num.partitions': '3' }. */
+  settings?: Record<string, string>;
+  /** Replace process entry points (fixtures). */
+  mains?: Partial<ProcessMains>;
+  timings?: Partial<DaemonTimings>;
+}
+
+export interface TestCluster {
+  dir: string;
+  /** "127.0.0.1:p1,127.0.0.1:p2" ("" without brokers). */
+  bootstrap: string;
+  /** "http://127.0.0.1:p" or null without Storm. */
+  nimbusUrl: string | null;
+  basePort: number;
+  clusterFile: ClusterFile;
+  /** Re-reads cluster.json (pids change after restarts). */
+  readClusterFile(): ClusterFile;
+  stop(): Promise<void>;
+}
+
+const LOCK_DIR = join(tmpdir(), 'streamctl-test-ports');
+
+function lockBasePort(base: number): boolean {
+  mkdirSync(LOCK_DIR, { recursive: true });
+  const path = join(LOCK_DIR, String(base));
+  try {
+    mkdirSync(path);
+  } catch {
+    // Stale lock from a dead test process?
+    try {
+      const pid = Number(readFileSync(join(path, 'pid'), 'utf8'));
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      rmSync(path, { recursive: true, force: true });
+      return lockBasePort(base);
+    }
+  }
+  writeFileSync(join(path, 'pid'), String(process.pid));
+  return true;
+}
+
+function unlockBasePort(base: number): void {
+  rmSync(join(LOCK_DIR, String(base)), { recursive: true, force: true });
+}
+
+function killEverything(dir: string): void {
+  let file: ClusterFile;
+  try {
+    file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
+  } catch {
+    return;
+  }
+  const pids = [file.daemon.pid, file.controller.pid, ...file.brokers.map((b) => b.pid), file.nimbus?.pid ?? null, ...file.supervisors.map((s) => s.pid)];
+  for (const pid of pids) {
+    if (!pid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
+  const brokers = options.brokers ?? 1;
+  const supervisors = options.supervisors ?? 0;
+  const storm = options.storm ?? supervisors > 0;
+  const slots = options.slots ?? 2;
+  let basePort = 0;
+  for (let i = 0; i < 20 && basePort === 0; i++) {
+    const candidate = await findFreeBasePort({ brokers, supervisors, slotsPerSupervisor: slots });
+    if (lockBasePort(candidate)) basePort = candidate;
+  }
+  if (basePort === 0) throw new Error('no free port range for a test cluster');
+  const dir = mkdtempSync(join(tmpdir(), 'streamctl-cluster-'));
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      await stopCluster(dir, { timeoutMs: 20_000 });
+    } catch {
+      // fall through to the hard kill
+    } finally {
+      killEverything(dir);
+      unlockBasePort(basePort);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const { cluster } = await startCluster({
+      dir,
+      brokers,
+      supervisors,
+      slots,
+      storm,
+      basePort,
+      settings: options.settings ?? {},
+      mains: options.mains,
+      timings: { initialBackoffMs: 200, maxBackoffMs: 2000, stopTimeoutMs: 5000, ...options.timings },
+    });
+    return {
+      dir,
+      bootstrap: cluster.bootstrapServers ?? '',
+      nimbusUrl: cluster.nimbusUrl ?? null,
+      basePort,
+      clusterFile: cluster,
+      readClusterFile: () => JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile,
+      stop,
+    };
+  } catch (error) {
+    const logs = logTails(dir);
+    await stop();
+    if (error instanceof Error && logs) error.message += `\n--- process output ---\n${logs}`;
+    throw error;
+  }
+}
+
+/** Last lines of every .out/.log file of a cluster dir, to explain a failed start. */
+function logTails(dir: string): string {
+  try {
+    const logs = join(dir, 'logs');
+    return readdirSync(logs)
+      .map((f) => {
+        const lines = readFileSync(join(logs, f), 'utf8').trim().split('\n').slice(-8).join('\n');
+        return lines ? `[${f}]\n${lines}` : '';
+      })
+      .filter(Boolean)
+      .join('\n');
+  } catch {
+    return '';
+  }
+}
