@@ -1,0 +1,77 @@
+// Process entry of a broker: `node dist/engine/broker/broker-main.js <broker-config.json>`.
+// Reads BrokerProcessConfig, logs JSON lines to its logFile, opens the LogManager on dataDir
+// (recovering after a crash), starts the Broker; SIGTERM/SIGINT → graceful close (controlled
+// shutdown, stop serving, checkpoints, clean-shutdown marker) and exit 0.
+import { readFileSync } from 'node:fs';
+import { createLogger, fileSink, type LogLevel } from '../common/logger.js';
+import { toLogConfig } from '../common/topic-config.js';
+import type { BrokerProcessConfig } from '../cluster/process-configs.js';
+import { LogManager } from '../storage/log-manager.js';
+import { systemClock } from '../common/clock.js';
+import { Broker } from './broker.js';
+
+function num(settings: Record<string, string>, key: string): number | undefined {
+  const v = settings[key];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+async function main(): Promise<void> {
+  const configPath = process.argv[2];
+  if (!configPath) {
+    process.stderr.write('usage: broker-main <broker-config.json>\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as BrokerProcessConfig;
+  const settings = config.settings ?? {};
+  const level = (settings['log.level'] as LogLevel | undefined) ?? 'info';
+  const log = createLogger({ sink: fileSink(config.logFile), level, fields: { process: 'broker', brokerId: config.brokerId, pid: process.pid } });
+  process.on('uncaughtException', (error) => {
+    log.error('uncaught exception', { error });
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error }));
+
+  let broker: Broker;
+  let logManager: LogManager | undefined;
+  try {
+    logManager = LogManager.open({
+      dataDir: config.dataDir,
+      logger: log.child({ component: 'log-manager' }),
+      clock: systemClock,
+      defaultConfig: toLogConfig({}, settings),
+      retentionCheckIntervalMs: num(settings, 'log.retention.check.interval.ms'),
+      checkpointIntervalMs: num(settings, 'log.flush.offset.checkpoint.interval.ms'),
+    });
+    broker = await Broker.start({ config, logManager, logger: log });
+  } catch (error) {
+    log.error('broker failed to start', { error });
+    process.stderr.write(`broker ${config.brokerId} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    try {
+      logManager?.close();
+    } catch {
+      // already failing
+    }
+    process.exitCode = 1;
+    return;
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    broker.close().then(
+      () => process.exit(0),
+      (error) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,334 @@
+// Composition of one broker process: metadata cache, controller channel, replica manager
+// (with purgatories and replica fetchers), producer ids, the API handlers (ours plus the
+// group coordinator's), the request router and the Kafka server. Implements BrokerServices
+// for the group coordinator. start() listens first (so the registered port is the real
+// one), then registers with the controller and polls metadata; close() shuts down in order
+// (controlled shutdown, stop listening, stop replication, checkpoint high watermarks, close
+// logs). Single-threaded: everything runs on the process's event loop.
+import type { Clock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { StreamctlError } from '../common/errors.js';
+import { toLogConfig } from '../common/topic-config.js';
+import type { BrokerProcessConfig } from '../cluster/process-configs.js';
+import { KafkaConnection } from '../network/connection.js';
+import { KafkaServer, DEFAULT_MAX_REQUEST_BYTES } from '../network/server.js';
+import { ApiKey } from '../protocol/api-keys.js';
+import type { Message } from '../protocol/codec.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
+import type { LogManager } from '../storage/log-manager.js';
+import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
+import type { ApiHandler } from './api-handler.js';
+import type {
+  AppendResult,
+  BrokerMetadataView,
+  BrokerNode,
+  BrokerServices,
+  InternalReadResult,
+  LeadershipListener,
+} from './broker-services.js';
+import { ControllerChannel } from './controller-channel.js';
+import { LogManagerProvider } from './log-adapter.js';
+import type { LogProvider } from './local-log.js';
+import { MetadataCache } from './metadata-cache.js';
+import { ProducerIdManager } from './producer-id-manager.js';
+import { ReplicaManager } from './replica-manager.js';
+import { RequestRouter } from './request-router.js';
+import { createAdminForwardHandlers } from './handlers/admin-forward.js';
+import type { BrokerContext } from './handlers/broker-context.js';
+import { settingInt } from './handlers/broker-context.js';
+import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
+import { createFetchHandler } from './handlers/fetch.js';
+import { createGroupCoordinator, createGroupHandlers } from './handlers/group-handlers.js';
+import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
+import { createListOffsetsHandler } from './handlers/list-offsets.js';
+import { createMetadataHandler } from './handlers/metadata.js';
+import { createOffsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
+import { createProduceHandler } from './handlers/produce.js';
+
+export interface BrokerOptions {
+  config: BrokerProcessConfig;
+  logManager: LogManager;
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides the log provider (tests); defaults to the LogManager adapter. */
+  logs?: LogProvider;
+}
+
+const CONFIG_REFRESH_EVERY_POLLS = 10;
+
+export class Broker implements BrokerServices {
+  readonly brokerId: number;
+  readonly host: string;
+  readonly logger: Logger;
+  readonly metadata: BrokerMetadataView;
+  readonly #config: BrokerProcessConfig;
+  readonly #settings: Record<string, string>;
+  readonly #clock: Clock;
+  readonly #self: BrokerNode;
+  readonly #cache: MetadataCache;
+  readonly #channel: ControllerChannel;
+  readonly #replicaManager: ReplicaManager;
+  readonly #logManager: LogManager;
+  readonly #logs: LogProvider;
+  readonly #router: RequestRouter;
+  readonly #coordinator: GroupCoordinator;
+  #server: KafkaServer | null = null;
+  #hwTimer: { cancel(): void } | undefined;
+  #polls = 0;
+  #knownConfigTopics = new Set<string>();
+  #closing: Promise<void> | null = null;
+
+  private constructor(options: BrokerOptions) {
+    const { config } = options;
+    this.#config = config;
+    this.#settings = { ...config.settings };
+    this.#clock = options.clock ?? systemClock;
+    this.brokerId = config.brokerId;
+    this.host = config.host;
+    this.logger = options.logger;
+    this.#logManager = options.logManager;
+    this.#logs = options.logs ?? new LogManagerProvider(options.logManager);
+    this.#self = { nodeId: config.brokerId, host: config.host, port: config.port };
+    this.#cache = new MetadataCache({ self: this.#self, clusterId: config.clusterId });
+    this.#channel = new ControllerChannel({
+      brokerId: config.brokerId,
+      clusterId: config.clusterId,
+      listener: this.#self,
+      controller: config.controller,
+      heartbeatIntervalMs: settingInt(this.#settings, 'broker.heartbeat.interval.ms', 500),
+      logger: this.logger.child({ component: 'controller-channel' }),
+      clock: this.#clock,
+      onMetadata: (res) => this.#onMetadata(res),
+    });
+    this.#replicaManager = new ReplicaManager({
+      brokerId: config.brokerId,
+      logs: this.#logs,
+      metadata: this.#cache,
+      controller: this.#channel,
+      settings: this.#settings,
+      clock: this.#clock,
+      logger: this.logger.child({ component: 'replica-manager' }),
+      connect: (leader) =>
+        KafkaConnection.connect({
+          host: leader.host,
+          port: leader.port,
+          clientId: `replica-fetcher-${config.brokerId}`,
+          logger: this.logger,
+          connectTimeoutMs: 3000,
+          requestTimeoutMs: 60_000,
+        }),
+    });
+    const cache = this.#cache;
+    const rm = this.#replicaManager;
+    this.metadata = {
+      leaderFor: (topic, partition) => {
+        const p = cache.partition(topic, partition);
+        if (!p || p.leaderId < 0) return null;
+        return cache.broker(p.leaderId) ?? null;
+      },
+      partitionCount: (topic) => cache.topic(topic)?.partitions.length ?? 0,
+      isLocalLeader: (topic, partition) => rm.partition(topic, partition)?.isLeader ?? false,
+      liveBrokers: () => cache.brokers(),
+    };
+    const ctx: BrokerContext = {
+      brokerId: config.brokerId,
+      self: this.#self,
+      settings: this.#settings,
+      logger: this.logger,
+      clock: this.#clock,
+      replicaManager: rm,
+      metadata: cache,
+      controller: this.#channel,
+      producerIds: ProducerIdManager.open({ brokerId: config.brokerId, dataDir: config.dataDir }),
+      refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics]),
+    };
+    this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
+    const handlers: ApiHandler[] = [
+      createProduceHandler(ctx),
+      createFetchHandler(ctx),
+      createListOffsetsHandler(ctx),
+      createMetadataHandler(ctx),
+      createInitProducerIdHandler(ctx),
+      createDescribeClusterHandler(ctx),
+      createOffsetForLeaderEpochHandler(ctx),
+      ...createAdminForwardHandlers(ctx),
+      ...createGroupHandlers({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock }, this.#coordinator),
+    ];
+    this.#router = new RequestRouter({ handlers, logger: this.logger.child({ component: 'router' }) });
+  }
+
+  /** Listens, then registers with the controller and starts replication and log tasks. */
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(options);
+    await broker.#start();
+    return broker;
+  }
+
+  get port(): number {
+    return this.#self.port;
+  }
+
+  /** The metadata cache (tests, the CLI's status). */
+  get metadataCache(): MetadataCache {
+    return this.#cache;
+  }
+
+  get replicaManager(): ReplicaManager {
+    return this.#replicaManager;
+  }
+
+  async #start(): Promise<void> {
+    this.#server = await KafkaServer.listen({
+      host: this.#config.host,
+      port: this.#config.port,
+      logger: this.logger.child({ component: 'server' }),
+      handle: this.#router.handle,
+      supportedVersions: this.#router.supportedVersions(),
+      maxRequestBytes: settingInt(this.#settings, 'socket.request.max.bytes', DEFAULT_MAX_REQUEST_BYTES),
+    });
+    this.#self.port = this.#server.port;
+    this.#replicaManager.start();
+    this.#logManager.startBackgroundTasks();
+    const hwInterval = settingInt(this.#settings, 'replica.high.watermark.checkpoint.interval.ms', 5000);
+    const checkpoint = () => {
+      try {
+        this.#replicaManager.checkpointHighWatermarks();
+      } catch (error) {
+        this.logger.error('high watermark checkpoint failed', { error });
+      }
+      this.#hwTimer = this.#clock.setTimeout(checkpoint, hwInterval);
+    };
+    this.#hwTimer = this.#clock.setTimeout(checkpoint, hwInterval);
+    this.#channel.start();
+    this.logger.info('broker listening', { host: this.host, port: this.port, brokerId: this.brokerId });
+  }
+
+  /** Waits until the broker has metadata from the controller (tests, main). */
+  async waitForMetadata(timeoutMs = 10_000): Promise<void> {
+    const deadline = this.#clock.now() + timeoutMs;
+    while (this.#cache.version === 0) {
+      if (this.#clock.now() > deadline) throw new StreamctlError('TIMEOUT', 'no metadata from the controller yet');
+      await this.#channel.refreshMetadata(Math.max(1, deadline - this.#clock.now()));
+    }
+  }
+
+  async #onMetadata(res: Message): Promise<void> {
+    this.#cache.update(res);
+    // Configs of hosted topics we have not seen yet (needed before their logs are created).
+    const hosted = this.#cache
+      .topics()
+      .filter((t) => t.partitions.some((p) => p?.replicas.includes(this.brokerId)))
+      .map((t) => t.name);
+    const fresh = hosted.filter((t) => !this.#knownConfigTopics.has(t));
+    this.#polls++;
+    if (fresh.length > 0) await this.#refreshConfigs(fresh);
+    else if (this.#polls % CONFIG_REFRESH_EVERY_POLLS === 0 && hosted.length > 0) await this.#refreshConfigs(hosted);
+    this.#knownConfigTopics = new Set(hosted.filter((t) => this.#cache.topicConfig(t) !== undefined));
+    try {
+      this.#replicaManager.applyMetadata();
+    } catch (error) {
+      this.logger.error('applying metadata failed', { error });
+    }
+  }
+
+  async #refreshConfigs(topics: string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const configs = await this.#channel.describeTopicConfigs(topics);
+    if (!configs) return;
+    for (const [topic, cfg] of configs) this.#cache.setTopicConfig(topic, cfg);
+    for (const p of this.#replicaManager.partitions()) {
+      const cfg = configs.get(p.topic);
+      if (cfg) p.log.updateConfig(toLogConfig(cfg, this.#settings));
+    }
+  }
+
+  // ------------------------------------------------------------ BrokerServices
+
+  get services(): BrokerServices {
+    return this;
+  }
+
+  async appendToInternalTopic(topic: string, partition: number, records: Buffer, acks: -1 | 1): Promise<AppendResult> {
+    const r = this.#replicaManager.appendToLocalLog(topic, partition, records, acks);
+    if (r.errorCode !== ErrorCode.NONE || !r.info) return { errorCode: r.errorCode, errorMessage: r.errorMessage };
+    if (acks === -1 && !r.info.duplicate) {
+      const timeoutMs = settingInt(this.#settings, 'offsets.commit.timeout.ms', 5000);
+      const [code] = await this.#replicaManager.waitForIsr([{ topic, partition, requiredOffset: r.info.lastOffset + 1n }], timeoutMs);
+      if (code !== ErrorCode.NONE) return { errorCode: code!, errorMessage: errorName(code!) };
+    }
+    return { errorCode: 0, baseOffset: r.info.firstOffset };
+  }
+
+  readInternalTopic(topic: string, partition: number, fromOffset: bigint, maxBytes: number): InternalReadResult {
+    const p = this.#replicaManager.partition(topic, partition);
+    if (!p) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, records: Buffer.alloc(0), highWatermark: -1n, logStartOffset: -1n };
+    try {
+      const records = fromOffset < p.highWatermark ? p.log.read(fromOffset, maxBytes, p.highWatermark, true).records : Buffer.alloc(0);
+      return { errorCode: ErrorCode.NONE, records, highWatermark: p.highWatermark, logStartOffset: p.logStartOffset };
+    } catch (error) {
+      const code = (error as { kafkaErrorCode?: number }).kafkaErrorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
+      return { errorCode: code, records: Buffer.alloc(0), highWatermark: p.highWatermark, logStartOffset: p.logStartOffset };
+    }
+  }
+
+  logEndOffset(topic: string, partition: number): bigint {
+    return this.#replicaManager.partition(topic, partition)?.logEndOffset ?? -1n;
+  }
+
+  highWatermark(topic: string, partition: number): bigint {
+    return this.#replicaManager.partition(topic, partition)?.highWatermark ?? -1n;
+  }
+
+  onLeadershipChange(listener: LeadershipListener): () => void {
+    return this.#replicaManager.onLeadershipChange(listener);
+  }
+
+  async ensureInternalTopic(topic: string, options: { partitions: number; replicationFactor: number; configs?: Record<string, string> }): Promise<void> {
+    const live = this.#cache.brokers().length;
+    const replicationFactor = Math.max(1, Math.min(options.replicationFactor, live));
+    const res = await this.#channel.forward(ApiKey.CreateTopics, 5, {
+      topics: [
+        {
+          name: topic,
+          numPartitions: options.partitions,
+          replicationFactor,
+          assignments: [],
+          configs: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+        },
+      ],
+      timeoutMs: 30_000,
+      validateOnly: false,
+    });
+    if (!res) throw new StreamctlError('NOT_RUNNING', 'the controller is not reachable', { retriable: true });
+    const code = (res.topics as Message[])[0]?.errorCode as number;
+    if (code !== ErrorCode.NONE && code !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+      throw new StreamctlError('KAFKA', `creating ${topic} failed: ${errorName(code)}`, { kafkaErrorCode: code });
+    }
+    await this.#channel.refreshMetadata(3000);
+  }
+
+  // ------------------------------------------------------------ shutdown
+
+  /** Graceful stop: controlled shutdown, stop serving, stop replication, checkpoint, close logs. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.logger.info('broker shutting down');
+    await this.#channel.close({ controlledShutdown: true });
+    await this.#server?.close();
+    this.#hwTimer?.cancel();
+    this.#coordinator.close();
+    await this.#replicaManager.close();
+    try {
+      this.#replicaManager.checkpointHighWatermarks();
+    } catch (error) {
+      this.logger.error('final high watermark checkpoint failed', { error });
+    }
+    this.#logManager.close();
+    this.logger.info('broker stopped');
+  }
+}

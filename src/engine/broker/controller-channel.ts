@@ -1,0 +1,244 @@
+// The broker's link to the controller, over the Kafka protocol: BrokerRegistration on
+// (re)connect, BrokerHeartbeat every `broker.heartbeat.interval.ms` followed by a Metadata
+// poll (all topics) and, when the hosted topic set changes, DescribeConfigs; admin requests
+// forwarded as they came (re-encoded at a version the controller serves); AlterPartition for
+// ISR changes. Reconnects with backoff when the controller is down; the broker keeps serving
+// from its cached metadata meanwhile. Single-threaded: one async loop owns the connection;
+// forwarded requests share it (the connection pipelines).
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { ApiKey } from '../protocol/api-keys.js';
+import type { Message } from '../protocol/codec.js';
+import { ErrorCode, errorName } from '../protocol/error-codes.js';
+import { KafkaConnection } from '../network/connection.js';
+
+export interface ControllerChannelOptions {
+  brokerId: number;
+  clusterId: string;
+  listener: { host: string; port: number };
+  controller: { host: string; port: number };
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  clock: Clock;
+  /** Called with every controller Metadata response (all topics). */
+  onMetadata: (response: Message) => void | Promise<void>;
+}
+
+const METADATA_VERSION = 12;
+const MAX_BACKOFF_MS = 2000;
+
+export class ControllerChannel {
+  readonly #options: ControllerChannelOptions;
+  readonly #incarnationId = randomBytes(16).toString('base64url');
+  #connection: KafkaConnection | null = null;
+  #versions = new Map<number, readonly [number, number]>();
+  #brokerEpoch = -1n;
+  #closed = false;
+  #wake: (() => void) | null = null;
+  #pollWaiters: Array<() => void> = [];
+  #loopDone: Promise<void> | null = null;
+  #connectedOnce = false;
+
+  constructor(options: ControllerChannelOptions) {
+    this.#options = options;
+  }
+
+  get brokerEpoch(): bigint {
+    return this.#brokerEpoch;
+  }
+
+  get connected(): boolean {
+    return this.#connection !== null && !this.#connection.closed && this.#brokerEpoch >= 0n;
+  }
+
+  start(): void {
+    this.#loopDone = this.#loop();
+  }
+
+  /** Polls metadata as soon as possible; resolves after the next successful poll (or after timeoutMs). */
+  refreshMetadata(timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.#options.clock.setTimeout(resolve, timeoutMs);
+      this.#pollWaiters.push(() => {
+        timer.cancel();
+        resolve();
+      });
+      this.#wake?.();
+    });
+  }
+
+  /**
+   * Sends an admin request to the controller at `version` or the highest version both serve.
+   * Returns null when the controller is unreachable or does not serve the API.
+   */
+  async forward(apiKey: number, version: number, body: Message): Promise<Message | null> {
+    const conn = this.#connection;
+    if (!conn || conn.closed) return null;
+    const range = this.#versions.get(apiKey);
+    if (!range) return null;
+    const v = Math.max(range[0], Math.min(version, range[1]));
+    try {
+      return await conn.send(apiKey, v, body, { timeoutMs: 30_000 });
+    } catch (error) {
+      this.#options.logger.warn('forwarding to the controller failed', { apiKey, error: (error as Error).message });
+      return null;
+    }
+  }
+
+  /** Version the controller would use for `apiKey` given the client's `version` (-1 if not served). */
+  forwardVersion(apiKey: number, version: number): number {
+    const range = this.#versions.get(apiKey);
+    if (!range) return -1;
+    return Math.max(range[0], Math.min(version, range[1]));
+  }
+
+  /** Sends AlterPartition (topic ids, v2) and returns the response, or null on failure. */
+  async alterPartition(topics: Message[]): Promise<Message | null> {
+    const conn = this.#connection;
+    if (!conn || conn.closed || this.#brokerEpoch < 0n) return null;
+    try {
+      return await conn.send(ApiKey.AlterPartition, 2, { brokerId: this.#options.brokerId, brokerEpoch: this.#brokerEpoch, topics }, { timeoutMs: 10_000 });
+    } catch (error) {
+      this.#options.logger.warn('AlterPartition failed', { error: (error as Error).message });
+      return null;
+    }
+  }
+
+  /** DescribeConfigs for topics; returns topic → config name → value, or null on failure. */
+  async describeTopicConfigs(topics: string[]): Promise<Map<string, Record<string, string>> | null> {
+    const conn = this.#connection;
+    if (!conn || conn.closed || topics.length === 0) return topics.length === 0 ? new Map() : null;
+    try {
+      const res = await conn.send(ApiKey.DescribeConfigs, 1, {
+        resources: topics.map((name) => ({ resourceType: 2, resourceName: name, configurationKeys: null })),
+        includeSynonyms: false,
+      });
+      const out = new Map<string, Record<string, string>>();
+      for (const r of (res.results ?? []) as Message[]) {
+        if (r.errorCode !== ErrorCode.NONE) continue;
+        const cfg: Record<string, string> = {};
+        // Only overrides: broker-level defaults come from this broker's own settings.
+        for (const c of (r.configs ?? []) as Message[]) if (c.value !== null && c.configSource === 1) cfg[c.name as string] = c.value as string;
+        out.set(r.resourceName as string, cfg);
+      }
+      return out;
+    } catch (error) {
+      this.#options.logger.warn('DescribeConfigs failed', { error: (error as Error).message });
+      return null;
+    }
+  }
+
+  /** Stops the loop; with `controlledShutdown`, tells the controller first (leaders move away). */
+  async close(options: { controlledShutdown?: boolean } = {}): Promise<void> {
+    this.#closed = true;
+    const conn = this.#connection;
+    if (options.controlledShutdown && conn && !conn.closed && this.#brokerEpoch >= 0n) {
+      try {
+        await conn.send(
+          ApiKey.BrokerHeartbeat,
+          0,
+          { brokerId: this.#options.brokerId, brokerEpoch: this.#brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: true },
+          { timeoutMs: 2000 },
+        );
+      } catch {
+        // best effort
+      }
+    }
+    this.#wake?.();
+    conn?.close();
+    this.#connection = null;
+    await this.#loopDone;
+  }
+
+  async #loop(): Promise<void> {
+    const log = this.#options.logger;
+    let backoffMs = 100;
+    while (!this.#closed) {
+      try {
+        if (!this.#connection || this.#connection.closed) {
+          await this.#connect();
+          backoffMs = 100;
+        }
+        await this.#heartbeat();
+        await this.#pollMetadata();
+        await this.#sleep(this.#options.heartbeatIntervalMs);
+      } catch (error) {
+        if (this.#closed) break;
+        const first = this.#connection !== null;
+        this.#connection?.close();
+        this.#connection = null;
+        if (first || !this.#connectedOnce) log.warn('controller unreachable, retrying', { error: (error as Error).message, backoffMs });
+        await this.#sleep(backoffMs);
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      }
+    }
+  }
+
+  async #connect(): Promise<void> {
+    const { controller, brokerId, clusterId, listener, logger } = this.#options;
+    const conn = await KafkaConnection.connect({ host: controller.host, port: controller.port, clientId: `broker-${brokerId}`, logger, connectTimeoutMs: 2000, requestTimeoutMs: 10_000 });
+    try {
+      const versions = await conn.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'streamctl-broker', clientSoftwareVersion: '0.1.0' });
+      const map = new Map<number, readonly [number, number]>();
+      for (const k of (versions.apiKeys ?? []) as Message[]) map.set(k.apiKey as number, [k.minVersion as number, k.maxVersion as number]);
+      this.#versions = map;
+      const reg = await conn.send(ApiKey.BrokerRegistration, 0, {
+        brokerId,
+        clusterId,
+        incarnationId: this.#incarnationId,
+        listeners: [{ name: 'PLAINTEXT', host: listener.host, port: listener.port, securityProtocol: 0 }],
+        features: [],
+        rack: null,
+      });
+      if (reg.errorCode !== ErrorCode.NONE) throw new Error(`BrokerRegistration failed: ${errorName(reg.errorCode as number)}`);
+      this.#brokerEpoch = BigInt(reg.brokerEpoch as bigint);
+      this.#connection = conn;
+      this.#connectedOnce = true;
+      logger.info('registered with the controller', { brokerEpoch: this.#brokerEpoch, controller: `${controller.host}:${controller.port}` });
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+  }
+
+  async #heartbeat(): Promise<void> {
+    const conn = this.#connection!;
+    const res = await conn.send(ApiKey.BrokerHeartbeat, 0, {
+      brokerId: this.#options.brokerId,
+      brokerEpoch: this.#brokerEpoch,
+      currentMetadataOffset: 0n,
+      wantFence: false,
+      wantShutDown: false,
+    });
+    if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH || res.errorCode === ErrorCode.BROKER_ID_NOT_REGISTERED) {
+      this.#brokerEpoch = -1n;
+      throw new Error(`heartbeat rejected: ${errorName(res.errorCode as number)}; registering again`);
+    }
+  }
+
+  async #pollMetadata(): Promise<void> {
+    const conn = this.#connection!;
+    const res = await conn.send(ApiKey.Metadata, METADATA_VERSION, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    await this.#options.onMetadata(res);
+    const waiters = this.#pollWaiters;
+    this.#pollWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    if (this.#pollWaiters.length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.#options.clock.setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        timer.cancel();
+        this.#wake = null;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// What the broker's own API handlers get from the composition (broker.ts): the replica
+// manager, the metadata cache, the controller channel for forwarding, producer id
+// allocation and settings. Declared below the handlers so they do not import Broker.
+// Single-threaded: handlers run on the broker's event loop.
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/logger.js';
+import type { Message } from '../../protocol/codec.js';
+import type { BrokerNode } from '../broker-services.js';
+import type { MetadataCache } from '../metadata-cache.js';
+import type { ProducerIdManager } from '../producer-id-manager.js';
+import type { ReplicaManager } from '../replica-manager.js';
+
+export interface ControllerForwarder {
+  /** Sends a request to the controller (null when unreachable or not served). */
+  forward(apiKey: number, version: number, body: Message): Promise<Message | null>;
+  /** Polls metadata now; resolves after the next successful poll or the timeout. */
+  refreshMetadata(timeoutMs?: number): Promise<void>;
+}
+
+export interface BrokerContext {
+  readonly brokerId: number;
+  readonly self: BrokerNode;
+  readonly settings: Record<string, string>;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly replicaManager: ReplicaManager;
+  readonly metadata: MetadataCache;
+  readonly controller: ControllerForwarder;
+  readonly producerIds: ProducerIdManager;
+  /** Refreshes topic configs from the controller (after an AlterConfigs). */
+  refreshTopicConfigs(): Promise<void>;
+}
+
+export function settingBool(settings: Record<string, string>, key: string, fallback: boolean): boolean {
+  const v = settings[key];
+  return v === undefined ? fallback : v.trim().toLowerCase() === 'true';
+}
+
+export function settingInt(settings: Record<string, string>, key: string, fallback: number): number {
+  const v = settings[key];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : fallback;
+}

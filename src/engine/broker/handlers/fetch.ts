@@ -1,0 +1,91 @@
+// Fetch (api 1, v4–17): consumers read up to the high watermark, followers (replica id >= 0,
+// or replicaState from v15) up to the log end offset and report their position. Long polls
+// on max.wait.ms / min.bytes through the replica manager's purgatory; max.bytes and
+// per-partition limits; topic ids from v13; sessionless answers (session id 0), which every
+// client accepts. Returns stored batch bytes as they are (zero decode).
+import { ApiKey } from '../../protocol/api-keys.js';
+import { ZERO_UUID, type Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { KafkaRequest } from '../../network/server.js';
+import type { ApiHandler } from '../api-handler.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../replica-manager.js';
+import type { BrokerContext } from './broker-context.js';
+
+interface TopicSlot {
+  topic: string | null;
+  topicId: string;
+  /** Index into the fetch request list, or an immediate error. */
+  partitions: Array<{ partition: number; index: number } | { partition: number; errorCode: number }>;
+}
+
+export function createFetchHandler(ctx: BrokerContext): ApiHandler {
+  return {
+    apiKey: ApiKey.Fetch,
+    versions: [4, 17],
+    handle(request: KafkaRequest): Message | Promise<Message> {
+      const body = request.body;
+      const version = request.header.apiVersion;
+      const replicaId = version >= 15 ? ((body.replicaState?.replicaId as number | undefined) ?? -1) : (body.replicaId as number);
+      const useIds = version >= 13;
+      const requests: FetchPartitionRequest[] = [];
+      const slots: TopicSlot[] = [];
+      for (const t of (body.topics ?? []) as Message[]) {
+        const topicId = useIds ? (t.topicId as string) : ZERO_UUID;
+        const name = useIds ? (ctx.metadata.topicById(topicId)?.name ?? null) : (t.topic as string);
+        const slot: TopicSlot = { topic: name, topicId, partitions: [] };
+        for (const p of (t.partitions ?? []) as Message[]) {
+          if (name === null) {
+            slot.partitions.push({ partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_ID });
+            continue;
+          }
+          slot.partitions.push({ partition: p.partition, index: requests.length });
+          requests.push({
+            topic: name,
+            partition: p.partition as number,
+            fetchOffset: BigInt(p.fetchOffset as bigint),
+            partitionMaxBytes: p.partitionMaxBytes as number,
+            currentLeaderEpoch: (p.currentLeaderEpoch as number | undefined) ?? -1,
+          });
+        }
+        slots.push(slot);
+      }
+      const build = (results: FetchPartitionResult[]): Message => ({
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.NONE,
+        sessionId: 0,
+        responses: slots.map((s) => ({
+          topic: s.topic ?? '',
+          topicId: s.topicId,
+          partitions: s.partitions.map((p) => {
+            if ('errorCode' in p) {
+              return { partitionIndex: p.partition, errorCode: p.errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: null };
+            }
+            const r = results[p.index]!;
+            const out: Message = {
+              partitionIndex: p.partition,
+              errorCode: r.errorCode,
+              highWatermark: r.highWatermark,
+              lastStableOffset: r.lastStableOffset,
+              logStartOffset: r.logStartOffset,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records: r.records,
+            };
+            if (r.currentLeader && r.errorCode !== ErrorCode.NONE && version >= 12) out.currentLeader = r.currentLeader;
+            return out;
+          }),
+        })),
+      });
+      const maxBytes = version >= 3 ? (body.maxBytes as number) : 0x7fffffff;
+      const results = ctx.replicaManager.fetchMessages({
+        replicaId,
+        maxWaitMs: body.maxWaitMs as number,
+        minBytes: body.minBytes as number,
+        maxBytes: maxBytes > 0 ? maxBytes : 0x7fffffff,
+        partitions: requests,
+      });
+      if (results instanceof Promise) return results.then(build);
+      return build(results);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// ListOffsets (api 2, v1–9): earliest (-2, and -4 "earliest local"), latest (-1: the high
+// watermark, which is also the last stable offset since there are no transactions), max
+// timestamp (-3), or the first offset whose timestamp is >= the one asked, each with the
+// leader epoch of that offset. Only the leader answers.
+import { ApiKey } from '../../protocol/api-keys.js';
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { KafkaRequest } from '../../network/server.js';
+import type { ApiHandler } from '../api-handler.js';
+import type { BrokerContext } from './broker-context.js';
+
+export function createListOffsetsHandler(ctx: BrokerContext): ApiHandler {
+  return {
+    apiKey: ApiKey.ListOffsets,
+    versions: [1, 9],
+    handle(request: KafkaRequest): Message {
+      const body = request.body;
+      const isFollower = (body.replicaId as number) >= 0;
+      return {
+        throttleTimeMs: 0,
+        topics: ((body.topics ?? []) as Message[]).map((t) => ({
+          name: t.name,
+          partitions: ((t.partitions ?? []) as Message[]).map((p) => listOffset(ctx, t.name as string, p, isFollower)),
+        })),
+      };
+    },
+  };
+}
+
+function listOffset(ctx: BrokerContext, topic: string, req: Message, isFollower: boolean): Message {
+  const partitionIndex = req.partitionIndex as number;
+  const fail = (errorCode: number): Message => ({ partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 });
+  const p = ctx.replicaManager.partition(topic, partitionIndex);
+  if (!p) return fail(ctx.metadata.partition(topic, partitionIndex) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!p.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const epochError = p.checkLeaderEpoch((req.currentLeaderEpoch as number | undefined) ?? -1);
+  if (epochError !== ErrorCode.NONE) return fail(epochError);
+  const ts = BigInt(req.timestamp as bigint);
+  const visibleEnd = isFollower ? p.logEndOffset : p.highWatermark;
+  const ok = (offset: bigint, timestamp: bigint, leaderEpoch: number): Message => ({ partitionIndex, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch });
+  if (ts === -2n || ts === -4n || ts === -5n) {
+    const start = p.logStartOffset;
+    return ok(start, -1n, p.log.epochForOffset(start));
+  }
+  if (ts === -1n) return ok(visibleEnd, -1n, p.leaderEpoch);
+  if (ts < -3n) return fail(ErrorCode.INVALID_REQUEST);
+  const found = p.log.offsetForTimestamp(ts);
+  if (!found || found.offset >= visibleEnd) {
+    // No record at or after that time below the high watermark.
+    return ts === -3n ? ok(-1n, -1n, -1) : ok(-1n, -1n, -1);
+  }
+  return ok(found.offset, found.timestamp, found.leaderEpoch);
+}

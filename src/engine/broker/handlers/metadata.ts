@@ -1,0 +1,104 @@
+// Metadata (api 3, v0–12) answered from the broker's metadata cache: live brokers (this one
+// always included), cluster and controller ids, topics with ids, leaders, leader epochs,
+// replicas, ISR and offline replicas. Unknown topics: UNKNOWN_TOPIC_OR_PARTITION, or, when
+// `auto.create.topics.enable` is true and the client allows it, a CreateTopics forwarded
+// to the controller and LEADER_NOT_AVAILABLE (the client retries).
+import { ApiKey } from '../../protocol/api-keys.js';
+import { ZERO_UUID, type Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { KafkaRequest } from '../../network/server.js';
+import type { ApiHandler } from '../api-handler.js';
+import type { TopicMetadata } from '../metadata-cache.js';
+import { settingBool, settingInt, type BrokerContext } from './broker-context.js';
+
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function createMetadataHandler(ctx: BrokerContext): ApiHandler {
+  const creating = new Set<string>();
+  const autoCreate = (names: string[]) => {
+    const fresh = names.filter((n) => !creating.has(n) && TOPIC_NAME.test(n) && n !== '.' && n !== '..');
+    if (fresh.length === 0) return;
+    for (const n of fresh) creating.add(n);
+    const body: Message = {
+      topics: fresh.map((name) => ({
+        name,
+        numPartitions: settingInt(ctx.settings, 'num.partitions', 1),
+        replicationFactor: settingInt(ctx.settings, 'default.replication.factor', 1),
+        assignments: [],
+        configs: [],
+      })),
+      timeoutMs: 30_000,
+      validateOnly: false,
+    };
+    void ctx.controller
+      .forward(ApiKey.CreateTopics, 5, body)
+      .then((res) => {
+        if (res) ctx.logger.info('auto-created topics', { topics: fresh });
+        return ctx.controller.refreshMetadata(2000);
+      })
+      .finally(() => {
+        for (const n of fresh) creating.delete(n);
+      });
+  };
+
+  return {
+    apiKey: ApiKey.Metadata,
+    versions: [0, 12],
+    handle(request: KafkaRequest): Message {
+      const body = request.body;
+      const version = request.header.apiVersion;
+      const cache = ctx.metadata;
+      const requested = body.topics as Message[] | null;
+      const all = requested === null || (version === 0 && requested.length === 0);
+      let topics: Message[];
+      if (all) {
+        topics = cache.topics().map((t) => describe(t));
+      } else {
+        const missing: string[] = [];
+        topics = requested.map((r) => {
+          const name = (r.name as string | null) ?? null;
+          const topicId = (r.topicId as string | undefined) ?? ZERO_UUID;
+          const t = name !== null ? cache.topic(name) : topicId !== ZERO_UUID ? cache.topicById(topicId) : undefined;
+          if (t) return describe(t);
+          if (name === null) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId, isInternal: false, partitions: [] };
+          const allowed = version < 4 || body.allowAutoTopicCreation !== false;
+          if (allowed && settingBool(ctx.settings, 'auto.create.topics.enable', false) && TOPIC_NAME.test(name)) {
+            missing.push(name);
+            return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, name, topicId: ZERO_UUID, isInternal: false, partitions: [] };
+          }
+          return { errorCode: TOPIC_NAME.test(name) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_TOPIC_EXCEPTION, name, topicId: ZERO_UUID, isInternal: false, partitions: [] };
+        });
+        if (missing.length > 0) autoCreate(missing);
+      }
+      return {
+        throttleTimeMs: 0,
+        brokers: cache.brokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: null })),
+        clusterId: cache.clusterId,
+        controllerId: cache.controllerId >= 0 ? cache.controllerId : ctx.brokerId,
+        topics,
+        clusterAuthorizedOperations: -2147483648,
+      };
+    },
+  };
+}
+
+function describe(t: TopicMetadata): Message {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: t.name,
+    topicId: t.topicId,
+    isInternal: t.isInternal,
+    partitions: t.partitions
+      .filter((p) => p !== undefined)
+      .map((p) => ({
+        errorCode: p.leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+        partitionIndex: p.partition,
+        leaderId: p.leaderId,
+        leaderEpoch: p.leaderEpoch,
+        replicaNodes: p.replicas,
+        isrNodes: p.isr,
+        offlineReplicas: p.offlineReplicas,
+      })),
+    topicAuthorizedOperations: -2147483648,
+  };
+}

@@ -1,0 +1,91 @@
+// Produce (api 0, v3–11: magic-2 batches only). Appends every partition synchronously before
+// the first await (so a connection's produces land in arrival order), answers at once for
+// acks=1, sends nothing for acks=0, and for acks=-1 waits in the purgatory until the ISR has
+// the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND], REQUEST_TIMED_OUT). Records are never decoded.
+import { ApiKey } from '../../protocol/api-keys.js';
+import type { Message } from '../../protocol/codec.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { KafkaRequest } from '../../network/server.js';
+import type { ApiHandler } from '../api-handler.js';
+import type { AppendResult } from '../replica-manager.js';
+import type { BrokerContext } from './broker-context.js';
+
+interface Slot {
+  topic: string;
+  partition: number;
+  result: AppendResult;
+  errorCode: number;
+}
+
+export function createProduceHandler(ctx: BrokerContext): ApiHandler {
+  return {
+    apiKey: ApiKey.Produce,
+    versions: [3, 11],
+    handle(request: KafkaRequest): Message | null | Promise<Message | null> {
+      const body = request.body;
+      const acks = body.acks as number;
+      const version = request.header.apiVersion;
+      const slots: Slot[][] = [];
+      const rm = ctx.replicaManager;
+      const validAcks = acks === 0 || acks === 1 || acks === -1;
+      if (body.transactionalId !== null && body.transactionalId !== undefined) {
+        // Transactions are out of scope: refuse rather than store half-supported data.
+        for (const t of (body.topicData ?? []) as Message[]) {
+          slots.push(((t.partitionData ?? []) as Message[]).map((p) => ({ topic: t.name, partition: p.index, result: { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: 'Transactions are not supported by this broker', logStartOffset: -1n }, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED })));
+        }
+      } else {
+        for (const t of (body.topicData ?? []) as Message[]) {
+          const row: Slot[] = [];
+          for (const p of (t.partitionData ?? []) as Message[]) {
+            const result: AppendResult = validAcks
+              ? rm.appendToLocalLog(t.name as string, p.index as number, p.records as Buffer | null, acks)
+              : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: `acks must be -1, 0 or 1, not ${acks}`, logStartOffset: -1n };
+            row.push({ topic: t.name, partition: p.index, result, errorCode: result.errorCode });
+          }
+          slots.push(row);
+        }
+      }
+      if (acks === 0) return null;
+      const names = ((body.topicData ?? []) as Message[]).map((t) => t.name as string);
+      const build = (): Message => ({
+        throttleTimeMs: 0,
+        responses: slots.map((row, i) => ({
+          name: names[i],
+          partitionResponses: row.map((s) => partitionResponse(ctx, s, version)),
+        })),
+      });
+      if (acks !== -1) return build();
+      const waiting = slots.flat().filter((s) => s.errorCode === ErrorCode.NONE && s.result.info && !s.result.info.duplicate);
+      if (waiting.length === 0) return build();
+      const timeoutMs = Math.max(0, body.timeoutMs as number);
+      return rm
+        .waitForIsr(
+          waiting.map((s) => ({ topic: s.topic, partition: s.partition, requiredOffset: s.result.info!.lastOffset + 1n })),
+          timeoutMs,
+        )
+        .then((codes) => {
+          waiting.forEach((s, i) => (s.errorCode = codes[i]!));
+          return build();
+        });
+    },
+  };
+}
+
+function partitionResponse(ctx: BrokerContext, s: Slot, version: number): Message {
+  const ok = s.errorCode === ErrorCode.NONE;
+  const info = s.result.info;
+  const r: Message = {
+    index: s.partition,
+    errorCode: s.errorCode,
+    baseOffset: ok && info ? info.firstOffset : -1n,
+    logAppendTimeMs: ok && info ? info.logAppendTimeMs : -1n,
+    logStartOffset: s.result.logStartOffset,
+    recordErrors: [],
+    errorMessage: ok ? null : (s.result.errorMessage ?? (s.errorCode === ErrorCode.REQUEST_TIMED_OUT ? 'Timed out waiting for the in-sync replicas' : null)),
+  };
+  if (version >= 10 && (s.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || s.errorCode === ErrorCode.FENCED_LEADER_EPOCH)) {
+    const pm = ctx.metadata.partition(s.topic, s.partition);
+    if (pm) r.currentLeader = { leaderId: pm.leaderId, leaderEpoch: pm.leaderEpoch };
+  }
+  return r;
+}

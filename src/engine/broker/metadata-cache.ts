@@ -1,0 +1,123 @@
+// The broker's copy of cluster metadata as last polled from the controller (Metadata api):
+// live brokers, controller id, cluster id, topics with ids, and per partition the leader,
+// leader epoch, replicas and ISR; plus the topic config overrides fetched with
+// DescribeConfigs. Serves client Metadata answers and leader lookups; kept when the
+// controller is unreachable so produce and fetch go on. Single-threaded.
+import type { Message } from '../protocol/codec.js';
+import type { BrokerNode } from './broker-services.js';
+
+export interface PartitionMetadata {
+  partition: number;
+  leaderId: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+}
+
+export interface TopicMetadata {
+  name: string;
+  topicId: string;
+  isInternal: boolean;
+  partitions: PartitionMetadata[];
+}
+
+export class MetadataCache {
+  readonly #self: BrokerNode;
+  #clusterId: string;
+  #controllerId = -1;
+  #brokers = new Map<number, BrokerNode>();
+  #topics = new Map<string, TopicMetadata>();
+  #topicsById = new Map<string, TopicMetadata>();
+  #configs = new Map<string, Record<string, string>>();
+  #version = 0;
+
+  constructor(options: { self: BrokerNode; clusterId: string }) {
+    this.#self = options.self;
+    this.#clusterId = options.clusterId;
+    this.#brokers.set(options.self.nodeId, options.self);
+  }
+
+  /** Bumped on every update (tests, change detection). */
+  get version(): number {
+    return this.#version;
+  }
+  get clusterId(): string {
+    return this.#clusterId;
+  }
+  get controllerId(): number {
+    return this.#controllerId;
+  }
+
+  /** Live brokers, always including this one (it may be fenced right after registering). */
+  brokers(): BrokerNode[] {
+    return [...this.#brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
+  }
+
+  broker(id: number): BrokerNode | undefined {
+    return this.#brokers.get(id);
+  }
+
+  topics(): TopicMetadata[] {
+    return [...this.#topics.values()];
+  }
+
+  topic(name: string): TopicMetadata | undefined {
+    return this.#topics.get(name);
+  }
+
+  topicById(topicId: string): TopicMetadata | undefined {
+    return this.#topicsById.get(topicId);
+  }
+
+  partition(topic: string, partition: number): PartitionMetadata | undefined {
+    return this.#topics.get(topic)?.partitions[partition];
+  }
+
+  topicConfig(topic: string): Record<string, string> | undefined {
+    return this.#configs.get(topic);
+  }
+
+  setTopicConfig(topic: string, config: Record<string, string>): void {
+    this.#configs.set(topic, config);
+  }
+
+  /** Replaces the cache with a controller Metadata response (all topics). */
+  update(response: Message): void {
+    if (typeof response.clusterId === 'string' && response.clusterId) this.#clusterId = response.clusterId;
+    this.#controllerId = (response.controllerId as number) ?? -1;
+    const brokers = new Map<number, BrokerNode>();
+    for (const b of (response.brokers ?? []) as Message[]) brokers.set(b.nodeId as number, { nodeId: b.nodeId as number, host: b.host as string, port: b.port as number });
+    if (!brokers.has(this.#self.nodeId)) brokers.set(this.#self.nodeId, this.#self);
+    this.#brokers = brokers;
+    const topics = new Map<string, TopicMetadata>();
+    const byId = new Map<string, TopicMetadata>();
+    for (const t of (response.topics ?? []) as Message[]) {
+      if (t.errorCode !== 0 || typeof t.name !== 'string') continue;
+      const partitions: PartitionMetadata[] = [];
+      for (const p of (t.partitions ?? []) as Message[]) {
+        partitions[p.partitionIndex as number] = {
+          partition: p.partitionIndex as number,
+          leaderId: p.leaderId as number,
+          leaderEpoch: p.leaderEpoch as number,
+          replicas: [...((p.replicaNodes ?? []) as number[])],
+          isr: [...((p.isrNodes ?? []) as number[])],
+          offlineReplicas: [...((p.offlineReplicas ?? []) as number[])],
+        };
+      }
+      const topic: TopicMetadata = { name: t.name, topicId: t.topicId as string, isInternal: Boolean(t.isInternal), partitions };
+      topics.set(topic.name, topic);
+      byId.set(topic.topicId, topic);
+    }
+    for (const name of [...this.#configs.keys()]) if (!topics.has(name)) this.#configs.delete(name);
+    this.#topics = topics;
+    this.#topicsById = byId;
+    this.#version++;
+  }
+
+  /** Locally applies an ISR the controller accepted (before the next poll shows it). */
+  updateIsr(topic: string, partition: number, isr: number[], leaderEpoch: number): void {
+    const p = this.partition(topic, partition);
+    if (p && p.leaderEpoch === leaderEpoch) p.isr = [...isr];
+  }
+}

@@ -1,0 +1,278 @@
+// One partition replica hosted on this broker: its role (a state machine with an explicit
+// transition table), leader epoch, replica set, ISR, high watermark, and — when leading —
+// each follower's log end offset and last-caught-up time (Kafka's Partition.scala). Decides
+// when the high watermark advances, when acks=-1 appends are done, and which ISR change to
+// propose (shrink lagging followers, add caught-up ones). Proposals go to the controller
+// through the replica manager; the ISR changes only when the controller accepts.
+// Single-threaded: every method runs synchronously on the broker's event loop.
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { LeaderAppendInfo, LocalLog } from './local-log.js';
+
+export type PartitionRole = 'none' | 'leader' | 'follower' | 'offline';
+
+/** Allowed role changes; same-role transitions are epoch bumps. */
+const TRANSITIONS: Readonly<Record<PartitionRole, readonly PartitionRole[]>> = {
+  none: ['leader', 'follower', 'offline'],
+  leader: ['leader', 'follower', 'offline'],
+  follower: ['leader', 'follower', 'offline'],
+  offline: ['leader', 'follower', 'offline'],
+};
+
+export interface FollowerState {
+  brokerId: number;
+  /** -1n until the follower fetched under this leadership. */
+  logEndOffset: bigint;
+  lastCaughtUpTimeMs: number;
+  lastFetchTimeMs: number;
+  /** Leader's LEO when this follower last fetched. */
+  lastFetchLeaderLogEndOffset: bigint;
+}
+
+export interface LeadershipState {
+  leaderId: number;
+  leaderEpoch: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+}
+
+export class Partition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string;
+  readonly localBrokerId: number;
+  topicId: string;
+  readonly log: LocalLog;
+  #role: PartitionRole = 'none';
+  #leaderId = -1;
+  #leaderEpoch = -1;
+  /** Offset where the current leader epoch started (leader only). */
+  #leaderEpochStartOffset = -1n;
+  #replicas: number[] = [];
+  #isr: number[] = [];
+  /** ISR proposed to the controller and not yet answered. */
+  #pendingIsr: number[] | null = null;
+  #highWatermark: bigint;
+  readonly #followers = new Map<number, FollowerState>();
+  /** Bytes appended since open (for delayed fetch min.bytes estimates). */
+  #appendedBytes = 0;
+
+  constructor(options: { topic: string; partition: number; topicId: string; localBrokerId: number; log: LocalLog; highWatermark?: bigint }) {
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.key = `${options.topic}-${options.partition}`;
+    this.topicId = options.topicId;
+    this.localBrokerId = options.localBrokerId;
+    this.log = options.log;
+    const hw = options.highWatermark ?? options.log.logEndOffset;
+    this.#highWatermark = clamp(hw, options.log.logStartOffset, options.log.logEndOffset);
+  }
+
+  get role(): PartitionRole {
+    return this.#role;
+  }
+  get isLeader(): boolean {
+    return this.#role === 'leader';
+  }
+  get leaderId(): number {
+    return this.#leaderId;
+  }
+  get leaderEpoch(): number {
+    return this.#leaderEpoch;
+  }
+  get replicas(): readonly number[] {
+    return this.#replicas;
+  }
+  get isr(): readonly number[] {
+    return this.#isr;
+  }
+  get pendingIsr(): readonly number[] | null {
+    return this.#pendingIsr;
+  }
+  get highWatermark(): bigint {
+    return this.#highWatermark;
+  }
+  get logEndOffset(): bigint {
+    return this.log.logEndOffset;
+  }
+  get logStartOffset(): bigint {
+    return this.log.logStartOffset;
+  }
+  get appendedBytes(): number {
+    return this.#appendedBytes;
+  }
+  followerState(brokerId: number): FollowerState | undefined {
+    return this.#followers.get(brokerId);
+  }
+
+  #transition(to: PartitionRole): void {
+    if (!TRANSITIONS[this.#role].includes(to)) throw new Error(`partition ${this.key}: illegal role change ${this.#role} -> ${to}`);
+    this.#role = to;
+  }
+
+  /**
+   * Becomes (or stays) leader at `state.leaderEpoch`. Returns true when this is a new
+   * leadership (role change or new epoch), false for an ISR/replica update only.
+   */
+  makeLeader(state: LeadershipState, nowMs: number): boolean {
+    const isNew = this.#role !== 'leader' || state.leaderEpoch !== this.#leaderEpoch;
+    this.#transition('leader');
+    this.#leaderId = this.localBrokerId;
+    this.#replicas = [...state.replicas];
+    if (this.#pendingIsr === null || isNew) this.#isr = [...state.isr];
+    if (isNew) {
+      this.#pendingIsr = null;
+      this.#leaderEpoch = state.leaderEpoch;
+      this.#leaderEpochStartOffset = this.log.logEndOffset;
+      if (this.log.latestEpoch < state.leaderEpoch) this.log.assignEpochStartOffset(state.leaderEpoch, this.log.logEndOffset);
+      this.#followers.clear();
+    }
+    for (const id of this.#replicas) {
+      if (id === this.localBrokerId || this.#followers.has(id)) continue;
+      this.#followers.set(id, { brokerId: id, logEndOffset: -1n, lastCaughtUpTimeMs: nowMs, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1n });
+    }
+    for (const id of [...this.#followers.keys()]) if (!this.#replicas.includes(id)) this.#followers.delete(id);
+    this.maybeIncrementHighWatermark();
+    return isNew;
+  }
+
+  /** Becomes (or stays) follower of `state.leaderId`. Returns true for a new leader or epoch. */
+  makeFollower(state: LeadershipState): boolean {
+    const isNew = this.#role !== 'follower' || state.leaderEpoch !== this.#leaderEpoch || state.leaderId !== this.#leaderId;
+    this.#transition('follower');
+    this.#leaderId = state.leaderId;
+    this.#leaderEpoch = state.leaderEpoch;
+    this.#replicas = [...state.replicas];
+    this.#isr = [...state.isr];
+    this.#pendingIsr = null;
+    this.#followers.clear();
+    // A follower's HW never exceeds its own LEO.
+    if (this.#highWatermark > this.log.logEndOffset) this.#highWatermark = this.log.logEndOffset;
+    return isNew;
+  }
+
+  makeOffline(): void {
+    this.#transition('offline');
+    this.#leaderId = -1;
+    this.#pendingIsr = null;
+    this.#followers.clear();
+  }
+
+  /** The ISR used for HW and acks=-1: the union with a pending expansion (Kafka's maximal ISR). */
+  get maximalIsr(): readonly number[] {
+    if (!this.#pendingIsr) return this.#isr;
+    const union = new Set([...this.#isr, ...this.#pendingIsr]);
+    return this.#replicas.filter((id) => union.has(id));
+  }
+
+  /** Appends as leader; throws RecordsError for bad batches. */
+  appendAsLeader(records: Buffer): LeaderAppendInfo {
+    const info = this.log.appendAsLeader(records, this.#leaderEpoch);
+    if (!info.duplicate) this.#appendedBytes += records.length;
+    this.maybeIncrementHighWatermark();
+    return info;
+  }
+
+  /** Appends fetched batches as follower and takes the leader's HW (capped at our LEO). */
+  appendAsFollower(records: Buffer, leaderHighWatermark: bigint): boolean {
+    if (records.length > 0) {
+      this.log.appendAsFollower(records);
+      this.#appendedBytes += records.length;
+    }
+    return this.updateFollowerHighWatermark(leaderHighWatermark);
+  }
+
+  updateFollowerHighWatermark(leaderHighWatermark: bigint): boolean {
+    const hw = leaderHighWatermark < this.log.logEndOffset ? leaderHighWatermark : this.log.logEndOffset;
+    if (hw > this.#highWatermark) {
+      this.#highWatermark = hw;
+      return true;
+    }
+    return false;
+  }
+
+  /** Follower truncation (divergence or a restart below the HW). */
+  truncateTo(offset: bigint): void {
+    this.log.truncateTo(offset);
+    if (this.#highWatermark > this.log.logEndOffset) this.#highWatermark = this.log.logEndOffset;
+  }
+
+  /**
+   * Records a follower's fetch position (leader only). Returns whether the HW moved and
+   * whether the follower now qualifies to join the ISR.
+   */
+  updateFollowerFetchState(brokerId: number, fetchOffset: bigint, nowMs: number): { highWatermarkChanged: boolean; canJoinIsr: boolean } {
+    const f = this.#followers.get(brokerId);
+    if (!f || this.#role !== 'leader') return { highWatermarkChanged: false, canJoinIsr: false };
+    const leo = this.log.logEndOffset;
+    if (fetchOffset >= leo) f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, nowMs);
+    else if (fetchOffset >= f.lastFetchLeaderLogEndOffset && f.lastFetchLeaderLogEndOffset >= 0n) f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, f.lastFetchTimeMs);
+    f.logEndOffset = fetchOffset;
+    f.lastFetchTimeMs = nowMs;
+    f.lastFetchLeaderLogEndOffset = leo;
+    const canJoinIsr =
+      !this.maximalIsr.includes(brokerId) && fetchOffset >= this.#highWatermark && fetchOffset >= this.#leaderEpochStartOffset;
+    return { highWatermarkChanged: this.maybeIncrementHighWatermark(), canJoinIsr };
+  }
+
+  /** HW = min LEO over the maximal ISR; only moves forward. Returns true when it moved. */
+  maybeIncrementHighWatermark(): boolean {
+    if (this.#role !== 'leader') return false;
+    let min = this.log.logEndOffset;
+    for (const id of this.maximalIsr) {
+      if (id === this.localBrokerId) continue;
+      const f = this.#followers.get(id);
+      if (!f || f.logEndOffset < 0n) return false;
+      if (f.logEndOffset < min) min = f.logEndOffset;
+    }
+    if (min > this.#highWatermark) {
+      this.#highWatermark = min;
+      return true;
+    }
+    return false;
+  }
+
+  /** Followers in the ISR that have not caught up within `maxLagMs` (leader only). */
+  laggingReplicas(nowMs: number, maxLagMs: number): number[] {
+    if (this.#role !== 'leader') return [];
+    const lagging: number[] = [];
+    for (const id of this.#isr) {
+      if (id === this.localBrokerId) continue;
+      const f = this.#followers.get(id);
+      if (!f) continue;
+      if (nowMs - f.lastCaughtUpTimeMs > maxLagMs) lagging.push(id);
+    }
+    return lagging;
+  }
+
+  /** Marks an ISR proposal as in flight. */
+  setPendingIsr(isr: number[]): void {
+    this.#pendingIsr = [...isr];
+  }
+
+  /** Applies the controller's answer to an ISR proposal (null: rejected/failed). */
+  completeIsrChange(result: { isr: number[]; leaderEpoch: number } | null): boolean {
+    this.#pendingIsr = null;
+    if (result && this.#role === 'leader' && result.leaderEpoch === this.#leaderEpoch) this.#isr = [...result.isr];
+    return this.maybeIncrementHighWatermark();
+  }
+
+  /** acks=-1 bookkeeping: done once the HW reached `requiredOffset`; error when the ISR is too small. */
+  checkEnoughReplicasReachOffset(requiredOffset: bigint): { done: boolean; errorCode: number } {
+    if (this.#role !== 'leader') return { done: true, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+    if (this.#highWatermark >= requiredOffset) {
+      const minIsr = this.log.config.minInsyncReplicas;
+      return { done: true, errorCode: this.#isr.length < minIsr ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE };
+    }
+    return { done: false, errorCode: ErrorCode.NONE };
+  }
+
+  /** Checks the epoch a client believes current: FENCED_LEADER_EPOCH (older) / UNKNOWN_LEADER_EPOCH (newer). */
+  checkLeaderEpoch(currentLeaderEpoch: number): number {
+    if (currentLeaderEpoch < 0 || currentLeaderEpoch === this.#leaderEpoch) return ErrorCode.NONE;
+    return currentLeaderEpoch < this.#leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+  }
+}
+
+function clamp(v: bigint, lo: bigint, hi: bigint): bigint {
+  return v < lo ? lo : v > hi ? hi : v;
+}
