@@ -20,20 +20,24 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-/** Atomically replaces `path` with `content` (write temp, fsync, rename, fsync dir). */
-export function writeFileAtomically(path: string, content: string | Buffer): void {
+/**
+ * Atomically replaces `path` with `content` (write temp, fsync, rename, fsync dir). With
+ * fsync:false the rename is still atomic against process crashes, not against power loss.
+ */
+export function writeFileAtomically(path: string, content: string | Buffer, options: { fsync?: boolean } = {}): void {
+  const durable = options.fsync ?? true;
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let written = 0;
     while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
-  fsyncDirectory(dirname(path));
+  if (durable) fsyncDirectory(dirname(path));
 }
 
 /** A versioned line-based checkpoint file (Kafka's CheckpointFile). */

@@ -14,6 +14,7 @@ import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { LogConfig } from '../common/topic-config.js';
 import { OffsetCheckpointFile, topicPartitionKey, writeFileAtomically, type TopicPartitionOffset } from './checkpoint-file.js';
+import { LogCleaner, type CleanResult } from './log-cleaner.js';
 import { PartitionLog } from './partition-log.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
@@ -21,6 +22,7 @@ export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint'
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
 export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 export const PARTITION_METADATA_FILE = 'partition.metadata';
+export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const DELETE_DIR_SUFFIX = '-delete';
 
 export interface LogManagerOptions {
@@ -36,6 +38,8 @@ export interface LogManagerOptions {
   flushCheckIntervalMs?: number;
   /** How often recovery points and log start offsets are checkpointed (default 60000). */
   checkpointIntervalMs?: number;
+  /** How often compacted logs are considered for cleaning (log.cleaner.backoff.ms, default 15000). */
+  cleanerIntervalMs?: number;
 }
 
 /** Parses `<topic>-<partition>` by the LAST '-' (topic names may contain '-'). */
@@ -56,6 +60,10 @@ export class LogManager {
   readonly #retentionCheckIntervalMs: number;
   readonly #flushCheckIntervalMs: number;
   readonly #checkpointIntervalMs: number;
+  readonly #cleanerIntervalMs: number;
+  readonly #cleaner: LogCleaner;
+  readonly #cleanerFile: OffsetCheckpointFile;
+  #cleanerCheckpoints = new Map<string, bigint>();
   readonly #timers: Array<{ cancel(): void }> = [];
   readonly #recoveryPointFile: OffsetCheckpointFile;
   readonly #logStartOffsetFile: OffsetCheckpointFile;
@@ -71,6 +79,9 @@ export class LogManager {
     this.#retentionCheckIntervalMs = options.retentionCheckIntervalMs ?? 300_000;
     this.#flushCheckIntervalMs = options.flushCheckIntervalMs ?? 1_000;
     this.#checkpointIntervalMs = options.checkpointIntervalMs ?? 60_000;
+    this.#cleanerIntervalMs = options.cleanerIntervalMs ?? 15_000;
+    this.#cleaner = new LogCleaner({ logger: options.logger.child({ component: 'log-cleaner' }), clock: options.clock });
+    this.#cleanerFile = new OffsetCheckpointFile(join(this.dataDir, CLEANER_CHECKPOINT_FILE));
     this.#recoveryPointFile = new OffsetCheckpointFile(join(this.dataDir, RECOVERY_POINT_CHECKPOINT_FILE));
     this.#logStartOffsetFile = new OffsetCheckpointFile(join(this.dataDir, LOG_START_OFFSET_CHECKPOINT_FILE));
     this.#highWatermarkFile = new OffsetCheckpointFile(join(this.dataDir, HIGH_WATERMARK_CHECKPOINT_FILE));
@@ -103,6 +114,7 @@ export class LogManager {
     this.#hadCleanShutdown = existsSync(marker);
     const recoveryPoints = this.#readCheckpoint(this.#recoveryPointFile);
     const logStartOffsets = this.#readCheckpoint(this.#logStartOffsetFile);
+    this.#cleanerCheckpoints = this.#readCheckpoint(this.#cleanerFile);
     for (const name of readdirSync(this.dataDir)) {
       const path = join(this.dataDir, name);
       if (!statSync(path).isDirectory()) continue;
@@ -188,6 +200,7 @@ export class LogManager {
     const log = this.#logs.get(key);
     if (!log) return false;
     this.#logs.delete(key);
+    if (this.#cleanerCheckpoints.delete(key)) this.#writeCleanerCheckpoints();
     log.closeWithoutFlush();
     const target = join(this.dataDir, `${key}.${randomUUID().replace(/-/g, '')}${DELETE_DIR_SUFFIX}`);
     renameSync(log.dir, target);
@@ -241,7 +254,39 @@ export class LogManager {
     return deleted;
   }
 
-  /** Starts retention, flush.ms and checkpoint timers (on the injected clock). */
+  /**
+   * One cleaner pass: cleans every compacted log whose dirty ratio is high enough (all of
+   * them with `force`). Returns the results of the logs cleaned, keyed `topic-partition`.
+   */
+  runCleaner(options: { nowMs?: number; force?: boolean } = {}): Map<string, CleanResult> {
+    const results = new Map<string, CleanResult>();
+    for (const log of this.allLogs()) {
+      if (!log.config.cleanupPolicy.compact) continue;
+      const key = topicPartitionKey(log.topic, log.partition);
+      try {
+        const result = this.#cleaner.clean(log, this.#cleanerCheckpoints.get(key) ?? 0n, options);
+        if (result) {
+          results.set(key, result);
+          this.#cleanerCheckpoints.set(key, result.firstDirtyOffset);
+        }
+      } catch (error) {
+        this.#logger.error('cleaning failed', { log: key, error });
+      }
+    }
+    if (results.size > 0) this.#writeCleanerCheckpoints();
+    return results;
+  }
+
+  #writeCleanerCheckpoints(): void {
+    const list: TopicPartitionOffset[] = [];
+    for (const [key, offset] of this.#cleanerCheckpoints) {
+      const tp = parseTopicPartitionDir(key);
+      if (tp) list.push({ ...tp, offset });
+    }
+    this.#cleanerFile.write(list);
+  }
+
+  /** Starts retention, cleaner, flush.ms and checkpoint timers (on the injected clock). */
   startBackgroundTasks(): void {
     this.#ensureOpen();
     const every = (ms: number, task: () => void) => {
@@ -260,6 +305,7 @@ export class LogManager {
       schedule();
     };
     every(this.#retentionCheckIntervalMs, () => this.runRetention());
+    every(this.#cleanerIntervalMs, () => this.runCleaner());
     every(this.#flushCheckIntervalMs, () => {
       const now = this.#clock.now();
       for (const log of this.allLogs()) log.flushIfDue(now);

@@ -83,12 +83,21 @@ export class LogSegment {
   }
 
   /** Opens (creating if needed) the three files of the segment at `baseOffset` in `dir`. */
-  static open(options: { dir: string; baseOffset: bigint; indexIntervalBytes: number; segmentIndexBytes: number; clock: Clock }): LogSegment {
+  static open(options: { dir: string; baseOffset: bigint; indexIntervalBytes: number; segmentIndexBytes: number; clock: Clock; fileSuffix?: string }): LogSegment {
     const name = join(options.dir, offsetFileName(options.baseOffset));
-    const log = FileRecords.open(name + LOG_FILE_SUFFIX);
-    const offsetIndex = OffsetIndex.open(name + INDEX_FILE_SUFFIX, options.baseOffset, options.segmentIndexBytes);
-    const timeIndex = TimeIndex.open(name + TIME_INDEX_FILE_SUFFIX, options.baseOffset, options.segmentIndexBytes);
+    const suffix = options.fileSuffix ?? '';
+    const log = FileRecords.open(name + LOG_FILE_SUFFIX + suffix);
+    const offsetIndex = OffsetIndex.open(name + INDEX_FILE_SUFFIX + suffix, options.baseOffset, options.segmentIndexBytes);
+    const timeIndex = TimeIndex.open(name + TIME_INDEX_FILE_SUFFIX + suffix, options.baseOffset, options.segmentIndexBytes);
     return new LogSegment(options.baseOffset, log, offsetIndex, timeIndex, options.indexIntervalBytes, options.clock.now());
+  }
+
+  /** Renames the three files from suffix `oldSuffix` to `newSuffix` (e.g. '.cleaned' → '.swap' → ''). */
+  changeFileSuffixes(oldSuffix: string, newSuffix: string): void {
+    for (const f of [this.log, this.offsetIndex, this.timeIndex]) {
+      if (!f.path.endsWith(oldSuffix)) throw new Error(`${f.path} does not end with ${oldSuffix}`);
+      f.renameTo(f.path.slice(0, f.path.length - oldSuffix.length) + newSuffix);
+    }
   }
 
   get size(): number {

@@ -6,7 +6,7 @@
 // shutdown), truncates a torn tail and rebuilds indexes. open() is SYNCHRONOUS; every method
 // is synchronous and must be called from one thread (the broker's event loop), so no reader
 // can observe a half-done append, roll, truncation or segment deletion.
-import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
@@ -25,6 +25,7 @@ import {
 } from '../protocol/records/record-batch.js';
 import { buildRecordBatch, decodeRecordBatch } from '../protocol/records/record-codec.js';
 import { RecordsError, RecordsErrorCode } from '../protocol/records/records-error.js';
+import { FileRecords } from './file-records.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX } from './log-segment.js';
 import { ProducerStateManager } from './producer-state.js';
@@ -83,7 +84,9 @@ export interface PartitionLogOptions {
   hadCleanShutdown?: boolean;
 }
 
-const TEMP_SUFFIXES = ['.deleted', '.cleaned', '.swap', '.tmp'];
+const CLEANED_SUFFIX = '.cleaned';
+const SWAP_SUFFIX = '.swap';
+const TEMP_SUFFIXES = ['.deleted', CLEANED_SUFFIX, SWAP_SUFFIX, '.tmp'];
 
 function compressionFromConfig(c: LogConfig['compressionType']): CompressionType | undefined {
   switch (c) {
@@ -199,6 +202,7 @@ export class PartitionLog {
   // ---------------------------------------------------------------- load and recovery
 
   #load(recoveryPoint: bigint, logStartOffset: bigint | undefined, hadCleanShutdown: boolean): void {
+    this.#completeInterruptedSwaps();
     const bases: bigint[] = [];
     const files = readdirSync(this.dir);
     for (const f of files) {
@@ -253,6 +257,33 @@ export class PartitionLog {
     this.#rebuildProducerState();
     this.#recoveryPoint = this.#logEndOffset;
     this.#logger.debug('log loaded', { logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset, segments: this.#segments.length, hadCleanShutdown });
+  }
+
+  /**
+   * A crash during a cleaner swap can leave `<base>.log.swap` (complete cleaned data) with or
+   * without the segments it replaces: finish the swap (Kafka does the same). Swap indexes
+   * are dropped and rebuilt.
+   */
+  #completeInterruptedSwaps(): void {
+    for (const f of readdirSync(this.dir)) {
+      const m = /^(\d{20})\.log\.swap$/.exec(f);
+      if (!m) continue;
+      const swapBase = BigInt(m[1]!);
+      const swapPath = join(this.dir, f);
+      const records = FileRecords.open(swapPath);
+      let last = swapBase;
+      records.scanBatches(0, (b) => {
+        last = b.lastOffset;
+        return true;
+      });
+      records.close();
+      for (const g of readdirSync(this.dir)) {
+        const seg = /^(\d{20})\.(log|index|timeindex)$/.exec(g);
+        if (seg && BigInt(seg[1]!) >= swapBase && BigInt(seg[1]!) <= last) unlinkSync(join(this.dir, g));
+      }
+      renameSync(swapPath, swapPath.slice(0, -'.swap'.length));
+      this.#logger.warn('completed an interrupted cleaner swap', { segment: swapBase.toString() });
+    }
   }
 
   /** Recovers every segment holding offsets >= recoveryPoint; a corrupt one ends the log. */
@@ -331,6 +362,13 @@ export class PartitionLog {
         throw new RecordsError(RecordsErrorCode.INVALID_RECORD, `Inconsistent batch offset range [0, ${h.lastOffsetDelta}] and count of records ${h.recordCount}`);
       }
       recordCount += h.recordCount;
+    }
+    if (c.cleanupPolicy.compact) {
+      for (const b of batches) {
+        if (decodeRecordBatch(records, b.position).records.some((r) => r.key === null)) {
+          throw new RecordsError(RecordsErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
+        }
+      }
     }
     if (records.length > c.segmentBytes) {
       throw new RecordsError(RecordsErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${c.segmentBytes}`);
@@ -520,7 +558,7 @@ export class PartitionLog {
     const segment = this.#newSegment(newOffset);
     this.#segments.push(segment);
     this.producerState.mapEndOffset = this.#logEndOffset;
-    this.producerState.takeSnapshot();
+    this.producerState.takeSnapshot({ fsync: false });
     this.#logger.debug('rolled segment', { baseOffset: newOffset });
     // Kafka flushes the previous segments off the request path; so do we (libuv pool).
     active.log.flushAsync((error) => {
@@ -721,6 +759,37 @@ export class PartitionLog {
     if (this.#recoveryPoint < this.#logStartOffset) this.#recoveryPoint = this.#logStartOffset;
     this.#logger.info('deleted segments', { reason, count: deletable.length, logStartOffset: this.#logStartOffset });
     return deletable.length;
+  }
+
+  // ---------------------------------------------------------------- cleaner support
+
+  /** A new segment whose files carry the `.cleaned` suffix, for the log cleaner to fill. */
+  newCleanedSegment(baseOffset: bigint): LogSegment {
+    return LogSegment.open({ dir: this.dir, baseOffset, indexIntervalBytes: this.#config.indexIntervalBytes, segmentIndexBytes: this.#config.segmentIndexBytes, clock: this.#clock, fileSuffix: CLEANED_SUFFIX });
+  }
+
+  /**
+   * Replaces consecutive non-active `oldSegments` by `cleaned` (a newCleanedSegment): flush,
+   * rename .cleaned → .swap, delete the old files, rename .swap → final (crash-safe, see
+   * #completeInterruptedSwaps). Returns false (and deletes `cleaned`) when the old segments
+   * are no longer all present (retention or truncation ran meanwhile).
+   */
+  replaceSegments(oldSegments: readonly LogSegment[], cleaned: LogSegment): boolean {
+    this.#ensureOpen();
+    const first = this.#segments.indexOf(oldSegments[0]!);
+    const stillThere = first >= 0 && oldSegments.every((s, i) => this.#segments[first + i] === s) && this.#segments[first + oldSegments.length] !== undefined;
+    if (!stillThere) {
+      cleaned.delete();
+      return false;
+    }
+    cleaned.onBecomeInactiveSegment();
+    cleaned.flush();
+    cleaned.changeFileSuffixes(CLEANED_SUFFIX, SWAP_SUFFIX);
+    for (const s of oldSegments) s.delete();
+    cleaned.changeFileSuffixes(SWAP_SUFFIX, '');
+    this.#segments.splice(first, oldSegments.length, cleaned);
+    this.#boundCache = undefined;
+    return true;
   }
 
   // ---------------------------------------------------------------- flush and lifecycle

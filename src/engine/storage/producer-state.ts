@@ -179,8 +179,12 @@ export class ProducerStateManager {
     return join(this.#dir, offsetFileName(offset) + PRODUCER_SNAPSHOT_SUFFIX);
   }
 
-  /** Writes the current state as `<mapEndOffset>.snapshot` and keeps the newest 2 snapshots. */
-  takeSnapshot(): void {
+  /**
+   * Writes the current state as `<mapEndOffset>.snapshot` and keeps the newest 2 snapshots.
+   * `fsync` false (segment rolls) survives a process crash; an unreadable snapshot after a
+   * power loss is discarded and the state rebuilt from the log.
+   */
+  takeSnapshot(options: { fsync?: boolean } = {}): void {
     const json: SnapshotJson = {
       version: 1,
       offset: this.#mapEndOffset.toString(),
@@ -191,7 +195,7 @@ export class ProducerStateManager {
         batches: e.batches.map((b) => ({ firstSeq: b.firstSeq, lastSeq: b.lastSeq, firstOffset: b.firstOffset.toString(), lastOffset: b.lastOffset.toString(), timestamp: b.timestamp.toString() })),
       })),
     };
-    writeFileAtomically(this.#snapshotPath(this.#mapEndOffset), JSON.stringify(json));
+    writeFileAtomically(this.#snapshotPath(this.#mapEndOffset), JSON.stringify(json), options);
     const offsets = this.snapshotOffsets();
     for (const o of offsets.slice(0, Math.max(0, offsets.length - 2))) this.#unlink(o);
   }
