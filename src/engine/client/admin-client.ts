@@ -662,6 +662,26 @@ export class AdminClient {
   }
 }
 
+/** Samples group lag every `intervalMs` until the signal aborts (for `lag --watch`). */
+export async function watchGroupLag(
+  admin: AdminClient,
+  options: { groups?: string[]; intervalMs: number; signal: AbortSignal },
+  onSample: (lag: GroupLag[]) => void,
+): Promise<void> {
+  while (!options.signal.aborted) {
+    onSample(await admin.groupLag({ groups: options.groups }));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, options.intervalMs);
+      function done() {
+        clearTimeout(timer);
+        options.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      options.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
 function kafkaMessage(code: number): string {
   return errorName(code);
 }

@@ -1,0 +1,101 @@
+// Flags shared by the Kafka-side commands (--bootstrap-server, --command-timeout) and the
+// resolution of the bootstrap servers: the flag, else the local cluster's cluster.json in
+// --dir (default ~/.streamctl/cluster). Also the small helpers those commands share for
+// Kafka-tool style output (stdout/stderr text, exit codes).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Flags } from '@oclif/core';
+import type { ClusterFile } from '../engine/cluster/process-configs.js';
+import { StreamctlError } from '../engine/common/errors.js';
+import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/client/client-options.js';
+
+export const kafkaFlags = {
+  'bootstrap-server': Flags.string({
+    summary: 'Kafka brokers to connect to (host:port[,host:port]).',
+    description: 'Defaults to the brokers of the local cluster in --dir.',
+    helpValue: 'host:port',
+  }),
+  'command-timeout': Flags.integer({
+    summary: 'Request timeout in milliseconds.',
+    default: 30_000,
+    helpValue: 'ms',
+  }),
+};
+
+export function defaultClusterDir(): string {
+  return join(homedir(), '.streamctl', 'cluster');
+}
+
+/** Bootstrap servers of the local cluster recorded in `<dir>/cluster.json`. */
+export function bootstrapServersFromCluster(dir: string): string[] {
+  let file: ClusterFile;
+  try {
+    file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
+  } catch {
+    throw new StreamctlError('NOT_RUNNING', `No local cluster found in ${dir}`, {
+      hint: 'Start one with `streamctl cluster start`, or pass --bootstrap-server host:port.',
+    });
+  }
+  const brokers = (file.brokers ?? []).map((b) => `${b.host}:${b.port}`);
+  if (brokers.length === 0) throw new StreamctlError('NOT_RUNNING', `The local cluster in ${dir} has no brokers`);
+  return brokers;
+}
+
+/** Connection options from the parsed flags. */
+export function connectOptions(flags: { 'bootstrap-server'?: string; 'command-timeout'?: number; dir?: string }): KafkaConnectOptions {
+  const bootstrapServers = flags['bootstrap-server']
+    ? parseBootstrapServers(flags['bootstrap-server'])
+    : bootstrapServersFromCluster(flags.dir ?? defaultClusterDir());
+  return { bootstrapServers, requestTimeoutMs: flags['command-timeout'] };
+}
+
+/** Writes text to stdout/stderr without adding newlines (Kafka tools control their own). */
+export function writeOut(text: string): void {
+  if (text) process.stdout.write(text);
+}
+
+export function writeErr(text: string): void {
+  if (text) process.stderr.write(text);
+}
+
+/** Marks the run as failed without throwing (the Kafka tools print their own error text). */
+export function failRun(code = 1): void {
+  process.exitCode = code;
+}
+
+/** kafka-topics.sh's error line (stdout, exit 1). */
+export function topicCommandError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `Error while executing topic command : ${message}\n`;
+}
+
+/** Makes a result JSON-printable: bigint → decimal string, Map → object, Buffer → UTF-8 text. */
+export function jsonSafe<T>(value: T): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), jsonSafe(v)]));
+  if (Array.isArray(value)) return value.map((v) => jsonSafe(v));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  return value;
+}
+
+/** An AbortSignal that fires on Ctrl-C or SIGTERM; call `dispose()` when done. */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.removeListener('SIGINT', abort);
+      process.removeListener('SIGTERM', abort);
+    },
+  };
+}
+
+/** Writes to stdout honouring backpressure; resolves once the chunk is accepted. */
+export async function writeStdout(chunk: Buffer | string): Promise<void> {
+  if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+}

@@ -1,0 +1,32 @@
+// `streamctl topics delete`: kafka-topics.sh --delete (prints nothing on success).
+import { Flags } from '@oclif/core';
+import { AdminClient } from '../../engine/client/admin-client.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { connectOptions, failRun, kafkaFlags, topicCommandError, writeOut } from '../../cli/kafka-flags.js';
+
+export default class TopicsDelete extends BaseCommand<typeof TopicsDelete> {
+  static override summary = 'Delete topics (kafka-topics --delete).';
+  static override description = 'Deletes every topic matching the name or regex. Deletion is asynchronous on the broker. Prints nothing on success.';
+  static override examples = ['<%= config.bin %> topics delete --topic orders', '<%= config.bin %> topics delete --topic "test\\..*" --if-exists'];
+  static override flags = {
+    ...kafkaFlags,
+    topic: Flags.string({ summary: 'Topic name or regex.', required: true }),
+    'if-exists': Flags.boolean({ summary: 'Do not fail when the topic does not exist.' }),
+  };
+
+  async run(): Promise<{ topics: string[] } | undefined> {
+    let admin: AdminClient | undefined;
+    try {
+      admin = AdminClient.open(connectOptions(this.flags));
+      const topics = await admin.deleteTopics({ topic: this.flags.topic, ifExists: this.flags['if-exists'] });
+      return { topics };
+    } catch (error) {
+      if (this.jsonEnabled()) throw error;
+      writeOut(topicCommandError(error));
+      failRun();
+      return undefined;
+    } finally {
+      await admin?.close();
+    }
+  }
+}
