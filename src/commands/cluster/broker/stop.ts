@@ -1,0 +1,22 @@
+// `streamctl cluster broker stop <id>`: fault injection for developers. Stop one broker gracefully (SIGTERM); it stays down until `cluster broker start`.
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../../../cli/base-command.js';
+import { resolveClusterDir } from '../../../cli/cluster-locator.js';
+import { renderProcessTable } from '../../../engine/cluster/cluster-report.js';
+import { brokerControl } from '../../../engine/cluster/local-cluster.js';
+import type { ProcessInfo } from '../../../engine/cluster/process-configs.js';
+
+export default class ClusterBrokerStop extends BaseCommand<typeof ClusterBrokerStop> {
+  static override summary = 'Stop one broker gracefully (SIGTERM); it stays down until `cluster broker start`.';
+  static override description = `Talks to the cluster daemon, which will not restart a broker stopped or killed this way. Partitions it led get new leaders from the ISR after the broker session timeout (kill) or at once (stop); \`cluster broker start\` brings it back and it rejoins the ISR once caught up.`;
+  static override examples = ['<%= config.bin %> cluster broker stop 2'];
+  static override args = {
+    id: Args.integer({ description: 'Broker id (1..N).', required: true }),
+  };
+
+  async run(): Promise<ProcessInfo> {
+    const info = await brokerControl(resolveClusterDir(this.flags.dir), 'stop', this.args.id);
+    if (!this.jsonEnabled()) process.stdout.write(renderProcessTable([info]) + '\n');
+    return info;
+  }
+}

@@ -1,0 +1,60 @@
+// `streamctl cluster start`: starts the local cluster (controller, brokers, nimbus,
+// supervisors) detached, or in the foreground, and prints its processes and how to connect.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { isDefaultClusterDir, resolveClusterDir } from '../../cli/cluster-locator.js';
+import { renderStarted } from '../../engine/cluster/cluster-report.js';
+import { startCluster, type StartClusterResult } from '../../engine/cluster/local-cluster.js';
+import { StreamctlError } from '../../engine/common/errors.js';
+
+export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
+  static override summary = 'Start the local cluster: a controller, Kafka-protocol brokers, nimbus and supervisors.';
+  static override description = `Every process runs as its own OS process, listens on 127.0.0.1 only, and is restarted by a small daemon if it crashes. Ports follow the base port P (default 9092): broker i on P+i-1, the controller on P+100, nimbus's REST API on P+200, supervisor worker slots from P+300. The command returns once every broker answers Metadata. Starting a cluster that is already running prints its processes and changes nothing. Data and the cluster id live in the cluster directory (--dir, $STREAMCTL_DIR, or ~/.streamctl/cluster) and survive stop and start; flags left out reuse the previous run's values.`;
+  static override examples = [
+    { description: 'One broker plus Storm, on 127.0.0.1:9092:', command: '<%= config.bin %> cluster start' },
+    { description: 'Three brokers for replication, Kafka only:', command: '<%= config.bin %> cluster start --brokers 3 --no-storm' },
+    { description: 'A second cluster next to the first:', command: '<%= config.bin %> cluster start --dir /tmp/c2 --base-port 19092' },
+    { description: 'In the foreground until Ctrl-C (CI, containers):', command: '<%= config.bin %> cluster start --foreground' },
+    { description: 'With broker settings:', command: '<%= config.bin %> cluster start --set num.partitions=3 --set auto.create.topics.enable=true' },
+  ];
+  static override flags = {
+    brokers: Flags.integer({ summary: 'Number of brokers (ids 1..N).', helpValue: 'N', min: 0, max: 100 }),
+    supervisors: Flags.integer({ summary: 'Number of Storm supervisors.', helpValue: 'N', min: 0, max: 50 }),
+    slots: Flags.integer({ summary: 'Worker slots per supervisor.', helpValue: 'N', min: 1, max: 100 }),
+    'base-port': Flags.integer({ summary: 'First broker port; the other ports follow from it.', helpValue: 'P', min: 1, max: 65535 }),
+    storm: Flags.boolean({ summary: 'Start nimbus and supervisors (--no-storm for Kafka only).', allowNo: true }),
+    foreground: Flags.boolean({ summary: 'Run in this terminal until Ctrl-C instead of detaching.' }),
+    set: Flags.string({ summary: 'A broker/controller setting key=value (repeatable).', helpValue: 'key=value', multiple: true }),
+  };
+
+  async run(): Promise<StartClusterResult> {
+    const dir = resolveClusterDir(this.flags.dir);
+    const settings: Record<string, string> = {};
+    for (const kv of this.flags.set ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new StreamctlError('USAGE', `--set expects key=value, got "${kv}".`);
+      settings[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+    }
+    const print = (r: Omit<StartClusterResult, 'dir'>) => {
+      if (!this.jsonEnabled()) {
+        process.stdout.write(renderStarted(r.cluster, dir, { alreadyRunning: r.alreadyRunning, defaultDir: isDefaultClusterDir(dir), bin: this.config.bin }));
+      }
+    };
+    const result = await startCluster({
+      dir,
+      brokers: this.flags.brokers,
+      supervisors: this.flags.supervisors,
+      slots: this.flags.slots,
+      basePort: this.flags['base-port'],
+      storm: this.flags.storm,
+      settings,
+      foreground: this.flags.foreground,
+      onReady: (cluster) => {
+        print({ alreadyRunning: false, cluster });
+        if (!this.jsonEnabled()) process.stdout.write('Running in the foreground; press Ctrl-C to stop.\n');
+      },
+    });
+    if (!this.flags.foreground || result.alreadyRunning) print(result);
+    return result;
+  }
+}
