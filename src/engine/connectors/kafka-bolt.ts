@@ -26,6 +26,18 @@ export interface KafkaBoltOptions {
   batchSize?: number;
 }
 
+/** What the bolt needs from a Kafka producer (the seam tests replace). */
+export interface KafkaBoltProducer {
+  send(options: { messages: Array<{ topic: string; key?: Buffer; value?: Buffer }> }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+function checkBoltOptions(o: KafkaBoltOptions): void {
+  if (!(typeof o?.topic === 'string' && o.topic.length > 0) && typeof o?.topic !== 'function') {
+    throw new TypeError('KafkaBolt needs options.topic (a topic name or a function of the tuple)');
+  }
+}
+
 /** Strings as UTF-8, Buffers as they are, numbers/bigints/booleans as their text, the rest as JSON. */
 export function toKafkaBytes(value: unknown): Buffer | undefined {
   if (value === null || value === undefined) return undefined;
@@ -39,28 +51,34 @@ export function toKafkaBytes(value: unknown): Buffer | undefined {
 export class KafkaBolt extends BaseRichBolt {
   readonly options: KafkaBoltOptions;
   #collector: OutputCollector | undefined;
-  #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #producer: KafkaBoltProducer | undefined;
   #queue: Tuple[] = [];
   #timer: NodeJS.Timeout | undefined;
   #sending = new Set<Promise<void>>();
 
-  constructor(options: KafkaBoltOptions) {
+  // A rest parameter keeps constructor.length at 0, so the topology API can copy an
+  // instance per task with `new KafkaBolt()` plus its own properties (#private fields kept).
+  constructor(...args: [options?: KafkaBoltOptions]) {
     super();
-    if (!options || (typeof options.topic !== 'string' && typeof options.topic !== 'function')) {
-      throw new TypeError('KafkaBolt needs options.topic');
-    }
-    this.options = { ...options };
+    const options = args[0];
+    if (options !== undefined) checkBoltOptions(options);
+    this.options = { ...(options as KafkaBoltOptions) };
   }
 
   override prepare(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: OutputCollector): void {
     this.#collector = collector;
+    checkBoltOptions(this.options);
     const servers = (this.options.bootstrapServers ?? (conf['kafka.bootstrap.servers'] as string | undefined) ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
-    this.#producer = new Producer({
+    this.#producer = this.createProducer({
       clientId: `streamctl-${context.getStormId()}-${context.getThisComponentId()}-${context.getThisTaskId()}`,
-      bootstrapBrokers: servers,
+      bootstrapServers: servers,
       acks: this.options.acks ?? -1,
-      autocreateTopics: false,
     });
+  }
+
+  /** The producer (@platformatic/kafka); tests override it. */
+  protected createProducer(c: { clientId: string; bootstrapServers: string[]; acks: number }): KafkaBoltProducer {
+    return new Producer({ clientId: c.clientId, bootstrapBrokers: c.bootstrapServers, acks: c.acks, autocreateTopics: false });
   }
 
   execute(input: Tuple): void {

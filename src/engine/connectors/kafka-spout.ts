@@ -55,7 +55,39 @@ export interface KafkaSpoutOptions {
   heartbeatIntervalMs?: number;
 }
 
+/** What the spout needs from a Kafka consumer (the seam tests replace). */
+export interface KafkaSpoutConnection {
+  /** Delivers consumed records; paused/resumed for flow control. */
+  stream: {
+    on(event: 'data', listener: (m: Message<Buffer, Buffer, Buffer, Buffer>) => void): unknown;
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    pause(): unknown;
+    resume(): unknown;
+    close(): Promise<void>;
+  };
+  commit(offsets: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KafkaSpoutConnectOptions {
+  bootstrapServers: string[];
+  groupId: string;
+  clientId: string;
+  topics: string[];
+  mode: 'earliest' | 'latest' | 'committed';
+  fallbackMode: 'earliest' | 'latest';
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** Called with this member's partitions after every group join. */
+  onAssignment: (assignments: Array<{ topic: string; partitions: number[] }>) => void;
+}
+
 const DEFAULT_FIELDS = ['topic', 'partition', 'offset', 'key', 'value'];
+
+function checkSpoutOptions(o: KafkaSpoutOptions): void {
+  const ok = typeof o?.topic === 'string' ? o.topic.length > 0 : Array.isArray(o?.topic) && o.topic.length > 0 && o.topic.every((t) => typeof t === 'string' && t.length > 0);
+  if (!ok) throw new TypeError('KafkaSpout needs options.topic (a topic name or a non-empty list of them)');
+}
 
 function defaultTranslator(r: KafkaSpoutRecord): unknown[] {
   return [r.topic, r.partition, r.offset.toString(), r.key?.toString('utf8') ?? null, r.value?.toString('utf8') ?? null];
@@ -64,8 +96,8 @@ function defaultTranslator(r: KafkaSpoutRecord): unknown[] {
 export class KafkaSpout extends BaseRichSpout {
   readonly options: KafkaSpoutOptions;
   #collector: SpoutOutputCollector | undefined;
-  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
-  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #connection: KafkaSpoutConnection | undefined;
+  #stream: KafkaSpoutConnection['stream'] | undefined;
   #tracker = new OffsetTracker();
   #buffer: KafkaSpoutRecord[] = [];
   #replay: KafkaSpoutRecord[] = [];
@@ -77,40 +109,59 @@ export class KafkaSpout extends BaseRichSpout {
   #committing = false;
   #closed = false;
 
-  constructor(options: KafkaSpoutOptions) {
+  // A rest parameter keeps constructor.length at 0, so the topology API can copy an
+  // instance per task with `new KafkaSpout()` plus its own properties (#private fields kept).
+  constructor(...args: [options?: KafkaSpoutOptions]) {
     super();
-    if (!options || (typeof options.topic !== 'string' && !Array.isArray(options.topic))) {
-      throw new TypeError('KafkaSpout needs options.topic (a topic name or a list of them)');
-    }
-    this.options = { ...options };
+    const options = args[0];
+    if (options !== undefined) checkSpoutOptions(options);
+    this.options = { ...(options as KafkaSpoutOptions) };
   }
 
   override async open(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
     this.#collector = collector;
     const o = this.options;
+    checkSpoutOptions(o);
     const servers = (o.bootstrapServers ?? (conf['kafka.bootstrap.servers'] as string | undefined) ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
     const groupId = o.groupId ?? `streamctl-${String(conf['topology.name'] ?? context.getStormId())}-${context.getThisComponentId()}`;
-    this.#consumer = new Consumer({
-      clientId: `${groupId}-task-${context.getThisTaskId()}`,
-      groupId,
-      bootstrapBrokers: servers,
-      sessionTimeout: o.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: o.heartbeatIntervalMs ?? 1_000,
-    });
     const strategy = o.firstPollOffsetStrategy ?? 'UNCOMMITTED_EARLIEST';
-    const mode = strategy === 'EARLIEST' ? 'earliest' : strategy === 'LATEST' ? 'latest' : 'committed';
-    const fallbackMode = strategy === 'UNCOMMITTED_LATEST' || strategy === 'LATEST' ? 'latest' : 'earliest';
-    this.#consumer.on('consumer:group:join', (payload: { assignments?: Array<{ topic: string; partitions: number[] }> }) => {
-      this.#onAssignment(payload.assignments ?? []);
-    });
-    this.#stream = await this.#consumer.consume({
+    this.#connection = await this.connect({
+      bootstrapServers: servers,
+      groupId,
+      clientId: `${groupId}-task-${context.getThisTaskId()}`,
       topics: Array.isArray(o.topic) ? o.topic : [o.topic],
-      mode,
-      fallbackMode,
-      autocommit: false,
+      mode: strategy === 'EARLIEST' ? 'earliest' : strategy === 'LATEST' ? 'latest' : 'committed',
+      fallbackMode: strategy === 'UNCOMMITTED_LATEST' || strategy === 'LATEST' ? 'latest' : 'earliest',
+      sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000,
+      heartbeatIntervalMs: o.heartbeatIntervalMs ?? 1_000,
+      onAssignment: (assignments) => this.#onAssignment(assignments),
     });
+    this.#stream = this.#connection.stream;
     this.#stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => this.#onMessage(m));
     this.#stream.on('error', (error: Error) => this.#collector?.reportError(error));
+  }
+
+  /** Joins the consumer group and starts consuming (@platformatic/kafka). Tests override it. */
+  protected async connect(c: KafkaSpoutConnectOptions): Promise<KafkaSpoutConnection> {
+    const consumer = new Consumer({
+      clientId: c.clientId,
+      groupId: c.groupId,
+      bootstrapBrokers: c.bootstrapServers,
+      sessionTimeout: c.sessionTimeoutMs,
+      heartbeatInterval: c.heartbeatIntervalMs,
+    });
+    consumer.on('consumer:group:join', (payload: { assignments?: Array<{ topic: string; partitions: number[] }> }) => c.onAssignment(payload.assignments ?? []));
+    const stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> = await consumer.consume({
+      topics: c.topics,
+      mode: c.mode,
+      fallbackMode: c.fallbackMode,
+      autocommit: false,
+    });
+    return {
+      stream,
+      commit: (offsets) => consumer.commit({ offsets: offsets.map((x) => ({ ...x, leaderEpoch: -1 })) }),
+      close: () => consumer.close(),
+    };
   }
 
   #onMessage(m: Message<Buffer, Buffer, Buffer, Buffer>): void {
@@ -201,13 +252,13 @@ export class KafkaSpout extends BaseRichSpout {
 
   #maybeCommit(force = false): Promise<void> | undefined {
     const now = Date.now();
-    if (this.#committing || !this.#consumer || (!force && now - this.#lastCommitMs < (this.options.commitIntervalMs ?? 1_000))) return undefined;
+    if (this.#committing || !this.#connection || (!force && now - this.#lastCommitMs < (this.options.commitIntervalMs ?? 1_000))) return undefined;
     this.#lastCommitMs = now;
     const commits = this.#tracker.pendingCommits();
     if (commits.length === 0) return undefined;
     this.#committing = true;
-    return this.#consumer
-      .commit({ offsets: commits.map((c) => ({ ...c, leaderEpoch: -1 })) })
+    return this.#connection
+      .commit(commits)
       .then(
         () => this.#tracker.markCommitted(commits),
         (error: unknown) => {
@@ -224,7 +275,7 @@ export class KafkaSpout extends BaseRichSpout {
     await this.#maybeCommit(true);
     this.#closed = true;
     await this.#stream?.close().catch(() => {});
-    await this.#consumer?.close().catch(() => {});
+    await this.#connection?.close().catch(() => {});
   }
 
   declareOutputFields(declarer: OutputFieldsDeclarer): void {

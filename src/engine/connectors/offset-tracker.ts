@@ -17,7 +17,7 @@ interface PartitionState {
   outstanding: Set<bigint>;
   /** Highest offset ever emitted. */
   highest: bigint;
-  /** Last committed offset (next to consume), or -1n before the first commit. */
+  /** Last committed offset (next to consume); starts at the first offset emitted. */
   committed: bigint;
 }
 
@@ -45,6 +45,8 @@ export class OffsetTracker {
     const s = this.#state(topic, partition);
     if (s.outstanding.has(offset)) return true;
     if (offset <= s.highest) return false;
+    // The first offset seen is where consumption (re)started: nothing below it to commit.
+    if (s.highest < 0n && s.committed < 0n) s.committed = offset;
     s.outstanding.add(offset);
     s.highest = offset;
     return true;

@@ -45,7 +45,6 @@ describe('OffsetTracker', () => {
     t.acked('a', 1, 0n);
     t.acked('b', 0, 100n);
     expect(t.pendingCommits().sort((x, y) => `${x.topic}${x.partition}`.localeCompare(`${y.topic}${y.partition}`))).toEqual([
-      { topic: 'a', partition: 0, offset: 0n },
       { topic: 'a', partition: 1, offset: 1n },
       { topic: 'b', partition: 0, offset: 101n },
     ]);
@@ -71,6 +70,14 @@ describe('OffsetTracker', () => {
     t.acked('a', 0, 99n);
     t.acked('z', 9, 1n);
     expect(t.outstandingCount).toBe(1);
+  });
+
+  it('does not commit the offset consumption started at', () => {
+    const t = new OffsetTracker();
+    t.emitted('a', 0, 42n);
+    expect(t.pendingCommits()).toEqual([]);
+    t.acked('a', 0, 42n);
+    expect(t.pendingCommits()).toEqual([{ topic: 'a', partition: 0, offset: 43n }]);
   });
 
   it('forgets a revoked partition', () => {
