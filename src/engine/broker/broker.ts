@@ -214,16 +214,16 @@ export class Broker implements BrokerServices {
   }
 
   async #onMetadata(res: Message): Promise<void> {
-    this.#cache.update(res);
-    // Configs of hosted topics we have not seen yet (needed before their logs are created).
-    const hosted = this.#cache
-      .topics()
-      .filter((t) => t.partitions.some((p) => p?.replicas.includes(this.brokerId)))
-      .map((t) => t.name);
+    // Configs of hosted topics first (needed before their logs are created), then the cache
+    // and the replica manager together, so clients never see a leader that is not yet one.
+    const hosted = ((res.topics ?? []) as Message[])
+      .filter((t) => t.errorCode === ErrorCode.NONE && ((t.partitions ?? []) as Message[]).some((p) => ((p.replicaNodes ?? []) as number[]).includes(this.brokerId)))
+      .map((t) => t.name as string);
     const fresh = hosted.filter((t) => !this.#knownConfigTopics.has(t));
     this.#polls++;
     if (fresh.length > 0) await this.#refreshConfigs(fresh);
     else if (this.#polls % CONFIG_REFRESH_EVERY_POLLS === 0 && hosted.length > 0) await this.#refreshConfigs(hosted);
+    this.#cache.update(res);
     this.#knownConfigTopics = new Set(hosted.filter((t) => this.#cache.topicConfig(t) !== undefined));
     try {
       this.#replicaManager.applyMetadata();

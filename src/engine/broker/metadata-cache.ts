@@ -109,7 +109,6 @@ export class MetadataCache {
       topics.set(topic.name, topic);
       byId.set(topic.topicId, topic);
     }
-    for (const name of [...this.#configs.keys()]) if (!topics.has(name)) this.#configs.delete(name);
     this.#topics = topics;
     this.#topicsById = byId;
     this.#version++;

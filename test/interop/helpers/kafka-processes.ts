@@ -1,0 +1,210 @@
+// Test helper: one controller-main and N broker-main processes started directly from dist/
+// (no cluster daemon, so a test can kill -9 and restart a given broker), on free 127.0.0.1
+// ports in a temp dir. stop() SIGKILLs whatever is left and removes the dir. Build first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { KafkaConnection } from '../../../src/engine/network/connection.js';
+import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
+import type { Message } from '../../../src/engine/protocol/codec.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CONTROLLER_MAIN = join(ROOT, 'dist/engine/controller/controller-main.js');
+const BROKER_MAIN = join(ROOT, 'dist/engine/broker/broker-main.js');
+
+export interface ProcessHandle {
+  readonly id: number;
+  readonly port: number;
+  readonly logFile: string;
+  readonly dataDir: string;
+  pid(): number | undefined;
+  running(): boolean;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the process again (same config, same data dir). */
+  start(): Promise<void>;
+}
+
+export interface KafkaProcesses {
+  dir: string;
+  bootstrap: string;
+  controller: ProcessHandle;
+  brokers: ProcessHandle[];
+  broker(id: number): ProcessHandle;
+  /** Polls broker `id` until `check(metadata)` is true. */
+  waitForMetadata(check: (m: Message) => boolean, options?: { brokerId?: number; timeoutMs?: number }): Promise<Message>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function metadataOf(port: number, topics: string[] | null = null): Promise<Message> {
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: 1000, requestTimeoutMs: 5000 });
+  try {
+    return await conn.send(ApiKey.Metadata, 12, { topics: topics?.map((name) => ({ name })) ?? null, allowAutoTopicCreation: false });
+  } finally {
+    conn.close();
+  }
+}
+
+function handle(kind: 'controller' | 'broker', id: number, port: number, dir: string, config: object): ProcessHandle {
+  const configPath = join(dir, `${kind}-${id}.json`);
+  writeFileSync(configPath, JSON.stringify(config));
+  const main = kind === 'controller' ? CONTROLLER_MAIN : BROKER_MAIN;
+  const outFile = join(dir, `${kind}-${id}.out`);
+  let child: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
+  const h: ProcessHandle = {
+    id,
+    port,
+    logFile: (config as { logFile: string }).logFile,
+    dataDir: (config as { dataDir: string }).dataDir,
+    pid: () => child?.pid,
+    running: () => child !== null && child.exitCode === null && child.signalCode === null,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (!child || !h.running()) return;
+      child.kill(signal);
+      await exited;
+    },
+    async start() {
+      const fd = openSync(outFile, 'a');
+      child = spawn(process.execPath, [main, configPath], { stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      const c = child;
+      exited = new Promise((r) => c.once('exit', () => r()));
+      await waitFor(`${kind} ${id} on port ${port}`, () =>
+        new Promise<boolean>((r) => {
+          if (!h.running()) throw new Error(`${kind} ${id} exited: ${safeRead(outFile)}`);
+          const s = net.connect({ host: '127.0.0.1', port }, () => {
+            s.destroy();
+            r(true);
+          });
+          s.once('error', () => r(false));
+        }),
+      );
+    },
+  };
+  return h;
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').slice(-2000);
+  } catch {
+    return '';
+  }
+}
+
+export async function startKafka(options: { brokers?: number; settings?: Record<string, string>; controllerSettings?: Record<string, string> } = {}): Promise<KafkaProcesses> {
+  const n = options.brokers ?? 1;
+  const dir = mkdtempSync(join(tmpdir(), 'streamctl-interop-'));
+  const clusterId = `test-${Math.random().toString(36).slice(2, 10)}`;
+  const controllerPort = await freePort();
+  mkdirSync(join(dir, 'controller'), { recursive: true });
+  const controller = handle('controller', 0, controllerPort, dir, {
+    clusterId,
+    host: '127.0.0.1',
+    port: controllerPort,
+    dataDir: join(dir, 'controller'),
+    logFile: join(dir, 'controller.log'),
+    settings: { 'broker.session.timeout.ms': '3000', ...options.controllerSettings },
+  });
+  const brokers: ProcessHandle[] = [];
+  for (let id = 1; id <= n; id++) {
+    const port = await freePort();
+    brokers.push(
+      handle('broker', id, port, dir, {
+        brokerId: id,
+        clusterId,
+        host: '127.0.0.1',
+        port,
+        dataDir: join(dir, `broker-${id}`),
+        logFile: join(dir, `broker-${id}.log`),
+        controller: { host: '127.0.0.1', port: controllerPort },
+        settings: { 'broker.heartbeat.interval.ms': '200', ...options.settings },
+      }),
+    );
+  }
+  const stop = async () => {
+    for (const b of brokers) await b.kill('SIGKILL');
+    await controller.kill('SIGKILL');
+    if (!process.env.KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+  };
+  const processes: KafkaProcesses = {
+    dir,
+    bootstrap: brokers.map((b) => `127.0.0.1:${b.port}`).join(','),
+    controller,
+    brokers,
+    broker: (id) => brokers[id - 1]!,
+    async waitForMetadata(check, o = {}) {
+      const port = brokers[(o.brokerId ?? 1) - 1]!.port;
+      return waitFor('metadata', async () => {
+        const m = await metadataOf(port);
+        return check(m) ? m : undefined;
+      }, o.timeoutMs ?? 20_000);
+    },
+    stop,
+  };
+  try {
+    await controller.start();
+    for (const b of brokers) await b.start();
+    await processes.waitForMetadata((m) => (m.brokers as Message[]).length === n);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return processes;
+}
+
+/** Creates a topic through broker 1 (forwarded to the controller) and waits for its leaders. */
+export async function createTopic(k: KafkaProcesses, name: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}): Promise<void> {
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: k.brokers[0]!.port });
+  try {
+    const res = await conn.send(ApiKey.CreateTopics, 5, {
+      topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+      timeoutMs: 10_000,
+      validateOnly: false,
+    });
+    const code = (res.topics as Message[])[0]!.errorCode;
+    if (code !== 0) throw new Error(`CreateTopics ${name} failed with error ${code}: ${(res.topics as Message[])[0]!.errorMessage}`);
+  } finally {
+    conn.close();
+  }
+  // Every broker must know the leaders (and the leaders must have taken over).
+  for (const b of k.brokers) {
+    if (!b.running()) continue;
+    await k.waitForMetadata(
+      (m) => {
+        const t = (m.topics as Message[]).find((x) => x.name === name);
+        return !!t && (t.partitions as Message[]).length === partitions && (t.partitions as Message[]).every((p) => p.leaderId >= 0);
+      },
+      { brokerId: b.id },
+    );
+  }
+}
