@@ -247,6 +247,95 @@ describe('GroupCoordinator: join, sync, heartbeat', () => {
   });
 });
 
+describe('GroupCoordinator: rebalance triggers', () => {
+  it('starts a new generation when the leader rejoins a stable group', async () => {
+    const k = await kit();
+    const [a, b] = await completeRebalance(k, 'g', [0, 1].map(() => k.coordinator.joinGroup(joinParams('g'))));
+    const leaderId = k.coordinator.group('g')!.leaderId!;
+    const follower = [a!, b!].find((m) => m.memberId !== leaderId)!;
+    const rejoin = k.coordinator.joinGroup(joinParams('g', { memberId: leaderId }));
+    expect(k.coordinator.group('g')!.state).toBe(GroupState.PreparingRebalance);
+    expect(await k.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: follower.memberId, groupInstanceId: null })).toBe(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
+    const gen2 = await completeRebalance(k, 'g', [rejoin, k.coordinator.joinGroup(joinParams('g', { memberId: follower.memberId }))]);
+    expect(gen2.map((m) => m.generationId)).toEqual([2, 2]);
+  });
+
+  it('gives a non-leader that rejoins a stable group with the same protocols the current generation', async () => {
+    const k = await kit();
+    await completeRebalance(k, 'g', [0, 1].map(() => k.coordinator.joinGroup(joinParams('g'))));
+    const follower = [...k.coordinator.group('g')!.members.keys()].find((id) => id !== k.coordinator.group('g')!.leaderId)!;
+    const r = await k.coordinator.joinGroup(joinParams('g', { memberId: follower }));
+    expect(r).toMatchObject({ errorCode: 0, generationId: 1, members: [] });
+    expect(k.coordinator.group('g')!.state).toBe(GroupState.Stable);
+  });
+
+  it('completes a rebalance once a member id handed out with MEMBER_ID_REQUIRED expires unused', async () => {
+    const k = await kit();
+    const [a] = await completeRebalance(k, 'g', [k.coordinator.joinGroup(joinParams('g'))]);
+    const pending = await k.coordinator.joinGroup(joinParams('g', { requireKnownMemberId: true }));
+    expect(pending.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+    // A protocol change forces a rebalance with the pending id still outstanding.
+    let done = false;
+    const rejoin = k.coordinator.joinGroup(joinParams('g', { memberId: a!.memberId, protocols: [{ name: 'range', metadata: subscription(['orders', 'payments']) }] })).then((r) => {
+      done = true;
+      return r;
+    });
+    await settle();
+    expect(done).toBe(false);
+    k.clock.advance(SESSION_MS);
+    expect((await rejoin).generationId).toBe(2);
+  });
+
+  it('moves a static member that rejoins during a rebalance to its new member id', async () => {
+    const k = await kit();
+    const joins = ['s1', 's2'].map((id) => k.coordinator.joinGroup(joinParams('g', { groupInstanceId: id })));
+    const gen1 = await completeRebalance(k, 'g', joins);
+    const s2 = gen1.find((m) => m.memberId.startsWith('s2-'))!;
+    const s1 = gen1.find((m) => m.memberId.startsWith('s1-'))!;
+    const j1 = k.coordinator.joinGroup(joinParams('g', { memberId: s1.memberId, groupInstanceId: 's1', protocols: [{ name: 'range', metadata: subscription(['payments']) }] }));
+    expect(k.coordinator.group('g')!.state).toBe(GroupState.PreparingRebalance);
+    const j2 = k.coordinator.joinGroup(joinParams('g', { groupInstanceId: 's2' }));
+    const [r1, r2] = await Promise.all([j1, j2]);
+    expect(r2.memberId).not.toBe(s2.memberId);
+    expect(r2.memberId).toMatch(/^s2-/);
+    expect([r1.generationId, r2.generationId]).toEqual([2, 2]);
+    expect(await k.coordinator.heartbeat({ groupId: 'g', generationId: 2, memberId: s2.memberId, groupInstanceId: 's2' })).toBe(ErrorCode.FENCED_INSTANCE_ID);
+  });
+
+  it('persists the assignment as a GroupMetadataValue v3 record when the leader syncs', async () => {
+    const k = await kit();
+    const members = await completeRebalance(k, 'g', [0, 1].map((i) => k.coordinator.joinGroup(joinParams('g', { clientId: `c${i}`, groupInstanceId: i === 0 ? 'inst' : null }))));
+    const records = k.cluster.records(k.coordinator.partitionFor('g')).filter((r) => r.kind === 'group');
+    expect(records).toHaveLength(1);
+    const value = records[0]!.value!;
+    expect(value).toMatchObject({ protocolType: 'consumer', generation: 1, protocol: 'range', leader: k.coordinator.group('g')!.leaderId });
+    expect(value.members.map((m) => [m.memberId, m.groupInstanceId, m.sessionTimeout, m.rebalanceTimeout])).toEqual(
+      members.map((m, i) => [m.memberId, i === 0 ? 'inst' : null, SESSION_MS, REBALANCE_MS]),
+    );
+    for (const m of value.members) {
+      expect(partitionsOf(m.assignment)).toEqual(members.find((x) => x.memberId === m.memberId)!.partitions);
+      expect(m.subscription.equals(subscription(['orders']))).toBe(true);
+    }
+    const raw = k.cluster.log(OFFSETS_TOPIC, k.coordinator.partitionFor('g')).batches.at(-1)!;
+    const { decodeRecordBatch } = await import('../../../src/engine/protocol/records/record-codec.js');
+    const rec = decodeRecordBatch(raw).records[0]!;
+    expect([rec.key!.readInt16BE(0), rec.value!.readInt16BE(0)]).toEqual([2, 3]);
+  });
+
+  it('writes an empty group record with the next generation when the last member leaves', async () => {
+    const k = await kit();
+    const [m] = await completeRebalance(k, 'g', [k.coordinator.joinGroup(joinParams('g'))]);
+    await k.coordinator.leaveGroup('g', [{ memberId: m!.memberId, groupInstanceId: null }]);
+    await settle();
+    expect(k.coordinator.group('g')!.state).toBe(GroupState.Empty);
+    expect(k.coordinator.group('g')!.generationId).toBe(2);
+    const last = k.cluster.records(k.coordinator.partitionFor('g')).at(-1)!;
+    expect(last).toMatchObject({ kind: 'group', value: { generation: 2, protocol: null, leader: null, members: [] } });
+  });
+});
+
 describe('GroupCoordinator: static membership', () => {
   it('keeps the assignment without a rebalance when a static member rejoins with a new member id', async () => {
     const k = await kit();
