@@ -65,6 +65,8 @@ export interface WorkerLive {
 interface TopologyMetrics {
   workers: Map<string, WorkerLive>;
   retired: Map<string, Counts>;
+  /** Last heartbeat of workers folded into `retired` for silence, by worker id (they may come back). */
+  silent: Map<string, WorkerHeartbeat>;
   kinds: Map<string, ExecutorStats['kind']>;
   samples: Array<{ atMs: number; totals: Map<string, Counts> }>;
 }
@@ -142,7 +144,7 @@ export class MetricsAggregator {
   #topology(id: string): TopologyMetrics {
     let t = this.#topologies.get(id);
     if (!t) {
-      t = { workers: new Map(), retired: new Map(), kinds: new Map(), samples: [] };
+      t = { workers: new Map(), retired: new Map(), silent: new Map(), kinds: new Map(), samples: [] };
       this.#topologies.set(id, t);
     }
     return t;
@@ -151,6 +153,12 @@ export class MetricsAggregator {
   recordHeartbeat(hb: WorkerHeartbeat): void {
     const t = this.#topology(hb.topologyId);
     const previous = t.workers.get(hb.workerId);
+    // A worker that went silent and is back (same process): its counters are live again.
+    const silent = t.silent.get(hb.workerId);
+    if (silent) {
+      t.silent.delete(hb.workerId);
+      if (silent.pid === hb.pid) this.#retire(t, silent, -1);
+    }
     // Same worker id, new process: the old process's counters are final.
     if (previous && previous.heartbeat.pid !== hb.pid) this.#retire(t, previous.heartbeat);
     t.workers.set(hb.workerId, { heartbeat: hb, receivedMs: this.#clock.now() });
@@ -166,6 +174,8 @@ export class MetricsAggregator {
         if (now - w.receivedMs > timeoutMs) {
           this.#retire(t, w.heartbeat);
           t.workers.delete(id);
+          t.silent.set(id, w.heartbeat);
+          if (t.silent.size > 256) t.silent.delete(t.silent.keys().next().value!);
         }
       }
     }
@@ -180,10 +190,13 @@ export class MetricsAggregator {
     return [...(this.#topologies.get(topologyId)?.workers.values() ?? [])];
   }
 
-  #retire(t: TopologyMetrics, hb: WorkerHeartbeat): void {
+  /** Folds a worker's last counters into the retired totals (sign -1 takes them back out). */
+  #retire(t: TopologyMetrics, hb: WorkerHeartbeat, sign: 1 | -1 = 1): void {
     for (const e of hb.executors) {
       const c = t.retired.get(e.component) ?? emptyCounts();
-      addExecutor(c, e);
+      const add = emptyCounts();
+      addExecutor(add, e);
+      addCounts(c, add, sign);
       t.retired.set(e.component, c);
     }
   }
