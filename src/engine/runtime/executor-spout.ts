@@ -54,6 +54,8 @@ class SpoutTask {
 const INIT_FIELDS = SYSTEM_STREAM_FIELDS[ACK_INIT_STREAM]!;
 const INPUT_BUDGET = 1024;
 const NEXT_TUPLE_BUDGET = 128;
+/** A spout's turn ends after this many emits, so several spouts share downstream capacity. */
+const EMIT_BUDGET = 256;
 const IDLE_BACKOFF_MS = 1;
 
 export class SpoutExecutor extends Executor {
@@ -139,7 +141,8 @@ export class SpoutExecutor extends Executor {
     if (!this.#active || this.host.status !== 'ACTIVE' || nowMs < this.#idleUntil) return work;
     const tasks = this.#tasks;
     let full = 0;
-    for (let i = 0; i < NEXT_TUPLE_BUDGET; i++) {
+    const emittedAtStart = this.#emitted;
+    for (let i = 0; i < NEXT_TUPLE_BUDGET && this.#emitted - emittedAtStart < EMIT_BUDGET; i++) {
       if (this.isDownstreamBlocked()) break;
       const task = tasks[this.#rr]!;
       this.#rr = (this.#rr + 1) % tasks.length;

@@ -25,7 +25,7 @@ export interface LocalRunnerOptions {
 /** Storm defaults the runtime reads. */
 export const RUNTIME_DEFAULTS: Record<string, unknown> = {
   'topology.message.timeout.secs': 30,
-  'topology.executor.receive.buffer.size': 1024,
+  'topology.executor.receive.buffer.size': 8192,
   'topology.stats.sample.rate': 0.05,
 };
 

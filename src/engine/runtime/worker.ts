@@ -38,6 +38,8 @@ export interface WorkerOptions {
   logger?: Logger;
 }
 
+/** Soft capacity of an executor's receive queue (Storm's default is 32768; smaller keeps latency and memory down). */
+export const DEFAULT_QUEUE_CAPACITY = 8192;
 const MAX_ERRORS = 200;
 const ERROR_LOGS_PER_SEC = 20;
 
@@ -49,6 +51,7 @@ export class Worker implements ExecutorHost {
   readonly #spec: TopologySpec;
   readonly #executors: Executor[] = [];
   readonly #spouts: SpoutExecutor[] = [];
+  readonly #nonSpouts: Executor[] = [];
   /** task id → local executor (undefined when remote). */
   readonly #localExec: (Executor | undefined)[] = [];
   /** task id → worker index. */
@@ -65,6 +68,7 @@ export class Worker implements ExecutorHost {
   #errorLogWindow = 0;
   #errorLogCount = 0;
   #scheduled = false;
+  #passCount = 0;
   #timer: NodeJS.Timeout | undefined;
   #housekeeping: NodeJS.Timeout | undefined;
   #running = false;
@@ -245,9 +249,23 @@ export class Worker implements ExecutorHost {
     if (!this.#running) return;
     const now = performance.now();
     let work = false;
-    const exs = this.#executors;
-    for (let i = 0; i < exs.length; i++) {
-      const ex = exs[i]!;
+    // Bolts and ackers first (they free capacity), then spouts, starting at a different spout
+    // each pass so that spouts share the downstream capacity fairly.
+    const bolts = this.#nonSpouts;
+    for (let i = 0; i < bolts.length; i++) {
+      const ex = bolts[i]!;
+      if (!ex.ready || ex.busy) continue;
+      try {
+        if (ex.run(now)) work = true;
+      } catch (error) {
+        this.reportError(ex.component, ex.startTask, error);
+      }
+    }
+    const spouts = this.#spouts;
+    const n = spouts.length;
+    const first = n > 0 ? this.#passCount++ % n : 0;
+    for (let k = 0; k < n; k++) {
+      const ex = spouts[(first + k) % n]!;
       if (!ex.ready || ex.busy) continue;
       try {
         if (ex.run(now)) work = true;
@@ -339,7 +357,7 @@ export class Worker implements ExecutorHost {
       const isAcker = e.component === ACKER_COMPONENT;
       if (!comp && !isAcker) throw new RangeError(`Assignment names component '${e.component}', which the topology does not have`);
       const compConf = { ...conf, ...(comp?.config ?? {}) };
-      const cap = Number(compConf['topology.executor.receive.buffer.size'] ?? 1024);
+      const cap = Number(compConf['topology.executor.receive.buffer.size'] ?? DEFAULT_QUEUE_CAPACITY);
       const kind = isAcker ? 'acker' : comp!.kind;
       const options = {
         host: this as ExecutorHost,
@@ -347,7 +365,7 @@ export class Worker implements ExecutorHost {
         startTask: e.startTask,
         endTask: e.endTask,
         conf: compConf,
-        queueCapacity: Number.isInteger(cap) && cap > 0 ? cap : 1024,
+        queueCapacity: Number.isInteger(cap) && cap > 0 ? cap : DEFAULT_QUEUE_CAPACITY,
         metrics: new ExecutorMetrics({ component: e.component, kind, startTask: e.startTask, endTask: e.endTask, sampleRate }),
       };
       let ex: Executor;
@@ -372,6 +390,7 @@ export class Worker implements ExecutorHost {
         ex = comp!.kind === 'spout' ? new SpoutExecutor({ ...options, tasks: setups }) : new BoltExecutor({ ...options, tasks: setups });
         if (ex instanceof SpoutExecutor) this.#spouts.push(ex);
       }
+      if (!(ex instanceof SpoutExecutor)) this.#nonSpouts.push(ex);
       this.#executors.push(ex);
       for (let t = e.startTask; t <= e.endTask; t++) this.#localExec[t] = ex;
     }

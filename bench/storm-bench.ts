@@ -1,0 +1,124 @@
+// Storm runtime benchmark: word count (spout -> split -> count, fields grouping on word)
+// in 2 real worker processes (dist/engine/runtime/worker-main.js) with a fake nimbus.
+// Prints word tuples/s (count executions) with acking and without, and the complete
+// latency p99 at half the acked throughput. Run after `npm run build`:
+//   npx tsx bench/storm-bench.ts [--seconds 10]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTopology } from '../src/engine/topology/load-topology.js';
+import { FakeNimbus, STREAMCTL_URL, spawnWorker, waitFor, writeWorkerConfigs } from '../test/engine/runtime/fixtures/worker-harness.js';
+
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 10);
+/** `--profile <dir>`: write V8 CPU profiles of the workers there. */
+const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+
+const TOPOLOGY = `
+import { BaseRichSpout, BaseBasicBolt, TopologyBuilder } from '${STREAMCTL_URL}';
+const WORDS = 'the quick brown fox jumps over the lazy dog and then some more words follow here to make a vocabulary of moderate size for counting'.split(' ');
+const SENTENCES = [];
+for (let i = 0; i < 1000; i++) { const s = []; for (let j = 0; j < 10; j++) s.push(WORDS[(i * 7 + j * 13 + (i >> 3)) % WORDS.length] + (j % 3 === 0 ? String(i % 50) : '')); SENTENCES.push(s.join(' ')); }
+class SentenceSpout extends BaseRichSpout {
+  open(conf, _ctx, collector) {
+    this.c = collector; this.i = 0; this.useAck = conf['bench.ack'] === true;
+    this.rate = Number(conf['bench.rate'] ?? 0); this.start = performance.now(); this.sent = 0;
+  }
+  nextTuple() {
+    let n = 16;
+    if (this.rate > 0) {
+      const allowed = Math.floor(((performance.now() - this.start) / 1000) * this.rate) - this.sent;
+      if (allowed <= 0) return;
+      n = Math.min(n, allowed);
+    }
+    for (let k = 0; k < n; k++) {
+      const s = SENTENCES[this.i++ % SENTENCES.length];
+      if (this.useAck) this.c.emit([s], this.i); else this.c.emit([s]);
+    }
+    this.sent += n;
+  }
+  declareOutputFields(d) { d.declare(['sentence']); }
+}
+class Split extends BaseBasicBolt {
+  execute(t, c) { const words = t.getString(0).split(' '); for (let i = 0; i < words.length; i++) c.emit([words[i]]); }
+  declareOutputFields(d) { d.declare(['word']); }
+}
+class Count extends BaseBasicBolt {
+  constructor() { super(); this.counts = new Map(); }
+  execute(t) { const w = t.getString(0); this.counts.set(w, (this.counts.get(w) ?? 0) + 1); }
+}
+const b = new TopologyBuilder();
+b.setSpout('spout', () => new SentenceSpout(), 2);
+b.setBolt('split', () => new Split(), 2).localOrShuffleGrouping('spout');
+b.setBolt('count', () => new Count(), 2).setNumTasks(4).fieldsGrouping('split', ['word']);
+export default b.createTopology();
+`;
+
+interface RunResult {
+  wordsPerSec: number;
+  sentencesAckedPerSec: number;
+  failed: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+async function run(label: string, conf: Record<string, unknown>): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'storm-bench-'));
+  const nimbus = await FakeNimbus.start();
+  const children = [];
+  try {
+    const bundlePath = join(dir, 'topology.mjs');
+    writeFileSync(bundlePath, TOPOLOGY);
+    const topology = await loadTopology(bundlePath);
+    const configs = await writeWorkerConfigs({ dir, spec: topology.spec, bundlePath, numWorkers: 2, nimbusUrl: nimbus.url, stormConf: conf });
+    for (const c of configs) children.push(spawnWorker(c.path, nodeArgs));
+    await waitFor(() => nimbus.latest.size === 2 && nimbus.total('count', (e) => e.executed) > 0, 20_000, 'workers running');
+    await new Promise((r) => setTimeout(r, 3000)); // warm-up
+    const words0 = nimbus.total('count', (e) => e.executed);
+    const acked0 = nimbus.total('spout', (e) => e.acked);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const words1 = nimbus.total('count', (e) => e.executed);
+    const acked1 = nimbus.total('spout', (e) => e.acked);
+    const dt = (Date.now() - t0) / 1000;
+    let p50 = 0;
+    let p99 = 0;
+    let mean = 0;
+    for (const { body } of nimbus.latest.values()) {
+      for (const e of body.executors) {
+        if (e.component !== 'spout' || !e.completeLatency) continue;
+        p50 = Math.max(p50, e.completeLatency.p50Ms);
+        p99 = Math.max(p99, e.completeLatency.p99Ms);
+        mean = Math.max(mean, e.completeLatency.meanMs);
+      }
+    }
+    const res = {
+      wordsPerSec: Math.round((words1 - words0) / dt),
+      sentencesAckedPerSec: Math.round((acked1 - acked0) / dt),
+      failed: nimbus.total('spout', (e) => e.failed),
+      p50,
+      p99,
+      mean,
+    };
+    console.log(`${label.padEnd(36)} ${String(res.wordsPerSec).padStart(9)} words/s  acked sentences/s ${res.sentencesAckedPerSec}  failed ${res.failed}  complete latency mean ${mean} p50 ${p50} p99 ${p99} ms`);
+    return res;
+  } finally {
+    for (const c of children) {
+      c.kill('SIGTERM');
+      await c;
+    }
+    await nimbus.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(`storm word count, 2 workers, ${seconds}s per run (after 3 s warm-up)`);
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== 'ack') await run('no acking (ackers=0)', { 'topology.acker.executors': 0 });
+if (only === 'noack') process.exit(0);
+const acked = await run('acking, max.spout.pending=5000', { 'bench.ack': true, 'topology.max.spout.pending': 5000 });
+if (only === 'ack') process.exit(0);
+// Half of the acked throughput, as a sentence rate per spout task (10 words per sentence, 2 spouts).
+const halfRate = Math.max(100, Math.round(acked.wordsPerSec / 2 / 10 / 2));
+await run(`acking at half load (${halfRate * 2} sentences/s)`, { 'bench.ack': true, 'bench.rate': halfRate, 'topology.max.spout.pending': 5000 });
