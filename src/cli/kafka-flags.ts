@@ -1,14 +1,10 @@
 // Flags shared by the Kafka-side commands (--bootstrap-server, --command-timeout) and the
 // resolution of the bootstrap servers: the flag, else the local cluster's cluster.json in
-// --dir (default ~/.streamctl/cluster). Also the small helpers those commands share for
+// --dir (default ~/.streamctl/cluster, via cluster-locator). Also the small helpers those commands share for
 // Kafka-tool style output (stdout/stderr text, exit codes).
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Flags } from '@oclif/core';
-import type { ClusterFile } from '../engine/cluster/process-configs.js';
-import { StreamctlError } from '../engine/common/errors.js';
 import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/client/client-options.js';
+import { bootstrapServersFromCluster, resolveClusterDir } from './cluster-locator.js';
 
 export const kafkaFlags = {
   'bootstrap-server': Flags.string({
@@ -23,30 +19,11 @@ export const kafkaFlags = {
   }),
 };
 
-export function defaultClusterDir(): string {
-  return join(homedir(), '.streamctl', 'cluster');
-}
-
-/** Bootstrap servers of the local cluster recorded in `<dir>/cluster.json`. */
-export function bootstrapServersFromCluster(dir: string): string[] {
-  let file: ClusterFile;
-  try {
-    file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
-  } catch {
-    throw new StreamctlError('NOT_RUNNING', `No local cluster found in ${dir}`, {
-      hint: 'Start one with `streamctl cluster start`, or pass --bootstrap-server host:port.',
-    });
-  }
-  const brokers = (file.brokers ?? []).map((b) => `${b.host}:${b.port}`);
-  if (brokers.length === 0) throw new StreamctlError('NOT_RUNNING', `The local cluster in ${dir} has no brokers`);
-  return brokers;
-}
-
 /** Connection options from the parsed flags. */
 export function connectOptions(flags: { 'bootstrap-server'?: string; 'command-timeout'?: number; dir?: string }): KafkaConnectOptions {
   const bootstrapServers = flags['bootstrap-server']
     ? parseBootstrapServers(flags['bootstrap-server'])
-    : bootstrapServersFromCluster(flags.dir ?? defaultClusterDir());
+    : bootstrapServersFromCluster(resolveClusterDir(flags.dir));
   return { bootstrapServers, requestTimeoutMs: flags['command-timeout'] };
 }
 
