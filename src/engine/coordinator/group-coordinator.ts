@@ -869,7 +869,10 @@ export class GroupCoordinator {
     group.inInitialDelay = false;
     if (!group.is(GroupState.PreparingRebalance) || this.#groups.get(group.groupId) !== group) return;
     const now = this.#clock.now();
+    // Dynamic members that did not rejoin in time are removed; static members stay (their
+    // session timeout removes them if they are gone), as in Kafka.
     for (const m of group.notYetRejoinedMembers()) {
+      if (m.groupInstanceId !== null) continue;
       this.#logger.info('removing member that did not rejoin in time', { groupId: group.groupId, memberId: m.memberId });
       m.heartbeatTimer?.cancel();
       m.heartbeatTimer = null;
@@ -885,10 +888,18 @@ export class GroupCoordinator {
       void this.#storeGroup(group);
       return;
     }
-    group.generationId++;
     if (group.leaderId === null || !group.members.get(group.leaderId)?.isAwaitingJoin) {
-      group.leaderId = group.members.keys().next().value ?? null;
+      const joined = [...group.members.values()].find((m) => m.isAwaitingJoin);
+      if (!joined) {
+        // Only static members that have not rejoined are left: wait another rebalance
+        // timeout; their sessions expire meanwhile if they are gone.
+        this.#logger.warn('no member rejoined; postponing the rebalance', { groupId: group.groupId });
+        group.joinTimer = this.#clock.setTimeout(() => this.#completeJoin(group), group.rebalanceTimeoutMs());
+        return;
+      }
+      group.leaderId = joined.memberId;
     }
+    group.generationId++;
     group.protocolName = group.selectProtocol();
     group.transitionTo(GroupState.CompletingRebalance, now);
     this.#logger.info('stabilizing group', {

@@ -369,6 +369,25 @@ describe('GroupCoordinator: static membership', () => {
     }
   });
 
+  it('keeps a static member that does not rejoin within the rebalance timeout', async () => {
+    const k = await kit();
+    const gen1 = await completeRebalance(k, 'g', ['s1', 's2'].map((id) => k.coordinator.joinGroup(joinParams('g', { groupInstanceId: id }))));
+    const s1 = gen1.find((m) => m.memberId.startsWith('s1-'))!;
+    const s2 = gen1.find((m) => m.memberId.startsWith('s2-'))!;
+    const rejoin = k.coordinator.joinGroup(
+      joinParams('g', { memberId: s1.memberId, groupInstanceId: 's1', protocols: [{ name: 'range', metadata: subscription(['orders', 'payments']) }] }),
+    );
+    for (let t = 0; t < 10; t++) {
+      k.clock.advance(3_000);
+      await k.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: s2.memberId, groupInstanceId: 's2' });
+    }
+    const r = await rejoin;
+    expect(r.generationId).toBe(2);
+    expect(r.leaderId).toBe(s1.memberId);
+    expect(r.members.map((m) => m.groupInstanceId).sort()).toEqual(['s1', 's2']);
+    expect(k.coordinator.group('g')!.members.has(s2.memberId)).toBe(true);
+  });
+
   it('tells a rejoining static leader to skip assignment', async () => {
     const k = await kit();
     const [m] = await completeRebalance(k, 'g', [k.coordinator.joinGroup(joinParams('g', { groupInstanceId: 'solo' }))]);
