@@ -90,7 +90,8 @@ describe('group coordinator config', () => {
   });
 
   it('refuses values that are not integers in range, naming the key', () => {
-    for (const settings of [{ 'group.max.size': 'lots' }, { 'offsets.topic.num.partitions': '0' }, { 'group.min.session.timeout.ms': '9', 'group.max.session.timeout.ms': '5' }]) {
+    const cases: Array<Record<string, string>> = [{ 'group.max.size': 'lots' }, { 'offsets.topic.num.partitions': '0' }, { 'group.min.session.timeout.ms': '9', 'group.max.session.timeout.ms': '5' }];
+    for (const settings of cases) {
       try {
         parseGroupCoordinatorConfig(settings);
         expect.unreachable();
