@@ -20,6 +20,7 @@ import { handleCreateTopics } from './handlers/create-topics.js';
 import { handleDeleteTopics } from './handlers/delete-topics.js';
 import { handleDescribeCluster } from './handlers/describe-cluster.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
+import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { handleMetadata } from './handlers/metadata.js';
 
 type Handler = (ctx: ControllerContext, body: Message, apiVersion: number) => Message;
@@ -41,6 +42,7 @@ const ROUTES = new Map<number, Route>([
   [ApiKey.IncrementalAlterConfigs, { handler: handleIncrementalAlterConfigs, minVersion: 0, maxVersion: 1 }],
   [ApiKey.DescribeCluster, { handler: handleDescribeCluster, minVersion: 0, maxVersion: 1 }],
   [ApiKey.AlterPartition, { handler: handleAlterPartition, minVersion: 0, maxVersion: 3 }],
+  [ApiKey.ElectLeaders, { handler: handleElectLeaders, minVersion: 0, maxVersion: 2 }],
   [ApiKey.BrokerRegistration, { handler: handleBrokerRegistration, minVersion: 0, maxVersion: 4 }],
   [ApiKey.BrokerHeartbeat, { handler: handleBrokerHeartbeat, minVersion: 0, maxVersion: 1 }],
 ]);

@@ -309,4 +309,23 @@ describe('Controller', () => {
     expect(res).toMatchObject({ errorCode: 0, clusterId: 'c1', controllerId: 1 });
     expect(res.brokers.map((b: { brokerId: number }) => b.brokerId)).toEqual([1, 2]);
   });
+
+  it('moves leadership to the preferred replica on a PREFERRED ElectLeaders request', () => {
+    controller = open({ 'auto.leader.rebalance.enable': 'false' });
+    const e1 = register(controller, 1);
+    register(controller, 2);
+    createTopic(controller, 't', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] });
+    controller.handle(ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: e1, currentMetadataOffset: 0n, wantFence: true, wantShutDown: false });
+    expect(metadata(controller, ['t']).topics[0].partitions[0].leaderId).toBe(2);
+    heartbeat(controller, 1, e1);
+    const p = metadata(controller, ['t']).topics[0].partitions[0];
+    const topicId = p && metadata(controller, ['t']).topics[0].topicId;
+    controller.handle(ApiKey.AlterPartition, 1, { brokerId: 2, brokerEpoch: -1n, topics: [{ topicName: 't', topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p.leaderEpoch, newIsr: [1, 2], partitionEpoch: -1 }] }] });
+    expect(metadata(controller, ['t']).topics[0].partitions[0].leaderId).toBe(2);
+    const res = controller.handle(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
+    expect(res.replicaElectionResults[0].partitionResult[0]).toMatchObject({ partitionId: 0, errorCode: 0 });
+    expect(metadata(controller, ['t']).topics[0].partitions[0]).toMatchObject({ leaderId: 1, leaderEpoch: p.leaderEpoch + 1 });
+    const again = controller.handle(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
+    expect(again.replicaElectionResults[0].partitionResult[0].errorCode).toBe(ErrorCode.ELECTION_NOT_NEEDED);
+  });
 });
