@@ -342,13 +342,15 @@ export class GroupCoordinator {
     if (this.#closed || this.#partitions.has(partition)) return;
     const part: OffsetsPartition = { index: partition, state: 'loading', token: {} };
     this.#partitions.set(partition, part);
-    this.#logger.info('loading offsets partition', { partition });
+    this.#logger.debug('loading offsets partition', { partition });
     const started = this.#clock.monotonic();
     this.#load(part).then(
-      () => {
+      (groups) => {
         if (!this.#isCurrent(part)) return;
         part.state = 'loaded';
-        this.#logger.info('loaded offsets partition', { partition, ms: Math.round(this.#clock.monotonic() - started) });
+        const ms = Math.round(this.#clock.monotonic() - started);
+        if (groups > 0) this.#logger.info('loaded offsets partition', { partition, groups, ms });
+        else this.#logger.debug('loaded offsets partition', { partition, groups, ms });
       },
       (err: unknown) => {
         this.#logger.error('loading offsets partition failed', { partition, err });
@@ -357,7 +359,7 @@ export class GroupCoordinator {
     );
   }
 
-  async #load(part: OffsetsPartition): Promise<void> {
+  async #load(part: OffsetsPartition): Promise<number> {
     const groupsRead = new Map<string, GroupMetadataRecordValue | null>();
     const offsetsRead = new Map<string, Map<string, Map<number, OffsetCommitRecordValue>>>();
     const target = this.#services.logEndOffset(OFFSETS_TOPIC, part.index);
@@ -365,7 +367,7 @@ export class GroupCoordinator {
     let from = 0n;
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.#isCurrent(part)) return;
+      if (!this.#isCurrent(part)) return 0;
       const read = this.#services.readInternalTopic(OFFSETS_TOPIC, part.index, from, this.#config.offsetsLoadBufferSize);
       if (read.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && from < read.logStartOffset) {
         from = read.logStartOffset;
@@ -412,8 +414,9 @@ export class GroupCoordinator {
       if (from >= target || read.highWatermark >= target || this.#clock.monotonic() > deadline) break;
       await new Promise<void>((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
     }
-    if (!this.#isCurrent(part)) return;
+    if (!this.#isCurrent(part)) return 0;
     const now = this.#clock.now();
+    let loaded = 0;
     const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys()]);
     for (const groupId of ids) {
       const meta = groupsRead.get(groupId) ?? null;
@@ -423,8 +426,10 @@ export class GroupCoordinator {
       const group = meta ? this.#groupFromRecord(groupId, meta, now) : new Group(groupId, GroupState.Empty, now);
       if (offsets) for (const [topic, byPartition] of offsets) for (const [p, v] of byPartition) group.putOffset(topic, p, v);
       this.#groups.set(groupId, group);
+      loaded++;
       for (const m of group.members.values()) this.#scheduleHeartbeatExpiry(group, m);
     }
+    return loaded;
   }
 
   #groupFromRecord(groupId: string, meta: GroupMetadataRecordValue, now: number): Group {
@@ -463,7 +468,7 @@ export class GroupCoordinator {
       this.#groups.delete(group.groupId);
       count++;
     }
-    this.#logger.info('unloaded offsets partition', { partition, groups: count });
+    if (count > 0) this.#logger.info('unloaded offsets partition', { partition, groups: count });
   }
 
   /** Cancels a group's timers and answers its waiting requests (unload, close, delete). */

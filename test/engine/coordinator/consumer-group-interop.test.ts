@@ -192,4 +192,37 @@ describe('consumer groups with real clients', () => {
       return m && m.length === 1 && coversAll(m, 6);
     });
   }, 120_000);
+
+  it('a member that dies without leaving loses its partitions to the others when its session expires', async () => {
+    const topic = 'crashy';
+    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+    const seen: Seen[] = [];
+    await startConsumer('crash', topic, 'kafkajs', seen, {
+      partitionAssigners: [(config) => ({ ...PartitionAssigners.roundRobin(config), name: 'roundrobin' })],
+    });
+    const sessionTimeoutMs = 6_000;
+    const kcat = spawn(
+      'kcat',
+      ['-b', cluster.bootstrap, '-G', 'crash', '-X', 'partition.assignment.strategy=roundrobin', '-X', `session.timeout.ms=${sessionTimeoutMs}`, '-q', '-u', topic],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
+    children.push(kcat);
+    await poll(
+      'kcat and kafkajs sharing the partitions',
+      async () => {
+        const m = await stableMembers('crash', topic);
+        return m && m.length === 2 && coversAll(m, 4) && m.every((x) => x.partitions.length === 2);
+      },
+      60_000,
+    );
+    kcat.kill('SIGKILL'); // no LeaveGroup: only the session timeout can notice
+    const killedAt = Date.now();
+    await poll('kafkajs alone with every partition', async () => {
+      const m = await stableMembers('crash', topic);
+      return m && m.length === 1 && coversAll(m, 4);
+    });
+    const took = Date.now() - killedAt;
+    expect(took).toBeGreaterThanOrEqual(sessionTimeoutMs - 1_000);
+    expect(took).toBeLessThan(sessionTimeoutMs + 8_000);
+  }, 120_000);
 });
