@@ -176,9 +176,10 @@ export class ReplicaManager {
             this.#removeFromFetchers(p);
             this.#o.logger.info('became leader', { topic: p.topic, partition: p.partition, leaderEpoch: p.leaderEpoch, isr: p.isr });
             this.#notify(p, true);
-            this.#produceWaits.checkAndComplete(key);
-            this.#fetchWaits.checkAndComplete(key);
           }
+          // ISR changes (shrink by the controller) can complete acks=-1 waits and move the HW.
+          this.#produceWaits.checkAndComplete(key);
+          this.#fetchWaits.checkAndComplete(key);
         } else if (pm.leaderId >= 0) {
           const isNew = p.makeFollower(state);
           if (isNew) {
