@@ -36,6 +36,8 @@ export default class TopicsCreate extends BaseCommand<typeof TopicsCreate> {
         throw new StreamctlError('USAGE', (error as Error).message);
       }
       admin = AdminClient.open(connectOptions(f));
+      // kafka-topics prints the collision warning before it asks the broker.
+      if (/[._]/.test(f.topic) && !this.jsonEnabled()) writeOut(`${TOPIC_NAME_COLLISION_WARNING}\n`);
       const result = await admin.createTopic({
         topic: f.topic,
         partitions: f.partitions,
@@ -45,7 +47,6 @@ export default class TopicsCreate extends BaseCommand<typeof TopicsCreate> {
         ifNotExists: f['if-not-exists'],
       });
       if (!this.jsonEnabled()) {
-        if (result.collisionWarning) writeOut(`${TOPIC_NAME_COLLISION_WARNING}\n`);
         if (result.created) writeOut(`Created topic ${result.topic}.\n`);
       }
       return result;

@@ -83,7 +83,8 @@ export class PerfProducer {
         .then(() => {
           const doneAt = now();
           for (const t of enqueuedAt) {
-            const line = stats.record(doneAt - t, o.recordSize, startWall + (doneAt - startMono));
+            // Whole milliseconds, as Kafka measures with currentTimeMillis.
+            const line = stats.record(Math.floor(doneAt) - Math.floor(t), o.recordSize, startWall + Math.floor(doneAt - startMono));
             if (line) o.onLine(line);
           }
         })
