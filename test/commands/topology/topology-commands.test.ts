@@ -107,7 +107,7 @@ describe('topology commands', () => {
   });
 
   it('kills with a wait and the topology disappears from the list', async () => {
-    const r = await run(['kill', 'wordcount', '-w', '3']);
+    const r = await run(['kill', 'wordcount', '-w', '6']);
     expect(r.stdout).toBe('Killed topology: wordcount');
     const during = await h.get<{ topologies: Array<{ name: string; status: string }> }>('/api/v1/topology/summary');
     expect(during.topologies.find((t) => t.name === 'wordcount')?.status).toBe('KILLED');
