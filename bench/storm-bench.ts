@@ -3,7 +3,7 @@
 // Prints word tuples/s (count executions) with acking and without, and the complete
 // latency p99 at half the acked throughput. Run after `npm run build`:
 //   npx tsx bench/storm-bench.ts [--seconds 10]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology } from '../src/engine/topology/load-topology.js';
@@ -54,6 +54,17 @@ b.setBolt('count', () => new Count(), 2).setNumTasks(4).fieldsGrouping('split', 
 export default b.createTopology();
 `;
 
+/** CPU seconds (user + system) used so far by a process, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+  } catch {
+    return 0;
+  }
+}
+
 interface RunResult {
   wordsPerSec: number;
   sentencesAckedPerSec: number;
@@ -61,6 +72,10 @@ interface RunResult {
   p50: number;
   p99: number;
   mean: number;
+  /** Words per CPU-second of the two workers: the rate 1 dedicated core would give. */
+  wordsPerCpuSec: number;
+  /** Cores the workers actually got (CPU s / wall s). */
+  cpuUse: number;
 }
 
 async function run(label: string, conf: Record<string, unknown>): Promise<RunResult> {
@@ -77,10 +92,12 @@ async function run(label: string, conf: Record<string, unknown>): Promise<RunRes
     await new Promise((r) => setTimeout(r, 3000)); // warm-up
     const words0 = nimbus.total('count', (e) => e.executed);
     const acked0 = nimbus.total('spout', (e) => e.acked);
+    const cpu0 = children.reduce((n, c) => n + cpuSeconds(c.pid), 0);
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const words1 = nimbus.total('count', (e) => e.executed);
     const acked1 = nimbus.total('spout', (e) => e.acked);
+    const cpu = children.reduce((n, c) => n + cpuSeconds(c.pid), 0) - cpu0;
     const dt = (Date.now() - t0) / 1000;
     let p50 = 0;
     let p99 = 0;
@@ -100,8 +117,13 @@ async function run(label: string, conf: Record<string, unknown>): Promise<RunRes
       p50,
       p99,
       mean,
+      wordsPerCpuSec: cpu > 0 ? Math.round((words1 - words0) / cpu) : 0,
+      cpuUse: cpu / dt,
     };
-    console.log(`${label.padEnd(36)} ${String(res.wordsPerSec).padStart(9)} words/s  acked sentences/s ${res.sentencesAckedPerSec}  failed ${res.failed}  complete latency mean ${mean} p50 ${p50} p99 ${p99} ms`);
+    console.log(
+      `${label.padEnd(40)} ${String(res.wordsPerSec).padStart(8)} words/s on ${res.cpuUse.toFixed(2)} cores (${res.wordsPerCpuSec} words per CPU-s)  ` +
+        `acked sentences/s ${res.sentencesAckedPerSec}  failed ${res.failed}  complete latency mean ${mean} p50 ${p50} p99 ${p99} ms`,
+    );
     return res;
   } finally {
     for (const c of children) {

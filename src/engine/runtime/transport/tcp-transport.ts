@@ -13,12 +13,13 @@ import {
   FRAME_HELLO,
   FRAME_TUPLES,
   FRAME_TUPLES_TAGGED,
+  FRAME_TUPLES_BINARY,
   FrameReader,
   decodeTupleBatch,
+  BatchEncoder,
   encodeJsonFrame,
-  encodeTupleBatch,
 } from './frame-codec.js';
-import type { Transport, TransportHandlers, WireTuple } from './transport.js';
+import type { Transport, TransportHandlers } from './transport.js';
 
 export interface TcpPeer {
   host: string;
@@ -47,7 +48,7 @@ class PeerLink {
   socket: net.Socket | null = null;
   connected = false;
   closed = false;
-  batch: WireTuple[] = [];
+  batch = new BatchEncoder(16 * 1024);
   unsent: Buffer[] = [];
   unsentBytes = 0;
   backoffMs = 100;
@@ -114,12 +115,12 @@ export class TcpTransport implements Transport {
       this.#dropped++;
       return;
     }
-    link.batch.push([destTask, srcTask, streamId, values, anchors]);
-    if (link.batch.length >= this.#o.maxBatchTuples) this.#flushLink(link);
+    link.batch.add(destTask, srcTask, streamId, values, anchors);
+    if (link.batch.count >= this.#o.maxBatchTuples) this.#flushLink(link);
   }
 
   flush(): void {
-    for (const link of this.#links) if (link && link.batch.length > 0) this.#flushLink(link);
+    for (const link of this.#links) if (link && link.batch.count > 0) this.#flushLink(link);
   }
 
   isPeerBlocked(peer: number): boolean {
@@ -153,14 +154,14 @@ export class TcpTransport implements Transport {
 
   #flushLink(link: PeerLink): void {
     const batch = link.batch;
-    link.batch = [];
-    const frame = encodeTupleBatch(batch);
+    link.batch = new BatchEncoder(16 * 1024);
+    const frame = batch.finish();
     if (link.connected && link.socket) {
       link.socket.write(frame);
       return;
     }
     if (link.unsentBytes + frame.length > this.#o.maxUnsentBytes) {
-      this.#dropped += batch.length;
+      this.#dropped += batch.count;
       return;
     }
     link.unsent.push(frame);
@@ -217,7 +218,7 @@ export class TcpTransport implements Transport {
     this.#inbound.add(socket);
     if (this.#blocked.size > 0) socket.write(encodeJsonFrame(FRAME_BACKPRESSURE, { b: [...this.#blocked], u: [], reset: true }));
     const reader = new FrameReader((type, payload) => {
-      if (type === FRAME_TUPLES || type === FRAME_TUPLES_TAGGED) this.#o.handlers.onTuples(decodeTupleBatch(type, payload));
+      if (type === FRAME_TUPLES || type === FRAME_TUPLES_TAGGED || type === FRAME_TUPLES_BINARY) this.#o.handlers.onTuples(decodeTupleBatch(type, payload));
     });
     socket.on('data', (chunk: Buffer) => {
       try {
