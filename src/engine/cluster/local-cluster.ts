@@ -61,7 +61,8 @@ export interface ClusterHealth {
 export interface ClusterStatus {
   dir: string;
   running: boolean;
-  state: ClusterFile['state'] | 'not-started';
+  /** 'orphaned': the daemon is gone but some of its processes still run (run `cluster stop`). */
+  state: ClusterFile['state'] | 'not-started' | 'orphaned';
   clusterId: string | null;
   daemonPid: number | null;
   bootstrapServers: string | null;
@@ -112,6 +113,12 @@ export async function startCluster(opts: StartClusterOptions): Promise<StartClus
   const dir = new ClusterDir(opts.dir);
   const previous = dir.readClusterFile();
   if (isRunning(previous)) return { alreadyRunning: true, dir: dir.root, cluster: previous };
+  const orphans = previous ? allProcesses(previous).filter((p) => p.pid !== null && isAlive(p.pid) && isOurProcess(p.pid, dir)) : [];
+  if (orphans.length > 0) {
+    throw new StreamctlError('ALREADY_EXISTS', `Processes of an earlier run in ${dir.root} are still alive (${orphans.map((p) => `${p.kind}${p.id ?? ''} pid ${p.pid}`).join(', ')}) but its daemon is gone.`, {
+      hint: 'Run `streamctl cluster stop` first; it stops them.',
+    });
+  }
   const spec = resolveSpec(opts, previous);
   dir.ensure();
   if (opts.foreground) return runForeground(spec, opts);
@@ -205,7 +212,7 @@ export async function stopCluster(dirPath: string, options: { timeoutMs?: number
     if (!(await waitFor(() => !isAlive(file.daemon.pid), timeoutMs))) signal(file.daemon.pid, 'SIGKILL');
   }
   // Children the daemon did not stop (it died, or was killed): stop them ourselves.
-  const leftovers = allProcesses(file).filter((p) => p.pid !== null && isAlive(p.pid) && isOurProcess(p.pid));
+  const leftovers = allProcesses(file).filter((p) => p.pid !== null && isAlive(p.pid) && isOurProcess(p.pid, dir));
   for (const p of leftovers) signal(p.pid!, 'SIGTERM');
   if (!(await waitFor(() => leftovers.every((p) => !isAlive(p.pid)), Math.min(timeoutMs, DEFAULT_TIMINGS.stopTimeoutMs)))) {
     for (const p of leftovers) if (isAlive(p.pid)) signal(p.pid!, 'SIGKILL');
@@ -237,10 +244,12 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
     return { dir: dir.root, running: false, state: 'not-started', clusterId: dir.readClusterId() ?? null, daemonPid: null, bootstrapServers: null, nimbusUrl: null, processes: [], health: null };
   }
   const running = isRunning(file);
+  let orphans = 0;
   const processes = allProcesses(file).map((p) => {
-    const alive = p.pid !== null && isAlive(p.pid);
-    const status: ProcessInfo['status'] = running ? (p.status === 'running' && !alive ? 'crashed' : p.status) : p.status === 'killed' ? 'killed' : 'stopped';
-    return { ...p, pid: running && alive ? p.pid : null, status };
+    const alive = p.pid !== null && isAlive(p.pid) && isOurProcess(p.pid, dir);
+    if (!running && alive) orphans++;
+    const status: ProcessInfo['status'] = running || alive ? (p.status === 'running' && !alive ? 'crashed' : p.status) : p.status === 'killed' ? 'killed' : 'stopped';
+    return { ...p, pid: alive ? p.pid : null, status };
   });
   let health: ClusterHealth | null = null;
   if (running) {
@@ -253,7 +262,7 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
   return {
     dir: dir.root,
     running,
-    state: file.state ?? (running ? 'running' : 'stopped'),
+    state: !running && orphans > 0 ? 'orphaned' : (file.state ?? (running ? 'running' : 'stopped')),
     clusterId: file.clusterId,
     daemonPid: running ? file.daemon.pid : null,
     bootstrapServers: file.bootstrapServers ?? file.brokers.map((b) => `${b.host}:${b.port}`).join(','),
@@ -360,11 +369,11 @@ function safeRead(dir: ClusterDir): ClusterFile | undefined {
   }
 }
 
-/** Guards against pid reuse: only signal node processes running one of our entry points. */
-function isOurProcess(pid: number): boolean {
+/** Guards against pid reuse: only processes started with a config file of this cluster dir. */
+function isOurProcess(pid: number, dir: ClusterDir): boolean {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('-main.js');
+    return cmdline.includes(dir.configDir);
   } catch {
     return process.platform !== 'linux';
   }

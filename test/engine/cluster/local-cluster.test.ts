@@ -164,4 +164,19 @@ describe('local cluster', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops the processes left behind when the daemon itself was killed', async () => {
+    cluster = await startTestCluster({ brokers: 1, mains, settings: fastSettings });
+    const file = cluster.readClusterFile();
+    process.kill(file.daemon.pid, 'SIGKILL');
+    const c = cluster;
+    await poll('daemon gone', () => (isAlive(file.daemon.pid) ? undefined : true));
+    const status = await clusterStatus(c.dir);
+    expect(status.state).toBe('orphaned');
+    await expect(startCluster({ dir: c.dir, mains })).rejects.toMatchObject({ code: 'ALREADY_EXISTS', hint: expect.stringContaining('cluster stop') });
+    const stopped = await stopCluster(c.dir);
+    expect(stopped.wasRunning).toBe(true);
+    for (const p of [file.controller, ...file.brokers]) expect(isAlive(p.pid)).toBe(false);
+    expect((await clusterStatus(c.dir)).state).toBe('stopped');
+  });
 });
