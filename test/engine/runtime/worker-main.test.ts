@@ -113,4 +113,27 @@ describe('worker-main', () => {
     expect(log).toContain('worker shutting down');
     expect(log).toContain('worker stopped');
   });
+
+  it('keeps running with the last status while nimbus is down, and heartbeats again when it is back', async () => {
+    const configs = await startTwoWorkers();
+    await waitFor(() => nimbus.total('numbers', (e) => e.acked) > 500, 20_000, 'acks');
+    const port = Number(new URL(nimbus.url).port);
+    const spoutWorkerId = [...nimbus.latest.values()].find((h) => h.body.executors.some((e) => e.component === 'numbers'))!.body.workerId;
+    const ackedBeforeOutage = nimbus.latest.get(spoutWorkerId)!.body.executors.find((e) => e.component === 'numbers')!.acked;
+    await nimbus.close();
+    const downAt = Date.now();
+    await waitFor(() => configs.every((c) => readFileSync(c.config.logFile, 'utf8').includes('nimbus unreachable')), 5_000, 'workers notice nimbus is gone');
+    await new Promise((r) => setTimeout(r, 1000));
+    nimbus = await FakeNimbus.start(port);
+    await waitFor(() => nimbus.latest.size === 2, 10_000, 'heartbeats to the restarted nimbus');
+    // The spout kept emitting and acking while nimbus was away (about 1.5 s of work).
+    const first = nimbus.heartbeats.find((h) => h.body.executors.some((e) => e.component === 'numbers'))!;
+    const acked = first.body.executors.find((e) => e.component === 'numbers')!.acked;
+    expect(first.body.uptimeSecs).toBeGreaterThanOrEqual(1);
+    expect(first.body.workerId).toBe(spoutWorkerId);
+    expect(acked).toBeGreaterThan(ackedBeforeOutage + 500);
+    const before = acked;
+    await waitFor(() => nimbus.total('numbers', (e) => e.acked) > before + 1000, 10_000, 'still processing');
+    expect(Date.now() - downAt).toBeGreaterThan(1000);
+  });
 });
