@@ -1,0 +1,119 @@
+// Broker benchmark (`npm run build && npx tsx bench/broker-bench.ts [records]`): starts a
+// real controller + one broker from dist/, then
+//   1. kcat (librdkafka) produces N 100-byte records, acks=1, from a pre-generated file;
+//   2. "codec producer" (ours, clearly not a real client): pipelined Produce requests of
+//      pre-built 1,000-record batches, acks=1 — request latency p50/p99 and throughput;
+//   3. kcat consumes everything from the beginning to /dev/null.
+// Prints records/s for each and the latency percentiles. Targets (issue 2): >= 1,000,000
+// records/s produced, >= 2,000,000 consumed on 2 cores. Not a test: it asserts nothing.
+import { execa } from 'execa';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaConnection } from '../src/engine/network/connection.js';
+import { ApiKey } from '../src/engine/protocol/api-keys.js';
+import type { Message } from '../src/engine/protocol/codec.js';
+import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
+import { createTopic, startKafka } from '../test/interop/helpers/kafka-processes.js';
+
+const N = Number(process.argv[2] ?? 2_000_000);
+const RECORD_BYTES = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function writeRecordsFile(path: string, n: number): Promise<void> {
+  const line = 'x'.repeat(RECORD_BYTES - 1) + '\n';
+  const chunk = line.repeat(10_000);
+  const out = createWriteStream(path);
+  for (let i = 0; i < n; i += 10_000) {
+    if (!out.write(i + 10_000 <= n ? chunk : line.repeat(n - i))) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((r) => out.end(r));
+}
+
+async function codecProducer(port: number, topic: string, records: number): Promise<{ seconds: number; latencies: number[] }> {
+  const perBatch = 1000;
+  const batch = buildRecordBatch(Array.from({ length: perBatch }, () => ({ key: null, value: Buffer.alloc(RECORD_BYTES - 14, 120) })));
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port, requestTimeoutMs: 30_000 });
+  const latencies: number[] = [];
+  const requests = Math.ceil(records / perBatch);
+  let sent = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (sent < requests) {
+      sent++;
+      // The broker patches offsets in place: every request needs its own copy.
+      const records = Buffer.from(batch);
+      const t0 = performance.now();
+      const res = await conn.send(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+      latencies.push(performance.now() - t0);
+      const code = ((res.responses as Message[])[0]!.partitionResponses[0] as Message).errorCode;
+      if (code !== 0) throw new Error(`produce failed with error ${code}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  conn.close();
+  return { seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'broker-bench-'));
+  const file = join(tmp, 'records.txt');
+  await writeRecordsFile(file, N);
+  const k = await startKafka({ brokers: 1 });
+  try {
+    await createTopic(k, 'bench', 1);
+    await createTopic(k, 'bench-codec', 1);
+    const bootstrap = k.bootstrap;
+
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    const pid = k.broker(1).pid();
+    // kcat -P reads one record per line from stdin (a file argument would be ONE message).
+    let cpu0 = cpuSeconds(pid);
+    let t0 = performance.now();
+    await execa('kcat', ['-P', '-b', bootstrap, '-t', 'bench', '-p', '0', '-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'], { inputFile: file });
+    const produceSeconds = (performance.now() - t0) / 1000;
+    const produceCpu = cpuSeconds(pid) - cpu0;
+
+    cpu0 = cpuSeconds(pid);
+    const codec = await codecProducer(k.broker(1).port, 'bench-codec', N);
+    const codecCpu = cpuSeconds(pid) - cpu0;
+
+    cpu0 = cpuSeconds(pid);
+    t0 = performance.now();
+    await execa('kcat', ['-C', '-b', bootstrap, '-t', 'bench', '-p', '0', '-o', 'beginning', '-e', '-q', '-X', 'fetch.message.max.bytes=10485760'], { stdout: 'ignore' });
+    const consumeSeconds = (performance.now() - t0) / 1000;
+    const consumeCpu = cpuSeconds(pid) - cpu0;
+    const perCpu = (cpu: number) => `broker CPU ${cpu.toFixed(2)} s = ${fmt(N / cpu)} records per CPU-second`;
+
+    console.log(`broker bench: ${fmt(N)} records of ${RECORD_BYTES} bytes, one broker, one partition, acks=1`);
+    console.log(`  produce  kcat (librdkafka, linger 5 ms, 10k/batch)   ${fmt(N / produceSeconds).padStart(12)} records/s  (${produceSeconds.toFixed(2)} s; ${perCpu(produceCpu)})`);
+    console.log(`  produce  codec producer (ours, pre-built 1k batches, 8 in flight) ${fmt(N / codec.seconds).padStart(12)} records/s  latency p50 ${percentile(codec.latencies, 50).toFixed(2)} ms  p99 ${percentile(codec.latencies, 99).toFixed(2)} ms  (${perCpu(codecCpu)})`);
+    console.log(`  consume  kcat -C -o beginning -e                     ${fmt(N / consumeSeconds).padStart(12)} records/s  (${consumeSeconds.toFixed(2)} s; ${perCpu(consumeCpu)})`);
+    console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (figures are only comparable on an idle machine)`);
+    console.log('  targets: produce >= 1,000,000 records/s, consume >= 2,000,000 records/s (issue 2, 2 cores)');
+  } finally {
+    await k.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
