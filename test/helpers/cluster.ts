@@ -67,16 +67,26 @@ function unlockBasePort(base: number): void {
   rmSync(join(LOCK_DIR, String(base)), { recursive: true, force: true });
 }
 
-function killEverything(dir: string): void {
+/** Every pid cluster.json names (daemon and children). */
+function recordedPids(dir: string): number[] {
   let file: ClusterFile;
   try {
     file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
   } catch {
-    return;
+    return [];
   }
   const pids = [file.daemon.pid, file.controller.pid, ...file.brokers.map((b) => b.pid), file.nimbus?.pid ?? null, ...file.supervisors.map((s) => s.pid)];
-  for (const pid of pids) {
-    if (!pid) continue;
+  return pids.filter((p): p is number => typeof p === 'number' && p > 0);
+}
+
+/** SIGKILLs every pid that still runs with a config file of this cluster dir (pid-reuse safe). */
+function killEverything(dir: string, pids: number[]): void {
+  for (const pid of new Set(pids)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) continue;
+    } catch {
+      continue; // gone (or no /proc: nothing we can check safely)
+    }
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -101,12 +111,14 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // Collect pids first: a graceful stop rewrites cluster.json without them.
+    const pids = recordedPids(dir);
     try {
       await stopCluster(dir, { timeoutMs: 20_000 });
     } catch {
       // fall through to the hard kill
     } finally {
-      killEverything(dir);
+      killEverything(dir, [...pids, ...recordedPids(dir)]);
       unlockBasePort(basePort);
       rmSync(dir, { recursive: true, force: true });
     }

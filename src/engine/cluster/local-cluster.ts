@@ -222,6 +222,7 @@ export async function stopCluster(dirPath: string, options: { timeoutMs?: number
     const after = safeRead(dir);
     if (after && after.state !== 'stopped') {
       for (const p of allProcesses(after)) {
+        if (p.pid !== null && isAlive(p.pid)) continue; // keep the pid of anything that survived
         p.pid = null;
         if (p.status !== 'killed') p.status = 'stopped';
       }
