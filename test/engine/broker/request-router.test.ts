@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/engine/common/logger.js';
+import { RequestRouter } from '../../../src/engine/broker/request-router.js';
+import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
+import { encodeResponseFrame, type Message } from '../../../src/engine/protocol/codec.js';
+import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
+import type { KafkaRequest } from '../../../src/engine/network/server.js';
+
+const request = (apiKey: number, apiVersion: number, body: Message): KafkaRequest => ({
+  header: { apiKey, apiVersion, correlationId: 7, clientId: 'test' } as KafkaRequest['header'],
+  body,
+  connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 1 },
+});
+
+describe('RequestRouter', () => {
+  it('builds the supported versions table from its handlers', () => {
+    const router = new RequestRouter({ handlers: [{ apiKey: ApiKey.Produce, versions: [3, 11], handle: () => ({}) }], logger: silentLogger });
+    expect(router.supportedVersions().get(ApiKey.Produce)).toEqual([3, 11]);
+  });
+
+  it('answers a handler that throws with UNKNOWN_SERVER_ERROR per partition, encodable at that version', async () => {
+    const router = new RequestRouter({
+      handlers: [
+        {
+          apiKey: ApiKey.Produce,
+          versions: [3, 11],
+          handle: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      logger: silentLogger,
+    });
+    const body = { acks: 1, timeoutMs: 100, transactionalId: null, topicData: [{ name: 't', partitionData: [{ index: 0, records: null }, { index: 1, records: null }] }] };
+    const res = (await router.handle(request(ApiKey.Produce, 9, body))) as Message;
+    const partitions = (res.responses as Message[])[0]!.partitionResponses as Message[];
+    expect(partitions.map((p) => [p.index, p.errorCode])).toEqual([
+      [0, ErrorCode.UNKNOWN_SERVER_ERROR],
+      [1, ErrorCode.UNKNOWN_SERVER_ERROR],
+    ]);
+    expect(partitions[0]!.errorMessage).toBe('boom');
+    expect(() => encodeResponseFrame(ApiKey.Produce, 9, 7, res)).not.toThrow();
+  });
+
+  it('answers a rejected promise the same way', async () => {
+    const router = new RequestRouter({
+      handlers: [{ apiKey: ApiKey.ListOffsets, versions: [1, 9], handle: () => Promise.reject(new Error('later boom')) }],
+      logger: silentLogger,
+    });
+    const res = (await router.handle(request(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }))) as Message;
+    expect(((res.topics as Message[])[0]!.partitions[0] as Message).errorCode).toBe(ErrorCode.UNKNOWN_SERVER_ERROR);
+    expect(() => encodeResponseFrame(ApiKey.ListOffsets, 5, 7, res)).not.toThrow();
+  });
+});
