@@ -265,7 +265,7 @@ describe('Controller', () => {
       brokerId: 2, brokerEpoch: e2,
       topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p.leaderEpoch, newIsrWithEpochs: [{ brokerId: 2, brokerEpoch: e2 }, { brokerId: 1, brokerEpoch: newEpoch }], leaderRecoveryState: 0, partitionEpoch: -1 }] }],
     });
-    expect(res.topics[0].partitions[0]).toMatchObject({ errorCode: 0, isr: [1, 2] });
+    expect(res.topics[0].partitions[0]).toMatchObject({ errorCode: 0, isr: [1, 2], leaderId: 1 });
     p = metadata(controller, ['t']).topics[0].partitions[0];
     expect(p).toMatchObject({ leaderId: 1, isrNodes: [1, 2] });
   });

@@ -56,6 +56,15 @@ export function handleAlterPartition(ctx: ControllerContext, body: Message, apiV
     ctx.store.updatePartitions(changes);
     ctx.logger.info('isr changed', { brokerId, partitions: changes.map((c) => `${c.topicName}-${c.partitionIndex}:[${c.state.isr.join(',')}]`) });
     ctx.electLeaders('isr change');
+    // Report the state after the election (a preferred leader may have taken over).
+    for (const t of topics) {
+      const topic = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId as string) : ctx.store.getTopic(t.topicName as string);
+      for (const r of t.partitions as Message[]) {
+        const now = topic?.partitions.find((x) => x.partitionIndex === r.partitionIndex);
+        if (r.errorCode !== ErrorCode.NONE || !now) continue;
+        Object.assign(r, { leaderId: now.leader, leaderEpoch: now.leaderEpoch, isr: [...now.isr], partitionEpoch: now.partitionEpoch });
+      }
+    }
   }
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, topics };
 }
