@@ -70,6 +70,28 @@ describe('groups, lag and perf commands against a real cluster', () => {
     expect(again.stdout.trimEnd().split('\n').sort()).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`).sort());
   });
 
+  it("refuses to reset an active group with Kafka's message", async () => {
+    const kafka = new Kafka({ brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'active', sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'events', fromBeginning: true });
+      let joined = false;
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        joined = true;
+      });
+      await consumer.run({ eachMessage: async () => undefined });
+      const deadline = Date.now() + 30_000;
+      while (!joined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(joined).toBe(true);
+      const r = await streamctl(['groups', 'reset-offsets', '--group', 'active', '--topic', 'events', '--to-earliest', '--execute', ...b()]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain("\nError: Assignments can only be reset if the group 'active' is inactive, but the current state is Stable.\n");
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
   it('shows lag per group and topic', async () => {
     await streamctl(['groups', 'reset-offsets', '--group', 'readers', '--all-topics', '--shift-by', '-1', '--execute', ...b()]);
     const r = await streamctl(['lag', '--group', 'readers', '--json', ...b()]);
