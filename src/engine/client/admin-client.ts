@@ -11,6 +11,7 @@ import {
   FindCoordinatorKeyTypes,
   IncrementalAlterConfigOperationTypes,
   kGetBootstrapConnection,
+  metadataV12,
   protocolErrorsCodesById,
 } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
@@ -192,6 +193,10 @@ export class AdminClient {
     const names = await this.#resolveTopics(options.topic, options);
     if (names.length === 0) return { topics: [], liveBrokers: [], elrKnown: false };
     const metadata = await this.#call('describing topics', () => this.#admin.metadata({ topics: names, forceUpdate: true }));
+    // The client library leaves internal topics (__consumer_offsets) out of its metadata
+    // cache; ask the broker directly for those.
+    const internal = names.filter((n) => !metadata.topics.get(n));
+    const rawInternal = internal.length > 0 ? await this.#rawMetadata(internal).catch(() => undefined) : undefined;
     const elr = await this.#describeTopicPartitions(names);
     const configs = await this.#call('describing topic configs', () =>
       this.#admin.describeConfigs({
@@ -200,7 +205,17 @@ export class AdminClient {
       }),
     );
     const topics: TopicDescription[] = names.map((name) => {
-      const meta = metadata.topics.get(name);
+      const raw = rawInternal?.topics.find((t) => t.name === name);
+      const meta =
+        metadata.topics.get(name) ??
+        (raw
+          ? {
+              id: raw.topicId,
+              partitions: [...raw.partitions]
+                .sort((a, b) => a.partitionIndex - b.partitionIndex)
+                .map((p) => ({ leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas })),
+            }
+          : undefined);
       const cfg = configs.find((c) => c.resourceName === name)?.configs ?? [];
       const minIsr = cfg.find((c) => c.name === 'min.insync.replicas')?.value;
       const partitions: PartitionDescription[] = (meta?.partitions ?? []).map((p, index) => {
@@ -217,7 +232,7 @@ export class AdminClient {
       return {
         name,
         topicId: meta ? topicIdToBase64(meta.id) : ZERO_UUID,
-        internal: false,
+        internal: raw?.isInternal ?? false,
         partitions,
         configs: cfg.filter((c) => c.configSource !== 5).map((c) => ({ name: c.name, value: c.value ?? null })),
         minInsyncReplicas: minIsr ? Number(minIsr) : undefined,
@@ -226,16 +241,25 @@ export class AdminClient {
     return { topics, liveBrokers: [...metadata.brokers.keys()].sort((a, b) => a - b), elrKnown: elr !== undefined };
   }
 
+  async #bootstrapConnection(): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      (this.#admin as unknown as Record<symbol, (cb: (e: Error | null, c?: unknown) => void) => void>)[kGetBootstrapConnection]!((e, c) =>
+        e ? reject(e) : resolve(c),
+      );
+    });
+  }
+
+  async #rawMetadata(names: string[]) {
+    const connection = await this.#bootstrapConnection();
+    return metadataV12.api.async(connection as Parameters<typeof metadataV12.api.async>[0], names, false, false);
+  }
+
   /** ELR lists via DescribeTopicPartitions when the broker has it (Kafka 3.8+); undefined otherwise. */
   async #describeTopicPartitions(names: string[]): Promise<Map<string, { elr: number[]; lastKnownElr: number[] }> | undefined> {
     try {
       const apis = await this.#admin.listApis();
       if (!apis.some((a) => a.apiKey === 75)) return undefined;
-      const connection = await new Promise<unknown>((resolve, reject) => {
-        (this.#admin as unknown as Record<symbol, (cb: (e: Error | null, c?: unknown) => void) => void>)[kGetBootstrapConnection]!((e, c) =>
-          e ? reject(e) : resolve(c),
-        );
-      });
+      const connection = await this.#bootstrapConnection();
       const result = new Map<string, { elr: number[]; lastKnownElr: number[] }>();
       let cursor: { topicName: string; partitionIndex: number } | undefined;
       do {

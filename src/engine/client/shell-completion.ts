@@ -39,7 +39,7 @@ ${cases}
     if [[ -z "$typed" ]]; then next+=("\${id%% *}");
     elif [[ "$id" == "$typed "* ]]; then local rest="\${id#"$typed "}"; next+=("\${rest%% *}"); fi
   done
-  COMPREPLY=( $(compgen -W "\${next[*]} $flags" -- "$cur") )
+  COMPREPLY=( $(compgen -W "$(printf '%s\n' "\${next[@]}" | sort -u) $flags" -- "$cur") )
 }
 complete -o default -F _${bin}_complete ${bin}
 `;
