@@ -36,6 +36,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    // this.exit(n) inside a command throws ExitError: let oclif exit with that code.
+    if (err instanceof Errors.ExitError) throw err;
     // oclif's own parse errors (unknown flag, missing arg) are usage errors: exit 2.
     if (err instanceof Errors.CLIError && !isStreamctlError(err)) {
       if (err.oclif?.exit === 0) throw err;
