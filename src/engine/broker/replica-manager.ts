@@ -312,7 +312,10 @@ export class ReplicaManager {
     try {
       info = p.appendAsLeader(records);
     } catch (error) {
-      if (isRecordsError(error)) return { errorCode: error.kafkaErrorCode, errorMessage: error.message, logStartOffset: p.logStartOffset };
+      if (isRecordsError(error)) {
+        this.#o.logger.info('append refused', { topic, partition, errorCode: error.kafkaErrorCode, reason: error.message });
+        return { errorCode: error.kafkaErrorCode, errorMessage: error.message, logStartOffset: p.logStartOffset };
+      }
       this.#o.logger.error('append failed', { topic, partition, error });
       return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: (error as Error).message, logStartOffset: p.logStartOffset };
     }
