@@ -5,6 +5,7 @@ import { TopologyClient } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyActivate extends BaseCommand<typeof TopologyActivate> {
   static override summary = 'Activate a topology (its spouts run again).';
+  static override examples = ['<%= config.bin %> topology activate wc'];
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {
     'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),

@@ -5,6 +5,7 @@ import { TopologyClient } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyDeactivate extends BaseCommand<typeof TopologyDeactivate> {
   static override summary = 'Deactivate a topology (its spouts stop calling nextTuple).';
+  static override examples = ['<%= config.bin %> topology deactivate wc'];
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {
     'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),

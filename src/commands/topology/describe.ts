@@ -5,6 +5,7 @@ import { formatDescribe, TopologyClient, type TopologyDetail } from '../../engin
 
 export default class TopologyDescribe extends BaseCommand<typeof TopologyDescribe> {
   static override summary = 'Show a topology: components, executors, tasks, workers and metrics.';
+  static override examples = ['<%= config.bin %> topology describe wc', '<%= config.bin %> topology describe wc --window 600 --json'];
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {
     window: Flags.string({ summary: 'Metrics window.', options: ['600', ':all-time'], default: ':all-time' }),

@@ -5,6 +5,7 @@ import { TopologyClient } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyLogs extends BaseCommand<typeof TopologyLogs> {
   static override summary = "Print a topology's worker logs.";
+  static override examples = ['<%= config.bin %> topology logs wc', '<%= config.bin %> topology logs wc --component count --follow'];
   static override enableJsonFlag = false;
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {

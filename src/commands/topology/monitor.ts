@@ -6,6 +6,7 @@ import { TopologyClient } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyMonitor extends BaseCommand<typeof TopologyMonitor> {
   static override summary = "Print a component's throughput every interval (as `storm monitor`).";
+  static override examples = ['<%= config.bin %> topology monitor wc -m count -i 2', '<%= config.bin %> topology monitor wc -m split -w transferred --count 5'];
   static override enableJsonFlag = false;
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {
