@@ -2,10 +2,10 @@
 // word (fields grouping over 4 tasks, so each word always reaches the same task) → the
 // running count of every word written to another Kafka topic (key = word, value = count).
 //
-//   streamctl topics create sentences --partitions 2      (and word-counts)
+//   streamctl topics create --topic sentences --partitions 2      (and word-counts)
 //   streamctl topology submit topology.ts --name wc
-//   streamctl produce sentences   (type sentences)
-//   streamctl consume word-counts --from-beginning --property print.key=true
+//   streamctl produce --topic sentences   (type sentences)
+//   streamctl consume --topic word-counts --from-beginning --property print.key=true
 //
 // Bootstrap servers: the local cluster's brokers (submit adds them as kafka.bootstrap.servers),
 // or -c kafka.bootstrap.servers=host:port on submit.
