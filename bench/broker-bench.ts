@@ -14,6 +14,7 @@ import { KafkaConnection } from '../src/engine/network/connection.js';
 import { ApiKey } from '../src/engine/protocol/api-keys.js';
 import type { Message } from '../src/engine/protocol/codec.js';
 import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
+import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
 import { createTopic, startKafka } from '../test/interop/helpers/kafka-processes.js';
 
 const N = Number(process.argv[2] ?? 2_000_000);
@@ -71,6 +72,36 @@ async function codecProducer(port: number, topic: string, records: number): Prom
   return { seconds, latencies: latencies.sort((a, b) => a - b) };
 }
 
+/** Ours, not a real client: sequential Fetch requests of up to `partitionMaxBytes`, headers walked (no record decode). */
+async function codecConsumer(port: number, topic: string, partitionMaxBytes: number): Promise<{ seconds: number; records: number }> {
+  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port, requestTimeoutMs: 30_000 });
+  let offset = 0n;
+  let records = 0;
+  const started = performance.now();
+  for (;;) {
+    const res = await conn.send(ApiKey.Fetch, 11, {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 64 * 1024 * 1024,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    });
+    const data = ((res.responses as Message[])[0]!.partitions[0] as Message).records as Buffer | null;
+    if (!data || data.length === 0) break;
+    for (const b of iterateBatchPositions(data)) {
+      offset = b.header.baseOffset + BigInt(b.header.lastOffsetDelta) + 1n;
+      records += b.header.recordCount;
+    }
+  }
+  conn.close();
+  return { seconds: (performance.now() - started) / 1000, records };
+}
+
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'broker-bench-'));
   const file = join(tmp, 'records.txt');
@@ -99,12 +130,16 @@ async function main(): Promise<void> {
     await execa('kcat', ['-C', '-b', bootstrap, '-t', 'bench', '-p', '0', '-o', 'beginning', '-e', '-q', '-X', 'fetch.message.max.bytes=10485760'], { stdout: 'ignore' });
     const consumeSeconds = (performance.now() - t0) / 1000;
     const consumeCpu = cpuSeconds(pid) - cpu0;
+    cpu0 = cpuSeconds(pid);
+    const codecRead = await codecConsumer(k.broker(1).port, 'bench', 4 * 1024 * 1024);
+    const codecReadCpu = cpuSeconds(pid) - cpu0;
     const perCpu = (cpu: number) => `broker CPU ${cpu.toFixed(2)} s = ${fmt(N / cpu)} records per CPU-second`;
 
     console.log(`broker bench: ${fmt(N)} records of ${RECORD_BYTES} bytes, one broker, one partition, acks=1`);
     console.log(`  produce  kcat (librdkafka, linger 5 ms, 10k/batch)   ${fmt(N / produceSeconds).padStart(12)} records/s  (${produceSeconds.toFixed(2)} s; ${perCpu(produceCpu)})`);
     console.log(`  produce  codec producer (ours, pre-built 1k batches, 8 in flight) ${fmt(N / codec.seconds).padStart(12)} records/s  latency p50 ${percentile(codec.latencies, 50).toFixed(2)} ms  p99 ${percentile(codec.latencies, 99).toFixed(2)} ms  (${perCpu(codecCpu)})`);
     console.log(`  consume  kcat -C -o beginning -e                     ${fmt(N / consumeSeconds).padStart(12)} records/s  (${consumeSeconds.toFixed(2)} s; ${perCpu(consumeCpu)})`);
+    console.log(`  consume  codec consumer (ours, sequential 4 MB fetches, no record decode) ${fmt(codecRead.records / codecRead.seconds).padStart(12)} records/s  (${perCpu(codecReadCpu)})`);
     console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (figures are only comparable on an idle machine)`);
     console.log('  targets: produce >= 1,000,000 records/s, consume >= 2,000,000 records/s (issue 2, 2 cores)');
   } finally {
