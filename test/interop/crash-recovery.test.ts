@@ -1,7 +1,7 @@
 // kill -9 of a broker while a producer runs with acks=1: after a restart every acknowledged
 // record is there at its acknowledged offset, a torn tail (half a batch at the end of the
 // active segment) is cut at the last whole batch, and the broker serves reads and appends.
-import { appendFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaConnection } from '../../src/engine/network/connection.js';
@@ -133,5 +133,27 @@ describe('broker crash safety', () => {
     }
     const again = await readAll(broker.port, topic);
     expect(again.get(BigInt(offsets.length) + 2n)).toBe('value-5000002');
+  });
+
+  it('SIGTERM stops the broker cleanly (exit 0, clean-shutdown marker) and the data is served after a restart', async () => {
+    const topic = 'graceful';
+    await createTopic(k, topic, 1);
+    const broker = k.broker(1);
+    const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: broker.port });
+    try {
+      for (let i = 0; i < 10; i++) expect((await produce(conn, topic, batchOf(i * 10, 10))).errorCode).toBe(0);
+    } finally {
+      conn.close();
+    }
+    await broker.kill('SIGTERM');
+    expect(broker.exitCode()).toBe(0);
+    expect(existsSync(join(broker.dataDir, '.kafka_cleanshutdown'))).toBe(true);
+    await broker.start();
+    await k.waitForMetadata((m) => (m.topics as Message[]).some((t) => t.name === topic && (t.partitions as Message[])[0]!.leaderId === 1));
+    const stored = await waitFor('records readable', async () => {
+      const all = await readAll(broker.port, topic);
+      return all.size === 100 ? all : undefined;
+    });
+    expect(stored.get(99n)).toBe('value-99');
   });
 });

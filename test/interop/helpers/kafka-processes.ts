@@ -21,6 +21,8 @@ export interface ProcessHandle {
   readonly dataDir: string;
   pid(): number | undefined;
   running(): boolean;
+  /** Exit code of the last run (null while running or when killed by a signal). */
+  exitCode(): number | null;
   /** Sends a signal and waits for the process to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the process again (same config, same data dir). */
@@ -87,6 +89,7 @@ function handle(kind: 'controller' | 'broker', id: number, port: number, dir: st
     dataDir: (config as { dataDir: string }).dataDir,
     pid: () => child?.pid,
     running: () => child !== null && child.exitCode === null && child.signalCode === null,
+    exitCode: () => child?.exitCode ?? null,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (!child || !h.running()) return;
       child.kill(signal);
