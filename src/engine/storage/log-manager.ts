@@ -64,6 +64,7 @@ export class LogManager {
   readonly #cleaner: LogCleaner;
   readonly #cleanerFile: OffsetCheckpointFile;
   #cleanerCheckpoints = new Map<string, bigint>();
+  #cleanerPass: Promise<Map<string, CleanResult>> | undefined;
   readonly #timers: Array<{ cancel(): void }> = [];
   readonly #recoveryPointFile: OffsetCheckpointFile;
   readonly #logStartOffsetFile: OffsetCheckpointFile;
@@ -256,16 +257,30 @@ export class LogManager {
 
   /**
    * One cleaner pass: cleans every compacted log whose dirty ratio is high enough (all of
-   * them with `force`). Returns the results of the logs cleaned, keyed `topic-partition`.
+   * them with `force`), one log at a time. The cleaner works in slices that yield to the
+   * event loop, so appends and reads go on meanwhile. Passes never overlap: a call made
+   * while one runs starts after it. Resolves to the results of the logs cleaned, keyed
+   * `topic-partition`; never rejects (failures are logged).
    */
-  runCleaner(options: { nowMs?: number; force?: boolean } = {}): Map<string, CleanResult> {
+  runCleaner(options: { nowMs?: number; force?: boolean } = {}): Promise<Map<string, CleanResult>> {
+    const previous = this.#cleanerPass ?? Promise.resolve();
+    const pass = previous.then(() => this.#cleanerPassOnce(options));
+    this.#cleanerPass = pass;
+    void pass.finally(() => {
+      if (this.#cleanerPass === pass) this.#cleanerPass = undefined;
+    });
+    return pass;
+  }
+
+  async #cleanerPassOnce(options: { nowMs?: number; force?: boolean }): Promise<Map<string, CleanResult>> {
     const results = new Map<string, CleanResult>();
     for (const log of this.allLogs()) {
-      if (!log.config.cleanupPolicy.compact) continue;
+      if (this.#closed) break;
+      if (!log.config.cleanupPolicy.compact || log.closed) continue;
       const key = topicPartitionKey(log.topic, log.partition);
       try {
-        const result = this.#cleaner.clean(log, this.#cleanerCheckpoints.get(key) ?? 0n, options);
-        if (result) {
+        const result = await this.#cleaner.clean(log, this.#cleanerCheckpoints.get(key) ?? 0n, { ...options, isAborted: () => this.#closed });
+        if (result && this.#logs.get(key) === log) {
           results.set(key, result);
           this.#cleanerCheckpoints.set(key, result.firstDirtyOffset);
         }
@@ -273,7 +288,7 @@ export class LogManager {
         this.#logger.error('cleaning failed', { log: key, error });
       }
     }
-    if (results.size > 0) this.#writeCleanerCheckpoints();
+    if (results.size > 0 && !this.#closed) this.#writeCleanerCheckpoints();
     return results;
   }
 
@@ -305,7 +320,9 @@ export class LogManager {
       schedule();
     };
     every(this.#retentionCheckIntervalMs, () => this.runRetention());
-    every(this.#cleanerIntervalMs, () => this.runCleaner());
+    every(this.#cleanerIntervalMs, () => {
+      if (!this.#cleanerPass) void this.runCleaner();
+    });
     every(this.#flushCheckIntervalMs, () => {
       const now = this.#clock.now();
       for (const log of this.allLogs()) log.flushIfDue(now);

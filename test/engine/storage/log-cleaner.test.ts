@@ -1,9 +1,9 @@
 import { copyFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/engine/common/clock.js';
 import { silentLogger } from '../../../src/engine/common/logger.js';
-import { CompressionType, validateRecordBatches } from '../../../src/engine/protocol/records/record-batch.js';
+import { CompressionType, hasDeleteHorizon, validateRecordBatches } from '../../../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch, decodeRecordBatch, type DecodedRecord } from '../../../src/engine/protocol/records/record-codec.js';
 import { LogCleaner } from '../../../src/engine/storage/log-cleaner.js';
 import { LogManager } from '../../../src/engine/storage/log-manager.js';
@@ -50,11 +50,11 @@ function writeUpdates(l: PartitionLog, ts = 1_000n, compression: CompressionType
 }
 
 describe('LogCleaner', () => {
-  it('keeps only the latest record per key, with its original offset', () => {
+  it('keeps only the latest record per key, with its original offset', async () => {
     log = openLog(tmp.dir, { config: compactConfig() });
     const latest = writeUpdates(log, 1_000n, CompressionType.Snappy);
     const before = log.size;
-    const result = new LogCleaner({ logger: silentLogger, clock: new ManualClock(2_000) }).clean(log, 0n, { nowMs: 2_000 })!;
+    const result = (await new LogCleaner({ logger: silentLogger, clock: new ManualClock(2_000) }).clean(log, 0n, { nowMs: 2_000 }))!;
     expect(result).toBeDefined();
     expect(log.size).toBeLessThan(before / 5);
     const records = allRecords(log);
@@ -72,32 +72,88 @@ describe('LogCleaner', () => {
     for (let i = 1; i < records.length; i++) expect(records[i]!.offset).toBeGreaterThan(records[i - 1]!.offset);
   });
 
-  it('drops tombstones only once they are older than delete.retention.ms', () => {
+  it('gives a retained tombstone a delete horizon of now + delete.retention.ms and drops it once the horizon has passed', async () => {
     log = openLog(tmp.dir, { config: compactConfig({ 'delete.retention.ms': '1000' }) });
     writeUpdates(log, 1_000n);
     log.appendAsLeader(buildRecordBatch([{ key: Buffer.from('key-3'), value: null, timestamp: 5_000n }]), 0);
     log.roll();
     log.appendAsLeader(buildRecordBatch([{ key: Buffer.from('other'), value: Buffer.from('x'), timestamp: 5_000n }]), 0);
     const cleaner = new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) });
-    cleaner.clean(log, 0n, { nowMs: 5_500, force: true });
-    let keys = allRecords(log).map((r) => r.key!.toString());
-    expect(keys.filter((k) => k === 'key-3')).toHaveLength(1);
-    expect(allRecords(log).find((r) => r.key!.toString() === 'key-3')!.value).toBeNull();
-    cleaner.clean(log, 0n, { nowMs: 7_000, force: true });
-    keys = allRecords(log).map((r) => r.key!.toString());
+    const first = (await cleaner.clean(log, 0n, { nowMs: 5_500, force: true }))!;
+    expect(first.pendingDeleteHorizonMs).toBe(6_500);
+    const tombstone = () => allRecords(log!).filter((r) => r.key!.toString() === 'key-3');
+    expect(tombstone()).toHaveLength(1);
+    expect(tombstone()[0]!.value).toBeNull();
+    expect(tombstone()[0]!.timestamp).toBe(5_000n); // the record keeps its timestamp
+    const header = log.batchHeaders().find((h) => h.baseOffset <= tombstone()[0]!.offset && tombstone()[0]!.offset <= h.baseOffset + BigInt(h.lastOffsetDelta))!;
+    expect(hasDeleteHorizon(header.attributes)).toBe(true);
+    expect(header.baseTimestamp).toBe(6_500n);
+    // Still before the horizon: kept, horizon unchanged.
+    expect((await cleaner.clean(log, 0n, { nowMs: 6_499, force: true }))!.tombstonesRemoved).toBe(0);
+    expect(tombstone()).toHaveLength(1);
+    const last = (await cleaner.clean(log, 0n, { nowMs: 6_500, force: true }))!;
+    expect(last.tombstonesRemoved).toBe(1);
+    expect(last.pendingDeleteHorizonMs).toBeUndefined();
+    const keys = allRecords(log).map((r) => r.key!.toString());
     expect(keys).not.toContain('key-3');
     expect(keys).toContain('key-4');
   });
 
-  it('does not clean below min.cleanable.dirty.ratio or within min.compaction.lag.ms', () => {
+  it('cleans a log with no new dirty data once a tombstone delete horizon has passed', async () => {
+    log = openLog(tmp.dir, { config: compactConfig({ 'delete.retention.ms': '1000', 'min.cleanable.dirty.ratio': '0.5' }) });
+    writeUpdates(log, 1_000n);
+    log.appendAsLeader(buildRecordBatch([{ key: Buffer.from('key-7'), value: null, timestamp: 2_000n }]), 0);
+    log.roll();
+    const cleaner = new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) });
+    const first = (await cleaner.clean(log, 0n, { nowMs: 3_000 }))!;
+    expect(first.pendingDeleteHorizonMs).toBe(4_000);
+    // Nothing dirty, horizon not reached: nothing to do.
+    expect(await cleaner.clean(log, first.firstDirtyOffset, { nowMs: 3_999 })).toBeUndefined();
+    const second = (await cleaner.clean(log, first.firstDirtyOffset, { nowMs: 4_000 }))!;
+    expect(second).toBeDefined();
+    expect(second.tombstonesRemoved).toBe(1);
+    expect(allRecords(log).map((r) => r.key!.toString())).not.toContain('key-7');
+    // No tombstone left: no further pass.
+    expect(await cleaner.clean(log, second.firstDirtyOffset, { nowMs: 100_000 })).toBeUndefined();
+  });
+
+  it('finds pending delete horizons of a reopened log from batch headers', async () => {
+    log = openLog(tmp.dir, { config: compactConfig({ 'delete.retention.ms': '1000' }) });
+    writeUpdates(log, 1_000n);
+    log.appendAsLeader(buildRecordBatch([{ key: Buffer.from('key-9'), value: null, timestamp: 2_000n }]), 0);
+    log.roll();
+    const first = (await new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) }).clean(log, 0n, { nowMs: 3_000 }))!;
+    log.close();
+    log = openLog(tmp.dir, { config: compactConfig({ 'delete.retention.ms': '1000' }), hadCleanShutdown: true });
+    const cleaner = new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) });
+    expect(await cleaner.pendingDeleteHorizon(log)).toBe(4_000);
+    expect(await cleaner.clean(log, first.firstDirtyOffset, { nowMs: 3_500 })).toBeUndefined();
+    expect((await cleaner.clean(log, first.firstDirtyOffset, { nowMs: 4_500 }))!.tombstonesRemoved).toBe(1);
+  });
+
+  it('does not clean below min.cleanable.dirty.ratio or within min.compaction.lag.ms', async () => {
     log = openLog(tmp.dir, { config: compactConfig({ 'min.compaction.lag.ms': '10000' }) });
     writeUpdates(log, 1_000n);
     const cleaner = new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) });
-    expect(cleaner.clean(log, 0n, { nowMs: 5_000 })).toBeUndefined();
-    const result = cleaner.clean(log, 0n, { nowMs: 20_000 })!;
+    expect(await cleaner.clean(log, 0n, { nowMs: 5_000 })).toBeUndefined();
+    const result = (await cleaner.clean(log, 0n, { nowMs: 20_000 }))!;
     expect(result.recordsRetained).toBeLessThan(result.recordsRead);
     // all clean now: ratio 0
-    expect(cleaner.clean(log, result.firstDirtyOffset, { nowMs: 20_000 })).toBeUndefined();
+    expect(await cleaner.clean(log, result.firstDirtyOffset, { nowMs: 20_000 })).toBeUndefined();
+  });
+
+  it('waits for min.cleanable.dirty.ratio of new dirty data after a clean', async () => {
+    log = openLog(tmp.dir, { config: compactConfig({ 'min.cleanable.dirty.ratio': '0.9' }) });
+    writeUpdates(log, 1_000n);
+    const cleaner = new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) });
+    const first = (await cleaner.clean(log, 0n, { nowMs: 2_000 }))!;
+    // A little more data: the dirty part is far below 90% of the cleanable bytes.
+    for (let i = 0; i < 3; i++) log.appendAsLeader(buildRecordBatch([{ key: Buffer.from(`key-${i}`), value: Buffer.from('new'), timestamp: 1_500n }]), 0);
+    log.roll();
+    const range = cleaner.cleanableRange(log, first.firstDirtyOffset, 2_000);
+    expect(range.dirtyBytes).toBeGreaterThan(0);
+    expect(range.dirtyRatio).toBeLessThan(0.9);
+    expect(await cleaner.clean(log, first.firstDirtyOffset, { nowMs: 2_000 })).toBeUndefined();
   });
 
   it('rejects records without a key on a compacted topic', () => {
@@ -105,10 +161,10 @@ describe('LogCleaner', () => {
     expect(kafkaCode(() => log!.appendAsLeader(buildRecordBatch([{ key: null, value: Buffer.from('x') }]), 0))).toBe(87);
   });
 
-  it('survives reopening after cleaning and finishes an interrupted swap', () => {
+  it('survives reopening after cleaning and finishes an interrupted swap', async () => {
     log = openLog(tmp.dir, { config: compactConfig() });
     const latest = writeUpdates(log);
-    new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) }).clean(log, 0n, { nowMs: 10_000, force: true });
+    await new LogCleaner({ logger: silentLogger, clock: new ManualClock(0) }).clean(log, 0n, { nowMs: 10_000, force: true });
     const expected = allRecords(log).map((r) => [r.offset, r.value!.toString()]);
     const firstBase = log.segments[0]!.baseOffset;
     log.close();
@@ -124,7 +180,7 @@ describe('LogCleaner', () => {
     expect(latest.size).toBe(50);
   });
 
-  it('is run by the LogManager and remembers its checkpoint', () => {
+  it('is run by the LogManager and remembers its checkpoint', async () => {
     const clock = new ManualClock(100_000);
     const manager = LogManager.open({ dataDir: tmp.dir, logger: silentLogger, clock, defaultConfig: config(), cleanerIntervalMs: 1000 });
     try {
@@ -133,8 +189,8 @@ describe('LogCleaner', () => {
       const before = l.size;
       manager.startBackgroundTasks();
       clock.advance(1000);
-      expect(l.size).toBeLessThan(before);
-      expect(manager.runCleaner()).toEqual(new Map());
+      await vi.waitFor(() => expect(l.size).toBeLessThan(before), { timeout: 10_000 });
+      expect(await manager.runCleaner()).toEqual(new Map());
     } finally {
       manager.close();
     }
