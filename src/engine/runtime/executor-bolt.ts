@@ -2,7 +2,8 @@
 // a budget of queued tuples while downstream has room. Anchored emits give each anchor a
 // fresh random edge per target task (XORed into the anchor's ack value and into the new
 // tuple's id for each of the anchor's roots); ack sends `__ack_ack [root, id ^ ackVal]` and
-// fail `__ack_fail [root]` to the acker owning each root. Basic bolts are anchored and acked
+// fail `__ack_fail [root]` to the acker owning each root, batched per acker until the
+// executor's turn ends (SystemOutbox). Basic bolts are anchored and acked
 // automatically; a thrown error (FailedException or other) fails the input, non-Failed
 // errors and ReportedFailedException are also reported. Single-threaded (see executor.ts).
 import type { Anchors, BasicOutputCollector, OutputCollector, TupleValues } from '../topology/collectors.js';
@@ -18,7 +19,6 @@ import {
   ACK_FAIL_STREAM,
   ACK_RESET_TIMEOUT_STREAM,
   Executor,
-  SYSTEM_STREAM_FIELDS,
   isThenable,
   putXor,
   random32,
@@ -50,9 +50,6 @@ class BoltTask {
   }
 }
 
-const ACK_FIELDS = SYSTEM_STREAM_FIELDS[ACK_ACK_STREAM]!;
-const FAIL_FIELDS = SYSTEM_STREAM_FIELDS[ACK_FAIL_STREAM]!;
-const RESET_FIELDS = SYSTEM_STREAM_FIELDS[ACK_RESET_TIMEOUT_STREAM]!;
 const BUDGET = 512;
 const BP_CHECK_EVERY = 32;
 
@@ -166,9 +163,11 @@ export class BoltExecutor extends Executor {
     if (input.sampleStartMs !== 0) this.metrics.processLatency.record(performance.now() - input.sampleStartMs);
     const a = input.anchors;
     if (a === null || !this.ackingEnabled) return;
+    const hi = input.ackHi;
+    const lo = input.ackLo;
     for (let i = 0; i < a.length; i += 3) {
       const root = a[i]!;
-      this.host.transfer(this.ackerFor(root), task.taskId, this.component, ACK_ACK_STREAM, ACK_FIELDS, [root, a[i + 1]! ^ input.ackHi, a[i + 2]! ^ input.ackLo], null);
+      this.outbox.xor(this.ackerFor(root), ACK_ACK_STREAM, root, a[i + 1]! ^ hi, a[i + 2]! ^ lo);
     }
   }
 
@@ -181,7 +180,7 @@ export class BoltExecutor extends Executor {
     if (a === null || !this.ackingEnabled) return;
     for (let i = 0; i < a.length; i += 3) {
       const root = a[i]!;
-      this.host.transfer(this.ackerFor(root), task.taskId, this.component, ACK_FAIL_STREAM, FAIL_FIELDS, [root], null);
+      this.outbox.batch(this.ackerFor(root), ACK_FAIL_STREAM).push(root);
     }
   }
 
@@ -190,7 +189,7 @@ export class BoltExecutor extends Executor {
     if (a === null || !this.ackingEnabled) return;
     for (let i = 0; i < a.length; i += 3) {
       const root = a[i]!;
-      this.host.transfer(this.ackerFor(root), task.taskId, this.component, ACK_RESET_TIMEOUT_STREAM, RESET_FIELDS, [root], null);
+      this.outbox.batch(this.ackerFor(root), ACK_RESET_TIMEOUT_STREAM).push(root);
     }
   }
 

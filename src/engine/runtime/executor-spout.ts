@@ -2,7 +2,7 @@
 // fails from the ackers, fails timed-out tuple trees, then calls nextTuple while the
 // topology is ACTIVE, downstream has room and pending < max.spout.pending. With acking,
 // an emit with a message id gets a random root id, one random edge per target task and an
-// `__ack_init` to the acker owning the root; with ackers = 0 the spout's ack is called right
+// `__ack_init` to the acker owning the root (batched per acker until the turn ends); with ackers = 0 the spout's ack is called right
 // after nextTuple returns (at most once). Single-threaded (see executor.ts).
 import type { SpoutOutputCollector, TupleValues } from '../topology/collectors.js';
 import { DEFAULT_STREAM } from '../topology/output-fields-declarer.js';
@@ -14,7 +14,6 @@ import {
   ACK_FAIL_STREAM,
   ACK_INIT_STREAM,
   Executor,
-  SYSTEM_STREAM_FIELDS,
   isThenable,
   random32,
   randomRoot,
@@ -51,7 +50,6 @@ class SpoutTask {
   }
 }
 
-const INIT_FIELDS = SYSTEM_STREAM_FIELDS[ACK_INIT_STREAM]!;
 const INPUT_BUDGET = 1024;
 const NEXT_TUPLE_BUDGET = 128;
 /** A spout's turn ends after this many emits, so several spouts share downstream capacity. */
@@ -68,6 +66,8 @@ export class SpoutExecutor extends Executor {
   #nextTimeoutCheck = 0;
   #rr = 0;
   #emitted = 0;
+  /** The rest of an acker batch left when an async ack/fail made the executor busy. */
+  #resume: { task: SpoutTask; values: number[]; ack: boolean; index: number } | null = null;
 
   constructor(options: ExecutorOptions & { tasks: SpoutTaskSetup[] }) {
     super(options);
@@ -124,6 +124,12 @@ export class SpoutExecutor extends Executor {
   run(nowMs: number): boolean {
     let work = false;
     // 1. Acks and fails from the ackers (always consumed: they never block).
+    const resume = this.#resume;
+    if (resume !== null && !this.busy) {
+      this.#resume = null;
+      work = true;
+      this.#drainAcks(resume.task, resume.values, resume.ack, resume.index);
+    }
     for (let n = 0; n < INPUT_BUDGET && !this.busy; n++) {
       const t = this.queue.shift();
       if (t === undefined) break;
@@ -183,20 +189,34 @@ export class SpoutExecutor extends Executor {
     if (!task) return;
     const stream = t.sourceStreamId;
     if (stream === ACK_ACK_STREAM || stream === ACK_FAIL_STREAM) {
-      const root = t.values[0] as number;
+      // Batches from an acker: [root, deltaMs]* (acks) or [root]* (fails).
+      this.#drainAcks(task, t.values as number[], stream === ACK_ACK_STREAM, 0);
+    } else if (t.isTick()) {
+      // Spouts get ticks too (Storm delivers them to every executor with the config set); ignored.
+    }
+  }
+
+  /** Apply an acker batch from index `from`; if an async ack/fail makes us busy, keep the rest for the next turn. */
+  #drainAcks(task: SpoutTask, v: number[], ack: boolean, from: number): void {
+    const step = ack ? 2 : 1;
+    const now = ack ? performance.now() : 0;
+    for (let i = from; i < v.length; i += step) {
+      if (this.busy) {
+        this.#resume = { task, values: v, ack, index: i };
+        return;
+      }
+      const root = v[i]!;
       const entry = task.pending.get(root);
-      if (!entry) return; // timed out already
+      if (!entry) continue; // timed out already
       task.pending.delete(root);
-      if (stream === ACK_ACK_STREAM) {
+      if (ack) {
         this.metrics.acked++;
-        this.metrics.completeLatency.record(performance.now() - entry.startMs);
+        this.metrics.completeLatency.record(now - entry.startMs);
         this.#callAckFail(task, 'ack', entry.messageId);
       } else {
         this.metrics.failed++;
         this.#callAckFail(task, 'fail', entry.messageId);
       }
-    } else if (t.isTick()) {
-      // Spouts get ticks too (Storm delivers them to every executor with the config set); ignored.
     }
   }
 
@@ -263,7 +283,7 @@ export class SpoutExecutor extends Executor {
       this.host.transfer(out[i]!, task.taskId, this.component, streamId, route.fields, vals, [root, hi, lo]);
     }
     task.pending.set(root, { messageId, streamId, startMs: performance.now() });
-    this.host.transfer(this.ackerFor(root), task.taskId, this.component, ACK_INIT_STREAM, INIT_FIELDS, [root, ih, il, task.taskId], null);
+    this.outbox.batch(this.ackerFor(root), ACK_INIT_STREAM).push(root, ih, il, task.taskId);
     return out;
   }
 

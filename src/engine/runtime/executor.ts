@@ -19,7 +19,13 @@ export const ACK_ACK_STREAM = '__ack_ack';
 export const ACK_FAIL_STREAM = '__ack_fail';
 export const ACK_RESET_TIMEOUT_STREAM = '__ack_reset_timeout';
 
-/** Fields of the system streams. */
+/**
+ * Fields of the system streams. The acking streams carry batches: their values repeat the
+ * fields' group (`__ack_init` [root, hi, lo, spoutTask]*, `__ack_ack` to an acker
+ * [root, hi, lo]*, `__ack_ack` from an acker to a spout [root, deltaMs]*, `__ack_fail` and
+ * `__ack_reset_timeout` [root]*), so one message per (executor, acker) carries a whole
+ * executor batch (Storm coalesces acker traffic the same way).
+ */
 export const SYSTEM_STREAM_FIELDS: Record<string, Fields> = {
   [TICK_STREAM]: new Fields('rate_secs'),
   [ACK_INIT_STREAM]: new Fields('id', 'init-val-hi', 'init-val-lo', 'spout-task'),
@@ -27,6 +33,91 @@ export const SYSTEM_STREAM_FIELDS: Record<string, Fields> = {
   [ACK_FAIL_STREAM]: new Fields('id'),
   [ACK_RESET_TIMEOUT_STREAM]: new Fields('id'),
 };
+
+/** Values per batch message above which a system batch is sent before the executor's turn ends. */
+const SYSTEM_BATCH_MAX_VALUES = 3 * 2048;
+
+/**
+ * Buffered messages on the system (acking) streams of one executor, one growing numeric
+ * batch per (destination task, stream); flush() transfers each batch as one tuple.
+ * Consecutive XOR updates for the same root are folded into one entry.
+ */
+export class SystemOutbox {
+  readonly #ex: Executor;
+  readonly #dests: number[] = [];
+  readonly #streams: string[] = [];
+  readonly #batches: (number[] | null)[] = [];
+  #last = -1;
+  #pending = 0;
+
+  constructor(ex: Executor) {
+    this.#ex = ex;
+  }
+
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** The open batch for (dest, stream), created when missing. */
+  batch(dest: number, stream: string): number[] {
+    const l = this.#last;
+    if (l >= 0 && this.#dests[l] === dest && this.#streams[l] === stream) {
+      const b = this.#batches[l];
+      if (b !== null && b !== undefined && b.length < SYSTEM_BATCH_MAX_VALUES) return b;
+    }
+    for (let i = 0; i < this.#dests.length; i++) {
+      if (this.#dests[i] !== dest || this.#streams[i] !== stream) continue;
+      let b: number[] | null = this.#batches[i] ?? null;
+      if (b !== null && b.length >= SYSTEM_BATCH_MAX_VALUES) {
+        this.#send(i, b);
+        b = null;
+      }
+      if (b === null) {
+        b = [];
+        this.#batches[i] = b;
+        if (this.#pending++ === 0) this.#ex.host.wake();
+      }
+      this.#last = i;
+      return b;
+    }
+    const b: number[] = [];
+    this.#dests.push(dest);
+    this.#streams.push(stream);
+    this.#batches.push(b);
+    this.#last = this.#dests.length - 1;
+    if (this.#pending++ === 0) this.#ex.host.wake();
+    return b;
+  }
+
+  /** Add an XOR update [root, hi, lo] for `dest`'s stream, folding into the last entry for the same root. */
+  xor(dest: number, stream: string, root: number, hi: number, lo: number): void {
+    const b = this.batch(dest, stream);
+    const n = b.length;
+    if (n >= 3 && b[n - 3] === root) {
+      b[n - 2] = b[n - 2]! ^ hi;
+      b[n - 1] = b[n - 1]! ^ lo;
+    } else {
+      b.push(root, hi, lo);
+    }
+  }
+
+  /** Transfer every open batch. */
+  flush(): void {
+    if (this.#pending === 0) return;
+    for (let i = 0; i < this.#batches.length; i++) {
+      const b = this.#batches[i];
+      if (b !== null && b !== undefined) this.#send(i, b);
+    }
+  }
+
+  #send(i: number, b: number[]): void {
+    this.#batches[i] = null;
+    this.#pending--;
+    const stream = this.#streams[i]!;
+    const ex = this.#ex;
+    ex.host.transfer(this.#dests[i]!, ex.startTask, ex.component, stream, SYSTEM_STREAM_FIELDS[stream]!, b, null);
+  }
+}
 
 /** What an executor needs from the worker hosting it. */
 export interface ExecutorHost {
@@ -108,6 +199,8 @@ export abstract class Executor {
   bpPublished = false;
   /** Tasks downstream of this executor (consumers of its streams, ackers): checked for backpressure. */
   downstream: number[] = [];
+  /** Batched acking messages, sent when the executor's turn ends (flushSystem). */
+  readonly outbox: SystemOutbox;
   #tickTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ExecutorOptions) {
@@ -119,6 +212,12 @@ export abstract class Executor {
     this.queueCapacity = options.queueCapacity;
     this.queue = new ExecutorQueue(Math.min(options.queueCapacity * 2, 1 << 16));
     this.metrics = options.metrics;
+    this.outbox = new SystemOutbox(this);
+  }
+
+  /** Send the batched acking messages (the worker calls this after every turn). */
+  flushSystem(): void {
+    this.outbox.flush();
   }
 
   get ackingEnabled(): boolean {

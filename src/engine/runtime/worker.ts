@@ -254,24 +254,28 @@ export class Worker implements ExecutorHost {
     const bolts = this.#nonSpouts;
     for (let i = 0; i < bolts.length; i++) {
       const ex = bolts[i]!;
-      if (!ex.ready || ex.busy) continue;
-      try {
-        if (ex.run(now)) work = true;
-      } catch (error) {
-        this.reportError(ex.component, ex.startTask, error);
+      if (ex.ready && !ex.busy) {
+        try {
+          if (ex.run(now)) work = true;
+        } catch (error) {
+          this.reportError(ex.component, ex.startTask, error);
+        }
       }
+      if (ex.outbox.pending > 0) ex.flushSystem();
     }
     const spouts = this.#spouts;
     const n = spouts.length;
     const first = n > 0 ? this.#passCount++ % n : 0;
     for (let k = 0; k < n; k++) {
       const ex = spouts[(first + k) % n]!;
-      if (!ex.ready || ex.busy) continue;
-      try {
-        if (ex.run(now)) work = true;
-      } catch (error) {
-        this.reportError(ex.component, ex.startTask, error);
+      if (ex.ready && !ex.busy) {
+        try {
+          if (ex.run(now)) work = true;
+        } catch (error) {
+          this.reportError(ex.component, ex.startTask, error);
+        }
       }
+      if (ex.outbox.pending > 0) ex.flushSystem();
     }
     this.#transport.flush();
     this.#publishBackpressure();

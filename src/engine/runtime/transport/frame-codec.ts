@@ -122,13 +122,15 @@ export class FrameReader {
 
 const FLAG_NUMERIC = 1;
 const FLAG_ANCHORS = 2;
+/** Numeric values with a u32 count (acker batches). */
+const FLAG_NUMERIC_LONG = 4;
 const FLAG_TAGGED = 1; // frame-level: JSON section uses bigint tags
 
 /**
  * Builds one TUPLES_BINARY frame incrementally: add() tuples, then finish(). Layout after
  * the 5-byte frame header: u8 frameFlags, u32 count, u32 binaryBytes, binary records, JSON
  * [streamIds, valuesLists]. Record: i32 dest, i32 src, u16 stream, u8 flags, then
- * (numeric) u8 n + n×f64, then (anchors) u8 k + k×(f64 root, i32 hi, i32 lo).
+ * (numeric) u8 n + n×f64 (or, flag 4, u32 n + n×f64), then (anchors) u8 k + k×(f64 root, i32 hi, i32 lo).
  */
 export class BatchEncoder {
   #buf: Buffer;
@@ -149,10 +151,11 @@ export class BatchEncoder {
   }
 
   add(dest: number, src: number, stream: string, values: unknown[], anchors: number[] | null): void {
-    let numeric = values.length <= 255;
+    let numeric = true;
     for (let i = 0; numeric && i < values.length; i++) if (typeof values[i] !== 'number') numeric = false;
+    const long = numeric && values.length > 255;
     const na = anchors === null ? 0 : anchors.length / 3;
-    this.#ensure(16 + (numeric ? 1 + values.length * 8 : 0) + 1 + na * 16);
+    this.#ensure(16 + (numeric ? 4 + values.length * 8 : 0) + 1 + na * 16);
     let s = this.#streamIndex.get(stream);
     if (s === undefined) {
       s = this.#streams.length;
@@ -164,10 +167,15 @@ export class BatchEncoder {
     v.setInt32(p, dest, true);
     v.setInt32(p + 4, src, true);
     v.setUint16(p + 8, s, true);
-    v.setUint8(p + 10, (numeric ? FLAG_NUMERIC : 0) | (na > 0 ? FLAG_ANCHORS : 0));
+    v.setUint8(p + 10, (numeric ? (long ? FLAG_NUMERIC_LONG : FLAG_NUMERIC) : 0) | (na > 0 ? FLAG_ANCHORS : 0));
     p += 11;
     if (numeric) {
-      v.setUint8(p++, values.length);
+      if (long) {
+        v.setUint32(p, values.length, true);
+        p += 4;
+      } else {
+        v.setUint8(p++, values.length);
+      }
       for (let i = 0; i < values.length; i++, p += 8) v.setFloat64(p, values[i] as number, true);
     } else {
       this.#values.push(values);
@@ -235,8 +243,14 @@ function decodeBinaryBatch(payload: Buffer): WireTuple[] {
     const f = view.getUint8(p + 10);
     p += 11;
     let values: unknown[];
-    if (f & FLAG_NUMERIC) {
-      const n = view.getUint8(p++);
+    if (f & (FLAG_NUMERIC | FLAG_NUMERIC_LONG)) {
+      let n: number;
+      if (f & FLAG_NUMERIC_LONG) {
+        n = view.getUint32(p, true);
+        p += 4;
+      } else {
+        n = view.getUint8(p++);
+      }
       values = new Array(n);
       for (let j = 0; j < n; j++, p += 8) values[j] = view.getFloat64(p, true);
     } else {
