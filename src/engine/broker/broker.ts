@@ -252,7 +252,7 @@ export class Broker implements BrokerServices {
   async appendToInternalTopic(topic: string, partition: number, records: Buffer, acks: -1 | 1): Promise<AppendResult> {
     const r = this.#replicaManager.appendToLocalLog(topic, partition, records, acks);
     if (r.errorCode !== ErrorCode.NONE || !r.info) return { errorCode: r.errorCode, errorMessage: r.errorMessage };
-    if (acks === -1 && !r.info.duplicate) {
+    if (acks === -1) {
       const timeoutMs = settingInt(this.#settings, 'offsets.commit.timeout.ms', 5000);
       const [code] = await this.#replicaManager.waitForIsr([{ topic, partition, requiredOffset: r.info.lastOffset + 1n }], timeoutMs);
       if (code !== ErrorCode.NONE) return { errorCode: code!, errorMessage: errorName(code!) };

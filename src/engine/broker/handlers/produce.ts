@@ -55,7 +55,8 @@ export function createProduceHandler(ctx: BrokerContext): ApiHandler {
         })),
       });
       if (acks !== -1) return build();
-      const waiting = slots.flat().filter((s) => s.errorCode === ErrorCode.NONE && s.result.info && !s.result.info.duplicate);
+      // Duplicates wait too: the original batch may not be replicated yet.
+      const waiting = slots.flat().filter((s) => s.errorCode === ErrorCode.NONE && s.result.info);
       if (waiting.length === 0) return build();
       const timeoutMs = Math.max(0, body.timeoutMs as number);
       return rm
