@@ -83,6 +83,8 @@ export class ReplicaManager {
   readonly #fetchWaits: DelayedOperationPurgatory;
   readonly #fetchers = new Map<number, ReplicaFetcher>();
   readonly #listeners = new Set<LeadershipListener>();
+  /** Partition key → time before which no new ISR proposal is sent (after a rejection). */
+  readonly #isrBackoffUntil = new Map<string, number>();
   readonly #replicaLagTimeMaxMs: number;
   #isrTimer: { cancel(): void } | undefined;
   #closed = false;
@@ -454,6 +456,11 @@ export class ReplicaManager {
 
   #proposeIsr(p: Partition, newIsr: number[]): void {
     if (p.pendingIsr || !p.isLeader) return;
+    const backoff = this.#isrBackoffUntil.get(p.key);
+    if (backoff !== undefined) {
+      if (this.#o.clock.now() < backoff) return;
+      this.#isrBackoffUntil.delete(p.key);
+    }
     p.setPendingIsr(newIsr);
     const leaderEpoch = p.leaderEpoch;
     const request: Message = {
@@ -465,7 +472,10 @@ export class ReplicaManager {
         const part = (res?.topics as Message[] | undefined)?.[0]?.partitions?.[0] as Message | undefined;
         const ok = res && res.errorCode === ErrorCode.NONE && part && part.errorCode === ErrorCode.NONE;
         if (!ok) {
-          this.#o.logger.warn('ISR change not accepted', { topic: p.topic, partition: p.partition, proposed: newIsr, errorCode: res?.errorCode ?? part?.errorCode ?? 'unreachable' });
+          const code = !res ? 'unreachable' : res.errorCode !== ErrorCode.NONE ? res.errorCode : part?.errorCode;
+          this.#o.logger.info('ISR change not accepted', { topic: p.topic, partition: p.partition, proposed: newIsr, errorCode: code });
+          // Do not propose again at once (a returning follower is ineligible until unfenced).
+          this.#isrBackoffUntil.set(p.key, this.#o.clock.now() + 500);
         } else {
           this.#o.logger.info('ISR changed', { topic: p.topic, partition: p.partition, isr: part.isr });
           this.#o.metadata.updateIsr(p.topic, p.partition, part.isr as number[], part.leaderEpoch as number);
