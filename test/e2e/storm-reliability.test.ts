@@ -139,6 +139,21 @@ describe('Storm guarantees and control on a real local cluster', () => {
     return { id: d.id, pids: d.workers.map((w) => w.pid!) };
   };
 
+  /** Waits until the numbered spout has seen every id acked; on timeout says what is missing. */
+  const waitForAllAcked = async (dir: string, n: number) => {
+    try {
+      await waitFor('every id acked at the spout', () => new Set(readNumbers(dir, 'spout-acked-')).size === n, 60_000, 250);
+    } catch (error) {
+      const acked = new Set(readNumbers(dir, 'spout-acked-'));
+      const sink = new Set(readNumbers(dir, 'sink-'));
+      const notAcked = Array.from({ length: n }, (_, i) => i).filter((i) => !acked.has(i));
+      throw new Error(
+        `${(error as Error).message}: ${notAcked.length} ids never acked (first: ${notAcked.slice(0, 10).join(', ')}; ` +
+          `${notAcked.filter((i) => !sink.has(i)).length} of them never reached the sink); spout fail() calls: ${readNumbers(dir, 'spout-failed-').length}`,
+      );
+    }
+  };
+
   beforeAll(async () => {
     cluster = await startTestCluster({ brokers: 0, supervisors: 2, slots: 2, storm: true });
     client = new TopologyClient({ nimbusUrl: cluster.nimbusUrl! });
@@ -166,6 +181,8 @@ describe('Storm guarantees and control on a real local cluster', () => {
       `e2e.count=${N}`,
       '-c',
       'e2e.rate=600',
+      '-c',
+      'e2e.hold.ms=100',
       '-c',
       'topology.message.timeout.secs=3',
     ]);
@@ -195,7 +212,7 @@ describe('Storm guarantees and control on a real local cluster', () => {
     expect(isAlive(restarted.pid!)).toBe(true);
 
     // Every id fully processed (its tuple tree acked at the spout) and seen by the sink at least once.
-    await waitFor('every id acked at the spout', () => new Set(readNumbers(dir, 'spout-acked-')).size === N, 90_000, 250);
+    await waitForAllAcked(dir, N);
     const sink = countById(readNumbers(dir, 'sink-'));
     const missing = Array.from({ length: N }, (_, i) => i).filter((i) => !sink.has(i));
     expect(missing).toEqual([]);
@@ -207,6 +224,9 @@ describe('Storm guarantees and control on a real local cluster', () => {
     const spoutFailed = new Set(readNumbers(dir, 'spout-failed-'));
     expect(flakyFailed.size).toBeGreaterThan(0);
     for (const f of flakyFailed) expect(spoutFailed.has(f), `id ${f} failed in the bolt but the spout's fail() was not called`).toBe(true);
+    // Tuples held by the killed worker were lost: their trees timed out and were replayed too.
+    const timedOut = [...spoutFailed].filter((f) => !flakyFailed.has(f));
+    expect(timedOut.length).toBeGreaterThan(0);
     // The spout ran in the surviving worker, so it opened exactly once.
     expect(readFileSync(join(dir, 'spout-opened.log'), 'utf8').trim().split('\n')).toHaveLength(1);
     // Nimbus's metrics show the failures.
@@ -217,6 +237,33 @@ describe('Storm guarantees and control on a real local cluster', () => {
     expect(d.spouts[0]!.failed).toBeGreaterThan(0);
     await killNow('alo');
   }, 150_000);
+
+  it('with acking, restarts a spout worker killed with kill -9 and every input is still processed at least once', async () => {
+    const dir = join(root, 'alo-spout');
+    const N = 2000;
+    const r = await cli(['submit', join(FIXTURES, 'numbered.ts'), '--name', 'alo-spout', '-c', `e2e.dir=${dir}`, '-c', `e2e.count=${N}`, '-c', 'e2e.rate=500', '-c', 'topology.message.timeout.secs=3']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const id = await idOf('alo-spout');
+    await waitFor('a quarter of the ids acked', () => new Set(readNumbers(dir, 'spout-acked-')).size >= N / 4);
+    const victim = (await workers(id)).find((w) => w.executors.some((e) => e.component === 'numbers'))!;
+    expect(readFileSync(`/proc/${victim.pid}/cmdline`, 'utf8')).toContain('worker-main');
+    process.kill(victim.pid!, 'SIGKILL');
+    const ackedAtKill = new Set(readNumbers(dir, 'spout-acked-')).size;
+    expect(ackedAtKill).toBeLessThan(N);
+
+    const restarted = await waitFor('the spout worker restarted by its supervisor', async () => {
+      const w = (await workers(id)).find((x) => x.workerId === victim.workerId);
+      return w && w.alive && w.pid !== null && w.pid !== victim.pid ? w : undefined;
+    });
+    await waitForAllAcked(dir, N);
+    const sink = countById(readNumbers(dir, 'sink-'));
+    expect(Array.from({ length: N }, (_, i) => i).filter((i) => !sink.has(i))).toEqual([]);
+    // The new spout task opened in the new process and resumed from the ids acked before the kill.
+    const opened = readFileSync(join(dir, 'spout-opened.log'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+    expect(opened.map((o) => Number(o[0]))).toEqual([victim.pid, restarted.pid]);
+    expect(Number(opened[1]![2]!.replace('acked=', ''))).toBeGreaterThanOrEqual(ackedAtKill);
+    await killNow('alo-spout');
+  }, 120_000);
 
   it('with topology.acker.executors=0, processes each input at most once: no replays, inputs the bolt failed stay missing', async () => {
     const dir = join(root, 'amo');
