@@ -17,6 +17,7 @@
 // (same objects, same sizes, same successor: no retention, DeleteRecords or follower
 // truncation ran meanwhile) and otherwise abandons the pass; it also stops when the log is
 // closed or `isAborted()` says so. One pass per log at a time (the LogManager serialises).
+import { open } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
@@ -121,6 +122,8 @@ class Slicer {
 function* segmentBatches(segment: LogSegment, endPosition: number): Generator<{ buf: Buffer; position: number; size: number }> {
   let pos = 0;
   while (pos + BATCH_HEADER_SIZE <= endPosition) {
+    // Deleted meanwhile (retention, DeleteRecords, truncation, log closed): its fd is gone.
+    if (segment.log.fd < 0) throw new CleaningAborted(`segment ${segment.baseOffset} went away`);
     const chunk = segment.log.read(pos, Math.min(READ_CHUNK, endPosition - pos));
     let at = 0;
     while (at + BATCH_HEADER_SIZE <= chunk.length) {
@@ -142,11 +145,27 @@ function* segmentBatches(segment: LogSegment, endPosition: number): Generator<{ 
   }
 }
 
+/**
+ * fdatasync of a segment's three files on the libuv pool (through fresh descriptors: a sync
+ * applies to the file, whichever descriptor asks).
+ */
+async function flushSegmentFiles(segment: LogSegment): Promise<void> {
+  for (const path of [segment.log.path, segment.offsetIndex.path, segment.timeIndex.path]) {
+    const handle = await open(path, 'r');
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
 export class LogCleaner {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #sliceMs: number;
   readonly #maxOffsetMapEntries: number;
+  readonly #slowSwapMs = 50;
   /**
    * Per open log: earliest delete horizon of the tombstones in its cleaned part (null: none;
    * absent: unknown yet, found by a header scan of the delete-horizon attribute).
@@ -354,8 +373,9 @@ export class LogCleaner {
           await slicer.tick();
         }
       }
-      // fdatasync off the event loop, so the swap's own flush has (almost) nothing to write.
-      await new Promise<void>((resolve, reject) => cleaned.log.flushAsync((error) => (error ? reject(error) : resolve())));
+      // fdatasync off the event loop, so the swap's own flush has nothing left to write.
+      cleaned.onBecomeInactiveSegment();
+      await flushSegmentFiles(cleaned);
       await slicer.yield();
       const changed = this.#changedSince(log, group, sizes, successor);
       if (changed) {
@@ -363,7 +383,11 @@ export class LogCleaner {
         return undefined;
       }
       // The swap: synchronous, short.
-      if (!log.replaceSegments(group, cleaned)) {
+      const swapStarted = performance.now();
+      const swapped = log.replaceSegments(group, cleaned);
+      const swapMs = performance.now() - swapStarted;
+      if (swapMs > this.#slowSwapMs) this.#logger.warn('slow cleaner swap', { log: log.name, ms: Math.round(swapMs) });
+      if (!swapped) {
         trackCleaned(undefined); // replaceSegments deleted it
         this.#logger.info('log changed during cleaning; abandoning this pass', { log: log.name });
         return undefined;
