@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       defaultConfig: toLogConfig({}, settings),
       retentionCheckIntervalMs: num(settings, 'log.retention.check.interval.ms'),
       checkpointIntervalMs: num(settings, 'log.flush.offset.checkpoint.interval.ms'),
+      cleanerIntervalMs: num(settings, 'log.cleaner.backoff.ms'),
     });
     broker = await Broker.start({ config, logManager, logger: log });
   } catch (error) {
