@@ -372,6 +372,9 @@ describe('Storm guarantees and control on a real local cluster', () => {
   }, 60_000);
 
   it('deactivate stops the spout’s nextTuple within a second and activate resumes it within a second', async () => {
+    // The engine calls `topology deactivate/activate` make (their CLI wording is covered by
+    // test/commands/topology/topology-commands.test.ts), so the clock starts when nimbus has
+    // applied the change rather than after a CLI process start-up.
     await waitFor('pulse running', () => lastPulse() > Date.now() - 500);
     await client.deactivate('pulse');
     const deactivatedAt = Date.now();
