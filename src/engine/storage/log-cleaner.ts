@@ -61,6 +61,8 @@ export interface CleanResult {
   durationMs: number;
   slices: number;
   maxSliceMs: number;
+  /** Process CPU time of the longest slice (ms; all threads, so GC helpers count too). */
+  maxSliceCpuMs: number;
 }
 
 export interface LogCleanerOptions {
@@ -84,8 +86,10 @@ class Slicer {
   readonly #budgetMs: number;
   readonly #shouldStop: () => string | undefined;
   #sliceStart = performance.now();
+  #sliceCpu = process.cpuUsage();
   slices = 1;
   maxSliceMs = 0;
+  maxSliceCpuMs = 0;
 
   constructor(budgetMs: number, shouldStop: () => string | undefined) {
     this.#budgetMs = budgetMs;
@@ -103,8 +107,21 @@ class Slicer {
     await yieldToEventLoop();
     this.slices++;
     this.#sliceStart = performance.now();
+    this.#sliceCpu = process.cpuUsage();
     const reason = this.#shouldStop();
     if (reason) throw new CleaningAborted(reason);
+  }
+
+  /** Ends the running slice, awaits `work` (I/O off the event loop), then starts a new one. */
+  async wait<T>(work: Promise<T>): Promise<T> {
+    this.#endSlice();
+    const result = await work;
+    this.slices++;
+    this.#sliceStart = performance.now();
+    this.#sliceCpu = process.cpuUsage();
+    const reason = this.#shouldStop();
+    if (reason) throw new CleaningAborted(reason);
+    return result;
   }
 
   /** Records the running slice (call at the end of the pass). */
@@ -115,6 +132,9 @@ class Slicer {
   #endSlice(): void {
     const ms = performance.now() - this.#sliceStart;
     if (ms > this.maxSliceMs) this.maxSliceMs = ms;
+    const cpu = process.cpuUsage(this.#sliceCpu);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    if (cpuMs > this.maxSliceCpuMs) this.maxSliceCpuMs = cpuMs;
   }
 }
 
@@ -281,7 +301,7 @@ export class LogCleaner {
       const result = await this.#cleanSegments(log, this.cleanableRange(log, checkpoint, nowMs), nowMs, slicer, (s) => (pending.cleaned = s));
       slicer.finish();
       if (!result) return undefined;
-      const full: CleanResult = { ...result, durationMs: Math.round(performance.now() - started), slices: slicer.slices, maxSliceMs: Math.round(slicer.maxSliceMs * 10) / 10 };
+      const full: CleanResult = { ...result, durationMs: Math.round(performance.now() - started), slices: slicer.slices, maxSliceMs: Math.round(slicer.maxSliceMs * 10) / 10, maxSliceCpuMs: Math.round(slicer.maxSliceCpuMs * 10) / 10 };
       this.#logger.info('cleaned log', { log: log.name, ...full, firstDirtyOffset: full.firstDirtyOffset.toString() });
       return full;
     } catch (error) {
@@ -314,7 +334,7 @@ export class LogCleaner {
     nowMs: number,
     slicer: Slicer,
     trackCleaned: (s: LogSegment | undefined) => void,
-  ): Promise<Omit<CleanResult, 'durationMs' | 'slices' | 'maxSliceMs'> | undefined> {
+  ): Promise<Omit<CleanResult, 'durationMs' | 'slices' | 'maxSliceMs' | 'maxSliceCpuMs'> | undefined> {
     const all = log.segments;
     let toClean = all.filter((s) => s.baseOffset < range.firstUncleanableOffset);
     if (toClean.length === 0) return undefined;
@@ -375,8 +395,7 @@ export class LogCleaner {
       }
       // fdatasync off the event loop, so the swap's own flush has nothing left to write.
       cleaned.onBecomeInactiveSegment();
-      await flushSegmentFiles(cleaned);
-      await slicer.yield();
+      await slicer.wait(flushSegmentFiles(cleaned));
       const changed = this.#changedSince(log, group, sizes, successor);
       if (changed) {
         this.#logger.info('log changed during cleaning; abandoning this pass', { log: log.name, reason: changed });
@@ -384,9 +403,13 @@ export class LogCleaner {
       }
       // The swap: synchronous, short.
       const swapStarted = performance.now();
+      const swapCpu = process.cpuUsage();
       const swapped = log.replaceSegments(group, cleaned);
       const swapMs = performance.now() - swapStarted;
-      if (swapMs > this.#slowSwapMs) this.#logger.warn('slow cleaner swap', { log: log.name, ms: Math.round(swapMs) });
+      if (swapMs > this.#slowSwapMs) {
+        const cpu = process.cpuUsage(swapCpu);
+        this.#logger.warn('slow cleaner swap', { log: log.name, ms: Math.round(swapMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
+      }
       if (!swapped) {
         trackCleaned(undefined); // replaceSegments deleted it
         this.#logger.info('log changed during cleaning; abandoning this pass', { log: log.name });

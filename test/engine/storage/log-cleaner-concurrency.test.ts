@@ -110,7 +110,7 @@ describe('LogCleaner on a live log', () => {
     const result = (await pass)!;
     expect(result).toBeDefined();
     expect(badReads).toEqual([]);
-    console.log(`cleaned ${result.recordsRead} records in ${result.durationMs} ms, ${result.slices} slices (longest ${result.maxSliceMs} ms); ${ops} append+read pairs meanwhile, longest gap ${maxGapMs.toFixed(1)} ms wall, ${maxCpuGapMs.toFixed(1)} ms CPU`);
+    console.log(`cleaned ${result.recordsRead} records in ${result.durationMs} ms, ${result.slices} slices (longest ${result.maxSliceMs} ms wall, ${result.maxSliceCpuMs} ms CPU); ${ops} append+read pairs meanwhile, longest gap ${maxGapMs.toFixed(1)} ms wall, ${maxCpuGapMs.toFixed(1)} ms CPU`);
     expect(result.slices).toBeGreaterThan(10);
     expect(ops).toBeGreaterThan(10);
     expect(maxCpuGapMs).toBeLessThan(50);
