@@ -277,7 +277,7 @@ export class LogCleaner {
   }
 
   /**
-   * Cleans `log` if it is compacted and its dirty ratio reaches min.cleanable.dirty.ratio,
+   * Cleans `log` if it is compacted and its dirty ratio exceeds min.cleanable.dirty.ratio,
    * or a tombstone's delete horizon has passed, or `force`. Resolves to undefined when there
    * was nothing to do or the pass was abandoned (log changed, closed, or aborted).
    */
@@ -286,7 +286,8 @@ export class LogCleaner {
     const nowMs = options.nowMs ?? this.#clock.now();
     const range = this.cleanableRange(log, checkpoint, nowMs);
     if (range.firstUncleanableOffset <= log.segments[0]!.baseOffset) return undefined;
-    let due = range.dirtyBytes > 0 && (options.force === true || range.dirtyRatio >= log.config.minCleanableDirtyRatio);
+    // Kafka cleans a log whose cleanable ratio is strictly above min.cleanable.dirty.ratio.
+    let due = range.dirtyBytes > 0 && (options.force === true || range.dirtyRatio > log.config.minCleanableDirtyRatio);
     if (!due) {
       const horizon = await this.pendingDeleteHorizon(log, options.isAborted);
       due = horizon !== undefined && nowMs >= horizon;
@@ -309,9 +310,9 @@ export class LogCleaner {
         this.#logger.info('cleaning abandoned', { log: log.name, reason: error.message });
         return undefined;
       }
-      if ((error as NodeJS.ErrnoException).code === 'EBADF') {
-        // A segment being read was deleted (retention, DeleteRecords, log deleted) meanwhile.
-        this.#logger.info('cleaning abandoned: a segment went away', { log: log.name });
+      if (log.closed || options.isAborted?.()) {
+        // Closed or deleted under the pass (e.g. a file could not be opened any more).
+        this.#logger.info('cleaning abandoned', { log: log.name, reason: 'log closed', error });
         return undefined;
       }
       throw error;

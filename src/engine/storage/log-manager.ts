@@ -2,7 +2,8 @@
 // every `<topic>-<partition>` folder at start (recovering after an unclean shutdown, detected
 // by the absence of `.kafka_cleanshutdown`), creates and deletes logs (delete = rename to a
 // `-delete` folder, then remove in the background), runs retention, flush and
-// recovery-point checkpoint timers, and writes Kafka's checkpoint files
+// recovery-point checkpoint timers and the log cleaner (one pass at a time, in slices that
+// yield to the event loop), and writes Kafka's checkpoint files
 // (recovery-point-offset-checkpoint, log-start-offset-checkpoint,
 // replication-offset-checkpoint). open() is synchronous; all methods run on the broker's
 // single event loop.
