@@ -44,7 +44,13 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
 
 describe('replicated local cluster', () => {
   it('elects a new leader when the leader broker is killed and restores the preferred leader after the daemon restarts it', async () => {
-    cluster = await startTestCluster({ brokers: 3, settings: { 'broker.session.timeout.ms': '2000', 'broker.heartbeat.interval.ms': '200' } });
+    // The daemon waits 5 s before restarting a crashed broker: longer than the 2 s session
+    // timeout, so the failover to another replica is observable before broker 2 comes back.
+    cluster = await startTestCluster({
+      brokers: 3,
+      settings: { 'broker.session.timeout.ms': '2000', 'broker.heartbeat.interval.ms': '200' },
+      timings: { initialBackoffMs: 5000, maxBackoffMs: 5000 },
+    });
     const c = cluster;
     const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.clusterFile.controller.port });
     const created = await conn.send(ApiKey.CreateTopics, 7, {
