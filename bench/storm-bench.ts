@@ -2,7 +2,7 @@
 // in 2 real worker processes (dist/engine/runtime/worker-main.js) with a fake nimbus.
 // Prints word tuples/s (count executions) with acking and without, and the complete
 // latency p99 at half the acked throughput. Run after `npm run build`:
-//   npx tsx bench/storm-bench.ts [--seconds 10]
+//   npx tsx bench/storm-bench.ts [--seconds 10] [--only noack|ack|half] [--rate sentences/s] [--profile dir]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,12 @@ class SentenceSpout extends BaseRichSpout {
   nextTuple() {
     let n = 16;
     if (this.rate > 0) {
-      const allowed = Math.floor(((performance.now() - this.start) / 1000) * this.rate) - this.sent;
+      const now = performance.now();
+      let allowed = Math.floor(((now - this.start) / 1000) * this.rate) - this.sent;
+      if (allowed > this.rate / 100) {
+        // More than 10 ms behind (deactivated, or held back): restart the schedule, no burst.
+        this.start = now; this.sent = 0; allowed = 16;
+      }
       if (allowed <= 0) return;
       n = Math.min(n, allowed);
     }
@@ -86,9 +91,15 @@ async function run(label: string, conf: Record<string, unknown>): Promise<RunRes
     const bundlePath = join(dir, 'topology.mjs');
     writeFileSync(bundlePath, TOPOLOGY);
     const topology = await loadTopology(bundlePath);
-    const configs = await writeWorkerConfigs({ dir, spec: topology.spec, bundlePath, numWorkers: 2, nimbusUrl: nimbus.url, stormConf: conf });
+    // Start inactive and activate once both workers heartbeat (and have had time to connect),
+    // so that tuples held for a worker still starting do not count in the latencies.
+    nimbus.status = 'INACTIVE';
+    const configs = await writeWorkerConfigs({ dir, spec: topology.spec, bundlePath, numWorkers: 2, nimbusUrl: nimbus.url, stormConf: conf, initialStatus: 'INACTIVE' });
     for (const c of configs) children.push(spawnWorker(c.path, nodeArgs));
-    await waitFor(() => nimbus.latest.size === 2 && nimbus.total('count', (e) => e.executed) > 0, 20_000, 'workers running');
+    await waitFor(() => nimbus.latest.size === 2, 20_000, 'workers started');
+    await new Promise((r) => setTimeout(r, 500));
+    nimbus.status = 'ACTIVE';
+    await waitFor(() => nimbus.total('count', (e) => e.executed) > 0, 20_000, 'workers running');
     await new Promise((r) => setTimeout(r, 3000)); // warm-up
     const words0 = nimbus.total('count', (e) => e.executed);
     const acked0 = nimbus.total('spout', (e) => e.acked);
@@ -137,10 +148,17 @@ async function run(label: string, conf: Record<string, unknown>): Promise<RunRes
 
 console.log(`storm word count, 2 workers, ${seconds}s per run (after 3 s warm-up)`);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== 'ack') await run('no acking (ackers=0)', { 'topology.acker.executors': 0 });
+if (only === undefined || only === 'noack') await run('no acking (ackers=0)', { 'topology.acker.executors': 0 });
 if (only === 'noack') process.exit(0);
-const acked = await run('acking, max.spout.pending=5000', { 'bench.ack': true, 'topology.max.spout.pending': 5000 });
-if (only === 'ack') process.exit(0);
-// Half of the acked throughput, as a sentence rate per spout task (10 words per sentence, 2 spouts).
-const halfRate = Math.max(100, Math.round(acked.wordsPerSec / 2 / 10 / 2));
+/** `--rate <sentences/s>`: skip the full-speed acked run and use this rate for the latency run. */
+const fixedRate = process.argv.includes('--rate') ? Number(process.argv[process.argv.indexOf('--rate') + 1]) : 0;
+let halfRate: number;
+if (fixedRate > 0) {
+  halfRate = Math.max(1, Math.round(fixedRate / 2));
+} else {
+  const acked = await run('acking, max.spout.pending=5000', { 'bench.ack': true, 'topology.max.spout.pending': 5000 });
+  if (only === 'ack') process.exit(0);
+  // Half of the acked throughput, as a sentence rate per spout task (10 words per sentence, 2 spouts).
+  halfRate = Math.max(100, Math.round(acked.wordsPerSec / 2 / 10 / 2));
+}
 await run(`acking at half load (${halfRate * 2} sentences/s)`, { 'bench.ack': true, 'bench.rate': halfRate, 'topology.max.spout.pending': 5000 });

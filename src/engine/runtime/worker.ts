@@ -21,7 +21,7 @@ import { SpoutExecutor, type SpoutTaskSetup } from './executor-spout.js';
 import { Executor, SYSTEM_COMPONENT, SYSTEM_STREAM_FIELDS, type ExecutorHost, type StreamRoute } from './executor.js';
 import { createGrouper } from './groupers/grouper.js';
 import { ExecutorMetrics } from './metrics/executor-metrics.js';
-import type { Transport, TransportFactory, WireTuple } from './transport/transport.js';
+import type { Transport, TransportFactory } from './transport/transport.js';
 
 export interface WorkerOptions {
   topology: TopologyLike;
@@ -41,6 +41,7 @@ export interface WorkerOptions {
 /** Soft capacity of an executor's receive queue (Storm's default is 32768; smaller keeps latency and memory down). */
 export const DEFAULT_QUEUE_CAPACITY = 8192;
 const MAX_ERRORS = 200;
+const EMPTY_FIELDS = new Fields([]);
 const ERROR_LOGS_PER_SEC = 20;
 
 export class Worker implements ExecutorHost {
@@ -113,7 +114,8 @@ export class Worker implements ExecutorHost {
     try {
       w.#createExecutors();
       w.#transport = await options.transport({
-        onTuples: (tuples) => w.#onRemoteTuples(tuples),
+        onTuple: (dest, src, stream, values, anchors) => w.#onRemoteTuple(dest, src, stream, values, anchors),
+        onBatchEnd: () => w.wake(),
         onBackpressure: (peer, blocked, unblocked, reset) => w.#onBackpressure(peer, blocked, unblocked, reset),
         onWritable: () => w.wake(),
       });
@@ -277,7 +279,7 @@ export class Worker implements ExecutorHost {
       }
       if (ex.outbox.pending > 0) ex.flushSystem();
     }
-    this.#transport.flush();
+    this.#transport.flush(!work);
     this.#publishBackpressure();
     if (work) {
       this.#scheduled = true;
@@ -314,24 +316,17 @@ export class Worker implements ExecutorHost {
     if (blocked || unblocked) this.#transport.publishBackpressure(blocked ?? [], unblocked ?? []);
   }
 
-  #onRemoteTuples(tuples: WireTuple[]): void {
-    for (let i = 0; i < tuples.length; i++) {
-      const w = tuples[i]!;
-      const dest = w[0];
-      const ex = this.#localExec[dest];
-      if (ex === undefined) {
-        this.#droppedLocal++;
-        continue;
-      }
-      const src = w[1];
-      const comp = src === -1 ? SYSTEM_COMPONENT : (this.#componentOfTask[src] ?? 'unknown');
-      const stream = w[2];
-      const fields = this.#fields.get(comp)?.get(stream) ?? SYSTEM_STREAM_FIELDS[stream] ?? new Fields([]);
-      const t = new TupleImpl(w[3], fields, comp, stream, src, w[4]);
-      t.destTask = dest;
-      ex.queue.push(t);
+  #onRemoteTuple(dest: number, src: number, stream: string, values: unknown[], anchors: number[] | null): void {
+    const ex = this.#localExec[dest];
+    if (ex === undefined) {
+      this.#droppedLocal++;
+      return;
     }
-    this.wake();
+    const comp = src === -1 ? SYSTEM_COMPONENT : (this.#componentOfTask[src] ?? 'unknown');
+    const fields = this.#fields.get(comp)?.get(stream) ?? SYSTEM_STREAM_FIELDS[stream] ?? EMPTY_FIELDS;
+    const t = new TupleImpl(values, fields, comp, stream, src, anchors);
+    t.destTask = dest;
+    ex.queue.push(t);
   }
 
   #onBackpressure(peer: number, blocked: number[], unblocked: number[], reset: boolean): void {
@@ -398,12 +393,21 @@ export class Worker implements ExecutorHost {
       this.#executors.push(ex);
       for (let t = e.startTask; t <= e.endTask; t++) this.#localExec[t] = ex;
     }
-    // Downstream tasks for backpressure: consumers of each component's streams, plus ackers.
+    // Downstream tasks for backpressure: the consumer tasks the groupings of each component's
+    // streams can pick (local ones only for local-or-shuffle with a local task, the first one
+    // for global), plus ackers.
     for (const ex of this.#executors) {
       if (ex.kind === 'acker') continue;
       const down = new Set<number>(this.ackerTasks);
       for (const c of this.#spec.components) {
-        if (c.inputs.some((i) => i.component === ex.component)) for (const t of this.#tasksByComponent.get(c.id) ?? []) down.add(t);
+        const tasks = this.#tasksByComponent.get(c.id) ?? [];
+        for (const input of c.inputs) {
+          if (input.component !== ex.component) continue;
+          const local = tasks.filter((t) => this.#localTasks.has(t));
+          const targets =
+            input.grouping.type === 'local-or-shuffle' && local.length > 0 ? local : input.grouping.type === 'global' ? tasks.slice(0, 1) : tasks;
+          for (const t of targets) down.add(t);
+        }
       }
       ex.downstream = [...down].sort((a, b) => a - b);
     }

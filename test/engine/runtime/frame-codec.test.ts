@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameReader, decodeTupleBatch, encodeTupleBatch, encodeTupleBatchJson } from '../../../src/engine/runtime/transport/frame-codec.js';
+import { BatchDecoder, BatchEncoder, FrameReader, decodeTupleBatch, encodeTupleBatch, encodeTupleBatchJson } from '../../../src/engine/runtime/transport/frame-codec.js';
 import type { WireTuple } from '../../../src/engine/runtime/transport/transport.js';
 
 describe('frame codec', () => {
@@ -27,6 +27,43 @@ describe('frame codec', () => {
     const got: WireTuple[][] = [];
     new FrameReader((type, payload) => got.push(decodeTupleBatch(type, payload))).push(frame);
     expect(got).toEqual([batch]);
+  });
+
+  it('round-trips every value type: strings of any length and script, numbers, booleans, null, undefined, bigints, bytes, objects', () => {
+    const long = 'x'.repeat(300);
+    const batch: WireTuple[] = [
+      [1, 2, 'default', ['', 'ascii', 'héllo wörld', '日本語', '😀', long, long + 'é'], null],
+      [1, 2, 'default', [0, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 0.1, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER], null],
+      [1, 2, 'default', [true, false, null, undefined, -(2n ** 70n), 5n], null],
+      [1, 2, 'default', [Buffer.from([0, 255, 7]), { a: [1, 'b', null], n: 2n }, [1, [2, 3]]], null],
+      [1, 2, 'numbers', Array.from({ length: 1000 }, (_, i) => i * 1.5), null],
+    ];
+    const [got] = [decodeTupleBatch(6, encodeTupleBatch(batch).subarray(5))];
+    expect(got).toEqual(batch);
+    expect(Buffer.isBuffer(got![3]![3][0])).toBe(true);
+  });
+
+  it('decodes repeated (interned) short strings and changing stream tables across batches of one reused encoder and decoder', () => {
+    const enc = new BatchEncoder(64);
+    const dec = new BatchDecoder();
+    const seen: unknown[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 50; i++) enc.add(3, 1, round === 1 ? 'other' : 'default', ['word' + (i % 5)], null);
+      const frame = enc.finish();
+      expect(dec.decode(frame[4]!, frame.subarray(5), (_d, _s, stream, values) => seen.push(stream, values[0]))).toBe(50);
+    }
+    expect(seen).toHaveLength(300);
+    expect(seen[1]).toBe('word0');
+    expect(seen[101]).toBe('word0');
+    expect(seen[100]).toBe('other');
+    expect(seen[200]).toBe('default');
+  });
+
+  it('rejects a corrupt tuple batch instead of delivering garbage', () => {
+    const frame = encodeTupleBatch([[3, 1, 'default', ['abc', 1], null]]);
+    const payload = Buffer.from(frame.subarray(5));
+    payload.writeUInt32LE(payload.length + 10, 4); // stream table offset past the end
+    expect(() => decodeTupleBatch(6, payload)).toThrow('Corrupt tuple batch');
   });
 
   it('still decodes plain JSON tuple frames', () => {

@@ -1,8 +1,8 @@
 // In-memory transport for the local runner: several workers in one process exchange tuple
-// batches as JSON strings (so values go through the same serialisation as between
+// batches as encoded frames (so values go through the same serialisation as between
 // processes), delivered asynchronously (setImmediate) like socket data. Single-threaded.
-import { decodeTupleBatch, encodeTupleBatch } from './frame-codec.js';
-import type { Transport, TransportHandlers, WireTuple } from './transport.js';
+import { BatchDecoder, BatchEncoder, type TupleSink } from './frame-codec.js';
+import type { Transport, TransportHandlers } from './transport.js';
 
 /** Connects the MemoryTransports of one local topology. */
 export class MemoryNetwork {
@@ -30,7 +30,9 @@ export class MemoryTransport implements Transport {
   readonly #network: MemoryNetwork;
   readonly #index: number;
   readonly handlers: TransportHandlers;
-  readonly #batches = new Map<number, WireTuple[]>();
+  readonly #decoder = new BatchDecoder();
+  readonly #sink: TupleSink;
+  readonly #batches = new Map<number, BatchEncoder>();
   #inFlight = 0;
   #dropped = 0;
   #closed = false;
@@ -39,6 +41,7 @@ export class MemoryTransport implements Transport {
     this.#network = network;
     this.#index = index;
     this.handlers = handlers;
+    this.#sink = (d, s, st, v, a) => handlers.onTuple(d, s, st, v, a);
   }
 
   get dropped(): number {
@@ -47,24 +50,28 @@ export class MemoryTransport implements Transport {
 
   send(peer: number, destTask: number, srcTask: number, streamId: string, values: unknown[], anchors: number[] | null): void {
     let b = this.#batches.get(peer);
-    if (!b) this.#batches.set(peer, (b = []));
-    b.push([destTask, srcTask, streamId, values, anchors]);
+    if (!b) this.#batches.set(peer, (b = new BatchEncoder(16 * 1024)));
+    b.add(destTask, srcTask, streamId, values, anchors);
   }
 
-  flush(): void {
+  flush(_idle = true): void {
     for (const [peer, batch] of this.#batches) {
-      if (batch.length === 0) continue;
-      this.#batches.set(peer, []);
+      if (batch.count === 0) continue;
       const target = this.#network.member(peer);
+      const count = batch.count;
+      const frame = batch.finish();
       if (!target || this.#closed) {
-        this.#dropped += batch.length;
+        this.#dropped += count;
         continue;
       }
-      const frame = encodeTupleBatch(batch);
       this.#inFlight += frame.length;
       setImmediate(() => {
         this.#inFlight -= frame.length;
-        if (!target.#closed) target.handlers.onTuples(decodeTupleBatch(frame[4]!, frame.subarray(5)));
+        if (!target.#closed) {
+          const h = target.handlers;
+          target.#decoder.decode(frame[4]!, frame.subarray(5), target.#sink);
+          h.onBatchEnd();
+        }
         this.handlers.onWritable();
       });
     }

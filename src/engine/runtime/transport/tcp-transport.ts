@@ -1,24 +1,15 @@
 // TCP transport between worker processes. Each worker listens on its slot port
 // (127.0.0.1) for tuple batches from peers, and keeps one outbound connection per peer it
 // sends to, reconnecting (100 ms → 1 s backoff) when the peer restarts. Outbound tuples are
-// batched per peer and written as one frame on flush() (or when a batch is large); while a
+// batched per peer and written as one frame on flush() when the worker goes idle, the batch
+// is 1 ms old or large (64 KiB, maxBatchTuples); while a
 // peer is unreachable, frames are held up to `maxUnsentBytes` and dropped beyond it (with
 // acking, those tuples time out and replay, as Storm). The receiver sends backpressure
 // frames (its blocked tasks) back on the inbound connection. Single-threaded (event loop).
 import net from 'node:net';
 import type { Logger } from '../../common/logger.js';
 import { StreamctlError } from '../../common/errors.js';
-import {
-  FRAME_BACKPRESSURE,
-  FRAME_HELLO,
-  FRAME_TUPLES,
-  FRAME_TUPLES_TAGGED,
-  FRAME_TUPLES_BINARY,
-  FrameReader,
-  decodeTupleBatch,
-  BatchEncoder,
-  encodeJsonFrame,
-} from './frame-codec.js';
+import { FRAME_BACKPRESSURE, FRAME_HELLO, BatchDecoder, BatchEncoder, FrameReader, encodeJsonFrame, isTupleFrame, type TupleSink } from './frame-codec.js';
 import type { Transport, TransportHandlers } from './transport.js';
 
 export interface TcpPeer {
@@ -44,11 +35,18 @@ export interface TcpTransportOptions {
   listenRetryMs?: number;
 }
 
+/** A batch is written when its binary part reaches this size... */
+const FLUSH_BYTES = 64 * 1024;
+/** ...or when it is this old and the worker asks for a flush, or at once when the worker goes idle. */
+const FLUSH_AGE_MS = 1;
+
 class PeerLink {
   socket: net.Socket | null = null;
   connected = false;
   closed = false;
-  batch = new BatchEncoder(16 * 1024);
+  readonly batch = new BatchEncoder(64 * 1024);
+  /** performance.now() of the first tuple in `batch`. */
+  batchStartMs = 0;
   unsent: Buffer[] = [];
   unsentBytes = 0;
   backoffMs = 100;
@@ -65,12 +63,15 @@ export class TcpTransport implements Transport {
   readonly #links: (PeerLink | undefined)[];
   readonly #inbound = new Set<net.Socket>();
   readonly #blocked = new Set<number>();
+  readonly #sink: TupleSink;
   #dropped = 0;
   #closed = false;
 
   private constructor(options: TcpTransportOptions, server: net.Server) {
     this.#o = { maxBatchTuples: 4096, highWaterBytes: 8 << 20, maxUnsentBytes: 32 << 20, listenRetryMs: 10_000, ...options };
     this.#server = server;
+    const handlers = options.handlers;
+    this.#sink = (dest, src, stream, values, anchors) => handlers.onTuple(dest, src, stream, values, anchors);
     this.#links = options.peers.map((p, i) => (i === options.selfIndex ? undefined : new PeerLink(i, p)));
     server.on('connection', (s) => this.#onInbound(s));
   }
@@ -115,12 +116,18 @@ export class TcpTransport implements Transport {
       this.#dropped++;
       return;
     }
-    link.batch.add(destTask, srcTask, streamId, values, anchors);
-    if (link.batch.count >= this.#o.maxBatchTuples) this.#flushLink(link);
+    const batch = link.batch;
+    if (batch.count === 0) link.batchStartMs = performance.now();
+    batch.add(destTask, srcTask, streamId, values, anchors);
+    if (batch.count >= this.#o.maxBatchTuples || batch.bytes >= FLUSH_BYTES) this.#flushLink(link);
   }
 
-  flush(): void {
-    for (const link of this.#links) if (link && link.batch.count > 0) this.#flushLink(link);
+  flush(idle = true): void {
+    const now = idle ? 0 : performance.now();
+    for (const link of this.#links) {
+      if (!link || link.batch.count === 0) continue;
+      if (idle || now - link.batchStartMs >= FLUSH_AGE_MS) this.#flushLink(link);
+    }
   }
 
   isPeerBlocked(peer: number): boolean {
@@ -154,14 +161,14 @@ export class TcpTransport implements Transport {
 
   #flushLink(link: PeerLink): void {
     const batch = link.batch;
-    link.batch = new BatchEncoder(16 * 1024);
+    const count = batch.count;
     const frame = batch.finish();
     if (link.connected && link.socket) {
       link.socket.write(frame);
       return;
     }
     if (link.unsentBytes + frame.length > this.#o.maxUnsentBytes) {
-      this.#dropped += batch.count;
+      this.#dropped += count;
       return;
     }
     link.unsent.push(frame);
@@ -217,8 +224,11 @@ export class TcpTransport implements Transport {
     socket.setNoDelay(true);
     this.#inbound.add(socket);
     if (this.#blocked.size > 0) socket.write(encodeJsonFrame(FRAME_BACKPRESSURE, { b: [...this.#blocked], u: [], reset: true }));
+    const decoder = new BatchDecoder();
     const reader = new FrameReader((type, payload) => {
-      if (type === FRAME_TUPLES || type === FRAME_TUPLES_TAGGED || type === FRAME_TUPLES_BINARY) this.#o.handlers.onTuples(decodeTupleBatch(type, payload));
+      if (!isTupleFrame(type)) return;
+      decoder.decode(type, payload, this.#sink);
+      this.#o.handlers.onBatchEnd();
     });
     socket.on('data', (chunk: Buffer) => {
       try {

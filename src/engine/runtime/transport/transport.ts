@@ -7,8 +7,10 @@
 export type WireTuple = [number, number, string, unknown[], number[] | null];
 
 export interface TransportHandlers {
-  /** A batch of tuples arrived for local tasks. */
-  onTuples(tuples: WireTuple[]): void;
+  /** A tuple of a batch from a peer arrived for a local task (called once per tuple, then onBatchEnd). */
+  onTuple(destTask: number, srcTask: number, streamId: string, values: unknown[], anchors: number[] | null): void;
+  /** The tuples of one batch have all been delivered through onTuple. */
+  onBatchEnd(): void;
   /** A peer's tasks became blocked/unblocked (also `blocked=[]`, `reset=true` on reconnect). */
   onBackpressure(peer: number, blocked: number[], unblocked: number[], reset: boolean): void;
   /** A link became writable again, or connected. */
@@ -18,8 +20,11 @@ export interface TransportHandlers {
 export interface Transport {
   /** Queue a tuple for the worker at `peer` (index in assignment.workers). */
   send(peer: number, destTask: number, srcTask: number, streamId: string, values: unknown[], anchors: number[] | null): void;
-  /** Write queued batches. */
-  flush(): void;
+  /**
+   * Write queued batches. With `idle` false (the worker has more work right away) a transport
+   * may keep a young, small batch to fill it further (at most ~1 ms); `idle` true writes all.
+   */
+  flush(idle?: boolean): void;
   /** True when the link to `peer` has too many unsent bytes: hold tuples back. */
   isPeerBlocked(peer: number): boolean;
   /** Tell every sender that these local tasks are (un)blocked. */
