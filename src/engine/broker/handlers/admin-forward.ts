@@ -1,5 +1,5 @@
 // Admin APIs the controller owns, forwarded unchanged (CreateTopics, DeleteTopics,
-// CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DescribeConfigs): sent at the
+// CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DescribeConfigs, ElectLeaders): sent at the
 // client's version, or the highest the controller serves, and its answer returned. After a
 // change the broker polls metadata (and configs) before answering, so the client's next
 // Metadata call sees it. Controller unreachable → NOT_CONTROLLER (retriable) per resource.
@@ -18,6 +18,7 @@ const FORWARDED: ReadonlyArray<{ apiKey: number; versions: readonly [number, num
   { apiKey: ApiKey.AlterConfigs, versions: [0, 2], mutates: true, configs: true },
   { apiKey: ApiKey.IncrementalAlterConfigs, versions: [0, 1], mutates: true, configs: true },
   { apiKey: ApiKey.DescribeConfigs, versions: [0, 4], mutates: false, configs: false },
+  { apiKey: ApiKey.ElectLeaders, versions: [0, 2], mutates: true, configs: false },
 ];
 
 export function createAdminForwardHandlers(ctx: BrokerContext): ApiHandler[] {
