@@ -211,7 +211,9 @@ export class Worker implements ExecutorHost {
 
   isTaskBlocked(task: number): boolean {
     const ex = this.#localExec[task];
-    if (ex !== undefined) return ex.queue.length >= ex.queueCapacity;
+    // Local producers see the same hysteresis as remote ones (blocked from full until half
+    // empty), so that they do not take all of a busy task's capacity from remote producers.
+    if (ex !== undefined) return ex.bpPublished || ex.queue.length >= ex.queueCapacity;
     if (this.#remoteBlocked[task] === 1) return true;
     const peer = this.#peerOfTask[task]!;
     return peer >= 0 && this.#transport.isPeerBlocked(peer);
