@@ -2,7 +2,7 @@
 // in 2 real worker processes (dist/engine/runtime/worker-main.js) with a fake nimbus.
 // Prints word tuples/s (count executions) with acking and without, and the complete
 // latency p99 at half the acked throughput. Run after `npm run build`:
-//   npx tsx bench/storm-bench.ts [--seconds 10] [--only noack|ack|half] [--rate sentences/s] [--profile dir]
+//   npx tsx bench/storm-bench.ts [--seconds 10] [--only noack|ack|half] [--rate sentences/s] [-c key=value]... [--profile dir]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,15 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** `-c key=value` (repeatable): extra topology config for every run, e.g. -c topology.executor.receive.buffer.size=2048. */
+const extraConf: Record<string, unknown> = {};
+process.argv.forEach((a, i) => {
+  if (a !== '-c') return;
+  const [k, ...v] = (process.argv[i + 1] ?? '').split('=');
+  const text = v.join('=');
+  extraConf[k!] = text === 'true' ? true : text === 'false' ? false : Number.isNaN(Number(text)) ? text : Number(text);
+});
+
 interface RunResult {
   wordsPerSec: number;
   sentencesAckedPerSec: number;
@@ -83,7 +92,8 @@ interface RunResult {
   cpuUse: number;
 }
 
-async function run(label: string, conf: Record<string, unknown>): Promise<RunResult> {
+async function run(label: string, runConf: Record<string, unknown>): Promise<RunResult> {
+  const conf = { ...runConf, ...extraConf };
   const dir = mkdtempSync(join(tmpdir(), 'storm-bench-'));
   const nimbus = await FakeNimbus.start();
   const children = [];
