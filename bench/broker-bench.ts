@@ -17,7 +17,9 @@ import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js
 import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
 import { createTopic, startKafka } from '../test/interop/helpers/kafka-processes.js';
 
-const N = Number(process.argv[2] ?? 2_000_000);
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 2_000_000);
+/** `--only=single` or `--only=replicated` runs one half. */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const RECORD_BYTES = 100;
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -106,6 +108,16 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'broker-bench-'));
   const file = join(tmp, 'records.txt');
   await writeRecordsFile(file, N);
+  try {
+    if (ONLY !== 'replicated') await singleBrokerBench(file);
+    if (ONLY !== 'single') await replicatedBench(file);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Issue 2: one broker, one partition, acks=1. */
+async function singleBrokerBench(file: string): Promise<void> {
   const k = await startKafka({ brokers: 1 });
   try {
     await createTopic(k, 'bench', 1);
@@ -144,11 +156,6 @@ async function main(): Promise<void> {
     console.log('  targets: produce >= 1,000,000 records/s, consume >= 2,000,000 records/s (issue 2, 2 cores)');
   } finally {
     await k.stop();
-  }
-  try {
-    await replicatedBench(file);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
