@@ -23,7 +23,6 @@ import {
 
 interface PendingTree {
   messageId: unknown;
-  streamId: string;
   startMs: number;
 }
 
@@ -282,7 +281,7 @@ export class SpoutExecutor extends Executor {
       il ^= lo;
       this.host.transfer(out[i]!, task.taskId, this.component, streamId, route.fields, vals, [root, hi, lo]);
     }
-    task.pending.set(root, { messageId, streamId, startMs: performance.now() });
+    task.pending.set(root, { messageId, startMs: performance.now() });
     this.outbox.batch(this.ackerFor(root), ACK_INIT_STREAM).push(root, ih, il, task.taskId);
     return out;
   }

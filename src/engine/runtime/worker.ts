@@ -61,6 +61,8 @@ export class Worker implements ExecutorHost {
   readonly #remoteBlocked: Uint8Array;
   readonly #componentOfTask: string[] = [];
   readonly #fields = new Map<string, Map<string, Fields>>();
+  /** task id → the stream fields of its component. */
+  readonly #fieldsOfTask: (Map<string, Fields> | undefined)[] = [];
   readonly #tasksByComponent = new Map<string, number[]>();
   readonly #localTasks = new Set<number>();
   #transport!: Transport;
@@ -105,6 +107,10 @@ export class Worker implements ExecutorHost {
       const m = new Map<string, Fields>();
       for (const [s, def] of Object.entries(c.streams)) m.set(s, new Fields(def.fields));
       this.#fields.set(c.id, m);
+    }
+    for (let t = 0; t < this.#componentOfTask.length; t++) {
+      const c = this.#componentOfTask[t];
+      if (c !== undefined) this.#fieldsOfTask[t] = this.#fields.get(c);
     }
   }
 
@@ -325,7 +331,8 @@ export class Worker implements ExecutorHost {
       return;
     }
     const comp = src === -1 ? SYSTEM_COMPONENT : (this.#componentOfTask[src] ?? 'unknown');
-    const fields = this.#fields.get(comp)?.get(stream) ?? SYSTEM_STREAM_FIELDS[stream] ?? EMPTY_FIELDS;
+    const streams = src >= 0 ? this.#fieldsOfTask[src] : undefined;
+    const fields = streams?.get(stream) ?? SYSTEM_STREAM_FIELDS[stream] ?? EMPTY_FIELDS;
     const t = new TupleImpl(values, fields, comp, stream, src, anchors);
     t.destTask = dest;
     ex.queue.push(t);

@@ -403,7 +403,10 @@ export class BatchDecoder {
       const nv = view.getUint32(p + 12, true);
       let a = p + 16;
       let anchors: number[] | null = null;
-      if (na > 0) {
+      if (na === 1) {
+        anchors = [view.getFloat64(a, true), view.getInt32(a + 8, true), view.getInt32(a + 12, true)];
+        a += 16;
+      } else if (na > 0) {
         anchors = [];
         for (let j = 0; j < na; j++, a += 16) anchors.push(view.getFloat64(a, true), view.getInt32(a + 8, true), view.getInt32(a + 12, true));
       }
