@@ -72,4 +72,6 @@ export interface LogProvider {
   checkpointedHighWatermark(topic: string, partition: number): bigint | undefined;
   /** Writes the high watermark checkpoint. */
   checkpointHighWatermarks(entries: Array<{ topic: string; partition: number; offset: bigint }>): void;
+  /** The same off the event loop (the periodic checkpoint must not stall requests on fsync). */
+  checkpointHighWatermarksAsync(entries: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void>;
 }

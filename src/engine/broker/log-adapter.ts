@@ -113,4 +113,8 @@ export class LogManagerProvider implements LogProvider {
     for (const e of entries) this.#manager.getLog(e.topic, e.partition)?.updateHighWatermark(e.offset);
     this.#manager.checkpointHighWatermarks(entries);
   }
+  checkpointHighWatermarksAsync(entries: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void> {
+    for (const e of entries) this.#manager.getLog(e.topic, e.partition)?.updateHighWatermark(e.offset);
+    return this.#manager.checkpointHighWatermarksAsync(entries);
+  }
 }

@@ -500,6 +500,10 @@ export class ReplicaManager {
     this.#o.logs.checkpointHighWatermarks(this.highWatermarks());
   }
 
+  checkpointHighWatermarksAsync(): Promise<void> {
+    return this.#o.logs.checkpointHighWatermarksAsync(this.highWatermarks());
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#isrTimer?.cancel();

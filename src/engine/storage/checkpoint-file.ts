@@ -4,6 +4,7 @@
 // (recovery-point-offset-checkpoint, log-start-offset-checkpoint,
 // replication-offset-checkpoint). Synchronous; callers serialise writes to one file.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StreamctlError } from '../common/errors.js';
 
@@ -40,6 +41,29 @@ export function writeFileAtomically(path: string, content: string | Buffer, opti
   if (durable) fsyncDirectory(dirname(path));
 }
 
+/**
+ * writeFileAtomically off the event loop (libuv's thread pool does the writes and fsyncs), for
+ * periodic checkpoints on a serving process: a synchronous fsync can stall every request for
+ * hundreds of milliseconds on a busy disk. `shouldRename` is asked before the rename, so a
+ * newer synchronous write is never replaced by this older content.
+ */
+export async function writeFileAtomicallyAsync(path: string, content: string, tmp: string, shouldRename: () => boolean): Promise<void> {
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (!shouldRename()) {
+    await unlink(tmp).catch(() => undefined);
+    return;
+  }
+  await rename(tmp, path);
+  const dir = await open(dirname(path), 'r').catch(() => undefined);
+  if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close());
+}
+
 /** A versioned line-based checkpoint file (Kafka's CheckpointFile). */
 export class CheckpointFile {
   readonly path: string;
@@ -50,8 +74,28 @@ export class CheckpointFile {
     this.version = version;
   }
 
+  #generation = 0;
+  #pending: Promise<void> = Promise.resolve();
+
   write(lines: string[]): void {
-    writeFileAtomically(this.path, `${this.version}\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`);
+    this.#generation++;
+    writeFileAtomically(this.path, this.#render(lines));
+  }
+
+  /**
+   * The same, off the event loop. Async writes are serialised; a synchronous write made while
+   * one is in flight wins (the async one then leaves the file alone).
+   */
+  writeAsync(lines: string[]): Promise<void> {
+    const generation = ++this.#generation;
+    const content = this.#render(lines);
+    const run = () => writeFileAtomicallyAsync(this.path, content, `${this.path}.async.tmp`, () => this.#generation === generation);
+    this.#pending = this.#pending.then(run, run);
+    return this.#pending;
+  }
+
+  #render(lines: string[]): string {
+    return `${this.version}\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`;
   }
 
   /** The entry lines, or [] when the file does not exist. Throws STORAGE on a malformed file. */
@@ -100,9 +144,18 @@ export class OffsetCheckpointFile {
   }
 
   write(entries: Iterable<TopicPartitionOffset>): void {
+    this.#file.write(OffsetCheckpointFile.#lines(entries));
+  }
+
+  /** write() off the event loop (see CheckpointFile.writeAsync). */
+  writeAsync(entries: Iterable<TopicPartitionOffset>): Promise<void> {
+    return this.#file.writeAsync(OffsetCheckpointFile.#lines(entries));
+  }
+
+  static #lines(entries: Iterable<TopicPartitionOffset>): string[] {
     const lines: string[] = [];
     for (const e of entries) lines.push(`${e.topic} ${e.partition} ${e.offset}`);
-    this.#file.write(lines);
+    return lines;
   }
 
   read(): TopicPartitionOffset[] {

@@ -221,14 +221,12 @@ export class LogManager {
 
   /** Writes replication-offset-checkpoint (high watermarks), e.g. every replica.high.watermark.checkpoint.interval.ms. */
   checkpointHighWatermarks(entries: Iterable<TopicPartitionOffset> | Map<string, bigint>): void {
-    const list: TopicPartitionOffset[] = [];
-    if (entries instanceof Map) {
-      for (const [key, offset] of entries) {
-        const tp = parseTopicPartitionDir(key);
-        if (tp) list.push({ ...tp, offset });
-      }
-    } else list.push(...entries);
-    this.#highWatermarkFile.write(list);
+    this.#highWatermarkFile.write(toOffsetList(entries));
+  }
+
+  /** checkpointHighWatermarks off the event loop, for the periodic checkpoint of a serving broker. */
+  checkpointHighWatermarksAsync(entries: Iterable<TopicPartitionOffset> | Map<string, bigint>): Promise<void> {
+    return this.#highWatermarkFile.writeAsync(toOffsetList(entries));
   }
 
   /** High watermarks from replication-offset-checkpoint, keyed `topic-partition`. */
@@ -352,4 +350,15 @@ export class LogManager {
   #ensureOpen(): void {
     if (this.#closed) throw new StreamctlError('STORAGE', 'Log manager is closed');
   }
+}
+
+function toOffsetList(entries: Iterable<TopicPartitionOffset> | Map<string, bigint>): TopicPartitionOffset[] {
+  const list: TopicPartitionOffset[] = [];
+  if (entries instanceof Map) {
+    for (const [key, offset] of entries) {
+      const tp = parseTopicPartitionDir(key);
+      if (tp) list.push({ ...tp, offset });
+    }
+  } else list.push(...entries);
+  return list;
 }
