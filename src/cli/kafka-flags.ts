@@ -3,6 +3,7 @@
 // --dir (default ~/.streamctl/cluster, via cluster-locator). Also the small helpers those commands share for
 // Kafka-tool style output (stdout/stderr text, exit codes).
 import { Flags } from '@oclif/core';
+import { AdminClient } from '../engine/client/admin-client.js';
 import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/client/client-options.js';
 import { bootstrapServersFromCluster, resolveClusterDir } from './cluster-locator.js';
 
@@ -76,3 +77,30 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 export async function writeStdout(chunk: Buffer | string): Promise<void> {
   if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
 }
+
+/**
+ * Runs one admin action the way the Kafka tools do: the AdminClient is opened on first use
+ * (so flag validation inside `action` fails before any connection) and always closed; an
+ * error is re-thrown for --json, otherwise `report` prints it in the tool's own words and the
+ * run exits 1.
+ */
+export async function runAdminCommand<T>(
+  options: { jsonEnabled: boolean; flags: Parameters<typeof connectOptions>[0]; report: (error: unknown) => void },
+  action: (admin: () => AdminClient) => Promise<T>,
+): Promise<T | undefined> {
+  let client: AdminClient | undefined;
+  const admin = () => (client ??= AdminClient.open(connectOptions(options.flags)));
+  try {
+    return await action(admin);
+  } catch (error) {
+    if (options.jsonEnabled) throw error;
+    options.report(error);
+    failRun();
+    return undefined;
+  } finally {
+    await client?.close();
+  }
+}
+
+/** kafka-topics.sh's error report: `Error while executing topic command : <msg>` on stdout. */
+export const reportTopicCommandError = (error: unknown): void => writeOut(topicCommandError(error));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLeaderElection, summarize } from '../../src/engine/client/leader-election.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { streamctl } from './kafka-cli-helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 describe('leader-election output', () => {
   it('prints kafka-leader-election lines for elected, already-elected and failed partitions', () => {
@@ -45,11 +46,7 @@ describe('leader-election against a real cluster', () => {
   }
 
   async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await fn())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitFor(what, fn, timeoutMs, 250);
   }
 
   it('moves leadership back to the preferred replica on demand', async () => {

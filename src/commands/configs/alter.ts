@@ -1,10 +1,9 @@
 // `streamctl configs alter`: kafka-configs.sh --alter --add-config/--delete-config.
 import { Flags } from '@oclif/core';
-import { AdminClient } from '../../engine/client/admin-client.js';
 import { formatAlterConfigDone, parseAddConfig, parseDeleteConfig } from '../../engine/client/configs-format.js';
 import { StreamctlError } from '../../engine/common/errors.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, writeErr, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, runAdminCommand, writeErr, writeOut } from '../../cli/kafka-flags.js';
 import { configCommandError, entityFlags, resolveEntity } from '../../cli/config-entity-flags.js';
 
 export default class ConfigsAlter extends BaseCommand<typeof ConfigsAlter> {
@@ -24,8 +23,8 @@ export default class ConfigsAlter extends BaseCommand<typeof ConfigsAlter> {
   };
 
   async run(): Promise<{ entityType: string; entityName: string } | undefined> {
-    let admin: AdminClient | undefined;
-    try {
+    const report = (error: unknown) => writeErr(configCommandError(error, this.argv));
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report }, async (admin) => {
       const entity = resolveEntity(this.flags);
       if (entity.entityName === undefined) throw new StreamctlError('USAGE', 'an entity name must be specified with --alter of topics');
       if (!this.flags['add-config'] && !this.flags['delete-config']) {
@@ -38,17 +37,9 @@ export default class ConfigsAlter extends BaseCommand<typeof ConfigsAlter> {
         throw new StreamctlError('USAGE', (error as Error).message);
       }
       const del = this.flags['delete-config'] ? parseDeleteConfig(this.flags['delete-config']) : [];
-      admin = AdminClient.open(connectOptions(this.flags));
-      await admin.alterConfigs({ entityType: entity.entityType, entityName: entity.entityName, add, delete: del });
+      await admin().alterConfigs({ entityType: entity.entityType, entityName: entity.entityName, add, delete: del });
       if (!this.jsonEnabled()) writeOut(`${formatAlterConfigDone(entity.entityType, entity.entityName)}\n`);
       return { entityType: entity.entityType, entityName: entity.entityName };
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeErr(configCommandError(error, this.argv));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

@@ -1,9 +1,8 @@
 // `streamctl configs describe`: kafka-configs.sh --describe for topics and brokers.
 import { Flags } from '@oclif/core';
-import { AdminClient } from '../../engine/client/admin-client.js';
 import { type ConfigResourceDescription, formatConfigDescription, visibleConfigEntries } from '../../engine/client/configs-format.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, writeErr, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, runAdminCommand, writeErr, writeOut } from '../../cli/kafka-flags.js';
 import { configCommandError, entityFlags, resolveEntity } from '../../cli/config-entity-flags.js';
 
 export default class ConfigsDescribe extends BaseCommand<typeof ConfigsDescribe> {
@@ -22,20 +21,12 @@ export default class ConfigsDescribe extends BaseCommand<typeof ConfigsDescribe>
   };
 
   async run(): Promise<{ resources: ConfigResourceDescription[] } | undefined> {
-    let admin: AdminClient | undefined;
-    try {
+    const report = (error: unknown) => writeErr(configCommandError(error, this.argv));
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report }, async (admin) => {
       const entity = resolveEntity(this.flags);
-      admin = AdminClient.open(connectOptions(this.flags));
-      const resources = await admin.describeConfigs(entity);
+      const resources = await admin().describeConfigs(entity);
       if (!this.jsonEnabled()) writeOut(resources.flatMap((r) => formatConfigDescription(r, this.flags.all)).map((l) => `${l}\n`).join(''));
       return { resources: resources.map((r) => ({ ...r, entries: visibleConfigEntries(r, this.flags.all) })) };
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeErr(configCommandError(error, this.argv));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

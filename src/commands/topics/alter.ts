@@ -1,8 +1,7 @@
 // `streamctl topics alter`: kafka-topics.sh --alter --partitions N (prints nothing on success).
 import { Flags } from '@oclif/core';
-import { AdminClient } from '../../engine/client/admin-client.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, topicCommandError, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
 
 export default class TopicsAlter extends BaseCommand<typeof TopicsAlter> {
   static override summary = 'Increase the partitions of a topic (kafka-topics --alter).';
@@ -17,18 +16,9 @@ export default class TopicsAlter extends BaseCommand<typeof TopicsAlter> {
   };
 
   async run(): Promise<{ topics: string[] } | undefined> {
-    let admin: AdminClient | undefined;
-    try {
-      admin = AdminClient.open(connectOptions(this.flags));
-      const topics = await admin.alterPartitions({ topic: this.flags.topic, partitions: this.flags.partitions, ifExists: this.flags['if-exists'] });
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report: reportTopicCommandError }, async (admin) => {
+      const topics = await admin().alterPartitions({ topic: this.flags.topic, partitions: this.flags.partitions, ifExists: this.flags['if-exists'] });
       return { topics };
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeOut(topicCommandError(error));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

@@ -1,11 +1,11 @@
 // `streamctl topics create`: kafka-topics.sh --create.
 import { Flags } from '@oclif/core';
-import { AdminClient, type CreateTopicResult } from '../../engine/client/admin-client.js';
+import type { CreateTopicResult } from '../../engine/client/admin-client.js';
 import { parseProperties } from '../../engine/client/properties.js';
 import { parseReplicaAssignment, TOPIC_NAME_COLLISION_WARNING } from '../../engine/client/topics-format.js';
 import { StreamctlError } from '../../engine/common/errors.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, topicCommandError, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
 
 export default class TopicsCreate extends BaseCommand<typeof TopicsCreate> {
   static override summary = 'Create a topic (kafka-topics --create).';
@@ -27,18 +27,16 @@ export default class TopicsCreate extends BaseCommand<typeof TopicsCreate> {
 
   async run(): Promise<CreateTopicResult | undefined> {
     const f = this.flags;
-    let admin: AdminClient | undefined;
-    try {
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: f, report: reportTopicCommandError }, async (admin) => {
       let replicaAssignment: number[][] | undefined;
       try {
         replicaAssignment = f['replica-assignment'] ? parseReplicaAssignment(f['replica-assignment']) : undefined;
       } catch (error) {
         throw new StreamctlError('USAGE', (error as Error).message);
       }
-      admin = AdminClient.open(connectOptions(f));
       // kafka-topics prints the collision warning before it asks the broker.
       if (/[._]/.test(f.topic) && !this.jsonEnabled()) writeOut(`${TOPIC_NAME_COLLISION_WARNING}\n`);
-      const result = await admin.createTopic({
+      const result = await admin().createTopic({
         topic: f.topic,
         partitions: f.partitions,
         replicationFactor: f['replication-factor'],
@@ -50,13 +48,6 @@ export default class TopicsCreate extends BaseCommand<typeof TopicsCreate> {
         if (result.created) writeOut(`Created topic ${result.topic}.\n`);
       }
       return result;
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeOut(topicCommandError(error));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

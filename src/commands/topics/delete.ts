@@ -1,8 +1,7 @@
 // `streamctl topics delete`: kafka-topics.sh --delete (prints nothing on success).
 import { Flags } from '@oclif/core';
-import { AdminClient } from '../../engine/client/admin-client.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, topicCommandError, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
 
 export default class TopicsDelete extends BaseCommand<typeof TopicsDelete> {
   static override summary = 'Delete topics (kafka-topics --delete).';
@@ -15,18 +14,9 @@ export default class TopicsDelete extends BaseCommand<typeof TopicsDelete> {
   };
 
   async run(): Promise<{ topics: string[] } | undefined> {
-    let admin: AdminClient | undefined;
-    try {
-      admin = AdminClient.open(connectOptions(this.flags));
-      const topics = await admin.deleteTopics({ topic: this.flags.topic, ifExists: this.flags['if-exists'] });
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report: reportTopicCommandError }, async (admin) => {
+      const topics = await admin().deleteTopics({ topic: this.flags.topic, ifExists: this.flags['if-exists'] });
       return { topics };
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeOut(topicCommandError(error));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

@@ -1,10 +1,10 @@
 // `streamctl topics describe`: kafka-topics.sh --describe, with the partition reports.
 import { Flags } from '@oclif/core';
-import { AdminClient, type DescribeTopicsResult } from '../../engine/client/admin-client.js';
+import type { DescribeTopicsResult } from '../../engine/client/admin-client.js';
 import { formatTopicDescriptions, type PartitionReport } from '../../engine/client/topics-format.js';
 import { StreamctlError } from '../../engine/common/errors.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, topicCommandError, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
 
 export default class TopicsDescribe extends BaseCommand<typeof TopicsDescribe> {
   static override summary = 'Describe topics (kafka-topics --describe).';
@@ -29,8 +29,7 @@ export default class TopicsDescribe extends BaseCommand<typeof TopicsDescribe> {
 
   async run(): Promise<DescribeTopicsResult | undefined> {
     const f = this.flags;
-    let admin: AdminClient | undefined;
-    try {
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: f, report: reportTopicCommandError }, async (admin) => {
       const reports: PartitionReport[] = [];
       if (f['under-replicated-partitions']) reports.push('under-replicated');
       if (f['unavailable-partitions']) reports.push('unavailable');
@@ -40,8 +39,7 @@ export default class TopicsDescribe extends BaseCommand<typeof TopicsDescribe> {
       if (reports.length > 0 && f['topics-with-overrides']) {
         throw new StreamctlError('USAGE', 'Option "[topics-with-overrides]" can\'t be used with the partition report options.');
       }
-      admin = AdminClient.open(connectOptions(f));
-      const result = await admin.describeTopics({ topic: f.topic, excludeInternal: f['exclude-internal'], ifExists: f['if-exists'] });
+      const result = await admin().describeTopics({ topic: f.topic, excludeInternal: f['exclude-internal'], ifExists: f['if-exists'] });
       if (!this.jsonEnabled()) {
         const lines = formatTopicDescriptions(result.topics, {
           report: reports[0],
@@ -51,13 +49,6 @@ export default class TopicsDescribe extends BaseCommand<typeof TopicsDescribe> {
         writeOut(lines.map((l) => `${l}\n`).join(''));
       }
       return result;
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeOut(topicCommandError(error));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

@@ -1,8 +1,7 @@
 // `streamctl topics list`: kafka-topics.sh --list.
 import { Flags } from '@oclif/core';
-import { AdminClient } from '../../engine/client/admin-client.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, topicCommandError, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
 
 export default class TopicsList extends BaseCommand<typeof TopicsList> {
   static override summary = 'List topics (kafka-topics --list).';
@@ -15,19 +14,10 @@ export default class TopicsList extends BaseCommand<typeof TopicsList> {
   };
 
   async run(): Promise<{ topics: string[] } | undefined> {
-    let admin: AdminClient | undefined;
-    try {
-      admin = AdminClient.open(connectOptions(this.flags));
-      const topics = await admin.listTopics({ excludeInternal: this.flags['exclude-internal'], topic: this.flags.topic });
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report: reportTopicCommandError }, async (admin) => {
+      const topics = await admin().listTopics({ excludeInternal: this.flags['exclude-internal'], topic: this.flags.topic });
       if (!this.jsonEnabled()) writeOut(topics.map((t) => `${t}\n`).join(''));
       return { topics };
-    } catch (error) {
-      if (this.jsonEnabled()) throw error;
-      writeOut(topicCommandError(error));
-      failRun();
-      return undefined;
-    } finally {
-      await admin?.close();
-    }
+    });
   }
 }

@@ -5,6 +5,7 @@ import { brokerControl, clusterStatus, startCluster, stopCluster } from '../../.
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const FAKE_BROKER = fileURLToPath(new URL('./fixtures/fake-broker.mjs', import.meta.url));
 const mains = { broker: FAKE_BROKER };
@@ -16,14 +17,8 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function poll<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, fn, timeoutMs);
 }
 
 async function controllerRequest(c: TestCluster, apiKey: number, version: number, body: Record<string, unknown>) {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 // The real broker processes with the controller: leader failover after kill -9, the daemon's
 // restart, and the ISR and preferred leader coming back.
@@ -32,14 +33,8 @@ async function partitionsFrom(port: number, topic: string): Promise<PartitionVie
   }
 }
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return waitFor(what, fn, timeoutMs, 150);
 }
 
 describe('replicated local cluster', () => {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignerProtocol, Kafka, PartitionAssigners, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let cluster: TestCluster;
 let kafka: Kafka;
@@ -27,20 +28,7 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const poll = waitFor;
 
 interface MemberView {
   memberId: string;

@@ -7,6 +7,7 @@ import { brokerControl } from '../../../src/engine/cluster/local-cluster.js';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let cluster: TestCluster;
 let kafka: Kafka;
@@ -24,19 +25,8 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function poll<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 45_000): Promise<T> {
+  return waitFor(what, fn, timeoutMs, 200);
 }
 
 async function findCoordinator(groupId: string, ports: number[]): Promise<number | undefined> {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../../src/engine/protocol/codec.js';
+import { waitFor as sharedWaitFor } from '../../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CONTROLLER_MAIN = join(ROOT, 'dist/engine/controller/controller-main.js');
@@ -51,19 +52,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+export function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  return sharedWaitFor(what, fn, timeoutMs, intervalMs);
 }
 
 export async function metadataOf(port: number, topics: string[] | null = null): Promise<Message> {
