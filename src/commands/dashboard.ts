@@ -1,0 +1,64 @@
+// `streamctl dashboard`: the live terminal UI over the whole cluster (brokers and health,
+// topics, consumer groups and lag, topologies), refreshed every --interval seconds. --once
+// prints one plain frame (also the fallback when stdout is not a terminal); --json prints
+// one snapshot of the data.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { resolveClusterDir } from '../cli/cluster-locator.js';
+import { connectOptions, interruptSignal, jsonSafe, kafkaFlags } from '../cli/kafka-flags.js';
+import { DashboardPoller } from '../ui/dashboard-snapshot.js';
+import { runDashboard } from '../ui/run-dashboard.js';
+
+export default class Dashboard extends BaseCommand<typeof Dashboard> {
+  static override summary = 'Live terminal dashboard of the cluster: brokers, topics, consumer groups and topologies.';
+  static override description = `Shows brokers (address, up/down, partitions led, controller, a health line as \`cluster status\`), topics (partitions, replication factor, under-replicated and leaderless partitions, sum of log-end offsets, records/s between refreshes), consumer groups (state, members, total lag as \`lag\`) and topologies from nimbus (status, workers, tasks, emitted/acked/failed, complete latency), refreshed every --interval seconds. A source that fails (a broker down, nimbus not running) shows its error in its own panel.
+
+Keys: q or Ctrl-C quits; tab, shift-tab or 1-4 focus a panel (the focused panel shows all its rows); r refreshes now.
+
+--once prints one frame and exits; when stdout is not a terminal the dashboard does that by itself. --json prints one snapshot of all the data (offsets and lag as decimal strings; records/s is null, as it needs two snapshots).`;
+  static override examples = [
+    '<%= config.bin %> dashboard',
+    '<%= config.bin %> dashboard --interval 5',
+    '<%= config.bin %> dashboard --once',
+    '<%= config.bin %> dashboard --json | jq \'.groups.data[] | {group, totalLag}\'',
+    '<%= config.bin %> dashboard --bootstrap-server kafka1:9092 --nimbus-url http://storm:8080',
+  ];
+  static override flags = {
+    ...kafkaFlags,
+    'command-timeout': Flags.integer({
+      summary: 'Deadline per source and request in milliseconds; a source slower than this shows an error.',
+      default: 5_000,
+      min: 100,
+      helpValue: 'ms',
+    }),
+    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    interval: Flags.integer({ summary: 'Seconds between refreshes.', default: 2, min: 1 }),
+    once: Flags.boolean({ summary: 'Print one frame and exit (the default when stdout is not a terminal).' }),
+  };
+
+  async run(): Promise<unknown> {
+    const f = this.flags;
+    const poller = DashboardPoller.open({
+      dir: resolveClusterDir(f.dir),
+      kafka: () => connectOptions(f),
+      remoteKafka: f['bootstrap-server'] !== undefined,
+      nimbusUrl: f['nimbus-url'],
+      sourceTimeoutMs: f['command-timeout'],
+    });
+    if (this.jsonEnabled()) {
+      try {
+        const snapshot = await poller.poll();
+        return jsonSafe({ takenAt: new Date(snapshot.takenAtMs).toISOString(), ...snapshot });
+      } finally {
+        await poller.close();
+      }
+    }
+    const interrupt = interruptSignal();
+    try {
+      await runDashboard({ poller, intervalMs: f.interval * 1000, once: f.once, signal: interrupt.signal });
+    } finally {
+      interrupt.dispose();
+    }
+    return undefined;
+  }
+}

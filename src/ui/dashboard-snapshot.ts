@@ -1,0 +1,406 @@
+// Data behind `streamctl dashboard`: one DashboardSnapshot of the whole cluster (brokers and
+// health, topics with log-end offsets and throughput, consumer groups with lag, topologies
+// from nimbus), gathered through the engine facades the other commands use (clusterStatus as
+// `cluster status`, AdminClient as `topics`/`groups`/`lag`, TopologyClient as `topology`).
+// Each source is gathered independently with a deadline: a failing or hanging source becomes
+// an error string in its own slot, never a thrown error. No React here; the components only
+// ever see a DashboardSnapshot.
+// Concurrency: one DashboardPoller per dashboard; poll() must not be called again before the
+// previous call settled (useSnapshot guarantees that); close() once at the end.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdminClient } from '../engine/client/admin-client.js';
+import type { KafkaConnectOptions } from '../engine/client/client-options.js';
+import type { GroupState } from '../engine/client/groups-format.js';
+import type { TopicDescription } from '../engine/client/topics-format.js';
+import { type ClusterHealth, type ClusterStatus, clusterStatus } from '../engine/cluster/local-cluster.js';
+import { isStreamctlError } from '../engine/common/errors.js';
+import type { TopologyStatus } from '../engine/runtime/contracts.js';
+import { TopologyClient } from '../engine/runtime/topology-client.js';
+
+/** One source's result: its data, or why it could not be read. */
+export interface SourceResult<T> {
+  data: T | null;
+  error: string | null;
+}
+
+export interface BrokerRow {
+  id: number;
+  /** null when only the broker id is known (remote cluster without metadata for it). */
+  host: string | null;
+  port: number | null;
+  up: boolean;
+  /** Process status from the local cluster (running, crashed, killed, stopped...); null for a remote cluster. */
+  processStatus: string | null;
+  /** Partitions this broker leads. */
+  leaders: number;
+  /** This broker is the controller named in Metadata. */
+  controller: boolean;
+}
+
+export interface BrokersView {
+  /** Local cluster id, when the dashboard watches a local cluster. */
+  clusterId: string | null;
+  /** The local controller process, when there is one. */
+  controller: { host: string; port: number; status: string } | null;
+  brokers: BrokerRow[];
+  /** `cluster status`'s health overview; null when no broker answered Metadata. */
+  health: ClusterHealth | null;
+}
+
+export interface TopicRow {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  underReplicated: number;
+  leaderless: number;
+  /** Sum of the partitions' log-end offsets; null when ListOffsets failed. */
+  logEndOffset: bigint | null;
+  /** Records appended per second since the previous snapshot; null on the first one. */
+  messagesPerSec: number | null;
+}
+
+export interface GroupRow {
+  group: string;
+  state: GroupState | null;
+  members: number;
+  /** Sum of partition lags (log end − committed); null when it could not be computed. */
+  totalLag: bigint | null;
+  topics: string[];
+}
+
+export interface TopologyRow {
+  id: string;
+  name: string;
+  status: TopologyStatus;
+  workers: number;
+  executors: number;
+  tasks: number;
+  uptime: string;
+  /** All-time topology stats; null when the detail request failed. */
+  emitted: number | null;
+  acked: number | null;
+  failed: number | null;
+  /** Mean complete latency in ms as nimbus reports it (a decimal string). */
+  completeLatencyMs: string | null;
+}
+
+export interface DashboardTarget {
+  /** Cluster dir watched for brokers and processes; null with --bootstrap-server. */
+  dir: string | null;
+  bootstrapServers: string | null;
+  nimbusUrl: string;
+}
+
+export interface DashboardSnapshot {
+  takenAtMs: number;
+  target: DashboardTarget;
+  brokers: SourceResult<BrokersView>;
+  topics: SourceResult<TopicRow[]>;
+  groups: SourceResult<GroupRow[]>;
+  topologies: SourceResult<TopologyRow[]>;
+}
+
+/** The subset of AdminClient the dashboard reads. */
+export type DashboardAdmin = Pick<AdminClient, 'describeTopics' | 'listOffsets' | 'listGroups' | 'describeGroupMembers' | 'groupLag'>;
+/** The subset of TopologyClient the dashboard reads. */
+export type DashboardTopologies = Pick<TopologyClient, 'list' | 'describe'>;
+
+/** Where each source's data comes from; every function may throw (the error is shown in its panel). */
+export interface DashboardSources {
+  target: DashboardTarget;
+  /** The local cluster's status (`cluster status`); null when watching a remote Kafka cluster. */
+  clusterStatus: (() => Promise<ClusterStatus>) | null;
+  /** The admin client; throws when no brokers are known (e.g. no local cluster). */
+  admin: () => DashboardAdmin;
+  topologies: DashboardTopologies;
+  /** Why topologies are not available at all (e.g. the local cluster runs without Storm). */
+  topologiesUnavailable?: () => string | null;
+}
+
+export interface CollectOptions {
+  /** The previous snapshot, for throughput. */
+  previous?: DashboardSnapshot | null;
+  nowMs?: number;
+  /** Deadline per source, ms (default 10 s). */
+  sourceTimeoutMs?: number;
+}
+
+/** Error text shown in a panel: the message, and the hint when there is one. */
+export function errorText(error: unknown): string {
+  if (isStreamctlError(error) && error.hint) return `${error.message}${/[.!?]$/.test(error.message) ? '' : '.'} ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function settle<T>(what: string, timeoutMs: number, fn: () => Promise<T>): Promise<SourceResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
+  });
+  try {
+    const data = await Promise.race([Promise.resolve().then(fn), deadline]);
+    return { data, error: null };
+  } catch (error) {
+    return { data: null, error: errorText(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Broker rows of a local cluster from `cluster status` (processes + Metadata health). */
+export function brokersFromStatus(status: ClusterStatus): BrokersView {
+  if (status.state === 'not-started') throw new Error(`No cluster in ${status.dir}. Start one with \`streamctl cluster start\`.`);
+  if (!status.running) throw new Error(`The local cluster in ${status.dir} is ${status.state}.`);
+  const health = status.health;
+  const controller = status.processes.find((p) => p.kind === 'controller');
+  const brokers = status.processes
+    .filter((p) => p.kind === 'broker')
+    .map((p): BrokerRow => {
+      const id = p.id ?? -1;
+      const answering = health ? !health.nodesDown.includes(id) && health.allNodes.includes(id) : false;
+      return {
+        id,
+        host: p.host,
+        port: p.port,
+        up: p.status === 'running' && (health === null ? false : answering),
+        processStatus: p.status,
+        leaders: health?.leaderCounts[String(id)] ?? 0,
+        controller: health?.controllerId === id,
+      };
+    })
+    .sort((a, b) => a.id - b.id);
+  return {
+    clusterId: status.clusterId,
+    controller: controller ? { host: controller.host, port: controller.port, status: controller.status } : null,
+    brokers,
+    health,
+  };
+}
+
+/** Broker rows of a remote cluster, from topic metadata (ids and leader counts only). */
+export function brokersFromTopics(topics: TopicDescription[], liveBrokers: number[]): BrokersView {
+  const leaders = new Map<number, number>(liveBrokers.map((id) => [id, 0]));
+  const leaderless: string[] = [];
+  const underReplicated: string[] = [];
+  let partitions = 0;
+  for (const t of topics) {
+    for (const p of t.partitions) {
+      partitions++;
+      if (p.leader === null || p.leader < 0) leaderless.push(`${t.name}/${p.partition}`);
+      else leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
+      if (p.isr.length < p.replicas.length) underReplicated.push(`${t.name}/${p.partition}`);
+    }
+  }
+  const ids = [...leaders.keys()].sort((a, b) => a - b);
+  const reasons = [...(leaderless.length ? ['leaderless_partitions'] : []), ...(underReplicated.length ? ['under_replicated_partitions'] : [])];
+  return {
+    clusterId: null,
+    controller: null,
+    brokers: ids.map((id) => ({ id, host: null, port: null, up: liveBrokers.includes(id), processStatus: null, leaders: leaders.get(id) ?? 0, controller: false })),
+    health: {
+      healthy: reasons.length === 0,
+      unhealthyReasons: reasons,
+      controllerId: -1,
+      allNodes: ids,
+      nodesDown: ids.filter((id) => !liveBrokers.includes(id)),
+      leaderCounts: Object.fromEntries([...leaders].map(([id, n]) => [String(id), n])),
+      leaderlessPartitions: leaderless,
+      underReplicatedPartitions: underReplicated,
+      topics: topics.length,
+      partitions,
+    },
+  };
+}
+
+/** Records per second between two log-end totals; null without a usable previous sample. */
+export function messagesPerSec(previous: bigint | null | undefined, current: bigint | null, elapsedMs: number): number | null {
+  if (previous === null || previous === undefined || current === null || elapsedMs <= 0) return null;
+  const delta = current - previous;
+  // A deleted and recreated topic (or truncation) moves the end backwards: no meaningful rate.
+  if (delta < 0n) return null;
+  return Number(delta) / (elapsedMs / 1000);
+}
+
+/** Topic rows from a describe result and the latest offsets (`topic:partition` → offset). */
+export function topicRows(topics: TopicDescription[], ends: Map<string, bigint> | null, previous: DashboardSnapshot | null | undefined, nowMs: number): TopicRow[] {
+  const before = new Map((previous?.topics.data ?? []).map((t) => [t.name, t.logEndOffset]));
+  const elapsedMs = previous ? nowMs - previous.takenAtMs : 0;
+  return topics
+    .map((t): TopicRow => {
+      let logEndOffset: bigint | null = ends ? 0n : null;
+      for (const p of t.partitions) {
+        const end = ends?.get(`${t.name}:${p.partition}`);
+        if (end === undefined) logEndOffset = null;
+        else if (logEndOffset !== null) logEndOffset += end;
+      }
+      return {
+        name: t.name,
+        partitions: t.partitions.length,
+        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+        underReplicated: t.partitions.filter((p) => p.isr.length < p.replicas.length).length,
+        leaderless: t.partitions.filter((p) => p.leader === null || p.leader < 0).length,
+        logEndOffset,
+        messagesPerSec: messagesPerSec(before.get(t.name), logEndOffset, elapsedMs),
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot | null | undefined, nowMs: number) {
+  const described = await admin.describeTopics({ excludeInternal: true });
+  const partitions = described.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+  const ends = partitions.length === 0 ? new Map<string, bigint>() : await admin.listOffsets(partitions, 'latest');
+  return { described, rows: topicRows(described.topics, ends, previous, nowMs) };
+}
+
+async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[]> {
+  const listed = await admin.listGroups();
+  if (listed.length === 0) return [];
+  const ids = listed.map((g) => g.groupId);
+  const [members, lag] = await Promise.all([admin.describeGroupMembers(ids), admin.groupLag({ groups: ids })]);
+  return listed.map((g) => {
+    const m = members.find((x) => x.group === g.groupId);
+    const l = lag.find((x) => x.group === g.groupId);
+    return {
+      group: g.groupId,
+      state: m?.state ?? g.state,
+      members: m?.members.length ?? 0,
+      totalLag: l ? l.totalLag : null,
+      topics: l ? l.topics.map((t) => t.topic) : [],
+    };
+  });
+}
+
+async function collectTopologies(client: DashboardTopologies): Promise<TopologyRow[]> {
+  const { topologies } = await client.list();
+  return Promise.all(
+    topologies.map(async (t): Promise<TopologyRow> => {
+      const detail = await client.describe(t.id).catch(() => null);
+      const all = detail?.topologyStats.find((s) => s.window === ':all-time');
+      return {
+        id: t.id,
+        name: t.name,
+        status: t.status,
+        workers: t.workersTotal,
+        executors: t.executorsTotal,
+        tasks: t.tasksTotal,
+        uptime: t.uptime,
+        emitted: all?.emitted ?? null,
+        acked: all?.acked ?? null,
+        failed: all?.failed ?? null,
+        completeLatencyMs: all?.completeLatency ?? null,
+      };
+    }),
+  );
+}
+
+/**
+ * Gathers one snapshot: every source in parallel, each with its own deadline; errors land
+ * in the source's slot. Throughput compares log-end totals with `options.previous`.
+ */
+export async function collectDashboardSnapshot(sources: DashboardSources, options: CollectOptions = {}): Promise<DashboardSnapshot> {
+  const nowMs = options.nowMs ?? Date.now();
+  const timeoutMs = options.sourceTimeoutMs ?? 10_000;
+  const previous = options.previous;
+  // Topics and (for a remote cluster) brokers share one describe.
+  const topicsRun = settle('topic metadata', timeoutMs, () => collectTopics(sources.admin(), previous, nowMs));
+  const brokersRun: Promise<SourceResult<BrokersView>> = sources.clusterStatus
+    ? settle('cluster status', timeoutMs, async () => brokersFromStatus(await sources.clusterStatus!()))
+    : topicsRun.then((r) => (r.data ? { data: brokersFromTopics(r.data.described.topics, r.data.described.liveBrokers), error: null } : { data: null, error: r.error }));
+  const groupsRun = settle('consumer groups', timeoutMs, () => collectGroups(sources.admin()));
+  const unavailable = sources.topologiesUnavailable?.() ?? null;
+  const topologiesRun: Promise<SourceResult<TopologyRow[]>> = unavailable
+    ? Promise.resolve({ data: null, error: unavailable })
+    : settle('nimbus', timeoutMs, () => collectTopologies(sources.topologies));
+  const [brokers, topics, groups, topologies] = await Promise.all([brokersRun, topicsRun, groupsRun, topologiesRun]);
+  return {
+    takenAtMs: nowMs,
+    target: sources.target,
+    brokers,
+    topics: topics.data ? { data: topics.data.rows, error: null } : { data: null, error: topics.error },
+    groups,
+    topologies,
+  };
+}
+
+const NO_STORM = 'This local cluster runs without Storm (no nimbus): start it without --no-storm, or pass --nimbus-url.';
+
+/** True when `<dir>/cluster.json` exists and names no nimbus (a `--no-storm` cluster). */
+function localClusterWithoutNimbus(dir: string): boolean {
+  try {
+    const file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { nimbus?: unknown };
+    return !file.nimbus;
+  } catch {
+    return false;
+  }
+}
+
+export interface DashboardPollerOptions {
+  /** Cluster dir of the local cluster (for `cluster status`, brokers and nimbus lookup). */
+  dir: string;
+  /**
+   * Kafka connection options, resolved on first use (so a cluster started after the
+   * dashboard is picked up on the next poll); throws when no brokers are known.
+   */
+  kafka: () => KafkaConnectOptions;
+  /** True when the user named the brokers (--bootstrap-server): brokers come from Metadata, not the cluster dir. */
+  remoteKafka: boolean;
+  /** Explicit nimbus URL (--nimbus-url). */
+  nimbusUrl?: string | undefined;
+  sourceTimeoutMs?: number;
+}
+
+/** Polls the real cluster: opens the clients lazily, remembers the last snapshot for rates. */
+export class DashboardPoller {
+  readonly #options: DashboardPollerOptions;
+  readonly #topologies: TopologyClient;
+  #admin: AdminClient | undefined;
+  #bootstrapServers: string | null = null;
+  #previous: DashboardSnapshot | null = null;
+
+  constructor(options: DashboardPollerOptions) {
+    this.#options = options;
+    this.#topologies = TopologyClient.fromCluster({ dir: options.dir, nimbusUrl: options.nimbusUrl });
+  }
+
+  static open(options: DashboardPollerOptions): DashboardPoller {
+    return new DashboardPoller(options);
+  }
+
+  #adminClient(): AdminClient {
+    if (!this.#admin) {
+      const kafka = this.#options.kafka();
+      this.#admin = AdminClient.open(kafka);
+      this.#bootstrapServers = kafka.bootstrapServers.join(',');
+    }
+    return this.#admin;
+  }
+
+  #sources(): DashboardSources {
+    const remote = this.#options.remoteKafka;
+    return {
+      target: { dir: remote ? null : this.#options.dir, bootstrapServers: this.#bootstrapServers, nimbusUrl: this.#topologies.nimbusUrl },
+      clusterStatus: remote
+        ? null
+        : () => clusterStatus(this.#options.dir),
+      admin: () => this.#adminClient(),
+      topologies: this.#topologies,
+      topologiesUnavailable: () => (this.#options.nimbusUrl || !localClusterWithoutNimbus(this.#options.dir) ? null : NO_STORM),
+    };
+  }
+
+  /** One snapshot of everything; never throws. */
+  async poll(): Promise<DashboardSnapshot> {
+    const sources = this.#sources();
+    const snapshot = await collectDashboardSnapshot(sources, { previous: this.#previous, sourceTimeoutMs: this.#options.sourceTimeoutMs });
+    snapshot.target = { ...snapshot.target, bootstrapServers: this.#bootstrapServers };
+    this.#previous = snapshot;
+    return snapshot;
+  }
+
+  async close(): Promise<void> {
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await admin?.close();
+  }
+}
