@@ -94,6 +94,8 @@ export interface WorkerConfig {
   port: number;
   /** Absolute path of the esbuild bundle (ESM); its default export is the Topology. */
   bundlePath: string;
+  /** Code dir of shell components (the submitted resources/); default: `resources` beside bundlePath. */
+  codeDir?: string;
   spec: TopologySpec;
   /** Effective topology config: defaults < spec.config < submit -c overrides. */
   stormConf: Record<string, unknown>;

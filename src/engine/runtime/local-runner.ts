@@ -20,6 +20,8 @@ export interface LocalRunnerOptions {
   status?: TopologyStatus;
   topologyId?: string;
   logger?: Logger;
+  /** Code dir of shell components (Storm's resources/): where their commands run. Default: process.cwd(). */
+  codeDir?: string;
 }
 
 /** Storm defaults the runtime reads. */
@@ -43,11 +45,13 @@ export class LocalRunner {
   readonly assignment: Assignment;
   readonly stormConf: Record<string, unknown>;
   #errors: ComponentError[] = [];
+  readonly #fatal: ComponentError[];
 
-  private constructor(workers: Worker[], assignment: Assignment, stormConf: Record<string, unknown>) {
+  private constructor(workers: Worker[], assignment: Assignment, stormConf: Record<string, unknown>, fatal: ComponentError[]) {
     this.workers = workers;
     this.assignment = assignment;
     this.stormConf = stormConf;
+    this.#fatal = fatal;
   }
 
   /** Start every worker and, unless `status` says otherwise, activate the spouts. */
@@ -59,6 +63,7 @@ export class LocalRunner {
     const assignment = localAssignment(topologyId, topology, stormConf, numWorkers);
     const network = new MemoryNetwork();
     const workers: Worker[] = [];
+    const fatal: ComponentError[] = [];
     try {
       for (let i = 0; i < numWorkers; i++) {
         workers.push(
@@ -71,6 +76,10 @@ export class LocalRunner {
             initialStatus: options.status ?? 'ACTIVE',
             transport: network.factory(i),
             logger: (options.logger ?? silentLogger).child({ worker: i }),
+            codeDir: options.codeDir ?? process.cwd(),
+            // A worker process would exit here (and be restarted); in-process we record it.
+            onFatalError: (component, taskId, error) =>
+              fatal.push({ component, taskId, timeSecs: Math.floor(Date.now() / 1000), error: error instanceof Error ? error.message : String(error) }),
           }),
         );
       }
@@ -78,7 +87,7 @@ export class LocalRunner {
       for (const w of workers) await w.close();
       throw error;
     }
-    return new LocalRunner(workers, assignment, stormConf);
+    return new LocalRunner(workers, assignment, stormConf, fatal);
   }
 
   async setStatus(status: TopologyStatus): Promise<void> {
@@ -116,6 +125,11 @@ export class LocalRunner {
   errors(): ComponentError[] {
     for (const w of this.workers) this.#errors.push(...w.takeErrors());
     return [...this.#errors];
+  }
+
+  /** Fatal errors (TopologyContext.reportFatalError, e.g. a shell component's child died): a worker process would have exited. */
+  fatalErrors(): ComponentError[] {
+    return [...this.#fatal];
   }
 
   /** Poll `condition` every 10 ms until true; throws after `timeoutMs`. */

@@ -7,6 +7,7 @@
 // Single-threaded (one event loop); `tick()` runs the timers and is driven by an interval.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeResources, type ResourceFile } from './resources.js';
 import type { Clock } from '../common/clock.js';
 import { systemClock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
@@ -59,6 +60,8 @@ export interface SubmitRequest {
   /** -c overrides (already parsed values). */
   conf?: Record<string, unknown>;
   bundle: Buffer;
+  /** Files of the topology's resources/ folder, written to `<bundle dir>/resources` (the workers' code dir). */
+  resources?: ResourceFile[];
   inactive?: boolean;
   owner?: string;
 }
@@ -175,6 +178,12 @@ export class Nimbus {
     mkdirSync(bundleDir, { recursive: true });
     const bundlePath = join(bundleDir, 'topology.mjs');
     writeFileSync(bundlePath, request.bundle);
+    try {
+      writeResources(join(bundleDir, 'resources'), request.resources ?? []);
+    } catch (error) {
+      rmSync(bundleDir, { recursive: true, force: true });
+      throw error;
+    }
 
     const record: TopologyRecord = {
       id,

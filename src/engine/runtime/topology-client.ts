@@ -8,6 +8,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
 import { bundleTopology, PACKAGE_ROOT, readBundleSpec } from './bundler.js';
+import { collectResources } from './resources.js';
 import type { TopologyStatus } from './contracts.js';
 
 export const DEFAULT_NIMBUS_URL = 'http://127.0.0.1:9292';
@@ -154,6 +155,8 @@ export interface SubmitResult {
   workers: number;
   tasks: number;
   bundleBytes: number;
+  /** Files uploaded from the resources/ folder beside the topology file. */
+  resourceFiles: number;
   warnings: string[];
 }
 
@@ -265,6 +268,7 @@ export class TopologyClient {
   async submit(file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
     const bundle = await bundleTopology(file);
     const spec = await readBundleSpec(bundle.code);
+    const resources = collectResources(file);
     const conf: Record<string, unknown> = { ...(options.conf ?? {}) };
     for (const [k, v] of Object.entries(options.defaultConf ?? {})) {
       if (v !== undefined && !(k in spec.config) && !(k in conf)) conf[k] = v;
@@ -278,6 +282,7 @@ export class TopologyClient {
       inactive: options.inactive === true,
       owner: safeUser(),
       bundleBase64: bundle.code.toString('base64'),
+      resources,
     });
     const detail = await this.waitForWorkers(res.topologyId, options.waitTimeoutMs ?? 60_000);
     return {
@@ -287,6 +292,7 @@ export class TopologyClient {
       workers: detail.workersTotal,
       tasks: detail.tasksTotal,
       bundleBytes: bundle.code.length,
+      resourceFiles: resources.length,
       warnings: bundle.warnings,
     };
   }

@@ -6,6 +6,7 @@
 // spouts, clean up bolts, exit 0. Logs JSON lines to config.logFile. Single process, one
 // event loop.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
 import { loadTopology } from '../topology/load-topology.js';
 import type { TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
@@ -38,6 +39,14 @@ class NimbusHeartbeat {
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** One last heartbeat (carrying the errors reported so far), after any beat in flight. */
+  async final(): Promise<void> {
+    this.stop();
+    const deadline = Date.now() + 2000;
+    while (this.#inFlight && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.#beat();
   }
 
   async #beat(): Promise<void> {
@@ -92,6 +101,29 @@ class NimbusHeartbeat {
   }
 }
 
+/** A heartbeat with no executors carrying one error (a fatal error while the worker starts). */
+async function reportStartupError(config: WorkerConfig, component: string, taskId: number, error: unknown): Promise<void> {
+  const body: WorkerHeartbeat = {
+    workerId: config.workerId,
+    topologyId: config.topologyId,
+    supervisorId: config.supervisorId,
+    host: config.host,
+    port: config.port,
+    pid: process.pid,
+    assignmentVersion: config.assignment.version,
+    uptimeSecs: 0,
+    logFile: config.logFile,
+    executors: [],
+    errors: [{ component, taskId, timeSecs: Math.floor(Date.now() / 1000), error: error instanceof Error ? (error.stack ?? error.message) : String(error) }],
+  };
+  await fetch(`${config.nimbusUrl}/internal/v1/worker-heartbeat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(2000),
+  });
+}
+
 async function main(): Promise<void> {
   const configPath = process.argv[2];
   if (!configPath) {
@@ -115,7 +147,20 @@ async function main(): Promise<void> {
     return;
   }
   logger.info('worker starting', { pid: process.pid, bundle: config.bundlePath, status: config.initialStatus });
-  let worker: Worker;
+  let worker: Worker | undefined;
+  let heartbeat: NimbusHeartbeat | undefined;
+  let dying = false;
+  // Storm's ShellBolt/ShellSpout die(): report the error, then exit so the supervisor
+  // restarts the worker (exit code 11 as Storm's System.exit(11)).
+  const onFatalError = (component: string, taskId: number, error: unknown) => {
+    if (dying) return;
+    dying = true;
+    logger.error('worker exiting after a fatal component error', { component, taskId, error });
+    const force = setTimeout(() => process.exit(11), 3000);
+    force.unref();
+    const beat = worker ? (heartbeat ?? new NimbusHeartbeat(config, worker, logger)).final() : reportStartupError(config, component, taskId, error);
+    void beat.catch(() => {}).finally(() => process.exit(11));
+  };
   try {
     const topology = await loadTopology(config.bundlePath);
     worker = await Worker.start({
@@ -127,6 +172,8 @@ async function main(): Promise<void> {
       workerIndex: index,
       initialStatus: config.initialStatus,
       logger,
+      codeDir: config.codeDir ?? join(dirname(config.bundlePath), 'resources'),
+      onFatalError,
       transport: (handlers) =>
         TcpTransport.open({
           host: config.host,
@@ -144,17 +191,18 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 50).unref();
     return;
   }
-  const heartbeat = new NimbusHeartbeat(config, worker, logger);
+  if (dying) return;
+  heartbeat = new NimbusHeartbeat(config, worker, logger);
   heartbeat.start();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('worker shutting down', { signal });
-    heartbeat.stop();
+    heartbeat?.stop();
     const force = setTimeout(() => process.exit(0), 5000);
     force.unref();
-    worker
+    worker!
       .close()
       .catch((error) => logger.error('shutdown failed', { error }))
       .finally(() => process.exit(0));

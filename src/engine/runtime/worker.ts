@@ -36,6 +36,13 @@ export interface WorkerOptions {
   initialStatus: TopologyStatus;
   transport: TransportFactory;
   logger?: Logger;
+  /** The topology's code dir (resources/) handed to components; default process.cwd(). */
+  codeDir?: string;
+  /**
+   * A task reported a fatal error (TopologyContext.reportFatalError), already recorded as a
+   * component error. worker-main exits the process here; without it the worker only logs.
+   */
+  onFatalError?: (component: string, taskId: number, error: unknown) => void;
 }
 
 /** Soft capacity of an executor's receive queue (Storm's default is 32768; smaller keeps latency and memory down). */
@@ -247,6 +254,12 @@ export class Worker implements ExecutorHost {
     if (++this.#errorLogCount <= ERROR_LOGS_PER_SEC) this.logger.error('component error', { component, taskId, error });
   }
 
+  #fatal(component: string, taskId: number, error: unknown): void {
+    this.reportError(component, taskId, error);
+    this.logger.error('fatal component error', { component, taskId, error });
+    this.#o.onFatalError?.(component, taskId, error);
+  }
+
   /** Put back an error record (e.g. one whose heartbeat did not reach nimbus). */
   reportErrorRecord(error: ComponentError): void {
     if (this.#errors.length < MAX_ERRORS) this.#errors.push(error);
@@ -391,6 +404,9 @@ export class Worker implements ExecutorHost {
             workerPort: me.port,
             stormId: this.#o.topologyId,
             conf: compConf,
+            codeDir: this.#o.codeDir ?? process.cwd(),
+            logger: this.logger,
+            onFatalError: (error) => this.#fatal(e.component, t, error),
           });
           const routes = this.#routesFor(e.component, t, context, options.metrics);
           setups.push({ taskId: t, context, routes, create: () => this.#o.topology.createComponent(e.component) as Spout & Bolt & BasicBolt });

@@ -12,3 +12,5 @@ export type { CustomStreamGrouping } from './custom-stream-grouping.js';
 export { FailedException, ReportedFailedException } from './failed-exception.js';
 export { TopologyBuilder, TopologyConfig, type BoltDeclarer, type SpoutDeclarer, type ComponentConfigurationDeclarer } from './topology-builder.js';
 export { Topology, type TopologyLike, type InstanceSource, type ComponentInstance } from './topology.js';
+export { ShellBolt, type ShellStreamDeclaration } from './shell-bolt.js';
+export { ShellSpout } from './shell-spout.js';

@@ -2,6 +2,8 @@
 // TopologyContext). One per task, built by the runtime; read-only for user code.
 import { Fields } from './fields.js';
 import type { GroupingSpec, TopologySpec } from '../runtime/contracts.js';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
 
 export interface TopologyContext {
   /** This task's id (global across the topology). */
@@ -29,6 +31,20 @@ export interface TopologyContext {
   getThisTargets(): Record<string, Record<string, GroupingSpec>>;
   /** The effective config this task runs with (topology config < component config). */
   getConf(): Readonly<Record<string, unknown>>;
+  /**
+   * The topology's code dir (Storm's getCodeDir): the `resources/` folder shipped beside the
+   * topology file on submit; the local runner uses its `codeDir` option (default: cwd).
+   * Shell components run their command here.
+   */
+  getCodeDir(): string;
+  /** The worker's logger, with this component and task as fields. */
+  getLogger(): Logger;
+  /**
+   * Report an error this task cannot recover from (Storm's ShellBolt/ShellSpout die()): it is
+   * reported like reportError, then a worker process exits so its supervisor restarts it; the
+   * local runner records it (LocalRunner.fatalErrors()) and keeps running.
+   */
+  reportFatalError(error: unknown): void;
 }
 
 export interface TopologyContextOptions {
@@ -40,6 +56,11 @@ export interface TopologyContextOptions {
   workerPort: number;
   stormId: string;
   conf: Record<string, unknown>;
+  /** Default: process.cwd(). */
+  codeDir?: string;
+  logger?: Logger;
+  /** Default: throws the error. */
+  onFatalError?: (error: unknown) => void;
 }
 
 export class TopologyContextImpl implements TopologyContext {
@@ -115,6 +136,16 @@ export class TopologyContextImpl implements TopologyContext {
   }
   getConf(): Readonly<Record<string, unknown>> {
     return this.#o.conf;
+  }
+  getCodeDir(): string {
+    return this.#o.codeDir ?? process.cwd();
+  }
+  getLogger(): Logger {
+    return (this.#o.logger ?? silentLogger).child({ component: this.#o.componentId, taskId: this.#o.taskId });
+  }
+  reportFatalError(error: unknown): void {
+    if (!this.#o.onFatalError) throw error;
+    this.#o.onFatalError(error);
   }
   #component(id: string) {
     return this.#o.spec.components.find((c) => c.id === id);

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/engine/common/clock.js';
 import type { WorkerHeartbeat } from '../../../src/engine/runtime/contracts.js';
@@ -31,6 +31,20 @@ describe('Nimbus', () => {
     nimbus.supervisorHeartbeat({ supervisorId: 's1', host: '127.0.0.1', slotPorts: [7000, 7001], uptimeSecs: 0, runningWorkers: [] });
     nimbus.tick();
   };
+
+  it('stores uploaded resources in a resources folder beside the bundle (the workers\' code dir)', () => {
+    const t = nimbus.submit({
+      name: 'shell',
+      spec: sampleSpec() as never,
+      bundle: Buffer.from('export default 1'),
+      resources: [{ path: 'lib/split.py', mode: 0o755, base64: Buffer.from('print(1)').toString('base64') }],
+    });
+    expect(readFileSync(join(dirname(t.bundlePath), 'resources', 'lib', 'split.py'), 'utf8')).toBe('print(1)');
+    expect(() =>
+      nimbus.submit({ name: 'evil', spec: sampleSpec() as never, bundle: Buffer.from('x'), resources: [{ path: '../../x', mode: 0o644, base64: '' }] }),
+    ).toThrow(/leaves the resources folder/);
+    expect(() => nimbus.getTopology('evil')).toThrow(/not found/);
+  });
 
   it('kills after topology.message.timeout.secs when no wait is given', () => {
     const t = submit('wc', { 'topology.message.timeout.secs': 10 });

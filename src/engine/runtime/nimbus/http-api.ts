@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { isStreamctlError, StreamctlError, type ErrorCode } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
+import type { ResourceFile } from '../resources.js';
 import type { TopologySpec, WorkerHeartbeat } from '../contracts.js';
 import type { Nimbus, SupervisorHeartbeatRequest } from '../nimbus.js';
 import type { StatsWindow } from './metrics-aggregator.js';
@@ -20,6 +21,8 @@ export interface SubmitBody {
   owner?: string;
   /** The esbuild bundle, base64. */
   bundleBase64: string;
+  /** The topology's resources/ folder (code dir of shell components). */
+  resources?: ResourceFile[];
 }
 
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
@@ -156,6 +159,7 @@ export class NimbusHttpApi {
             spec: body.spec,
             conf: body.conf ?? {},
             bundle: Buffer.from(body.bundleBase64, 'base64'),
+            resources: Array.isArray(body.resources) ? body.resources : [],
             inactive: body.inactive === true,
             owner: body.owner ?? 'unknown',
           });

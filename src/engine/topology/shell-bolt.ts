@@ -1,0 +1,223 @@
+// ShellBolt: a bolt implemented by a child process in any language, speaking Storm's
+// multilang protocol (Storm's ShellBolt), so Storm's storm.py / storm.js components run
+// unchanged. Each task starts `command args...` in the topology's code dir (resources/),
+// sends it every input as {id, comp, stream, task, tuple} and acts on what it answers:
+// emit (task ids written back unless need_task_ids is false; `task` = emitDirect; anchors
+// by input id), ack, fail, log, error, metrics (ignored: no shell metrics registry), sync.
+// A heartbeat tuple goes out every second; a child silent for `topology.subprocess.timeout.secs`
+// (else `supervisor.worker.timeout.secs`, else 30 s), one that exits, closes its stdout or
+// writes something that is not a JSON object makes the task die: the error is reported,
+// pending inputs are failed and the worker process exits (TopologyContext.reportFatalError)
+// so its supervisor restarts it. execute() waits while the child's stdin pipe is full
+// (backpressure). Single-threaded: everything runs on the worker's event loop.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../common/logger.js';
+import { multilangContext, randomTupleId, ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import type { Bolt } from './bolt.js';
+import type { OutputCollector } from './collectors.js';
+import type { OutputFieldsDeclarer } from './output-fields-declarer.js';
+import { DEFAULT_STREAM } from './output-fields-declarer.js';
+import type { TopologyContext } from './topology-context.js';
+import type { Tuple } from './tuple.js';
+
+/** An output stream a shell component declares (Flux's setDefaultStream / setNamedStream). */
+export interface ShellStreamDeclaration {
+  streamId: string;
+  fields: string[];
+  direct: boolean;
+}
+
+const HEARTBEAT_INTERVAL_MS = 1000;
+const LOG_LEVELS = ['debug', 'debug', 'info', 'warn', 'error'] as const;
+
+/** Normalise `('python3', 'x.py')` or `(['python3', 'x.py'])` into an argv list. */
+export function shellCommand(command: string | readonly string[] | undefined, args: readonly string[]): string[] {
+  if (command === undefined) return [];
+  return typeof command === 'string' ? [command, ...args] : [...command, ...args];
+}
+
+/** Log a multilang `log` command (level 0=TRACE .. 4=ERROR, default INFO). */
+export function logShellMessage(logger: Logger, msg: ShellMsg, pid: number): void {
+  const level = typeof msg.level === 'number' ? msg.level : 2;
+  logger[LOG_LEVELS[Math.max(0, Math.min(4, Math.trunc(level)))]!]('shell log', { pid, msg: String(msg.msg) });
+}
+
+export class ShellBolt implements Bolt {
+  /** The child's argv: executable, then arguments (resolved in the code dir, no shell). */
+  readonly command: string[];
+  /** Streams declared by declareOutputFields (unless a subclass overrides it). */
+  readonly streams: ShellStreamDeclaration[] = [];
+  /** Component configuration returned by getComponentConfiguration. */
+  componentConfig: Record<string, unknown> | undefined;
+
+  #process: ShellProcess | undefined;
+  #collector!: OutputCollector;
+  #context!: TopologyContext;
+  #logger!: Logger;
+  #inputs = new Map<string, Tuple>();
+  #timer: NodeJS.Timeout | undefined;
+  #timeoutMs = 30_000;
+  #pidDir: string | undefined;
+  #dead = false;
+  #closing = false;
+
+  /** `new ShellBolt('python3', 'splitsentence.py')` or `new ShellBolt(['python3', 'splitsentence.py'])`. */
+  constructor(command?: string | readonly string[], ...args: string[]) {
+    this.command = shellCommand(command, args);
+  }
+
+  /** Declare the `default` stream's fields (chainable). */
+  setDefaultStream(fields: readonly string[], direct = false): this {
+    return this.setNamedStream(DEFAULT_STREAM, fields, direct);
+  }
+
+  /** Declare a named stream's fields (chainable). */
+  setNamedStream(streamId: string, fields: readonly string[], direct = false): this {
+    this.streams.push({ streamId, fields: [...fields], direct });
+    return this;
+  }
+
+  declareOutputFields(declarer: OutputFieldsDeclarer): void {
+    for (const s of this.streams) declarer.declareStream(s.streamId, s.fields, s.direct);
+  }
+
+  getComponentConfiguration(): Record<string, unknown> | undefined {
+    return this.componentConfig;
+  }
+
+  async prepare(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: OutputCollector): Promise<void> {
+    this.#collector = collector;
+    this.#context = context;
+    this.#logger = context.getLogger();
+    this.#timeoutMs = subprocessTimeoutMs(conf);
+    this.#pidDir = mkdtempSync(join(tmpdir(), 'streamctl-shell-'));
+    try {
+      this.#process = await ShellProcess.launch(
+        { command: this.command, cwd: context.getCodeDir(), logger: this.#logger },
+        { conf, context: multilangContext(context), pidDir: this.#pidDir },
+        this.#timeoutMs,
+      );
+    } catch (error) {
+      this.#die(error);
+      return;
+    }
+    const p = this.#process;
+    this.#logger.info('shell bolt launched', { command: this.command, pid: p.pid });
+    p.onMessage = (msg) => this.#onMessage(msg);
+    p.onDeath = (error) => this.#die(error);
+    this.#timer = setInterval(() => this.#heartbeat(), HEARTBEAT_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  execute(input: Tuple): void | Promise<void> {
+    const p = this.#process;
+    if (this.#dead || !p) {
+      this.#collector.fail(input);
+      return;
+    }
+    const id = randomTupleId();
+    this.#inputs.set(id, input);
+    const ok = p.writeMessage({ id, comp: input.getSourceComponent(), stream: input.getSourceStreamId(), task: input.getSourceTask(), tuple: input.getValues() });
+    if (!ok) return p.drain();
+  }
+
+  cleanup(): void {
+    this.#closing = true;
+    this.#stop();
+  }
+
+  #stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#process?.kill();
+    if (this.#pidDir) rmSync(this.#pidDir, { recursive: true, force: true });
+    this.#pidDir = undefined;
+  }
+
+  #heartbeat(): void {
+    const p = this.#process;
+    if (!p || this.#dead) return;
+    if (Date.now() - p.lastHeartbeatMs > this.#timeoutMs) {
+      this.#die(new Error(`subprocess heartbeat timeout: ${this.command.join(' ')} (pid ${p.pid}) sent nothing for ${this.#timeoutMs} ms`));
+      return;
+    }
+    p.writeMessage({ id: randomTupleId(), comp: null, stream: '__heartbeat', task: -1, tuple: [] });
+  }
+
+  #die(error: unknown): void {
+    if (this.#dead || this.#closing) return;
+    this.#dead = true;
+    this.#stop();
+    // In a worker process the exit below drops them anyway; failing them now replays at once
+    // in the local runner instead of waiting for the message timeout.
+    const pending = [...this.#inputs.values()];
+    this.#inputs.clear();
+    for (const t of pending) {
+      try {
+        this.#collector.fail(t);
+      } catch {
+        // already acked or failed
+      }
+    }
+    this.#context.reportFatalError(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  #input(id: unknown, what: string): Tuple {
+    const t = this.#inputs.get(String(id));
+    if (t === undefined) throw new Error(`${what} a non-existent or already acked/failed id: ${String(id)}`);
+    return t;
+  }
+
+  #onMessage(msg: ShellMsg): void {
+    switch (msg.command) {
+      case 'ack': {
+        const t = this.#input(msg.id, 'Acked');
+        this.#inputs.delete(String(msg.id));
+        this.#collector.ack(t);
+        return;
+      }
+      case 'fail': {
+        const t = this.#input(msg.id, 'Failed');
+        this.#inputs.delete(String(msg.id));
+        this.#collector.fail(t);
+        return;
+      }
+      case 'emit':
+        this.#emit(msg);
+        return;
+      case 'log':
+        logShellMessage(this.#logger, msg, this.#process?.pid ?? 0);
+        return;
+      case 'error':
+        this.#collector.reportError(new Error(`Shell Process Exception: ${String(msg.msg)}`));
+        return;
+      case 'sync': // heartbeat answer; any message already counted as one
+      case 'metrics': // no IShellMetric registry here
+        return;
+      default:
+        this.#logger.warn('shell bolt ignored an unknown command', { command: msg.command });
+    }
+  }
+
+  #emit(msg: ShellMsg): void {
+    if (!Array.isArray(msg.tuple)) throw new Error(`emit from shell process without a "tuple" array: ${JSON.stringify(msg).slice(0, 200)}`);
+    const stream = typeof msg.stream === 'string' ? msg.stream : DEFAULT_STREAM;
+    const raw = msg.anchors;
+    const ids = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+    const anchors: Tuple[] = [];
+    for (const id of ids) {
+      const t = this.#inputs.get(String(id));
+      if (t === undefined) throw new Error(`Anchored onto ${String(id)} after ack/fail`);
+      anchors.push(t);
+    }
+    const task = typeof msg.task === 'number' ? msg.task : 0;
+    if (task !== 0) {
+      this.#collector.emitDirect(task, stream, msg.tuple, anchors);
+      return;
+    }
+    const out = this.#collector.emit(stream, msg.tuple, anchors);
+    if (msg.need_task_ids !== false) this.#process?.writeTaskIds(out);
+  }
+}

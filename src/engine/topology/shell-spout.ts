@@ -1,0 +1,182 @@
+// ShellSpout: a spout implemented by a child process in any language, speaking Storm's
+// multilang protocol (Storm's ShellSpout). Each task starts `command args...` in the
+// topology's code dir; nextTuple, ack(id), fail(id), activate and deactivate each send one
+// command ({"command":"next"|"ack"|"fail"|"activate"|"deactivate","id":...}) and wait for
+// the child's `sync`, handling emit (message id → tracked tuple; task ids written back
+// unless need_task_ids is false; `task` = emitDirect), log, error and metrics (ignored) on
+// the way. An unknown command, a child silent for the subprocess timeout while a command
+// waits for its sync, or a child that exits / writes garbage makes the task die: reported,
+// and the worker process exits so its supervisor restarts it. Single-threaded (event loop);
+// the spout executor awaits each call, as Storm's executor thread blocks on sync.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../common/logger.js';
+import { multilangContext, ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import type { SpoutOutputCollector } from './collectors.js';
+import type { OutputFieldsDeclarer } from './output-fields-declarer.js';
+import { DEFAULT_STREAM } from './output-fields-declarer.js';
+import { logShellMessage, shellCommand, type ShellStreamDeclaration } from './shell-bolt.js';
+import type { Spout } from './spout.js';
+import type { TopologyContext } from './topology-context.js';
+
+const HEARTBEAT_CHECK_MS = 1000;
+
+export class ShellSpout implements Spout {
+  readonly command: string[];
+  readonly streams: ShellStreamDeclaration[] = [];
+  componentConfig: Record<string, unknown> | undefined;
+
+  #process: ShellProcess | undefined;
+  #collector!: SpoutOutputCollector;
+  #context!: TopologyContext;
+  #logger!: Logger;
+  #timeoutMs = 30_000;
+  #pidDir: string | undefined;
+  #dead = false;
+  #closing = false;
+  /** Resolves the command waiting for its sync. */
+  #waiting: (() => void) | undefined;
+
+  /** `new ShellSpout('node', 'randomsentence.js')` or `new ShellSpout(['node', 'randomsentence.js'])`. */
+  constructor(command?: string | readonly string[], ...args: string[]) {
+    this.command = shellCommand(command, args);
+  }
+
+  setDefaultStream(fields: readonly string[], direct = false): this {
+    return this.setNamedStream(DEFAULT_STREAM, fields, direct);
+  }
+
+  setNamedStream(streamId: string, fields: readonly string[], direct = false): this {
+    this.streams.push({ streamId, fields: [...fields], direct });
+    return this;
+  }
+
+  declareOutputFields(declarer: OutputFieldsDeclarer): void {
+    for (const s of this.streams) declarer.declareStream(s.streamId, s.fields, s.direct);
+  }
+
+  getComponentConfiguration(): Record<string, unknown> | undefined {
+    return this.componentConfig;
+  }
+
+  async open(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
+    this.#collector = collector;
+    this.#context = context;
+    this.#logger = context.getLogger();
+    this.#timeoutMs = subprocessTimeoutMs(conf);
+    this.#pidDir = mkdtempSync(join(tmpdir(), 'streamctl-shell-'));
+    try {
+      this.#process = await ShellProcess.launch(
+        { command: this.command, cwd: context.getCodeDir(), logger: this.#logger },
+        { conf, context: multilangContext(context), pidDir: this.#pidDir },
+        this.#timeoutMs,
+      );
+    } catch (error) {
+      this.#die(error);
+      return;
+    }
+    this.#logger.info('shell spout launched', { command: this.command, pid: this.#process.pid });
+    this.#process.onMessage = (msg) => this.#onMessage(msg);
+    this.#process.onDeath = (error) => this.#die(error);
+  }
+
+  nextTuple(): Promise<void> {
+    return this.#query({ command: 'next', id: '' });
+  }
+
+  ack(messageId: unknown): Promise<void> {
+    return this.#query({ command: 'ack', id: messageId });
+  }
+
+  fail(messageId: unknown): Promise<void> {
+    return this.#query({ command: 'fail', id: messageId });
+  }
+
+  activate(): Promise<void> {
+    return this.#query({ command: 'activate', id: '' });
+  }
+
+  deactivate(): Promise<void> {
+    return this.#query({ command: 'deactivate', id: '' });
+  }
+
+  close(): void {
+    this.#closing = true;
+    this.#stop();
+  }
+
+  #stop(): void {
+    this.#process?.kill();
+    if (this.#pidDir) rmSync(this.#pidDir, { recursive: true, force: true });
+    this.#pidDir = undefined;
+    const w = this.#waiting;
+    this.#waiting = undefined;
+    w?.();
+  }
+
+  /** Send one command and resolve at the child's sync (or when the child dies). */
+  #query(msg: Record<string, unknown>): Promise<void> {
+    const p = this.#process;
+    if (this.#dead || this.#closing || !p) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      // Storm checks the heartbeat only while waiting for a sync.
+      p.lastHeartbeatMs = Date.now();
+      const timer = setInterval(() => {
+        if (Date.now() - p.lastHeartbeatMs > this.#timeoutMs) {
+          this.#die(new Error(`subprocess heartbeat timeout: ${this.command.join(' ')} (pid ${p.pid}) did not sync within ${this.#timeoutMs} ms`));
+        }
+      }, Math.min(HEARTBEAT_CHECK_MS, this.#timeoutMs));
+      timer.unref();
+      this.#waiting = () => {
+        clearInterval(timer);
+        resolve();
+      };
+      p.writeMessage(msg);
+    });
+  }
+
+  #die(error: unknown): void {
+    if (this.#dead || this.#closing) return;
+    this.#dead = true;
+    this.#stop();
+    this.#context.reportFatalError(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  #onMessage(msg: ShellMsg): void {
+    switch (msg.command) {
+      case 'sync': {
+        const w = this.#waiting;
+        this.#waiting = undefined;
+        w?.();
+        return;
+      }
+      case 'emit':
+        this.#emit(msg);
+        return;
+      case 'log':
+        logShellMessage(this.#logger, msg, this.#process?.pid ?? 0);
+        return;
+      case 'error':
+        this.#collector.reportError(new Error(`Shell Process Exception: ${String(msg.msg)}`));
+        return;
+      case 'metrics':
+        return;
+      default:
+        throw new Error(`Unknown command received: ${JSON.stringify(msg.command)}`);
+    }
+  }
+
+  #emit(msg: ShellMsg): void {
+    if (!Array.isArray(msg.tuple)) throw new Error(`emit from shell process without a "tuple" array: ${JSON.stringify(msg).slice(0, 200)}`);
+    const stream = typeof msg.stream === 'string' ? msg.stream : DEFAULT_STREAM;
+    const id = msg.id === null ? undefined : msg.id;
+    const task = typeof msg.task === 'number' ? msg.task : 0;
+    if (task !== 0) {
+      this.#collector.emitDirect(task, stream, msg.tuple, id);
+      return;
+    }
+    const out = this.#collector.emit(stream, msg.tuple, id);
+    if (msg.need_task_ids !== false) this.#process?.writeTaskIds(out);
+  }
+}
