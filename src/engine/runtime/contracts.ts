@@ -94,6 +94,11 @@ export interface WorkerConfig {
   port: number;
   /** Absolute path of the esbuild bundle (ESM); its default export is the Topology. */
   bundlePath: string;
+  /**
+   * Set by the supervisor: the worker rewrites this file every 500 ms from its event loop
+   * (Storm's local worker heartbeat); a stale file means a hung worker, which is killed.
+   */
+  localHeartbeatFile?: string;
   /** Code dir of shell components (the submitted resources/); default: `resources` beside bundlePath. */
   codeDir?: string;
   spec: TopologySpec;

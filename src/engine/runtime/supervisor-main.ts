@@ -21,6 +21,10 @@ export interface SupervisorProcessConfig {
   workerMain?: string;
   /** Optional (tests): heartbeat interval, default 500 ms. */
   heartbeatIntervalMs?: number;
+  /** Storm's supervisor.worker.timeout.secs in ms: a worker whose local heartbeat is older is killed and restarted (default 30000). */
+  workerTimeoutMs?: number;
+  /** Storm's supervisor.worker.start.timeout.secs in ms: time for a new worker's first heartbeat (default 120000). */
+  workerStartTimeoutMs?: number;
 }
 
 async function main(): Promise<void> {
@@ -41,6 +45,8 @@ async function main(): Promise<void> {
     logger: log,
     ...(config.workerMain !== undefined ? { workerMain: config.workerMain } : {}),
     ...(config.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: config.heartbeatIntervalMs } : {}),
+    ...(config.workerTimeoutMs !== undefined ? { workerTimeoutMs: config.workerTimeoutMs } : {}),
+    ...(config.workerStartTimeoutMs !== undefined ? { workerStartTimeoutMs: config.workerStartTimeoutMs } : {}),
   });
   log.info('supervisor started', { slotPorts: config.slotPorts, nimbusUrl: config.nimbusUrl });
   let stopping = false;

@@ -1,7 +1,8 @@
 // Supervisor: registers with nimbus and heartbeats every 500 ms with its slots and running
 // workers; nimbus answers with the workers it should run. Each round reconciles: stops
 // workers no longer wanted (waiting for them to exit before reusing their port), starts
-// new ones and restarts dead ones with backoff. When nimbus is unreachable it keeps its
+// new ones, kills hung ones (stale local heartbeat, Storm's supervisor.worker.timeout.secs)
+// and restarts dead ones with backoff. When nimbus is unreachable it keeps its
 // workers as they are. close() stops every worker. Single-threaded; one round at a time.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,10 @@ export interface SupervisorOptions {
   workerMain?: string;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Storm's supervisor.worker.timeout.secs: a worker whose local heartbeat is older is killed and restarted (default 30 s). */
+  workerTimeoutMs?: number;
+  /** Storm's supervisor.worker.start.timeout.secs: time a new worker has for its first heartbeat (default 120 s). */
+  workerStartTimeoutMs?: number;
 }
 
 export const DEFAULT_WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker-main.js');
@@ -162,11 +167,16 @@ export class Supervisor {
           logger: this.#log,
           ...(this.#options.initialBackoffMs !== undefined ? { initialBackoffMs: this.#options.initialBackoffMs } : {}),
           ...(this.#options.maxBackoffMs !== undefined ? { maxBackoffMs: this.#options.maxBackoffMs } : {}),
+          ...(this.#options.workerTimeoutMs !== undefined ? { heartbeatTimeoutMs: this.#options.workerTimeoutMs } : {}),
+          ...(this.#options.workerStartTimeoutMs !== undefined ? { startTimeoutMs: this.#options.workerStartTimeoutMs } : {}),
         });
         this.#workers.set(id, w);
         w.start();
       }
     }
-    for (const w of this.#workers.values()) w.restartIfDue();
+    for (const w of this.#workers.values()) {
+      w.checkHeartbeat();
+      w.restartIfDue();
+    }
   }
 }

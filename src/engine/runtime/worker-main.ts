@@ -5,7 +5,7 @@
 // is unreachable the worker keeps running with the last status. SIGTERM/SIGINT: close
 // spouts, clean up bolts, exit 0. Logs JSON lines to config.logFile. Single process, one
 // event loop.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
 import { loadTopology } from '../topology/load-topology.js';
@@ -194,6 +194,20 @@ async function main(): Promise<void> {
   if (dying) return;
   heartbeat = new NimbusHeartbeat(config, worker, logger);
   heartbeat.start();
+  // Local heartbeat for the supervisor: written from the event loop, so a blocked loop or a
+  // stopped process lets it go stale and the supervisor kills and restarts the worker.
+  const localHeartbeat = config.localHeartbeatFile;
+  if (localHeartbeat) {
+    const write = () => {
+      try {
+        writeFileSync(localHeartbeat, String(Date.now()));
+      } catch (error) {
+        logger.warn('cannot write the local heartbeat', { error });
+      }
+    };
+    write();
+    setInterval(write, HEARTBEAT_MS).unref();
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

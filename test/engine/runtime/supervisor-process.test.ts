@@ -1,5 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadTopology } from '../../../src/engine/topology/load-topology.js';
+import { REPO_ROOT } from './fixtures/cluster-harness.js';
+import { STREAMCTL_URL } from './fixtures/worker-harness.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness, submitBody, waitFor } from './fixtures/cluster-harness.js';
 
@@ -116,5 +119,49 @@ describe('supervisor and recovery', () => {
     const workerDirs = readdirSync(join(h.dir, 'supervisor-1', 'workers'));
     expect(workerDirs).toHaveLength(2);
     expect(readFileSync(join(h.dir, 'supervisor-1', 'workers', workerDirs[0]!, 'worker.log'), 'utf8')).toMatch(/fake worker stopping/);
+  });
+
+  it('kills and restarts a real worker whose heartbeats stop (SIGSTOP) after supervisor workerTimeoutMs', async () => {
+    h = new Harness();
+    await h.startNimbus();
+    await h.startSupervisor('supervisor-1', 1, { workerMain: join(REPO_ROOT, 'dist/engine/runtime/worker-main.js'), workerTimeoutMs: 2_000 });
+    const bundle = `
+import { BaseRichSpout, BaseBasicBolt, TopologyBuilder } from '${STREAMCTL_URL}';
+class Words extends BaseRichSpout {
+  open(_c, _x, collector) { this.collector = collector; this.n = 0; }
+  nextTuple() { if (this.n < 1000) this.collector.emit(['w' + (this.n++ % 10)], this.n); }
+  declareOutputFields(d) { d.declare(['word']); }
+}
+class Count extends BaseBasicBolt { execute() {} }
+const b = new TopologyBuilder();
+b.setSpout('words', () => new Words(), 1);
+b.setBolt('count', () => new Count(), 1).shuffleGrouping('words');
+export default b.createTopology();
+`;
+    const file = join(h.dir, 'hung.mjs');
+    writeFileSync(file, bundle);
+    const spec = JSON.parse(JSON.stringify((await loadTopology(file)).spec));
+    const res = await h.post('/internal/v1/submit', { name: 'hung', spec, conf: {}, bundleBase64: Buffer.from(bundle).toString('base64') });
+    expect(res.status).toBe(200);
+    const id = res.body.topologyId as string;
+    const [pid] = (await waitFor('worker up', () => workerPids(id), 20_000))!;
+    extraPids.push(pid!);
+    // Still running fine past the timeout: heartbeats keep it alive.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await workerPids(id))?.[0]).toBe(pid);
+    process.kill(pid!, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    const [newPid] = (await waitFor(
+      'hung worker replaced',
+      async () => {
+        const pids = await workerPids(id);
+        return pids && pids[0] !== pid ? pids : undefined;
+      },
+      20_000,
+    ))!;
+    expect(newPid).not.toBe(pid);
+    expect(alive(pid!)).toBe(false);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(2_000);
+    expect(readFileSync(join(h.dir, 'logs', 'supervisor-1.log'), 'utf8')).toMatch(/worker heartbeat timed out; killing it/);
   });
 });

@@ -1,11 +1,14 @@
 // One worker process as the supervisor sees it: writes the worker's config file, spawns
 // `node worker-main.js <worker-config.json>` with execa (stdout/stderr appended to
 // worker.out in the worker dir), notices when it exits and restarts it with exponential
-// backoff, and stops it with SIGTERM then SIGKILL. The pid is kept in worker.pid so a
+// backoff, and stops it with SIGTERM then SIGKILL. The worker rewrites a local heartbeat
+// file in its dir every 500 ms; checkHeartbeat() SIGKILLs a worker whose file is older than
+// the heartbeat timeout (or missing after the start timeout), i.e. a hung one (blocked event
+// loop, SIGSTOP), which is then restarted like a crashed one. The pid is kept in worker.pid so a
 // restarted supervisor can clean up orphans. Driven by the supervisor's loop; one instance
 // per worker id.
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
@@ -24,6 +27,10 @@ export interface WorkerProcessOptions {
   maxBackoffMs?: number;
   /** A worker that ran this long resets the crash count. */
   stableAfterMs?: number;
+  /** Storm's supervisor.worker.timeout.secs: a local heartbeat older than this kills the worker (default 30 s). */
+  heartbeatTimeoutMs?: number;
+  /** Storm's supervisor.worker.start.timeout.secs: time for the first local heartbeat (default 120 s). */
+  startTimeoutMs?: number;
 }
 
 export class WorkerProcess {
@@ -42,7 +49,7 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.#options = options;
     this.workerDir = options.workerDir;
-    this.config = { ...options.config, logFile: join(options.workerDir, 'worker.log') };
+    this.config = { ...options.config, logFile: join(options.workerDir, 'worker.log'), localHeartbeatFile: join(options.workerDir, 'heartbeat') };
     this.#log = options.logger.child({ workerId: this.config.workerId });
   }
 
@@ -74,6 +81,7 @@ export class WorkerProcess {
   start(): void {
     if (this.#running || this.#stopping) return;
     mkdirSync(this.workerDir, { recursive: true });
+    rmSync(this.config.localHeartbeatFile!, { force: true });
     const configPath = join(this.workerDir, 'worker-config.json');
     writeFileSync(configPath, JSON.stringify(this.config, null, 2));
     const out = join(this.workerDir, 'worker.out');
@@ -106,6 +114,34 @@ export class WorkerProcess {
       this.#nextStartAtMs = now + delay;
       this.#log.warn('worker died', { pid: child.pid, exitCode: result.exitCode, signal: result.signal, restartInMs: delay, crashes: this.#crashes });
     });
+  }
+
+  /**
+   * Kills (SIGKILL) a running worker whose local heartbeat is older than the heartbeat
+   * timeout, or that wrote none within the start timeout (hung: blocked event loop, stopped
+   * process); it is then restarted like a crashed one. Returns true when it killed it.
+   */
+  checkHeartbeat(): boolean {
+    const child = this.#child;
+    if (!this.#running || this.#stopping || !child) return false;
+    const now = Date.now();
+    let last: number | undefined;
+    try {
+      last = statSync(this.config.localHeartbeatFile!).mtimeMs;
+    } catch {
+      last = undefined;
+    }
+    const startedWall = now - (this.#options.clock.now() - this.#startedAtMs);
+    const limit = last === undefined ? (this.#options.startTimeoutMs ?? 120_000) : (this.#options.heartbeatTimeoutMs ?? 30_000);
+    const since = last === undefined ? startedWall : Math.max(last, startedWall);
+    if (now - since <= limit) return false;
+    this.#log.warn(last === undefined ? 'worker did not heartbeat after start; killing it' : 'worker heartbeat timed out; killing it', {
+      pid: child.pid,
+      silentMs: Math.round(now - since),
+      timeoutMs: limit,
+    });
+    child.kill('SIGKILL');
+    return true;
   }
 
   /** Restarts a dead worker once its backoff has passed. */
