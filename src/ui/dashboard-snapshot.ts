@@ -9,7 +9,7 @@
 // previous call settled (useSnapshot guarantees that); close() once at the end.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdminClient } from '../engine/client/admin-client.js';
+import { AdminClient, type DescribeTopicsResult } from '../engine/client/admin-client.js';
 import type { KafkaConnectOptions } from '../engine/client/client-options.js';
 import type { GroupState } from '../engine/client/groups-format.js';
 import type { TopicDescription } from '../engine/client/topics-format.js';
@@ -18,10 +18,21 @@ import { isStreamctlError } from '../engine/common/errors.js';
 import type { TopologyStatus } from '../engine/runtime/contracts.js';
 import { TopologyClient } from '../engine/runtime/topology-client.js';
 
-/** One source's result: its data, or why it could not be read. */
+/**
+ * One source's result: its data, or why it could not be read. Both are set when only part
+ * of the source could be read (e.g. topics without their log-end offsets).
+ */
 export interface SourceResult<T> {
   data: T | null;
   error: string | null;
+}
+
+/** Data read so far plus the error that stopped the rest (becomes a SourceResult with both). */
+class PartialResult<T> {
+  constructor(
+    readonly data: T,
+    readonly error: string,
+  ) {}
 }
 
 export interface BrokerRow {
@@ -132,13 +143,14 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function settle<T>(what: string, timeoutMs: number, fn: () => Promise<T>): Promise<SourceResult<T>> {
+async function settle<T>(what: string, timeoutMs: number, fn: () => Promise<T | PartialResult<T>>): Promise<SourceResult<T>> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
   });
   try {
     const data = await Promise.race([Promise.resolve().then(fn), deadline]);
+    if (data instanceof PartialResult) return { data: data.data as T, error: data.error };
     return { data, error: null };
   } catch (error) {
     return { data: null, error: errorText(error) };
@@ -246,19 +258,37 @@ export function topicRows(topics: TopicDescription[], ends: Map<string, bigint> 
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot | null | undefined, nowMs: number) {
+type TopicsData = { described: DescribeTopicsResult; rows: TopicRow[] };
+
+/** Topic metadata, then log-end offsets; without offsets the rows still come (partial). */
+async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot | null | undefined, nowMs: number): Promise<TopicsData | PartialResult<TopicsData>> {
   const described = await admin.describeTopics({ excludeInternal: true });
   const partitions = described.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
-  const ends = partitions.length === 0 ? new Map<string, bigint>() : await admin.listOffsets(partitions, 'latest');
-  return { described, rows: topicRows(described.topics, ends, previous, nowMs) };
+  let ends: Map<string, bigint> | null = new Map();
+  let offsetsError: string | null = null;
+  if (partitions.length > 0) {
+    ends = await admin.listOffsets(partitions, 'latest').catch((error: unknown) => {
+      offsetsError = `log-end offsets: ${errorText(error)}`;
+      return null;
+    });
+  }
+  const data = { described, rows: topicRows(described.topics, ends, previous, nowMs) };
+  return offsetsError ? new PartialResult(data, offsetsError) : data;
 }
 
-async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[]> {
+/** Groups, then members and lag; without those the group list still comes (partial). */
+async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[] | PartialResult<GroupRow[]>> {
   const listed = await admin.listGroups();
   if (listed.length === 0) return [];
   const ids = listed.map((g) => g.groupId);
-  const [members, lag] = await Promise.all([admin.describeGroupMembers(ids), admin.groupLag({ groups: ids })]);
-  return listed.map((g) => {
+  const [membersRun, lagRun] = await Promise.allSettled([admin.describeGroupMembers(ids), admin.groupLag({ groups: ids })]);
+  const members = membersRun.status === 'fulfilled' ? membersRun.value : [];
+  const lag = lagRun.status === 'fulfilled' ? lagRun.value : [];
+  const errors = [
+    ...(membersRun.status === 'rejected' ? [`members: ${errorText(membersRun.reason)}`] : []),
+    ...(lagRun.status === 'rejected' ? [`lag: ${errorText(lagRun.reason)}`] : []),
+  ];
+  const rows = listed.map((g) => {
     const m = members.find((x) => x.group === g.groupId);
     const l = lag.find((x) => x.group === g.groupId);
     return {
@@ -269,6 +299,7 @@ async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[]> {
       topics: l ? l.topics.map((t) => t.topic) : [],
     };
   });
+  return errors.length > 0 ? new PartialResult(rows, errors.join('; ')) : rows;
 }
 
 async function collectTopologies(client: DashboardTopologies): Promise<TopologyRow[]> {
@@ -307,6 +338,7 @@ export async function collectDashboardSnapshot(sources: DashboardSources, option
   const brokersRun: Promise<SourceResult<BrokersView>> = sources.clusterStatus
     ? settle('cluster status', timeoutMs, async () => brokersFromStatus(await sources.clusterStatus!()))
     : topicsRun.then((r) => (r.data ? { data: brokersFromTopics(r.data.described.topics, r.data.described.liveBrokers), error: null } : { data: null, error: r.error }));
+  // (a partial topics result still has the metadata the broker rows need)
   const groupsRun = settle('consumer groups', timeoutMs, () => collectGroups(sources.admin()));
   const unavailable = sources.topologiesUnavailable?.() ?? null;
   const topologiesRun: Promise<SourceResult<TopologyRow[]>> = unavailable
@@ -317,7 +349,7 @@ export async function collectDashboardSnapshot(sources: DashboardSources, option
     takenAtMs: nowMs,
     target: sources.target,
     brokers,
-    topics: topics.data ? { data: topics.data.rows, error: null } : { data: null, error: topics.error },
+    topics: { data: topics.data?.rows ?? null, error: topics.error },
     groups,
     topologies,
   };

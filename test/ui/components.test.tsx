@@ -97,6 +97,12 @@ describe('GroupsPanel', () => {
     expect(out).toContain('audit Empty 0 0 orders,payments');
   });
 
+  it('shows the error above the groups it could still read', () => {
+    const source = { data: [{ group: 'billing', state: 'Stable' as const, members: 2, totalLag: null, topics: [] }], error: 'lag: Connection to 127.0.0.1:9093 failed.' };
+    const out = lines(render(<GroupsPanel source={source} focused={false} />).lastFrame());
+    expect(out).toEqual(['[3] Consumer groups', 'error: lag: Connection to 127.0.0.1:9093 failed.', 'GROUP STATE MEMBERS LAG TOPICS', 'billing Stable 2 - -']);
+  });
+
   it('shows an unknown lag as a dash', () => {
     const { lastFrame } = render(<GroupsPanel source={{ data: [{ group: 'g', state: null, members: 0, totalLag: null, topics: [] }], error: null }} focused={false} />);
     expect(lines(lastFrame())).toContain('g Dead 0 - -');

@@ -22,7 +22,7 @@ function describedTopic(name: string, partitions: Array<{ leader: number; replic
   };
 }
 
-function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean } = {}): DashboardAdmin {
+function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean; offsetsFail?: boolean; lagFail?: boolean } = {}): DashboardAdmin {
   const topics = [
     describedTopic('orders', [
       { leader: 1, replicas: [1, 2], isr: [1, 2] },
@@ -32,13 +32,17 @@ function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean }
   ];
   return {
     describeTopics: async () => ({ topics, liveBrokers: [1, 2], elrKnown: false }),
-    listOffsets: async () =>
-      options.ends ??
+    listOffsets: async () => {
+      if (options.offsetsFail) throw new Error('listing offsets: Connection to 127.0.0.1:9093 failed.');
+      return (
+        options.ends ??
       new Map([
         ['orders:0', 10n],
         ['orders:1', 5n],
         ['lost:0', 0n],
-      ]),
+      ])
+      );
+    },
     listGroups: async () => {
       if (options.groupsFail) throw new StreamctlError('TIMEOUT', 'Timed out listing groups.');
       return [{ groupId: 'billing', state: 'Stable', protocolType: 'consumer' }];
@@ -50,9 +54,12 @@ function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean }
         members: [{ group: 'billing', consumerId: 'c1', groupInstanceId: '', host: '/127.0.0.1', clientId: 'x', assignment: [] }],
       },
     ],
-    groupLag: async () => [
-      { group: 'billing', totalLag: 7n, topics: [{ group: 'billing', topic: 'orders', partitions: 2, lag: 7n, uncommittedPartitions: 0, timeLagMs: null }] },
-    ],
+    groupLag: async () => {
+      if (options.lagFail) throw new Error('fetching committed offsets: Connection to 127.0.0.1:9093 failed.');
+      return [
+        { group: 'billing', totalLag: 7n, topics: [{ group: 'billing', topic: 'orders', partitions: 2, lag: 7n, uncommittedPartitions: 0, timeLagMs: null }] },
+      ];
+    },
   };
 }
 
@@ -147,6 +154,24 @@ describe('collectDashboardSnapshot', () => {
     expect(s.groups).toEqual({ data: null, error: 'Timed out listing groups.' });
     expect(s.topics.error).toBeNull();
     expect(s.brokers.error).toBeNull();
+  });
+
+  it('keeps the topic rows without log-end offsets when ListOffsets fails, with the error', async () => {
+    const s = await collectDashboardSnapshot(sources({ admin: () => fakeAdmin({ offsetsFail: true }) }));
+    expect(s.topics.error).toBe('log-end offsets: listing offsets: Connection to 127.0.0.1:9093 failed.');
+    expect(s.topics.data!.map((t) => [t.name, t.partitions, t.logEndOffset])).toEqual([
+      ['lost', 1, null],
+      ['orders', 2, null],
+    ]);
+    expect(s.brokers.data!.brokers.map((b) => b.id)).toEqual([1, 2]);
+  });
+
+  it('keeps the group list without lag when the lag cannot be read, with the error', async () => {
+    const s = await collectDashboardSnapshot(sources({ admin: () => fakeAdmin({ lagFail: true }) }));
+    expect(s.groups).toEqual({
+      data: [{ group: 'billing', state: 'Stable', members: 1, totalLag: null, topics: [] }],
+      error: 'lag: fetching committed offsets: Connection to 127.0.0.1:9093 failed.',
+    });
   });
 
   it('reports the same error in every Kafka panel when no brokers are known', async () => {

@@ -17,7 +17,7 @@ export function GroupsPanel({ source, focused, maxRows }: GroupsPanelProps) {
   const rows = groups.map((g) => [g.group, g.state ?? 'Dead', String(g.members), cell(g.totalLag), g.topics.join(',') || '-']);
   return (
     <Panel index={3} title="Consumer groups" focused={focused} error={source?.error} loading={source === null}>
-      {rows.length === 0 ? (
+      {!source?.data ? null : rows.length === 0 ? (
         <Text dimColor>No consumer groups.</Text>
       ) : (
         <Table headers={['GROUP', 'STATE', 'MEMBERS', 'LAG', 'TOPICS']} rows={rows} maxRows={maxRows} rowColor={(i) => ((groups[i]!.totalLag ?? 0n) > 0n ? 'yellow' : undefined)} />

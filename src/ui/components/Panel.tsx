@@ -1,5 +1,5 @@
 // Props-only frame of one dashboard panel: a titled border (highlighted when focused) and
-// either the panel's content or the error its source reported.
+// the error its source reported (if any) above whatever content the source still delivered.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 
@@ -8,7 +8,7 @@ export interface PanelProps {
   index: number;
   title: string;
   focused: boolean;
-  /** The source's error; replaces the content. */
+  /** The source's error, shown above the content. */
   error?: string | null;
   /** Shown before the first snapshot arrives. */
   loading?: boolean;
@@ -19,7 +19,8 @@ export function Panel({ index, title, focused, error, loading, children }: Panel
   return (
     <Box flexDirection="column" borderStyle={focused ? 'double' : 'round'} borderColor={focused ? 'cyan' : 'gray'} paddingX={1}>
       <Text bold color={focused ? 'cyan' : undefined}>{`[${index}] ${title}`}</Text>
-      {error ? <Text color="red">{`error: ${error}`}</Text> : loading ? <Text dimColor>loading…</Text> : children}
+      {error ? <Text color="red">{`error: ${error}`}</Text> : null}
+      {loading ? <Text dimColor>loading…</Text> : children}
     </Box>
   );
 }

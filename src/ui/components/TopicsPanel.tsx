@@ -17,7 +17,7 @@ export function TopicsPanel({ source, focused, maxRows }: TopicsPanelProps) {
   const rows = topics.map((t) => [t.name, String(t.partitions), String(t.replicationFactor), String(t.underReplicated), String(t.leaderless), cell(t.logEndOffset), rate(t.messagesPerSec)]);
   return (
     <Panel index={2} title="Topics" focused={focused} error={source?.error} loading={source === null}>
-      {rows.length === 0 ? (
+      {!source?.data ? null : rows.length === 0 ? (
         <Text dimColor>No topics.</Text>
       ) : (
         <Table

@@ -27,7 +27,7 @@ export function TopologiesPanel({ source, focused, maxRows }: TopologiesPanelPro
   ]);
   return (
     <Panel index={4} title="Topologies" focused={focused} error={source?.error} loading={source === null}>
-      {rows.length === 0 ? (
+      {!source?.data ? null : rows.length === 0 ? (
         <Text dimColor>No topologies running.</Text>
       ) : (
         <Table
