@@ -15,10 +15,11 @@ import { ApiKey } from '../src/engine/protocol/api-keys.js';
 import type { Message } from '../src/engine/protocol/codec.js';
 import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
 import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
-import { createTopic, startKafka } from '../test/interop/helpers/kafka-processes.js';
+import { createTopic, metadataOf, startKafka } from '../test/interop/helpers/kafka-processes.js';
+import { endToEndLatency } from './e2e-latency.js';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 2_000_000);
-/** `--only=single` or `--only=replicated` runs one half. */
+/** `--only=single` or `--only=replicated` runs one half; `--only=latency` only the end-to-end probe. */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const RECORD_BYTES = 100;
 
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   const file = join(tmp, 'records.txt');
   await writeRecordsFile(file, N);
   try {
-    if (ONLY !== 'replicated') await singleBrokerBench(file);
+    if (ONLY === undefined || ONLY === 'single') await singleBrokerBench(file);
     if (ONLY !== 'single') await replicatedBench(file);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -159,56 +160,6 @@ async function singleBrokerBench(file: string): Promise<void> {
   }
 }
 
-/**
- * End-to-end latency with our codec client (not a real client): 100-record batches carrying
- * their send time, acks=all to the leader at `rate` records/s, and a consumer long-polling
- * the leader (records become visible only below the high watermark, i.e. once replicated).
- */
-async function endToEndLatency(k: Awaited<ReturnType<typeof startKafka>>, topic: string, rate: number, seconds: number): Promise<{ rate: number; seconds: number; p50: number; p99: number }> {
-  const meta = await (await import('../test/interop/helpers/kafka-processes.js')).metadataOf(k.broker(1).port, [topic]);
-  const leaderId = ((meta.topics as Message[])[0]!.partitions as Message[])[0]!.leaderId as number;
-  const port = k.broker(leaderId).port;
-  const producer = await KafkaConnection.connect({ host: '127.0.0.1', port });
-  const consumer = await KafkaConnection.connect({ host: '127.0.0.1', port });
-  const latencies: number[] = [];
-  const perBatch = 100;
-  const total = rate * seconds;
-  let done = false;
-  const consume = (async () => {
-    let offset = 0n;
-    let seen = 0;
-    while (!done && seen < total) {
-      const res = await consumer.send(ApiKey.Fetch, 11, {
-        replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 1 << 24, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 22, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
-        forgottenTopicsData: [], rackId: '',
-      });
-      const now = performance.timeOrigin + performance.now();
-      const data = ((res.responses as Message[])[0]!.partitions[0] as Message).records as Buffer | null;
-      if (!data) continue;
-      for (const b of iterateBatchPositions(data)) {
-        offset = b.header.baseOffset + BigInt(b.header.lastOffsetDelta) + 1n;
-        seen += b.header.recordCount;
-        latencies.push(now - Number(b.header.baseTimestamp));
-      }
-    }
-  })();
-  const started = performance.now();
-  for (let sent = 0; sent < total; sent += perBatch) {
-    const due = started + (sent / rate) * 1000;
-    while (performance.now() < due) await new Promise((r) => setImmediate(r));
-    const ts = BigInt(Math.floor(performance.timeOrigin + performance.now()));
-    const records = buildRecordBatch(Array.from({ length: perBatch }, () => ({ key: null, value: Buffer.alloc(RECORD_BYTES - 14, 120), timestamp: ts })), { timestamp: ts });
-    void producer.send(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
-  }
-  await Promise.race([consume, new Promise((r) => setTimeout(r, 10_000))]);
-  done = true;
-  producer.close();
-  consumer.close();
-  latencies.sort((a, b) => a - b);
-  return { rate, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
 /** Issue 3: three brokers, one RF 3 partition per broker, kcat with acks=all and acks=1. */
 async function replicatedBench(file: string): Promise<void> {
   const k = await startKafka({ brokers: 3 });
@@ -221,14 +172,19 @@ async function replicatedBench(file: string): Promise<void> {
       await execa('kcat', ['-P', '-b', k.bootstrap, '-t', topic, '-X', `acks=${acks}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'], { inputFile: file });
       return N / ((performance.now() - t0) / 1000);
     };
-    const all = await run('rf3-all', 'all');
-    const one = await run('rf3-one', '1');
     console.log(`replicated bench: 3 brokers, 3 partitions, RF 3, ${fmt(N)} records of ${RECORD_BYTES} bytes (kcat, round-robin partitioner)`);
-    console.log(`  produce acks=all  ${fmt(all).padStart(12)} records/s   (target >= 500,000)`);
-    console.log(`  produce acks=1    ${fmt(one).padStart(12)} records/s   (target >= 800,000)`);
+    if (ONLY !== 'latency') {
+      const all = await run('rf3-all', 'all');
+      const one = await run('rf3-one', '1');
+      console.log(`  produce acks=all  ${fmt(all).padStart(12)} records/s   (target >= 500,000)`);
+      console.log(`  produce acks=1    ${fmt(one).padStart(12)} records/s   (target >= 800,000)`);
+    }
     await createTopic(k, 'e2e', 1, 3, { 'min.insync.replicas': '2' });
-    const e2e = await endToEndLatency(k, 'e2e', 50_000, 3);
-    console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms   (target p99 <= 5 ms)`);
+    const meta = await metadataOf(k.broker(1).port, ['e2e']);
+    const leader = ((meta.topics as Message[])[0]!.partitions as Message[])[0]!.leaderId as number;
+    const e2e = await endToEndLatency(k.broker(leader).port, 'e2e', 50_000, 10, RECORD_BYTES);
+    console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s, ${fmt(e2e.batches)} batches of 100): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms  p99.9 ${e2e.p999.toFixed(2)} ms  max ${e2e.max.toFixed(2)} ms   (target p99 <= 5 ms)`);
+    console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   } finally {
     await k.stop();
   }

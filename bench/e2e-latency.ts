@@ -1,0 +1,101 @@
+// End-to-end latency probe for the broker benchmark (issue 3): produce -> replicate -> consume
+// on one RF-3 partition, with our codec client (not a real client: one connection that
+// pipelines Produce requests, one that long-polls Fetch on the leader).
+// Method: 20 acks=all round trips and a pause warm the path up (a fresh partition's
+// followers take a moment to start fetching); then 100-record batches are sent, paced by a
+// 1 ms timer at `rate` records/s (no busy loop: the machine has 2 cores and 3 brokers),
+// acks=-1. One producer connection and one partition keep the log in send order, so the
+// i-th batch the consumer sees is the i-th one sent: latency = receive time - send time, both
+// from performance.now() (sub-millisecond, no clock rounding). Records become visible only
+// below the high watermark, so this includes replication to the ISR.
+import { KafkaConnection } from '../src/engine/network/connection.js';
+import { ApiKey } from '../src/engine/protocol/api-keys.js';
+import type { Message } from '../src/engine/protocol/codec.js';
+import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
+import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
+
+export interface LatencyResult {
+  rate: number;
+  seconds: number;
+  batches: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+const PER_BATCH = 100;
+const WARMUP_BATCHES = 20;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Sends one batch with acks=-1; returns its base offset. */
+async function produce(conn: KafkaConnection, topic: string, records: Buffer): Promise<bigint> {
+  const res = await conn.send(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
+  const r = (res.responses as Message[])[0]!.partitionResponses[0] as Message;
+  if (r.errorCode !== 0) throw new Error(`produce failed with error ${r.errorCode}`);
+  return r.baseOffset as bigint;
+}
+
+/** Measures produce-to-consume latency on partition 0 of `topic`, whose leader listens on `port`. */
+export async function endToEndLatency(port: number, topic: string, rate: number, seconds: number, recordBytes = 100): Promise<LatencyResult> {
+  const producer = await KafkaConnection.connect({ host: '127.0.0.1', port, requestTimeoutMs: 60_000 });
+  const consumer = await KafkaConnection.connect({ host: '127.0.0.1', port, requestTimeoutMs: 60_000 });
+  const value = Buffer.alloc(recordBytes - 14, 120);
+  try {
+    let start = 0n;
+    for (let i = 0; i < WARMUP_BATCHES; i++) start = (await produce(producer, topic, buildRecordBatch([{ key: null, value }]))) + 1n;
+    await new Promise((r) => setTimeout(r, 1000));
+
+    const total = Math.ceil((rate * seconds) / PER_BATCH);
+    const sentAt: number[] = [];
+    const latencies: number[] = [];
+    let failure: Error | undefined;
+    const consume = (async () => {
+      let offset = start;
+      while (latencies.length < total && !failure) {
+        const res = await consumer.send(ApiKey.Fetch, 11, {
+          replicaId: -1, maxWaitMs: 500, minBytes: 1, maxBytes: 1 << 24, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+          topics: [{ topic, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 22, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
+          forgottenTopicsData: [], rackId: '',
+        });
+        const now = performance.now();
+        const data = ((res.responses as Message[])[0]!.partitions[0] as Message).records as Buffer | null;
+        if (!data) continue;
+        for (const b of iterateBatchPositions(data)) {
+          offset = b.header.baseOffset + BigInt(b.header.lastOffsetDelta) + 1n;
+          latencies.push(now - sentAt[latencies.length]!);
+        }
+      }
+    })().catch((error: Error) => {
+      failure ??= error;
+    });
+    const records = Array.from({ length: PER_BATCH }, () => ({ key: null, value }));
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor((((performance.now() - started) / 1000) * rate) / PER_BATCH));
+        while (sentAt.length < due) {
+          const batch = buildRecordBatch(records);
+          sentAt.push(performance.now());
+          produce(producer, topic, batch).catch((error: Error) => (failure ??= error));
+        }
+        if (sentAt.length >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 1);
+    });
+    await Promise.race([consume, new Promise((r) => setTimeout(r, 15_000))]);
+    if (failure) throw failure;
+    if (latencies.length < total) throw new Error(`consumed ${latencies.length} of ${total} batches`);
+    latencies.sort((a, b) => a - b);
+    return { rate, seconds, batches: total, p50: percentile(latencies, 50), p99: percentile(latencies, 99), p999: percentile(latencies, 99.9), max: latencies[latencies.length - 1]! };
+  } finally {
+    producer.close();
+    consumer.close();
+  }
+}

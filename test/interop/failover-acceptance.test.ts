@@ -1,0 +1,151 @@
+// Issue 3's acceptance runs, as a user would try them, against real broker processes:
+// 200,000 numbered records through a kill -9 of a leader; kcat producer and consumer riding
+// through a leader change without a restart; kill -9 of the controller during produce.
+import { execa } from 'execa';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../src/engine/protocol/codec.js';
+import { createTopic, metadataOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+
+let k: KafkaProcesses | undefined;
+
+afterEach(async () => {
+  await k?.stop();
+  k = undefined;
+});
+
+async function partitionsVia(k: KafkaProcesses, topic: string): Promise<Message[]> {
+  for (const b of k.brokers) {
+    if (!b.running()) continue;
+    try {
+      const t = ((await metadataOf(b.port, [topic])).topics as Message[])[0];
+      if (t && t.errorCode === 0) return t.partitions as Message[];
+    } catch {
+      // try the next broker
+    }
+  }
+  throw new Error('no broker answered metadata');
+}
+
+async function waitForFullIsr(k: KafkaProcesses, topic: string, replicas: number): Promise<void> {
+  await waitFor(`full ISR for ${topic}`, async () => (await partitionsVia(k, topic)).every((p) => (p.isrNodes as number[]).length === replicas), 60_000, 200);
+}
+
+function kafkaFor(k: KafkaProcesses): Kafka {
+  return new Kafka({ clientId: 'acceptance', brokers: k.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 } });
+}
+
+/** Reads every partition from the beginning to its end with kcat: `partition number` lines. */
+async function readAll(k: KafkaProcesses, topic: string): Promise<Map<number, number[]>> {
+  const { stdout } = await execa('kcat', ['-C', '-b', k.bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %s\n'], { timeout: 60_000, maxBuffer: 1 << 28 });
+  const byPartition = new Map<number, number[]>();
+  for (const line of stdout.split('\n')) {
+    if (!line) continue;
+    const [p, v] = line.split(' ');
+    const list = byPartition.get(Number(p)) ?? [];
+    list.push(Number(v));
+    byPartition.set(Number(p), list);
+  }
+  return byPartition;
+}
+
+describe('failover acceptance (issue 3)', () => {
+  it('200,000 numbered records through kill -9 and restart of a leader: every acknowledged record once, in order per partition, and the ISR heals', async () => {
+    k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
+    await createTopic(k, 'numbered', 6, 3, { 'min.insync.replicas': '2' });
+    const victim = (await partitionsVia(k, 'numbered'))[0]!.leaderId as number;
+    const producer: Producer = kafkaFor(k).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const total = 200_000;
+    const perSend = 2_000;
+    let acked = 0;
+    try {
+      for (let n = 0; n < total; n += perSend) {
+        if (n === 60_000) await k.broker(victim).kill('SIGKILL');
+        if (n === 140_000) await k.broker(victim).start();
+        const messages = Array.from({ length: perSend }, (_, i) => ({ key: `k${(n + i) % 600}`, value: String(n + i) }));
+        await producer.send({ topic: 'numbered', acks: -1, messages });
+        acked = n + perSend;
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    expect(acked).toBe(total);
+    await waitForFullIsr(k, 'numbered', 3);
+    const byPartition = await readAll(k, 'numbered');
+    expect([...byPartition.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const seen = new Set<number>();
+    for (const [partition, numbers] of byPartition) {
+      for (let i = 1; i < numbers.length; i++) {
+        if (numbers[i]! <= numbers[i - 1]!) throw new Error(`partition ${partition}: ${numbers[i]} after ${numbers[i - 1]}`);
+      }
+      for (const n of numbers) seen.add(n);
+    }
+    expect(seen.size).toBe(total);
+    expect([...byPartition.values()].reduce((a, l) => a + l.length, 0)).toBe(total);
+  });
+
+  it('kcat producing and consuming rides through a leader change without being restarted', async () => {
+    k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
+    await createTopic(k, 'ride', 1, 3, { 'min.insync.replicas': '2' });
+    const victim = (await partitionsVia(k, 'ride'))[0]!.leaderId as number;
+    // kcat reads stdin in blocks and holds a partial block back until more input or EOF,
+    // so each step writes 10,000 lines and waits for most of them.
+    const total = 30_000;
+    const consumer = execa('kcat', ['-C', '-b', k.bootstrap, '-t', 'ride', '-o', 'beginning', '-c', String(total), '-u', '-q', '-f', '%s\n'], { timeout: 90_000, reject: false });
+    const producer = execa('kcat', ['-P', '-b', k.bootstrap, '-t', 'ride', '-X', 'acks=all', '-X', 'enable.idempotence=true', '-X', 'linger.ms=1'], { timeout: 90_000, reject: false });
+    const write = (from: number, to: number) => {
+      const lines = [];
+      for (let i = from; i < to; i++) lines.push(`r${i}`);
+      producer.stdin!.write(lines.join('\n') + '\n');
+    };
+    let consumed = 0;
+    consumer.stdout!.on('data', (chunk: Buffer) => {
+      consumed += chunk.toString().split('\n').filter(Boolean).length;
+    });
+    write(0, 10_000);
+    await waitFor('first records consumed', () => consumed >= 9_000, 30_000, 50);
+    await k.broker(victim).kill('SIGKILL');
+    write(10_000, 20_000);
+    await waitFor('records produced to the new leader consumed', () => consumed >= 19_000, 60_000, 100);
+    await k.broker(victim).start();
+    write(20_000, total);
+    producer.stdin!.end();
+    const [c, p] = await Promise.all([consumer, producer]);
+    expect(p.exitCode).toBe(0);
+    expect(c.exitCode).toBe(0);
+    const values = c.stdout.split('\n').filter(Boolean);
+    expect(values).toEqual(Array.from({ length: total }, (_, i) => `r${i}`));
+    await waitForFullIsr(k, 'ride', 3);
+  });
+
+  it('kill -9 of the controller during produce: produce and consume go on, and once it is back a broker death still moves leadership', async () => {
+    k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
+    await createTopic(k, 'headless', 3, 3, { 'min.insync.replicas': '2' });
+    const kafka = kafkaFor(k);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    let n = 0;
+    const send = async (count: number) => {
+      const messages = Array.from({ length: count }, () => ({ key: `k${n % 30}`, value: String(n++) }));
+      await producer.send({ topic: 'headless', acks: -1, messages });
+    };
+    try {
+      await send(500);
+      await k.controller.kill('SIGKILL');
+      for (let i = 0; i < 10; i++) await send(100);
+      expect((await readAll(k, 'headless')).size).toBe(3);
+      await k.controller.start();
+      await waitFor('brokers registered again', async () => ((await metadataOf(k!.broker(1).port)).brokers as Message[]).length === 3, 30_000, 200);
+      const before = await partitionsVia(k, 'headless');
+      const victim = before[0]!.leaderId as number;
+      await k.broker(victim).kill('SIGKILL');
+      await waitFor('leadership moved off the dead broker', async () => (await partitionsVia(k!, 'headless')).every((p) => p.leaderId !== victim && (p.leaderId as number) >= 0), 30_000, 200);
+      for (let i = 0; i < 5; i++) await send(100);
+    } finally {
+      await producer.disconnect();
+    }
+    const numbers = [...(await readAll(k, 'headless')).values()].flat().sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+});
