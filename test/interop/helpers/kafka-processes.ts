@@ -65,6 +65,12 @@ export async function metadataOf(port: number, topics: string[] | null = null): 
   }
 }
 
+/** Children still running, SIGKILLed if this process exits without stop() (a crashed bench). */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 function handle(kind: 'controller' | 'broker', id: number, port: number, dir: string, config: object): ProcessHandle {
   const configPath = join(dir, `${kind}-${id}.json`);
   writeFileSync(configPath, JSON.stringify(config));
@@ -90,7 +96,13 @@ function handle(kind: 'controller' | 'broker', id: number, port: number, dir: st
       child = spawn(process.execPath, [main, configPath], { stdio: ['ignore', fd, fd] });
       closeSync(fd);
       const c = child;
-      exited = new Promise((r) => c.once('exit', () => r()));
+      live.add(c);
+      exited = new Promise((r) =>
+        c.once('exit', () => {
+          live.delete(c);
+          r();
+        }),
+      );
       await waitFor(`${kind} ${id} on port ${port}`, () =>
         new Promise<boolean>((r) => {
           if (!h.running()) throw new Error(`${kind} ${id} exited: ${safeRead(outFile)}`);
