@@ -170,6 +170,11 @@ export interface WorkerHeartbeat {
 /** Nimbus's answer to a worker heartbeat: what the worker should do now. */
 export interface WorkerHeartbeatResponse {
   status: TopologyStatus;
-  /** The current assignment version; a worker with an older one is about to be replaced. */
+  /** The current assignment version; a worker with an older one is about to be replaced, unless... */
   assignmentVersion: number;
+  /**
+   * ...its slot and executors are unchanged (same worker id): then this is the new
+   * assignment, and the worker updates its peers in place instead of restarting.
+   */
+  assignment?: Assignment;
 }

@@ -5,6 +5,7 @@
 // to continue (status, assignment + version, pending actions with their due time) is in
 // SQLite, so a nimbus killed with -9 comes back and the running workers keep their slots.
 // Single-threaded (one event loop); `tick()` runs the timers and is driven by an interval.
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeResources, type ResourceFile } from './resources.js';
@@ -393,7 +394,7 @@ export class Nimbus {
       for (const w of t.assignment.workers) {
         if (w.supervisorId !== supervisorId) continue;
         result.push({
-          workerId: workerIdOf(t.id, w, t.assignment.version),
+          workerId: workerIdOf(t.id, w),
           topologyId: t.id,
           topologyName: t.name,
           supervisorId,
@@ -424,6 +425,11 @@ export class Nimbus {
       this.#store.addErrors(
         hb.errors.map((e) => ({ topologyId: t.id, component: e.component, taskId: e.taskId, timeSecs: e.timeSecs, error: e.error, host: hb.host, port: hb.port })),
       );
+    }
+    if (hb.assignmentVersion !== t.assignment.version) {
+      // A kept worker (same slot and executors) gets the new assignment to update its peers.
+      const w = t.assignment.workers.find((x) => x.supervisorId === hb.supervisorId && x.port === hb.port);
+      if (w && workerIdOf(t.id, w) === hb.workerId) return { status: t.status, assignmentVersion: t.assignment.version, assignment: t.assignment };
     }
     return { status: t.status, assignmentVersion: t.assignment.version };
   }
@@ -504,7 +510,7 @@ export class Nimbus {
     const live = this.#metrics.workers(t.id);
     const now = this.#clock.now();
     return t.assignment.workers.map((w) => {
-      const workerId = workerIdOf(t.id, w, t.assignment.version);
+      const workerId = workerIdOf(t.id, w);
       const hb = live.find((l) => l.heartbeat.workerId === workerId);
       const componentNumTasks: Record<string, number> = {};
       for (const e of w.executors) componentNumTasks[e.component] = (componentNumTasks[e.component] ?? 0) + e.endTask - e.startTask + 1;
@@ -680,8 +686,15 @@ export class Nimbus {
   }
 }
 
-function workerIdOf(topologyId: string, w: { supervisorId: string; port: number }, version: number): string {
-  return `${topologyId}-${w.supervisorId}-${w.port}-v${version}`;
+/**
+ * A worker's id names its slot and its executors, not the assignment version: a worker whose
+ * slot and executors survive an assignment change keeps its id, so its supervisor keeps it
+ * running and it only learns the new assignment (peers) from its heartbeat answer.
+ */
+function workerIdOf(topologyId: string, w: { supervisorId: string; port: number; executors: ExecutorSpec[] }): string {
+  const executors = w.executors.map((e) => `${e.component}[${e.startTask}-${e.endTask}]`).sort().join(',');
+  const hash = createHash('sha1').update(executors).digest('hex').slice(0, 10);
+  return `${topologyId}-${w.supervisorId}-${w.port}-${hash}`;
 }
 
 function assignedTasks(a: Assignment): number {

@@ -157,7 +157,11 @@ export class Supervisor {
       await Promise.all(stops);
       if (this.#closed) return;
       for (const [id, config] of wanted) {
-        if (this.#workers.has(id)) continue;
+        const existing = this.#workers.get(id);
+        if (existing) {
+          if (existing.config.assignment.version !== config.assignment.version) existing.updateConfig(config);
+          continue;
+        }
         const w = new WorkerProcess({
           config,
           workerDir: join(this.#workersDir(), id),

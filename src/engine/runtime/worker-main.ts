@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
 import { loadTopology } from '../topology/load-topology.js';
-import type { TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
+import type { Assignment, TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
 import { RUNTIME_DEFAULTS } from './local-runner.js';
 import { TcpTransport } from './transport/tcp-transport.js';
 import { Worker } from './worker.js';
@@ -61,7 +61,7 @@ class NimbusHeartbeat {
       host: c.host,
       port: c.port,
       pid: process.pid,
-      assignmentVersion: c.assignment.version,
+      assignmentVersion: this.#worker.assignmentVersion,
       uptimeSecs: this.#worker.uptimeSecs,
       logFile: c.logFile,
       executors: this.#worker.stats(),
@@ -80,8 +80,9 @@ class NimbusHeartbeat {
         this.#logger.info('nimbus reachable again', { afterMs: Date.now() - this.#unreachableSince });
         this.#unreachableSince = 0;
       }
+      if (answer.assignment && answer.assignment.version !== this.#worker.assignmentVersion) this.#adopt(answer.assignment);
       if (STATUSES.includes(answer.status)) await this.#worker.setStatus(answer.status);
-      if (typeof answer.assignmentVersion === 'number' && answer.assignmentVersion !== c.assignment.version) {
+      if (typeof answer.assignmentVersion === 'number' && answer.assignmentVersion !== this.#worker.assignmentVersion) {
         this.#logger.debug('assignment changed; waiting to be replaced', { mine: c.assignment.version, current: answer.assignmentVersion });
       }
     } catch (error) {
@@ -96,9 +97,28 @@ class NimbusHeartbeat {
     }
   }
 
+  /** A new assignment that keeps this worker's executors: update peers in place; exit (restart) if that fails. */
+  #adopt(assignment: Assignment): void {
+    const c = this.#config;
+    const index = indexOf(assignment, c);
+    try {
+      if (index < 0) throw new Error('this worker is not in the new assignment');
+      this.#worker.updateAssignment(assignment, index);
+    } catch (error) {
+      this.#logger.error('cannot adopt the new assignment; exiting to be restarted', { version: assignment.version, error });
+      process.exit(1);
+    }
+  }
+
   #requeue(errors: WorkerHeartbeat['errors']): void {
     for (const e of errors.slice(0, 50)) this.#worker.reportErrorRecord(e);
   }
+}
+
+/** This worker's index in an assignment (by supervisor and slot, else by slot alone); -1 when absent. */
+function indexOf(assignment: Assignment, config: WorkerConfig): number {
+  const i = assignment.workers.findIndex((w) => w.port === config.port && w.host === config.host && w.supervisorId === config.supervisorId);
+  return i >= 0 ? i : assignment.workers.findIndex((w) => w.port === config.port && w.host === config.host);
 }
 
 /** A heartbeat with no executors carrying one error (a fatal error while the worker starts). */
@@ -139,8 +159,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (error) => {
     logger.error('unhandled rejection', { error });
   });
-  const workerIndex = config.assignment.workers.findIndex((w) => w.port === config.port && w.host === config.host && w.supervisorId === config.supervisorId);
-  const index = workerIndex >= 0 ? workerIndex : config.assignment.workers.findIndex((w) => w.port === config.port && w.host === config.host);
+  const index = indexOf(config.assignment, config);
   if (index < 0) {
     logger.error('this worker is not in its assignment', { port: config.port });
     process.exitCode = 1;

@@ -164,6 +164,38 @@ export class Worker implements ExecutorHost {
     this.wake();
   }
 
+  /** Version of the assignment this worker routes by. */
+  get assignmentVersion(): number {
+    return this.#o.assignment.version;
+  }
+
+  /**
+   * Adopt a new assignment in which this worker keeps exactly its executors (at
+   * `workerIndex`): re-map remote tasks to their new workers and update the transport's
+   * peers, without restarting any executor. Throws when this worker's executors differ.
+   */
+  updateAssignment(assignment: Assignment, workerIndex: number): void {
+    const key = (es: ExecutorSpec[]) => es.map((e) => `${e.component}[${e.startTask}-${e.endTask}]`).sort().join(',');
+    const mine = assignment.workers[workerIndex];
+    if (!mine || key(mine.executors) !== key(this.#myExecutors())) {
+      throw new Error(`Assignment ${assignment.version} changes this worker's executors; it must be restarted instead`);
+    }
+    if (assignment.version === this.#o.assignment.version) return;
+    const peers = assignment.workers.map((w) => ({ host: w.host, port: w.port }));
+    if (!this.#transport.updatePeers) throw new Error('This transport cannot change peers in place');
+    this.#transport.updatePeers(peers, workerIndex);
+    this.#peerOfTask.fill(-1);
+    this.#remoteBlocked.fill(0);
+    assignment.workers.forEach((w, i) => {
+      for (const e of w.executors) for (let t = e.startTask; t <= e.endTask && t < this.#peerOfTask.length; t++) this.#peerOfTask[t] = i;
+    });
+    const from = this.#o.assignment.version;
+    this.#o.assignment = assignment;
+    this.#o.workerIndex = workerIndex;
+    this.logger.info('assignment updated in place', { from, to: assignment.version, workers: assignment.workers.length });
+    this.wake();
+  }
+
   /** Cumulative stats of every local executor (ackers included). */
   stats(): ExecutorStats[] {
     return this.#executors.map((e) => e.metrics.snapshot());

@@ -164,4 +164,71 @@ export default b.createTopology();
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(2_000);
     expect(readFileSync(join(h.dir, 'logs', 'supervisor-1.log'), 'utf8')).toMatch(/worker heartbeat timed out; killing it/);
   });
+
+  it('rebalancing one component restarts only the workers whose executors changed; a kept worker adopts the new assignment in place', async () => {
+    h = new Harness();
+    await h.startNimbus();
+    await h.startSupervisor('supervisor-1', 3, { workerMain: join(REPO_ROOT, 'dist/engine/runtime/worker-main.js') });
+    const bundle = `
+import { BaseRichSpout, BaseBasicBolt, TopologyBuilder } from '${STREAMCTL_URL}';
+class Numbers extends BaseRichSpout {
+  open(_c, _x, collector) { this.collector = collector; this.n = 0; }
+  nextTuple() { this.collector.emit([this.n % 100], this.n++); }
+  declareOutputFields(d) { d.declare(['n']); }
+}
+class Pass extends BaseBasicBolt {
+  execute(t, c) { c.emit([t.getValue(0)]); }
+  declareOutputFields(d) { d.declare(['n']); }
+}
+class Sink extends BaseBasicBolt { execute() {} }
+const b = new TopologyBuilder();
+b.setSpout('a', () => new Numbers(), 1);
+b.setBolt('b', () => new Pass(), 1).shuffleGrouping('a');
+b.setBolt('c', () => new Sink(), 1).setNumTasks(2).shuffleGrouping('b');
+export default b.createTopology({ 'topology.workers': 3, 'topology.max.spout.pending': 200 });
+`;
+    const file = join(h.dir, 'rebalance.mjs');
+    writeFileSync(file, bundle);
+    const spec = JSON.parse(JSON.stringify((await loadTopology(file)).spec));
+    const res = await h.post('/internal/v1/submit', { name: 'partial', spec, conf: {}, bundleBase64: Buffer.from(bundle).toString('base64') });
+    expect(res.status).toBe(200);
+    const id = res.body.topologyId as string;
+    type W = { pid: number; port: number; executors: Array<{ component: string; startTask: number; endTask: number }> };
+    const workers = async (): Promise<W[] | undefined> => {
+      const d = await h.get(`/api/v1/topology/${id}`);
+      if (d.workers.length !== 3 || !d.workers.every((w: any) => w.alive && w.assignmentVersion === d.assignmentVersion)) return undefined;
+      return d.workers as W[];
+    };
+    const acked = async () => ((await h.get(`/api/v1/topology/${id}`)).spouts as Array<{ acked: number }>)[0]!.acked;
+    const before = (await waitFor('three workers up', () => workers(), 20_000))!;
+    await waitFor('tuples acked', async () => ((await acked()) > 500 ? true : undefined), 20_000);
+    // Executors in task order: ackers 1-3, a 4, b 5, c [6-7], round-robin over 3 workers:
+    // the worker with b (ack 2 + b) keeps exactly its executors when c gets 2 executors.
+    const bWorker = before.find((w) => w.executors.some((e) => e.component === 'b'))!;
+    expect(bWorker.executors.map((e) => e.component).sort()).toEqual(['__acker', 'b']);
+    const versionBefore = (await h.get(`/api/v1/topology/${id}`)).assignmentVersion as number;
+    const r = await h.post(`/api/v1/topology/${id}/rebalance/0`, { rebalanceOptions: { executors: { c: 2 } } });
+    expect(r.status).toBe(200);
+    const after = (await waitFor(
+      'rebalanced workers up',
+      async () => {
+        const d = await h.get(`/api/v1/topology/${id}`);
+        return d.assignmentVersion > versionBefore ? workers() : undefined;
+      },
+      20_000,
+    ))!;
+    expect(after.flatMap((w) => w.executors.filter((e) => e.component === 'c'))).toHaveLength(2);
+    const kept = after.find((w) => w.port === bWorker.port)!;
+    expect(kept.executors).toEqual(bWorker.executors);
+    expect(kept.pid).toBe(bWorker.pid);
+    for (const w of after.filter((x) => x.port !== bWorker.port)) expect(before.map((x) => x.pid)).not.toContain(w.pid);
+    // The kept worker routes to the new workers: tuples keep being acked end to end.
+    const ackedAt = await acked();
+    await waitFor('acking continues after the rebalance', async () => ((await acked()) > ackedAt + 500 ? true : undefined), 20_000);
+    const keptLog = readdirSync(join(h.dir, 'supervisor-1', 'workers'))
+      .map((d) => join(h.dir, 'supervisor-1', 'workers', d, 'worker.log'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .find((text) => text.includes('assignment updated in place'));
+    expect(keptLog).toBeDefined();
+  });
 });

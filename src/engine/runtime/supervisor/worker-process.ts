@@ -34,7 +34,7 @@ export interface WorkerProcessOptions {
 }
 
 export class WorkerProcess {
-  readonly config: WorkerConfig;
+  #config: WorkerConfig;
   readonly workerDir: string;
   #options: WorkerProcessOptions;
   #child: ResultPromise | undefined;
@@ -49,8 +49,22 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.#options = options;
     this.workerDir = options.workerDir;
-    this.config = { ...options.config, logFile: join(options.workerDir, 'worker.log'), localHeartbeatFile: join(options.workerDir, 'heartbeat') };
+    this.#config = { ...options.config, logFile: join(options.workerDir, 'worker.log'), localHeartbeatFile: join(options.workerDir, 'heartbeat') };
     this.#log = options.logger.child({ workerId: this.config.workerId });
+  }
+
+  get config(): WorkerConfig {
+    return this.#config;
+  }
+
+  /**
+   * Nimbus changed the assignment but kept this worker's slot and executors (same worker
+   * id): keep the process (it adopts the assignment from its heartbeat answer) and use the
+   * new config for later restarts.
+   */
+  updateConfig(config: WorkerConfig): void {
+    this.#config = { ...config, logFile: this.#config.logFile, localHeartbeatFile: this.#config.localHeartbeatFile! };
+    if (this.#running) writeFileSync(join(this.workerDir, 'worker-config.json'), JSON.stringify(this.#config, null, 2));
   }
 
   get workerId(): string {

@@ -52,7 +52,7 @@ class PeerLink {
   backoffMs = 100;
   timer: NodeJS.Timeout | undefined;
   constructor(
-    readonly index: number,
+    public index: number,
     readonly peer: TcpPeer,
   ) {}
 }
@@ -60,7 +60,7 @@ class PeerLink {
 export class TcpTransport implements Transport {
   readonly #o: Required<Omit<TcpTransportOptions, 'handlers' | 'logger' | 'peers'>> & Pick<TcpTransportOptions, 'handlers' | 'logger' | 'peers'>;
   readonly #server: net.Server;
-  readonly #links: (PeerLink | undefined)[];
+  #links: (PeerLink | undefined)[];
   readonly #inbound = new Set<net.Socket>();
   readonly #blocked = new Set<number>();
   readonly #sink: TupleSink;
@@ -108,6 +108,35 @@ export class TcpTransport implements Transport {
 
   get dropped(): number {
     return this.#dropped;
+  }
+
+  updatePeers(peers: TcpPeer[], selfIndex: number): void {
+    const byAddress = new Map<string, PeerLink>();
+    for (const link of this.#links) if (link) byAddress.set(`${link.peer.host}:${link.peer.port}`, link);
+    const fresh: PeerLink[] = [];
+    this.#links = peers.map((p, i) => {
+      if (i === selfIndex) return undefined;
+      const key = `${p.host}:${p.port}`;
+      const link = byAddress.get(key);
+      if (link) {
+        byAddress.delete(key);
+        link.index = i;
+        return link;
+      }
+      const created = new PeerLink(i, p);
+      fresh.push(created);
+      return created;
+    });
+    this.#o.selfIndex = selfIndex;
+    for (const link of byAddress.values()) {
+      link.closed = true;
+      if (link.timer) clearTimeout(link.timer);
+      this.#dropped += link.batch.count;
+      link.socket?.end();
+      link.socket?.destroy();
+    }
+    for (const link of fresh) this.#connect(link);
+    this.#o.logger.info('peers updated', { peers: peers.map((p) => `${p.host}:${p.port}`), selfIndex, added: fresh.length, removed: byAddress.size });
   }
 
   send(peer: number, destTask: number, srcTask: number, streamId: string, values: unknown[], anchors: number[] | null): void {

@@ -29,6 +29,13 @@ export interface Transport {
   isPeerBlocked(peer: number): boolean;
   /** Tell every sender that these local tasks are (un)blocked. */
   publishBackpressure(blocked: number[], unblocked: number[]): void;
+  /**
+   * The topology's workers changed while this one kept its executors: peers are now
+   * `peers` (by index in the new assignment) and this worker is `selfIndex`. Links to
+   * addresses still present are kept; others are closed (their queued tuples dropped).
+   * Optional: transports without it make the worker refuse an in-place update.
+   */
+  updatePeers?(peers: Array<{ host: string; port: number }>, selfIndex: number): void;
   /** Tuples dropped (peer unreachable with a full buffer, or unknown tasks). */
   readonly dropped: number;
   close(): Promise<void>;
