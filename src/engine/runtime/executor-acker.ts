@@ -59,7 +59,7 @@ export class AckerExecutor extends Executor {
       }
     }
     metrics.executed += n;
-    if (nowMs >= this.#nextExpire) {
+    if (nowMs >= this.#nextExpire && this.messageTimeoutsEnabled) {
       this.#nextExpire = nowMs + 1000;
       state.expire(nowMs, this.host.messageTimeoutMs * 2);
     }

@@ -1,5 +1,6 @@
 // Spout executor: runs the tasks of one spout component. Each run() first drains acks and
-// fails from the ackers, fails timed-out tuple trees, then calls nextTuple while the
+// fails from the ackers, fails timed-out tuple trees (none when
+// topology.enable.message.timeouts is false), then calls nextTuple while the
 // topology is ACTIVE, downstream has room and pending < max.spout.pending. With acking,
 // an emit with a message id gets a random root id, one random edge per target task and an
 // `__ack_init` to the acker owning the root (batched per acker until the turn ends); with ackers = 0 the spout's ack is called right
@@ -60,6 +61,8 @@ export class SpoutExecutor extends Executor {
   readonly #setups: SpoutTaskSetup[];
   readonly #tasks: SpoutTask[] = [];
   readonly #maxPending: number;
+  /** topology.enable.message.timeouts: false → pending trees wait for their ack or fail forever. */
+  readonly #timeouts: boolean;
   #active = false;
   #idleUntil = 0;
   #nextTimeoutCheck = 0;
@@ -73,6 +76,7 @@ export class SpoutExecutor extends Executor {
     this.#setups = options.tasks;
     const mp = Number(this.conf['topology.max.spout.pending'] ?? 0);
     this.#maxPending = Number.isFinite(mp) && mp > 0 ? Math.floor(mp) : 0;
+    this.#timeouts = this.messageTimeoutsEnabled;
   }
 
   get active(): boolean {
@@ -137,7 +141,7 @@ export class SpoutExecutor extends Executor {
     }
     if (this.busy) return work;
     // 2. Timeouts.
-    if (nowMs >= this.#nextTimeoutCheck && this.ackingEnabled) {
+    if (nowMs >= this.#nextTimeoutCheck && this.ackingEnabled && this.#timeouts) {
       this.#nextTimeoutCheck = nowMs + Math.min(100, this.host.messageTimeoutMs / 4);
       if (this.#expire(performance.now())) work = true;
       if (this.busy) return work;

@@ -220,6 +220,12 @@ export abstract class Executor {
     this.outbox.flush();
   }
 
+  /** Storm's `topology.enable.message.timeouts` (default true): false means tuple trees never time out. */
+  get messageTimeoutsEnabled(): boolean {
+    const v = this.conf['topology.enable.message.timeouts'];
+    return !(v === false || v === 'false');
+  }
+
   get ackingEnabled(): boolean {
     return this.host.ackerTasks.length > 0;
   }

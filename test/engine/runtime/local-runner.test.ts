@@ -138,6 +138,28 @@ describe('LocalRunner', () => {
     expect(runner.componentTotals('numbers').failed).toBeGreaterThanOrEqual(3);
   });
 
+  it('with topology.enable.message.timeouts = false never times out a tuple tree, however late its ack', async () => {
+    const log = newLog();
+    class AcksLate extends BaseRichBolt {
+      c!: OutputCollector;
+      override prepare(_conf: unknown, _ctx: TopologyContext, c: OutputCollector): void {
+        this.c = c;
+      }
+      execute(t: Tuple): void {
+        // Well past 2x the 1 s message timeout (the acker's expiry).
+        setTimeout(() => this.c.ack(t), 2_500);
+      }
+    }
+    const b = new TopologyBuilder();
+    b.setSpout('numbers', () => new NumberSpout(log, 3));
+    b.setBolt('late', () => new AcksLate()).shuffleGrouping('numbers');
+    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1, 'topology.enable.message.timeouts': false }));
+    await runner.waitFor(() => log.acked.length === 3, 10_000, 'late acks');
+    expect(log.acked.sort()).toEqual([0, 1, 2]);
+    expect(log.failed).toEqual([]);
+    expect(runner.componentTotals('numbers').failed).toBe(0);
+  });
+
   it('with topology.acker.executors = 0 acks at emit time and never replays (at most once)', async () => {
     const log = newLog();
     class AlwaysFails extends BaseBasicBolt {
