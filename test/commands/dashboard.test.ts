@@ -1,6 +1,8 @@
 // `streamctl dashboard --once / --json` against a real local cluster (2 brokers, nimbus):
 // a created topic, a group with lag and the brokers appear; a source that is down shows its
 // error in its own panel. Build first (`npm run build`).
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -13,6 +15,27 @@ interface JsonSnapshot {
   topics: { data: Array<{ name: string; partitions: number; replicationFactor: number; underReplicated: number; logEndOffset: string | null }> | null; error: string | null };
   groups: { data: Array<{ group: string; state: string; members: number; totalLag: string | null; topics: string[] }> | null; error: string | null };
   topologies: { data: unknown[] | null; error: string | null };
+}
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+/**
+ * Runs the live dashboard in a pseudo-terminal (util-linux `script`, 120x50), waits until a
+ * frame shows `until`, types `key` and resolves with the exit code and the output (ANSI
+ * sequences stripped).
+ */
+async function liveDashboard(args: string[], until: string, key: string): Promise<{ exitCode: number | undefined; output: string }> {
+  const command = `stty cols 120 rows 50; exec node ${[BIN, 'dashboard', ...args].map((a) => `'${a}'`).join(' ')}`;
+  const child = execa('script', ['-qfec', command, '/dev/null'], { reject: false, timeout: 60_000, env: { NODE_NO_WARNINGS: '1' } });
+  let raw = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    raw += d.toString('utf8');
+  });
+  const plain = () => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  await waitFor(`a live frame showing ${until}`, () => plain().includes(until), 30_000);
+  child.stdin!.write(key);
+  const result = await child;
+  return { exitCode: result.exitCode, output: plain() };
 }
 
 /** The frame's lines without panel borders, blanks collapsed. */
@@ -76,6 +99,18 @@ describe('dashboard command against a real cluster', () => {
     const r = await streamctl(['dashboard', '--interval', '1', ...d()], { timeoutMs: 30_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(lines(r.stdout)).toContain('readers Empty 0 6 events');
+  });
+
+  it('runs live in a terminal and quits on q with exit code 0', async () => {
+    const r = await liveDashboard(['--interval', '1', ...d()], 'readers', 'q');
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain('q quit · tab / 1-4 focus panel · r refresh now');
+    expect(r.output).toMatch(/events +2 +2 +0 +0 +10/);
+  });
+
+  it('quits the live dashboard on Ctrl-C with exit code 0', async () => {
+    const r = await liveDashboard(['--interval', '1', ...d()], 'readers', '\x03');
+    expect(r.exitCode).toBe(0);
   });
 
   it('shows an unreachable nimbus in the topologies panel only, with brokers given by --bootstrap-server', async () => {
