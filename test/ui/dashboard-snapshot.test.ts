@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../src/engine/cluster/local-cluster.js';
 import { StreamctlError } from '../../src/engine/common/errors.js';
@@ -7,6 +10,7 @@ import {
   brokersFromTopics,
   collectDashboardSnapshot,
   type DashboardAdmin,
+  DashboardPoller,
   type DashboardSources,
   type DashboardTopologies,
   messagesPerSec,
@@ -264,5 +268,42 @@ describe('messagesPerSec', () => {
     expect(messagesPerSec(null, 10n, 1000)).toBeNull();
     expect(messagesPerSec(20n, 10n, 1000)).toBeNull();
     expect(messagesPerSec(10n, 30n, 4000)).toBe(5);
+  });
+});
+
+describe('DashboardPoller', () => {
+  it('explains that a local cluster without nimbus has no topologies, and reports a stopped cluster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dashboard-poller-'));
+    try {
+      const processInfo = (kind: string, port: number, id?: number) => ({ kind, id, host: '127.0.0.1', port, pid: null, status: 'stopped', logFile: join(dir, 'x.log') });
+      writeFileSync(
+        join(dir, 'cluster.json'),
+        JSON.stringify({
+          version: 1,
+          clusterId: 'cid',
+          host: '127.0.0.1',
+          state: 'stopped',
+          daemon: { pid: 0 },
+          controller: processInfo('controller', 1),
+          brokers: [processInfo('broker', 2, 1)],
+          nimbus: null,
+          supervisors: [],
+        }),
+      );
+      const poller = DashboardPoller.open({
+        dir,
+        remoteKafka: false,
+        kafka: () => {
+          throw new StreamctlError('NOT_RUNNING', `The local cluster in ${dir} is stopped.`);
+        },
+      });
+      const s = await poller.poll();
+      await poller.close();
+      expect(s.topologies).toEqual({ data: null, error: 'This local cluster runs without Storm (no nimbus): start it without --no-storm, or pass --nimbus-url.' });
+      expect(s.brokers.error).toBe(`The local cluster in ${dir} is stopped.`);
+      expect(s.groups.error).toBe(`The local cluster in ${dir} is stopped.`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
