@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { BrokersPanel, healthLine } from '../../src/ui/components/BrokersPanel.js';
-import { Dashboard } from '../../src/ui/components/Dashboard.js';
+import { Dashboard, unfocusedRowsFor } from '../../src/ui/components/Dashboard.js';
 import { Footer } from '../../src/ui/components/Footer.js';
 import { GroupsPanel } from '../../src/ui/components/GroupsPanel.js';
 import { Header } from '../../src/ui/components/Header.js';
@@ -163,6 +163,15 @@ describe('Dashboard', () => {
     expect(frame.split('\n')[groupsTitle - 1]).toMatch(/^╔═+╗$/);
     expect(frame.split('\n')[groupsTitle]).toMatch(/^║/);
     expect(frame.match(/╔/g)).toHaveLength(1);
+  });
+
+  it('shows fewer rows in unfocused panels on a short terminal', () => {
+    expect([unfocusedRowsFor(undefined), unfocusedRowsFor(60), unfocusedRowsFor(45), unfocusedRowsFor(24)]).toEqual([5, 5, 3, 1]);
+    const s = fixedSnapshot();
+    const out = lines(render(<Dashboard snapshot={s} focused="topologies" intervalSec={2} live unfocusedRows={1} />).lastFrame());
+    expect(out).toContain('billing Stable 2 4711 orders');
+    expect(out).toContain('… 1 more (focus this panel to see all)');
+    expect(out.some((l) => l.startsWith('audit '))).toBe(false);
   });
 
   it('renders a one-off frame as plain text without escape sequences', () => {

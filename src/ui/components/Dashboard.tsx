@@ -13,8 +13,11 @@ import { TopologiesPanel } from './TopologiesPanel.js';
 export const PANELS = ['brokers', 'topics', 'groups', 'topologies'] as const;
 export type PanelId = (typeof PANELS)[number];
 
-/** Rows an unfocused panel shows in live mode. */
-export const UNFOCUSED_ROWS = 5;
+/** Rows an unfocused panel shows in live mode, by terminal height (so the frame fits the screen). */
+export function unfocusedRowsFor(terminalRows: number | undefined): number {
+  if (terminalRows === undefined || terminalRows >= 50) return 5;
+  return terminalRows >= 40 ? 3 : 1;
+}
 
 export interface DashboardProps {
   snapshot: DashboardSnapshot | null;
@@ -25,10 +28,12 @@ export interface DashboardProps {
   pollError?: string | null;
   /** Keys are active (shows the key help). */
   live?: boolean;
+  /** Rows an unfocused panel shows (default 5). */
+  unfocusedRows?: number;
 }
 
-export function Dashboard({ snapshot, focused, intervalSec, polling = false, pollError = null, live = false }: DashboardProps) {
-  const rows = (id: PanelId) => (focused === null || focused === id ? undefined : UNFOCUSED_ROWS);
+export function Dashboard({ snapshot, focused, intervalSec, polling = false, pollError = null, live = false, unfocusedRows = 5 }: DashboardProps) {
+  const rows = (id: PanelId) => (focused === null || focused === id ? undefined : unfocusedRows);
   return (
     <Box flexDirection="column">
       <Header
