@@ -1,26 +1,10 @@
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreeBasePort } from '../../../src/engine/cluster/ports.js';
 import { REPO_ROOT, waitFor } from '../../engine/runtime/fixtures/cluster-harness.js';
-
-const portFree = (port: number) =>
-  new Promise<boolean>((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-  });
-
-/** A base port P with P, P+100, P+200 and P+300..P+303 free (the cluster's port scheme). */
-async function freeBasePort(): Promise<number> {
-  for (;;) {
-    const base = 30_000 + Math.floor(Math.random() * 2_000) * 10;
-    const needed = [base, base + 100, base + 200, base + 300, base + 301, base + 302, base + 303];
-    if ((await Promise.all(needed.map(portFree))).every(Boolean)) return base;
-  }
-}
 
 // The new-user path of the issue: cluster start → topology init → submit → counts in Kafka.
 describe('word-count template on a local cluster', () => {
@@ -35,7 +19,8 @@ describe('word-count template on a local cluster', () => {
     });
 
   beforeAll(async () => {
-    base = await freeBasePort();
+    // Below the kernel's ephemeral range, so no client connection can hold one of them.
+    base = await findFreeBasePort({ brokers: 1, supervisors: 1, slotsPerSupervisor: 4 });
     const r = await cli(['cluster', 'start', '--base-port', String(base), '--brokers', '1']);
     expect(r.exitCode, r.stderr).toBe(0);
   }, 120_000);

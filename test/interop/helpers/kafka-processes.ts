@@ -191,13 +191,19 @@ export async function startKafka(options: { brokers?: number; settings?: Record<
 export async function createTopic(k: KafkaProcesses, name: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}): Promise<void> {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: k.brokers[0]!.port });
   try {
-    const res = await conn.send(ApiKey.CreateTopics, 5, {
-      topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
-      timeoutMs: 10_000,
-      validateOnly: false,
-    });
-    const code = (res.topics as Message[])[0]!.errorCode;
-    if (code !== 0) throw new Error(`CreateTopics ${name} failed with error ${code}: ${(res.topics as Message[])[0]!.errorMessage}`);
+    // Retried while the broker has not reached the controller yet (NOT_CONTROLLER, as
+    // Kafka's admin client does): right after start on a loaded machine.
+    await waitFor(`CreateTopics ${name}`, async () => {
+      const res = await conn.send(ApiKey.CreateTopics, 5, {
+        topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+        timeoutMs: 10_000,
+        validateOnly: false,
+      });
+      const t = (res.topics as Message[])[0]!;
+      if (t.errorCode === 41) return undefined;
+      if (t.errorCode !== 0) throw new Error(`CreateTopics ${name} failed with error ${t.errorCode}: ${t.errorMessage}`);
+      return true;
+    }, 30_000, 200);
   } finally {
     conn.close();
   }
