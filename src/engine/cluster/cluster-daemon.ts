@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATA_PROCESS_NODE_FLAGS } from '../common/node-flags.js';
 import { StreamctlError, isStreamctlError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { KafkaConnection } from '../network/connection.js';
@@ -338,6 +339,7 @@ export class ClusterDaemon {
       name: proc,
       main,
       args: [configPath],
+      ...(kind === 'broker' ? { nodeArgs: DATA_PROCESS_NODE_FLAGS } : {}),
       outFile: this.#dir.outFile(proc),
       onExit: (exit) => this.#onExit(m, exit),
     });

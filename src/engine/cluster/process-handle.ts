@@ -18,6 +18,8 @@ export interface ProcessHandleOptions {
   /** Absolute path of the entry script. */
   main: string;
   args: string[];
+  /** Node flags before the entry script (e.g. DATA_PROCESS_NODE_FLAGS). */
+  nodeArgs?: readonly string[];
   /** File that receives stdout and stderr (appended). */
   outFile: string;
   onExit?: (exit: ProcessExit) => void;
@@ -40,7 +42,7 @@ export class ProcessHandle {
     if (this.#running) throw new Error(`${this.name} is already running`);
     mkdirSync(dirname(this.#options.outFile), { recursive: true });
     const out = { file: this.#options.outFile, append: true } as const;
-    const args = [this.#options.main, ...this.#options.args];
+    const args = [...(this.#options.nodeArgs ?? []), this.#options.main, ...this.#options.args];
     this.#child = execa(process.execPath, args, { stdin: 'ignore', stdout: out, stderr: out, reject: false }) as unknown as Child;
     const child = this.#child;
     this.#running = true;

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATA_PROCESS_NODE_FLAGS } from '../common/node-flags.js';
 import type { Clock } from '../common/clock.js';
 import { systemClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
@@ -166,7 +167,7 @@ export class Supervisor {
           config,
           workerDir: join(this.#workersDir(), id),
           command: process.execPath,
-          args: [this.#options.workerMain ?? DEFAULT_WORKER_MAIN],
+          args: [...DATA_PROCESS_NODE_FLAGS, this.#options.workerMain ?? DEFAULT_WORKER_MAIN],
           clock: this.#clock,
           logger: this.#log,
           ...(this.#options.initialBackoffMs !== undefined ? { initialBackoffMs: this.#options.initialBackoffMs } : {}),

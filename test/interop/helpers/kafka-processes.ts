@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync, 
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DATA_PROCESS_NODE_FLAGS } from '../../../src/engine/common/node-flags.js';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../../src/engine/protocol/codec.js';
@@ -93,7 +94,8 @@ function handle(kind: 'controller' | 'broker', id: number, port: number, dir: st
     },
     async start() {
       const fd = openSync(outFile, 'a');
-      child = spawn(process.execPath, [main, configPath], { stdio: ['ignore', fd, fd] });
+      const flags = kind === 'broker' ? DATA_PROCESS_NODE_FLAGS : [];
+      child = spawn(process.execPath, [...flags, main, configPath], { stdio: ['ignore', fd, fd] });
       closeSync(fd);
       const c = child;
       live.add(c);
