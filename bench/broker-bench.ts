@@ -160,34 +160,41 @@ async function singleBrokerBench(file: string): Promise<void> {
   }
 }
 
-/** Issue 3: three brokers, one RF 3 partition per broker, kcat with acks=all and acks=1. */
-async function replicatedBench(file: string): Promise<void> {
+/** Runs `fn` against a fresh three-broker cluster (each measurement starts from empty logs). */
+async function withThreeBrokers<T>(fn: (k: Awaited<ReturnType<typeof startKafka>>) => Promise<T>): Promise<T> {
   const k = await startKafka({ brokers: 3 });
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   try {
-    await createTopic(k, 'rf3-all', 3, 3, { 'min.insync.replicas': '2' });
-    await createTopic(k, 'rf3-one', 3, 3);
-    const run = async (topic: string, acks: string) => {
-      const t0 = performance.now();
-      await execa('kcat', ['-P', '-b', k.bootstrap, '-t', topic, '-X', `acks=${acks}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'], { inputFile: file });
-      return N / ((performance.now() - t0) / 1000);
-    };
-    console.log(`replicated bench: 3 brokers, 3 partitions, RF 3, ${fmt(N)} records of ${RECORD_BYTES} bytes (kcat, round-robin partitioner)`);
-    if (ONLY !== 'latency') {
-      const all = await run('rf3-all', 'all');
-      const one = await run('rf3-one', '1');
-      console.log(`  produce acks=all  ${fmt(all).padStart(12)} records/s   (target >= 500,000)`);
-      console.log(`  produce acks=1    ${fmt(one).padStart(12)} records/s   (target >= 800,000)`);
-    }
-    await createTopic(k, 'e2e', 1, 3, { 'min.insync.replicas': '2' });
-    const meta = await metadataOf(k.broker(1).port, ['e2e']);
-    const leader = ((meta.topics as Message[])[0]!.partitions as Message[])[0]!.leaderId as number;
-    const e2e = await endToEndLatency(k.broker(leader).port, 'e2e', 50_000, 10, RECORD_BYTES);
-    console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s, ${fmt(e2e.batches)} batches of 100): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms  p99.9 ${e2e.p999.toFixed(2)} ms  max ${e2e.max.toFixed(2)} ms   (target p99 <= 5 ms)`);
-    console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    return await fn(k);
   } finally {
     await k.stop();
   }
+}
+
+/** Issue 3: three brokers, RF 3; kcat with acks=all and acks=1, then the end-to-end probe. */
+async function replicatedBench(file: string): Promise<void> {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const produce = (acks: string) =>
+    withThreeBrokers(async (k) => {
+      await createTopic(k, 'rf3', 3, 3, { 'min.insync.replicas': '2' });
+      const t0 = performance.now();
+      await execa('kcat', ['-P', '-b', k.bootstrap, '-t', 'rf3', '-X', `acks=${acks}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'], { inputFile: file });
+      return N / ((performance.now() - t0) / 1000);
+    });
+  console.log(`replicated bench: 3 brokers, RF 3, min.insync.replicas=2, ${RECORD_BYTES}-byte records, a fresh cluster per measurement`);
+  if (ONLY !== 'latency') {
+    const all = await produce('all');
+    console.log(`  produce acks=all  ${fmt(all).padStart(12)} records/s   (kcat, ${fmt(N)} records over 3 partitions; target >= 500,000)`);
+    const one = await produce('1');
+    console.log(`  produce acks=1    ${fmt(one).padStart(12)} records/s   (kcat, ${fmt(N)} records over 3 partitions; target >= 800,000)`);
+  }
+  const e2e = await withThreeBrokers(async (k) => {
+    await createTopic(k, 'e2e', 1, 3, { 'min.insync.replicas': '2' });
+    const meta = await metadataOf(k.broker(1).port, ['e2e']);
+    const leader = ((meta.topics as Message[])[0]!.partitions as Message[])[0]!.leaderId as number;
+    return endToEndLatency(k.broker(leader).port, 'e2e', 50_000, 10, RECORD_BYTES);
+  });
+  console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s, ${fmt(e2e.batches)} batches of 100): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms  p99.9 ${e2e.p999.toFixed(2)} ms  max ${e2e.max.toFixed(2)} ms   (target p99 <= 5 ms)`);
+  console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 }
 
 main().catch((error) => {
