@@ -18,6 +18,15 @@ export interface KafkaConnectionOptions {
   requestTimeoutMs?: number;
 }
 
+/** Bytes read per syscall on a connection (one reused buffer per connection). */
+const READ_BUFFER_BYTES = 256 * 1024;
+
+/** Where the socket's read callback delivers frames (wired once the connection exists). */
+interface ReadSink {
+  onFrame: (frame: Buffer) => void;
+  onError: (reason: string) => void;
+}
+
 interface Pending {
   apiKey: number;
   apiVersion: number;
@@ -37,18 +46,15 @@ export class KafkaConnection {
   readonly host: string;
   readonly port: number;
 
-  private constructor(socket: net.Socket, options: KafkaConnectionOptions) {
+  private constructor(socket: net.Socket, reader: ReadSink, options: KafkaConnectionOptions) {
     this.#socket = socket;
     this.#clientId = options.clientId ?? 'streamctl-internal';
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.host = options.host;
     this.port = options.port;
     const log = options.logger ?? silentLogger;
-    const decoder = new FrameDecoder(1 << 30);
-    socket.on('data', (data: Buffer) => {
-      const r = decoder.push(data, (frame) => this.#onFrame(frame));
-      if (!r.ok) this.#fail(new StreamctlError('PROTOCOL', r.reason));
-    });
+    reader.onFrame = (frame) => this.#onFrame(frame);
+    reader.onError = (reason) => this.#fail(new StreamctlError('PROTOCOL', reason));
     socket.on('error', (err) => {
       log.debug('connection error', { err: err.message, host: this.host, port: this.port });
       this.#fail(err);
@@ -58,7 +64,24 @@ export class KafkaConnection {
 
   static connect(options: KafkaConnectionOptions): Promise<KafkaConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: options.host, port: options.port, noDelay: true });
+      // Reads land in one reused buffer and are copied once into exactly sized frames
+      // (fewer, larger reads and no per-read allocation on the replica fetch path).
+      const reader: ReadSink = { onFrame: () => {}, onError: () => {} };
+      const decoder = new FrameDecoder(1 << 30);
+      const socket = net.connect({
+        host: options.host,
+        port: options.port,
+        noDelay: true,
+        onread: {
+          buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+          callback: (nread: number, buf: Uint8Array) => {
+            const data = Buffer.from(buf.buffer, buf.byteOffset, nread);
+            const r = decoder.pushTransient(data, (frame) => reader.onFrame(frame));
+            if (!r.ok) reader.onError(r.reason);
+            return true;
+          },
+        },
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new StreamctlError('TIMEOUT', `could not connect to ${options.host}:${options.port} in time`, { retriable: true }));
@@ -66,7 +89,7 @@ export class KafkaConnection {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new KafkaConnection(socket, options));
+        resolve(new KafkaConnection(socket, reader, options));
       });
       socket.once('error', (err) => {
         clearTimeout(timer);

@@ -1,5 +1,9 @@
 // Splits a TCP byte stream into Kafka frames (int32 size + payload). Validates the size
 // before buffering: a negative or oversized frame is reported once and the stream is dead.
+// Two ways in, one per decoder: push() keeps the socket's chunks by reference (server
+// sockets, whose read buffers Node allocates per read); pushTransient() copies straight
+// into an exactly sized frame buffer from a read buffer the caller reuses (client sockets
+// with net's `onread`: large reads, no per-read allocation, one copy per byte).
 
 export type FrameResult = { ok: true } | { ok: false; reason: string };
 
@@ -8,6 +12,10 @@ export class FrameDecoder {
   #chunks: Buffer[] = [];
   #buffered = 0;
   #need = -1;
+  readonly #head = Buffer.alloc(4);
+  #headFill = 0;
+  #frame: Buffer | null = null;
+  #frameFill = 0;
 
   constructor(maxFrameBytes: number) {
     this.#maxFrameBytes = maxFrameBytes;
@@ -33,6 +41,38 @@ export class FrameDecoder {
       this.#need = -1;
       onFrame(frame);
     }
+  }
+
+  /** Like push(), for a buffer that is only valid during this call (it is copied). */
+  pushTransient(data: Buffer, onFrame: (frame: Buffer) => void): FrameResult {
+    let at = 0;
+    while (at < data.length) {
+      if (this.#frame === null) {
+        const k = Math.min(4 - this.#headFill, data.length - at);
+        data.copy(this.#head, this.#headFill, at, at + k);
+        this.#headFill += k;
+        at += k;
+        if (this.#headFill < 4) break;
+        this.#headFill = 0;
+        const size = this.#head.readInt32BE(0);
+        if (size < 0) return { ok: false, reason: `invalid frame size ${size}` };
+        if (size > this.#maxFrameBytes) {
+          return { ok: false, reason: `frame of ${size} bytes exceeds socket.request.max.bytes (${this.#maxFrameBytes})` };
+        }
+        this.#frame = Buffer.allocUnsafe(size);
+        this.#frameFill = 0;
+      }
+      const frame = this.#frame;
+      const k = Math.min(frame.length - this.#frameFill, data.length - at);
+      data.copy(frame, this.#frameFill, at, at + k);
+      this.#frameFill += k;
+      at += k;
+      if (this.#frameFill === frame.length) {
+        this.#frame = null;
+        onFrame(frame);
+      }
+    }
+    return { ok: true };
   }
 
   #take(n: number): Buffer {
