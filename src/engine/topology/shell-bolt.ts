@@ -10,48 +10,21 @@
 // pending inputs are failed and the worker process exits (TopologyContext.reportFatalError)
 // so its supervisor restarts it. execute() waits while the child's stdin pipe is full
 // (backpressure). Single-threaded: everything runs on the worker's event loop.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
-import { multilangContext, randomTupleId, ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import { randomTupleId, type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
 import type { Bolt } from './bolt.js';
 import type { OutputCollector } from './collectors.js';
-import type { OutputFieldsDeclarer } from './output-fields-declarer.js';
 import { DEFAULT_STREAM } from './output-fields-declarer.js';
+import { launchShellChild, logShellMessage, ShellComponent } from './shell-component.js';
 import type { TopologyContext } from './topology-context.js';
 import type { Tuple } from './tuple.js';
 
-/** An output stream a shell component declares (Flux's setDefaultStream / setNamedStream). */
-export interface ShellStreamDeclaration {
-  streamId: string;
-  fields: string[];
-  direct: boolean;
-}
+export type { ShellStreamDeclaration } from './shell-component.js';
 
 const HEARTBEAT_INTERVAL_MS = 1000;
-const LOG_LEVELS = ['debug', 'debug', 'info', 'warn', 'error'] as const;
 
-/** Normalise `('python3', 'x.py')` or `(['python3', 'x.py'])` into an argv list. */
-export function shellCommand(command: string | readonly string[] | undefined, args: readonly string[]): string[] {
-  if (command === undefined) return [];
-  return typeof command === 'string' ? [command, ...args] : [...command, ...args];
-}
-
-/** Log a multilang `log` command (level 0=TRACE .. 4=ERROR, default INFO). */
-export function logShellMessage(logger: Logger, msg: ShellMsg, pid: number): void {
-  const level = typeof msg.level === 'number' ? msg.level : 2;
-  logger[LOG_LEVELS[Math.max(0, Math.min(4, Math.trunc(level)))]!]('shell log', { pid, msg: String(msg.msg) });
-}
-
-export class ShellBolt implements Bolt {
-  /** The child's argv: executable, then arguments (resolved in the code dir, no shell). */
-  readonly command: string[];
-  /** Streams declared by declareOutputFields (unless a subclass overrides it). */
-  readonly streams: ShellStreamDeclaration[] = [];
-  /** Component configuration returned by getComponentConfiguration. */
-  componentConfig: Record<string, unknown> | undefined;
-
+export class ShellBolt extends ShellComponent implements Bolt {
   #process: ShellProcess | undefined;
   #collector!: OutputCollector;
   #context!: TopologyContext;
@@ -63,42 +36,13 @@ export class ShellBolt implements Bolt {
   #dead = false;
   #closing = false;
 
-  /** `new ShellBolt('python3', 'splitsentence.py')` or `new ShellBolt(['python3', 'splitsentence.py'])`. */
-  constructor(command?: string | readonly string[], ...args: string[]) {
-    this.command = shellCommand(command, args);
-  }
-
-  /** Declare the `default` stream's fields (chainable). */
-  setDefaultStream(fields: readonly string[], direct = false): this {
-    return this.setNamedStream(DEFAULT_STREAM, fields, direct);
-  }
-
-  /** Declare a named stream's fields (chainable). */
-  setNamedStream(streamId: string, fields: readonly string[], direct = false): this {
-    this.streams.push({ streamId, fields: [...fields], direct });
-    return this;
-  }
-
-  declareOutputFields(declarer: OutputFieldsDeclarer): void {
-    for (const s of this.streams) declarer.declareStream(s.streamId, s.fields, s.direct);
-  }
-
-  getComponentConfiguration(): Record<string, unknown> | undefined {
-    return this.componentConfig;
-  }
-
   async prepare(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: OutputCollector): Promise<void> {
     this.#collector = collector;
     this.#context = context;
     this.#logger = context.getLogger();
     this.#timeoutMs = subprocessTimeoutMs(conf);
-    this.#pidDir = mkdtempSync(join(tmpdir(), 'streamctl-shell-'));
     try {
-      this.#process = await ShellProcess.launch(
-        { command: this.command, cwd: context.getCodeDir(), logger: this.#logger },
-        { conf, context: multilangContext(context), pidDir: this.#pidDir },
-        this.#timeoutMs,
-      );
+      ({ process: this.#process, pidDir: this.#pidDir } = await launchShellChild(this.command, conf, context, this.#logger, this.#timeoutMs));
     } catch (error) {
       this.#die(error);
       return;

@@ -8,25 +8,18 @@
 // waits for its sync, or a child that exits / writes garbage makes the task die: reported,
 // and the worker process exits so its supervisor restarts it. Single-threaded (event loop);
 // the spout executor awaits each call, as Storm's executor thread blocks on sync.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
-import { multilangContext, ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import { type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
 import type { SpoutOutputCollector } from './collectors.js';
-import type { OutputFieldsDeclarer } from './output-fields-declarer.js';
 import { DEFAULT_STREAM } from './output-fields-declarer.js';
-import { logShellMessage, shellCommand, type ShellStreamDeclaration } from './shell-bolt.js';
+import { launchShellChild, logShellMessage, ShellComponent } from './shell-component.js';
 import type { Spout } from './spout.js';
 import type { TopologyContext } from './topology-context.js';
 
 const HEARTBEAT_CHECK_MS = 1000;
 
-export class ShellSpout implements Spout {
-  readonly command: string[];
-  readonly streams: ShellStreamDeclaration[] = [];
-  componentConfig: Record<string, unknown> | undefined;
-
+export class ShellSpout extends ShellComponent implements Spout {
   #process: ShellProcess | undefined;
   #collector!: SpoutOutputCollector;
   #context!: TopologyContext;
@@ -38,40 +31,13 @@ export class ShellSpout implements Spout {
   /** Resolves the command waiting for its sync. */
   #waiting: (() => void) | undefined;
 
-  /** `new ShellSpout('node', 'randomsentence.js')` or `new ShellSpout(['node', 'randomsentence.js'])`. */
-  constructor(command?: string | readonly string[], ...args: string[]) {
-    this.command = shellCommand(command, args);
-  }
-
-  setDefaultStream(fields: readonly string[], direct = false): this {
-    return this.setNamedStream(DEFAULT_STREAM, fields, direct);
-  }
-
-  setNamedStream(streamId: string, fields: readonly string[], direct = false): this {
-    this.streams.push({ streamId, fields: [...fields], direct });
-    return this;
-  }
-
-  declareOutputFields(declarer: OutputFieldsDeclarer): void {
-    for (const s of this.streams) declarer.declareStream(s.streamId, s.fields, s.direct);
-  }
-
-  getComponentConfiguration(): Record<string, unknown> | undefined {
-    return this.componentConfig;
-  }
-
   async open(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
     this.#collector = collector;
     this.#context = context;
     this.#logger = context.getLogger();
     this.#timeoutMs = subprocessTimeoutMs(conf);
-    this.#pidDir = mkdtempSync(join(tmpdir(), 'streamctl-shell-'));
     try {
-      this.#process = await ShellProcess.launch(
-        { command: this.command, cwd: context.getCodeDir(), logger: this.#logger },
-        { conf, context: multilangContext(context), pidDir: this.#pidDir },
-        this.#timeoutMs,
-      );
+      ({ process: this.#process, pidDir: this.#pidDir } = await launchShellChild(this.command, conf, context, this.#logger, this.#timeoutMs));
     } catch (error) {
       this.#die(error);
       return;
