@@ -7,7 +7,6 @@ import { BaseCommand } from '../cli/base-command.js';
 import { resolveClusterDir } from '../cli/cluster-locator.js';
 import { connectOptions, interruptSignal, jsonSafe, kafkaFlags } from '../cli/kafka-flags.js';
 import { DashboardPoller } from '../ui/dashboard-snapshot.js';
-import { runDashboard } from '../ui/run-dashboard.js';
 
 export default class Dashboard extends BaseCommand<typeof Dashboard> {
   static override summary = 'Live terminal dashboard of the cluster: brokers, topics, consumer groups and topologies.';
@@ -53,6 +52,14 @@ Keys: q or Ctrl-C quits; tab, shift-tab or 1-4 focus a panel (the focused panel 
         await poller.close();
       }
     }
+    // ink renders only the final frame when it believes it runs in CI (CI or
+    // CONTINUOUS_INTEGRATION set); a live dashboard in a real terminal must redraw anyway. ink
+    // reads those variables when it is first imported, hence the late import.
+    if (!f.once && process.stdout.isTTY) {
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
+    }
+    const { runDashboard } = await import('../ui/run-dashboard.js');
     const interrupt = interruptSignal();
     try {
       await runDashboard({ poller, intervalMs: f.interval * 1000, once: f.once, signal: interrupt.signal });

@@ -1,11 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DashboardApp } from '../../src/ui/components/DashboardApp.js';
 import type { DashboardSnapshot } from '../../src/ui/dashboard-snapshot.js';
 import { runDashboard } from '../../src/ui/run-dashboard.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { fixedSnapshot, topic } from './fixtures.js';
+
+// ink renders only the final frame under CI (CI=true, as .ci/run sets); the dashboard command
+// clears those variables for a terminal before importing ink, and so does this file (hoisted
+// above the imports).
+vi.hoisted(() => {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+});
 
 afterEach(() => cleanup());
 
