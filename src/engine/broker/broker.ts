@@ -99,7 +99,8 @@ export class Broker implements BrokerServices {
       heartbeatIntervalMs: settingInt(this.#settings, 'broker.heartbeat.interval.ms', 500),
       logger: this.logger.child({ component: 'controller-channel' }),
       clock: this.#clock,
-      onMetadata: (res) => this.#onMetadata(res),
+      onMetadata: (res, stamp) => this.#onMetadata(res, stamp),
+      metadataStamp: () => this.#replicaManager.isrStamp,
     });
     this.#replicaManager = new ReplicaManager({
       brokerId: config.brokerId,
@@ -216,7 +217,7 @@ export class Broker implements BrokerServices {
     }
   }
 
-  async #onMetadata(res: Message): Promise<void> {
+  async #onMetadata(res: Message, requestStamp: number): Promise<void> {
     // Configs of hosted topics first (needed before their logs are created), then the cache
     // and the replica manager together, so clients never see a leader that is not yet one.
     const hosted = ((res.topics ?? []) as Message[])
@@ -229,7 +230,7 @@ export class Broker implements BrokerServices {
     this.#cache.update(res);
     this.#knownConfigTopics = new Set(hosted.filter((t) => this.#cache.topicConfig(t) !== undefined));
     try {
-      this.#replicaManager.applyMetadata();
+      this.#replicaManager.applyMetadata(requestStamp);
     } catch (error) {
       this.logger.error('applying metadata failed', { error });
     }

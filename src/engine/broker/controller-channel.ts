@@ -21,8 +21,10 @@ export interface ControllerChannelOptions {
   heartbeatIntervalMs: number;
   logger: Logger;
   clock: Clock;
-  /** Called with every controller Metadata response (all topics). */
-  onMetadata: (response: Message) => void | Promise<void>;
+  /** Called with every controller Metadata response (all topics) and the stamp read before requesting it. */
+  onMetadata: (response: Message, requestStamp: number) => void | Promise<void>;
+  /** Read just before each Metadata request (the replica manager's ISR stamp). */
+  metadataStamp?: () => number;
 }
 
 const METADATA_VERSION = 12;
@@ -219,8 +221,9 @@ export class ControllerChannel {
 
   async #pollMetadata(): Promise<void> {
     const conn = this.#connection!;
+    const stamp = this.#options.metadataStamp?.() ?? 0;
     const res = await conn.send(ApiKey.Metadata, METADATA_VERSION, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    await this.#options.onMetadata(res);
+    await this.#options.onMetadata(res, stamp);
     const waiters = this.#pollWaiters;
     this.#pollWaiters = [];
     for (const w of waiters) w();

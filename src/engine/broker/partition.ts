@@ -113,12 +113,16 @@ export class Partition {
    * Becomes (or stays) leader at `state.leaderEpoch`. Returns true when this is a new
    * leadership (role change or new epoch), false for an ISR/replica update only.
    */
-  makeLeader(state: LeadershipState, nowMs: number): boolean {
+  makeLeader(state: LeadershipState, nowMs: number, keepLocalIsr = false): boolean {
     const isNew = this.#role !== 'leader' || state.leaderEpoch !== this.#leaderEpoch;
     this.#transition('leader');
     this.#leaderId = this.localBrokerId;
     this.#replicas = [...state.replicas];
-    if (this.#pendingIsr === null || isNew) this.#isr = [...state.isr];
+    // Within one leader epoch the ISR in metadata can be older than ours: an ISR change we
+    // made may have been committed after that metadata was read (keepLocalIsr), or be in
+    // flight (pending). Taking it would compute the HW over a stale, smaller ISR and
+    // acknowledge acks=all data a new ISR member does not have.
+    if (isNew || (this.#pendingIsr === null && !keepLocalIsr)) this.#isr = [...state.isr];
     if (isNew) {
       this.#pendingIsr = null;
       this.#leaderEpoch = state.leaderEpoch;
@@ -248,6 +252,12 @@ export class Partition {
   setPendingIsr(isr: number[]): void {
     this.#pendingIsr = [...isr];
   }
+
+  /**
+   * Stamp of this partition's last ISR change committed by the controller (see
+   * ReplicaManager's ISR stamps): metadata read before it must not overwrite the ISR.
+   */
+  isrStamp = 0;
 
   /** Applies the controller's answer to an ISR proposal (null: rejected/failed). */
   completeIsrChange(result: { isr: number[]; leaderEpoch: number } | null): boolean {

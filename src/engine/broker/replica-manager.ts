@@ -87,6 +87,7 @@ export class ReplicaManager {
   readonly #isrBackoffUntil = new Map<string, number>();
   readonly #replicaLagTimeMaxMs: number;
   #isrTimer: { cancel(): void } | undefined;
+  #isrStamp = 0;
   #closed = false;
 
   constructor(options: ReplicaManagerOptions) {
@@ -130,8 +131,21 @@ export class ReplicaManager {
 
   // ---------------------------------------------------------------- metadata
 
-  /** Reconciles local replicas with the metadata cache (after every controller poll). */
-  applyMetadata(): void {
+  /**
+   * A counter of ISR changes committed by the controller. The controller channel reads it
+   * before each Metadata request; applyMetadata(stamp) then knows which partitions changed
+   * their ISR after that metadata was read (Kafka orders these by partition epoch, which
+   * the Metadata response does not carry).
+   */
+  get isrStamp(): number {
+    return this.#isrStamp;
+  }
+
+  /**
+   * Reconciles local replicas with the metadata cache (after every controller poll).
+   * `requestStamp`: isrStamp when that metadata was requested.
+   */
+  applyMetadata(requestStamp = Number.POSITIVE_INFINITY): void {
     const me = this.#o.brokerId;
     const cache = this.#o.metadata;
     const now = this.#o.clock.now();
@@ -173,7 +187,9 @@ export class ReplicaManager {
         const state = { leaderId: pm.leaderId, leaderEpoch: pm.leaderEpoch, replicas: pm.replicas, isr: pm.isr };
         const wasLeader = p.isLeader;
         if (pm.leaderId === me) {
-          const isNew = p.makeLeader(state, now);
+          const keepLocalIsr = p.isrStamp > requestStamp;
+          const isNew = p.makeLeader(state, now, keepLocalIsr);
+          if (keepLocalIsr && !isNew) cache.updateIsr(topic.name, pm.partition, [...p.isr], p.leaderEpoch);
           if (isNew) {
             this.#removeFromFetchers(p);
             this.#o.logger.info('became leader', { topic: p.topic, partition: p.partition, leaderEpoch: p.leaderEpoch, isr: p.isr });
@@ -478,6 +494,7 @@ export class ReplicaManager {
           this.#isrBackoffUntil.set(p.key, this.#o.clock.now() + 500);
         } else {
           this.#o.logger.info('ISR changed', { topic: p.topic, partition: p.partition, isr: part.isr });
+          p.isrStamp = ++this.#isrStamp;
           this.#o.metadata.updateIsr(p.topic, p.partition, part.isr as number[], part.leaderEpoch as number);
         }
         const moved = p.completeIsrChange(ok ? { isr: part.isr as number[], leaderEpoch: part.leaderEpoch as number } : null);

@@ -69,6 +69,22 @@ describe('Partition', () => {
     expect(p.maximalIsr).toEqual([1, 2]);
   });
 
+  it('metadata read before our committed ISR expansion does not shrink the ISR back (the HW waits for the new member)', () => {
+    const p = leader([1, 2], [1]);
+    p.setPendingIsr([1, 2]);
+    p.completeIsrChange({ isr: [1, 2], leaderEpoch: 3 });
+    // A stale poll (same epoch, old ISR) arrives after the expansion was committed.
+    p.makeLeader({ leaderId: 1, leaderEpoch: 3, replicas: [1, 2], isr: [1] }, 2000, true);
+    expect(p.isr).toEqual([1, 2]);
+    p.appendAsLeader(batch(3));
+    expect(p.highWatermark).toBe(0n);
+    // Fresh metadata (read after the change) is taken as it is, and so is a new epoch.
+    p.makeLeader({ leaderId: 1, leaderEpoch: 3, replicas: [1, 2], isr: [1] }, 2000, false);
+    expect(p.isr).toEqual([1]);
+    p.makeLeader({ leaderId: 1, leaderEpoch: 4, replicas: [1, 2], isr: [1, 2] }, 2000, true);
+    expect(p.isr).toEqual([1, 2]);
+  });
+
   it('stale and future client leader epochs are fenced', () => {
     const p = leader();
     expect(p.checkLeaderEpoch(2)).toBe(ErrorCode.FENCED_LEADER_EPOCH);
