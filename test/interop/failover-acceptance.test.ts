@@ -83,7 +83,7 @@ describe('failover acceptance (issue 3)', () => {
     }
     expect(seen.size).toBe(total);
     expect([...byPartition.values()].reduce((a, l) => a + l.length, 0)).toBe(total);
-  });
+  }, 150_000);
 
   it('kcat producing and consuming rides through a leader change without being restarted', async () => {
     k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
@@ -92,8 +92,8 @@ describe('failover acceptance (issue 3)', () => {
     // kcat reads stdin in blocks and holds a partial block back until more input or EOF,
     // so each step writes 10,000 lines and waits for most of them.
     const total = 30_000;
-    const consumer = execa('kcat', ['-C', '-b', k.bootstrap, '-t', 'ride', '-o', 'beginning', '-c', String(total), '-u', '-q', '-f', '%s\n'], { timeout: 90_000, reject: false });
-    const producer = execa('kcat', ['-P', '-b', k.bootstrap, '-t', 'ride', '-X', 'acks=all', '-X', 'enable.idempotence=true', '-X', 'linger.ms=1'], { timeout: 90_000, reject: false });
+    const consumer = execa('kcat', ['-C', '-b', k.bootstrap, '-t', 'ride', '-o', 'beginning', '-c', String(total), '-u', '-q', '-f', '%s\n'], { timeout: 140_000, reject: false });
+    const producer = execa('kcat', ['-P', '-b', k.bootstrap, '-t', 'ride', '-X', 'acks=all', '-X', 'enable.idempotence=true', '-X', 'linger.ms=1'], { timeout: 140_000, reject: false });
     const write = (from: number, to: number) => {
       const lines = [];
       for (let i = from; i < to; i++) lines.push(`r${i}`);
@@ -117,7 +117,7 @@ describe('failover acceptance (issue 3)', () => {
     const values = c.stdout.split('\n').filter(Boolean);
     expect(values).toEqual(Array.from({ length: total }, (_, i) => `r${i}`));
     await waitForFullIsr(k, 'ride', 3);
-  });
+  }, 150_000);
 
   it('kill -9 of the controller during produce: produce and consume go on, and once it is back a broker death still moves leadership', async () => {
     k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
@@ -147,5 +147,5 @@ describe('failover acceptance (issue 3)', () => {
     }
     const numbers = [...(await readAll(k, 'headless')).values()].flat().sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: n }, (_, i) => i));
-  });
+  }, 150_000);
 });

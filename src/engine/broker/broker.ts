@@ -100,7 +100,7 @@ export class Broker implements BrokerServices {
       logger: this.logger.child({ component: 'controller-channel' }),
       clock: this.#clock,
       onMetadata: (res, stamp) => this.#onMetadata(res, stamp),
-      metadataStamp: () => this.#replicaManager.isrStamp,
+      metadataStamp: () => this.#replicaManager.nextMetadataStamp(),
     });
     this.#replicaManager = new ReplicaManager({
       brokerId: config.brokerId,

@@ -118,11 +118,14 @@ export class Partition {
     this.#transition('leader');
     this.#leaderId = this.localBrokerId;
     this.#replicas = [...state.replicas];
-    // Within one leader epoch the ISR in metadata can be older than ours: an ISR change we
-    // made may have been committed after that metadata was read (keepLocalIsr), or be in
-    // flight (pending). Taking it would compute the HW over a stale, smaller ISR and
-    // acknowledge acks=all data a new ISR member does not have.
-    if (isNew || (this.#pendingIsr === null && !keepLocalIsr)) this.#isr = [...state.isr];
+    // Within one leader epoch, metadata read before our last ISR proposal (keepLocalIsr) can
+    // be older than our ISR: taking it would compute the HW over a stale, smaller ISR and
+    // acknowledge acks=all data a new member does not have. Metadata read after the proposal
+    // reflects its outcome, whatever the answer said: it settles the ISR and the proposal.
+    if (isNew || !keepLocalIsr) {
+      this.#isr = [...state.isr];
+      this.#pendingIsr = null;
+    }
     if (isNew) {
       this.#pendingIsr = null;
       this.#leaderEpoch = state.leaderEpoch;
@@ -254,15 +257,24 @@ export class Partition {
   }
 
   /**
-   * Stamp of this partition's last ISR change committed by the controller (see
-   * ReplicaManager's ISR stamps): metadata read before it must not overwrite the ISR.
+   * How many Metadata requests had been sent when the last ISR proposal went out (see
+   * ReplicaManager.nextMetadataStamp): metadata requested up to then may predate it.
    */
-  isrStamp = 0;
+  isrProposalStamp = -1;
 
-  /** Applies the controller's answer to an ISR proposal (null: rejected/failed). */
-  completeIsrChange(result: { isr: number[]; leaderEpoch: number } | null): boolean {
-    this.#pendingIsr = null;
-    if (result && this.#role === 'leader' && result.leaderEpoch === this.#leaderEpoch) this.#isr = [...result.isr];
+  /**
+   * Applies the controller's answer to an ISR proposal. `result`: the committed ISR and
+   * leader epoch; null when refused or unanswered. `keepPending`: the outcome is unknown (no
+   * answer) or came with a new leader epoch; the proposed ISR keeps counting for the HW
+   * (maximal ISR) until metadata settles it, as the controller may hold it.
+   */
+  completeIsrChange(result: { isr: number[]; leaderEpoch: number } | null, keepPending = false): boolean {
+    if (result && this.#role === 'leader' && result.leaderEpoch === this.#leaderEpoch) {
+      this.#isr = [...result.isr];
+      this.#pendingIsr = null;
+    } else if (!keepPending) {
+      this.#pendingIsr = null;
+    }
     return this.maybeIncrementHighWatermark();
   }
 

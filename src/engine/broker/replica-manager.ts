@@ -87,7 +87,7 @@ export class ReplicaManager {
   readonly #isrBackoffUntil = new Map<string, number>();
   readonly #replicaLagTimeMaxMs: number;
   #isrTimer: { cancel(): void } | undefined;
-  #isrStamp = 0;
+  #metadataRequests = 0;
   #closed = false;
 
   constructor(options: ReplicaManagerOptions) {
@@ -132,18 +132,18 @@ export class ReplicaManager {
   // ---------------------------------------------------------------- metadata
 
   /**
-   * A counter of ISR changes committed by the controller. The controller channel reads it
-   * before each Metadata request; applyMetadata(stamp) then knows which partitions changed
-   * their ISR after that metadata was read (Kafka orders these by partition epoch, which
-   * the Metadata response does not carry).
+   * Counts Metadata requests to the controller: the channel takes a stamp just before each
+   * one. AlterPartition goes over the same connection, so metadata requested after an ISR
+   * proposal reflects its outcome, and metadata requested before it may not (Kafka orders
+   * these by partition epoch, which the Metadata response does not carry).
    */
-  get isrStamp(): number {
-    return this.#isrStamp;
+  nextMetadataStamp(): number {
+    return ++this.#metadataRequests;
   }
 
   /**
    * Reconciles local replicas with the metadata cache (after every controller poll).
-   * `requestStamp`: isrStamp when that metadata was requested.
+   * `requestStamp`: the stamp taken when that metadata was requested.
    */
   applyMetadata(requestStamp = Number.POSITIVE_INFINITY): void {
     const me = this.#o.brokerId;
@@ -187,7 +187,7 @@ export class ReplicaManager {
         const state = { leaderId: pm.leaderId, leaderEpoch: pm.leaderEpoch, replicas: pm.replicas, isr: pm.isr };
         const wasLeader = p.isLeader;
         if (pm.leaderId === me) {
-          const keepLocalIsr = p.isrStamp > requestStamp;
+          const keepLocalIsr = requestStamp <= p.isrProposalStamp;
           const isNew = p.makeLeader(state, now, keepLocalIsr);
           if (keepLocalIsr && !isNew) cache.updateIsr(topic.name, pm.partition, [...p.isr], p.leaderEpoch);
           if (isNew) {
@@ -478,6 +478,7 @@ export class ReplicaManager {
       this.#isrBackoffUntil.delete(p.key);
     }
     p.setPendingIsr(newIsr);
+    p.isrProposalStamp = this.#metadataRequests;
     const leaderEpoch = p.leaderEpoch;
     const request: Message = {
       topicId: p.topicId,
@@ -493,16 +494,18 @@ export class ReplicaManager {
           // Do not propose again at once (a returning follower is ineligible until unfenced).
           this.#isrBackoffUntil.set(p.key, this.#o.clock.now() + 500);
         } else {
-          this.#o.logger.info('ISR changed', { topic: p.topic, partition: p.partition, isr: part.isr });
-          p.isrStamp = ++this.#isrStamp;
+          this.#o.logger.info('ISR changed', { topic: p.topic, partition: p.partition, isr: part.isr, leaderEpoch: part.leaderEpoch });
           this.#o.metadata.updateIsr(p.topic, p.partition, part.isr as number[], part.leaderEpoch as number);
         }
-        const moved = p.completeIsrChange(ok ? { isr: part.isr as number[], leaderEpoch: part.leaderEpoch as number } : null);
+        // Unanswered, or committed together with a leader change (preferred leader restored):
+        // the controller may hold the proposed ISR, so it keeps counting until metadata says.
+        const keepPending = !res || (!!ok && part.leaderEpoch !== p.leaderEpoch);
+        const moved = p.completeIsrChange(ok ? { isr: part.isr as number[], leaderEpoch: part.leaderEpoch as number } : null, keepPending);
         // The ISR size matters to acks=-1 waiters even when the HW did not move.
         this.#produceWaits.checkAndComplete(p.key);
         if (moved) this.#fetchWaits.checkAndComplete(p.key);
       },
-      () => p.completeIsrChange(null),
+      () => p.completeIsrChange(null, true),
     );
   }
 

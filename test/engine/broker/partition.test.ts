@@ -69,20 +69,33 @@ describe('Partition', () => {
     expect(p.maximalIsr).toEqual([1, 2]);
   });
 
-  it('metadata read before our committed ISR expansion does not shrink the ISR back (the HW waits for the new member)', () => {
+  it('metadata read before an ISR proposal does not shrink the ISR back (the HW waits for the new member)', () => {
     const p = leader([1, 2], [1]);
     p.setPendingIsr([1, 2]);
     p.completeIsrChange({ isr: [1, 2], leaderEpoch: 3 });
-    // A stale poll (same epoch, old ISR) arrives after the expansion was committed.
+    // A poll requested before the proposal (same epoch, old ISR) is answered after it.
     p.makeLeader({ leaderId: 1, leaderEpoch: 3, replicas: [1, 2], isr: [1] }, 2000, true);
     expect(p.isr).toEqual([1, 2]);
     p.appendAsLeader(batch(3));
     expect(p.highWatermark).toBe(0n);
-    // Fresh metadata (read after the change) is taken as it is, and so is a new epoch.
+    // Metadata requested after the proposal is taken as it is, and so is a new epoch.
     p.makeLeader({ leaderId: 1, leaderEpoch: 3, replicas: [1, 2], isr: [1] }, 2000, false);
     expect(p.isr).toEqual([1]);
     p.makeLeader({ leaderId: 1, leaderEpoch: 4, replicas: [1, 2], isr: [1, 2] }, 2000, true);
     expect(p.isr).toEqual([1, 2]);
+  });
+
+  it('an ISR expansion committed together with a leader change, or unanswered, keeps counting until metadata settles it', () => {
+    for (const answer of [{ isr: [1, 2], leaderEpoch: 4 }, null]) {
+      const p = leader([1, 2], [1]);
+      p.setPendingIsr([1, 2]);
+      p.completeIsrChange(answer, true);
+      expect(p.maximalIsr).toEqual([1, 2]);
+      p.appendAsLeader(batch(2));
+      expect(p.highWatermark).toBe(0n);
+      p.makeLeader({ leaderId: 1, leaderEpoch: 3, replicas: [1, 2], isr: [1] }, 2000, false);
+      expect(p.maximalIsr).toEqual([1]);
+    }
   });
 
   it('stale and future client leader epochs are fenced', () => {
