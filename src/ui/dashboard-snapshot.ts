@@ -189,8 +189,8 @@ export function brokersFromStatus(status: ClusterStatus): BrokersView {
   };
 }
 
-/** Broker rows of a remote cluster, from topic metadata (ids and leader counts only). */
-export function brokersFromTopics(topics: TopicDescription[], liveBrokers: number[]): BrokersView {
+/** Broker rows of a remote cluster, from topic metadata (ids, addresses, leader counts). */
+export function brokersFromTopics(topics: TopicDescription[], liveBrokers: number[], addresses: ReadonlyArray<{ id: number; host: string; port: number }> = []): BrokersView {
   const leaders = new Map<number, number>(liveBrokers.map((id) => [id, 0]));
   const leaderless: string[] = [];
   const underReplicated: string[] = [];
@@ -208,7 +208,10 @@ export function brokersFromTopics(topics: TopicDescription[], liveBrokers: numbe
   return {
     clusterId: null,
     controller: null,
-    brokers: ids.map((id) => ({ id, host: null, port: null, up: liveBrokers.includes(id), processStatus: null, leaders: leaders.get(id) ?? 0, controller: false })),
+    brokers: ids.map((id) => {
+      const a = addresses.find((x) => x.id === id);
+      return { id, host: a?.host ?? null, port: a?.port ?? null, up: liveBrokers.includes(id), processStatus: null, leaders: leaders.get(id) ?? 0, controller: false };
+    }),
     health: {
       healthy: reasons.length === 0,
       unhealthyReasons: reasons,
@@ -337,7 +340,7 @@ export async function collectDashboardSnapshot(sources: DashboardSources, option
   const topicsRun = settle('topic metadata', timeoutMs, () => collectTopics(sources.admin(), previous, nowMs));
   const brokersRun: Promise<SourceResult<BrokersView>> = sources.clusterStatus
     ? settle('cluster status', timeoutMs, async () => brokersFromStatus(await sources.clusterStatus!()))
-    : topicsRun.then((r) => (r.data ? { data: brokersFromTopics(r.data.described.topics, r.data.described.liveBrokers), error: null } : { data: null, error: r.error }));
+    : topicsRun.then((r) => (r.data ? { data: brokersFromTopics(r.data.described.topics, r.data.described.liveBrokers, r.data.described.brokerAddresses), error: null } : { data: null, error: r.error }));
   // (a partial topics result still has the metadata the broker rows need)
   const groupsRun = settle('consumer groups', timeoutMs, () => collectGroups(sources.admin()));
   const unavailable = sources.topologiesUnavailable?.() ?? null;

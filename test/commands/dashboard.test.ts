@@ -120,7 +120,7 @@ describe('dashboard command against a real cluster', () => {
     expect(out).toContain('error: Cannot reach nimbus at http://127.0.0.1:1.');
     expect(out.match(/error:/g)).toHaveLength(1);
     expect(out).toContain('readers Empty 0 6 events');
-    expect(out).toMatch(/^1 - up \d+/m);
+    expect(out).toMatch(/^1 127\.0\.0\.1:\d+ up \d+/m);
   });
 
   it('shows a killed broker as down, and the group again once the cluster has healed', async () => {

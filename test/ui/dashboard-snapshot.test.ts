@@ -35,7 +35,15 @@ function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean; 
     describedTopic('lost', [{ leader: -1, replicas: [3], isr: [] }]),
   ];
   return {
-    describeTopics: async () => ({ topics, liveBrokers: [1, 2], elrKnown: false }),
+    describeTopics: async () => ({
+      topics,
+      liveBrokers: [1, 2],
+      brokerAddresses: [
+        { id: 1, host: '127.0.0.1', port: 9092 },
+        { id: 2, host: '127.0.0.1', port: 9093 },
+      ],
+      elrKnown: false,
+    }),
     listOffsets: async () => {
       if (options.offsetsFail) throw new Error('listing offsets: Connection to 127.0.0.1:9093 failed.');
       return (
@@ -254,10 +262,11 @@ describe('brokersFromTopics', () => {
         ]),
       ],
       [1, 2],
+      [{ id: 1, host: 'kafka1', port: 9092 }],
     );
-    expect(view.brokers.map((b) => [b.id, b.leaders, b.up])).toEqual([
-      [1, 1, true],
-      [2, 0, true],
+    expect(view.brokers.map((b) => [b.id, b.host, b.port, b.leaders, b.up])).toEqual([
+      [1, 'kafka1', 9092, 1, true],
+      [2, null, null, 0, true],
     ]);
     expect(view.health!.unhealthyReasons).toEqual(['leaderless_partitions', 'under_replicated_partitions']);
   });

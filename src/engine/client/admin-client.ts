@@ -52,6 +52,8 @@ export interface CreateTopicResult {
 export interface DescribeTopicsResult {
   topics: TopicDescription[];
   liveBrokers: number[];
+  /** Addresses of the live brokers, by id (from the same Metadata answer). */
+  brokerAddresses: Array<{ id: number; host: string; port: number }>;
   /** False when the brokers lack DescribeTopicPartitions (Elr printed as N/A). */
   elrKnown: boolean;
 }
@@ -191,7 +193,7 @@ export class AdminClient {
 
   async describeTopics(options: { topic?: string; excludeInternal?: boolean; ifExists?: boolean } = {}): Promise<DescribeTopicsResult> {
     const names = await this.#resolveTopics(options.topic, options);
-    if (names.length === 0) return { topics: [], liveBrokers: [], elrKnown: false };
+    if (names.length === 0) return { topics: [], liveBrokers: [], brokerAddresses: [], elrKnown: false };
     const metadata = await this.#call('describing topics', () => this.#admin.metadata({ topics: names, forceUpdate: true }));
     // The client library leaves internal topics (__consumer_offsets) out of its metadata
     // cache; ask the broker directly for those.
@@ -238,7 +240,8 @@ export class AdminClient {
         minInsyncReplicas: minIsr ? Number(minIsr) : undefined,
       };
     });
-    return { topics, liveBrokers: [...metadata.brokers.keys()].sort((a, b) => a - b), elrKnown: elr !== undefined };
+    const brokerAddresses = [...metadata.brokers].map(([id, b]) => ({ id, host: b.host, port: b.port })).sort((a, b) => a.id - b.id);
+    return { topics, liveBrokers: brokerAddresses.map((b) => b.id), brokerAddresses, elrKnown: elr !== undefined };
   }
 
   async #bootstrapConnection(): Promise<unknown> {
