@@ -17,6 +17,7 @@ import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js
 import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
 import { createTopic, metadataOf, startKafka } from '../test/interop/helpers/kafka-processes.js';
 import { endToEndLatency } from './e2e-latency.js';
+import { percentile } from './percentile.js';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 2_000_000);
 /** `--only=single` or `--only=replicated` runs one half; `--only=latency` only the end-to-end probe. */
@@ -34,10 +35,6 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function writeRecordsFile(path: string, n: number): Promise<void> {
   const line = 'x'.repeat(RECORD_BYTES - 1) + '\n';

@@ -13,6 +13,7 @@ import { ApiKey } from '../src/engine/protocol/api-keys.js';
 import type { Message } from '../src/engine/protocol/codec.js';
 import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
+import { percentile } from './percentile.js';
 
 export interface LatencyResult {
   rate: number;
@@ -27,10 +28,6 @@ export interface LatencyResult {
 const PER_BATCH = 100;
 const WARMUP_BATCHES = 20;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** Sends one batch with acks=-1; returns its base offset. */
 async function produce(conn: KafkaConnection, topic: string, records: Buffer): Promise<bigint> {

@@ -2,13 +2,12 @@
 // 200,000 numbered records through a kill -9 of a leader; kcat producer and consumer riding
 // through a leader change without a restart; kill -9 of the controller during produce.
 import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/engine/protocol/codec.js';
 import { iterateBatchPositions } from '../../src/engine/protocol/records/record-batch.js';
-import { createTopic, metadataOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, metadataOf, partitionsOf, segmentFiles, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
 
 let k: KafkaProcesses | undefined;
 
@@ -17,33 +16,18 @@ afterEach(async () => {
   k = undefined;
 });
 
-async function partitionsVia(k: KafkaProcesses, topic: string): Promise<Message[]> {
-  for (const b of k.brokers) {
-    if (!b.running()) continue;
-    try {
-      const t = ((await metadataOf(b.port, [topic])).topics as Message[])[0];
-      if (t && t.errorCode === 0) return t.partitions as Message[];
-    } catch {
-      // try the next broker
-    }
-  }
-  throw new Error('no broker answered metadata');
-}
-
 async function waitForFullIsr(k: KafkaProcesses, topic: string, replicas: number): Promise<void> {
-  await waitFor(`full ISR for ${topic}`, async () => (await partitionsVia(k, topic)).every((p) => (p.isrNodes as number[]).length === replicas), 60_000, 200);
+  await waitFor(`full ISR for ${topic}`, async () => (await partitionsOf(k, topic)).every((p) => (p.isrNodes as number[]).length === replicas), 60_000, 200);
 }
 
 function kafkaFor(k: KafkaProcesses): Kafka {
   return new Kafka({ clientId: 'acceptance', brokers: k.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 } });
 }
 
-/** Records in a replica's segment files (0 when the folder is missing). */
-function logRecordCount(dataDir: string, partitionDir: string): number {
-  const dir = join(dataDir, partitionDir);
-  if (!existsSync(dir)) return 0;
+/** Records in a replica's segment files. */
+function logRecordCount(k: KafkaProcesses, brokerId: number, topic: string, partition: number): number {
   let n = 0;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.log'))) for (const b of iterateBatchPositions(readFileSync(join(dir, f)))) n += b.header.recordCount;
+  for (const file of segmentFiles(k, brokerId, topic, partition)) for (const b of iterateBatchPositions(readFileSync(file))) n += b.header.recordCount;
   return n;
 }
 
@@ -81,7 +65,7 @@ describe('failover acceptance (issue 3)', () => {
   it('200,000 numbered records through kill -9 and restart of a leader: every acknowledged record once, in order per partition, and the ISR heals', async () => {
     k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
     await createTopic(k, 'numbered', 6, 3, { 'min.insync.replicas': '2' });
-    const victim = (await partitionsVia(k, 'numbered'))[0]!.leaderId as number;
+    const victim = (await partitionsOf(k, 'numbered'))[0]!.leaderId as number;
     const producer: Producer = kafkaFor(k).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const total = 200_000;
@@ -107,7 +91,7 @@ describe('failover acceptance (issue 3)', () => {
       for (let i = 1; i < numbers.length; i++) {
         if (numbers[i]! <= numbers[i - 1]!) {
           // Say whether the log itself holds the record twice or only the read repeated it.
-          throw new Error(`partition ${partition}: ${numbers[i]} after ${numbers[i - 1]}; kcat read ${numbers.length} records, the replicas' logs hold ${k.brokers.map((b) => logRecordCount(b.dataDir, `numbered-${partition}`)).join(' / ')}`);
+          throw new Error(`partition ${partition}: ${numbers[i]} after ${numbers[i - 1]}; kcat read ${numbers.length} records, the replicas' logs hold ${k!.brokers.map((b) => logRecordCount(k!, b.id, 'numbered', partition)).join(' / ')}`);
         }
       }
       for (const n of numbers) seen.add(n);
@@ -119,7 +103,7 @@ describe('failover acceptance (issue 3)', () => {
   it('kcat producing and consuming rides through a leader change without being restarted', async () => {
     k = await startKafka({ brokers: 3, controllerSettings: { 'broker.session.timeout.ms': '3000' } });
     await createTopic(k, 'ride', 1, 3, { 'min.insync.replicas': '2' });
-    const victim = (await partitionsVia(k, 'ride'))[0]!.leaderId as number;
+    const victim = (await partitionsOf(k, 'ride'))[0]!.leaderId as number;
     // kcat reads stdin in blocks and holds a partial block back until more input or EOF,
     // so each step writes 10,000 lines and waits for most of them.
     const total = 30_000;
@@ -184,10 +168,10 @@ describe('failover acceptance (issue 3)', () => {
       expect((await readAll(k, 'headless')).size).toBe(3);
       await k.controller.start();
       await waitFor('brokers registered again', async () => ((await metadataOf(k!.broker(1).port)).brokers as Message[]).length === 3, 30_000, 200);
-      const before = await partitionsVia(k, 'headless');
+      const before = await partitionsOf(k, 'headless');
       const victim = before[0]!.leaderId as number;
       await k.broker(victim).kill('SIGKILL');
-      await waitFor('leadership moved off the dead broker', async () => (await partitionsVia(k!, 'headless')).every((p) => p.leaderId !== victim && (p.leaderId as number) >= 0), 30_000, 200);
+      await waitFor('leadership moved off the dead broker', async () => (await partitionsOf(k!, 'headless')).every((p) => p.leaderId !== victim && (p.leaderId as number) >= 0), 30_000, 200);
       for (let i = 0; i < 5; i++) await send(100);
     } finally {
       await producer.disconnect();

@@ -2,8 +2,7 @@
 // for byte, acks=all survives kill -9 of a leader, min.insync.replicas refuses writes, a
 // lagging follower leaves the ISR and rejoins, and a diverged follower truncates to the new
 // leader's log.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaConnection } from '../../src/engine/network/connection.js';
@@ -11,7 +10,7 @@ import { ApiKey } from '../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
-import { createTopic, metadataOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, metadataOf, partitionsOf, segmentFiles, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
 
 let k: KafkaProcesses | undefined;
 
@@ -26,22 +25,13 @@ function partitionState(m: Message, topic: string, partition: number): Message |
 }
 
 async function stateVia(k: KafkaProcesses, topic: string, partition: number): Promise<Message> {
-  for (const b of k.brokers) {
-    if (!b.running()) continue;
-    try {
-      const p = partitionState(await metadataOf(b.port), topic, partition);
-      if (p) return p;
-    } catch {
-      // try the next broker
-    }
-  }
-  throw new Error('no broker answered metadata');
+  const p = (await partitionsOf(k, topic)).find((x) => x.partitionIndex === partition);
+  if (!p) throw new Error(`no partition ${topic}-${partition} in metadata`);
+  return p;
 }
 
 function logBytes(k: KafkaProcesses, brokerId: number, topic: string, partition: number): Buffer {
-  const dir = join(k.broker(brokerId).dataDir, `${topic}-${partition}`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
-  return Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
+  return Buffer.concat(segmentFiles(k, brokerId, topic, partition).map((f) => readFileSync(f)));
 }
 
 async function produceTo(port: number, topic: string, partition: number, values: string[], acks: number): Promise<Message> {

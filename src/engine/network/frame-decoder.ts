@@ -30,10 +30,8 @@ export class FrameDecoder {
         if (this.#buffered < 4) return { ok: true };
         const head = this.#take(4);
         const size = head.readInt32BE(0);
-        if (size < 0) return { ok: false, reason: `invalid frame size ${size}` };
-        if (size > this.#maxFrameBytes) {
-          return { ok: false, reason: `frame of ${size} bytes exceeds socket.request.max.bytes (${this.#maxFrameBytes})` };
-        }
+        const bad = this.#sizeError(size);
+        if (bad) return bad;
         this.#need = size;
       }
       if (this.#buffered < this.#need) return { ok: true };
@@ -55,10 +53,8 @@ export class FrameDecoder {
         if (this.#headFill < 4) break;
         this.#headFill = 0;
         const size = this.#head.readInt32BE(0);
-        if (size < 0) return { ok: false, reason: `invalid frame size ${size}` };
-        if (size > this.#maxFrameBytes) {
-          return { ok: false, reason: `frame of ${size} bytes exceeds socket.request.max.bytes (${this.#maxFrameBytes})` };
-        }
+        const bad = this.#sizeError(size);
+        if (bad) return bad;
         this.#frame = Buffer.allocUnsafe(size);
         this.#frameFill = 0;
       }
@@ -73,6 +69,12 @@ export class FrameDecoder {
       }
     }
     return { ok: true };
+  }
+
+  #sizeError(size: number): FrameResult | undefined {
+    if (size < 0) return { ok: false, reason: `invalid frame size ${size}` };
+    if (size > this.#maxFrameBytes) return { ok: false, reason: `frame of ${size} bytes exceeds socket.request.max.bytes (${this.#maxFrameBytes})` };
+    return undefined;
   }
 
   #take(n: number): Buffer {

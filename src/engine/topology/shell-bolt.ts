@@ -15,8 +15,7 @@ import type { Logger } from '../common/logger.js';
 import { randomTupleId, type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
 import type { Bolt } from './bolt.js';
 import type { OutputCollector } from './collectors.js';
-import { DEFAULT_STREAM } from './output-fields-declarer.js';
-import { launchShellChild, logShellMessage, ShellComponent } from './shell-component.js';
+import { handleShellLogOrError, launchShellChild, parseShellEmit, ShellComponent } from './shell-component.js';
 import type { TopologyContext } from './topology-context.js';
 import type { Tuple } from './tuple.js';
 
@@ -115,6 +114,7 @@ export class ShellBolt extends ShellComponent implements Bolt {
   }
 
   #onMessage(msg: ShellMsg): void {
+    if (handleShellLogOrError(msg, this.#logger, this.#process?.pid ?? 0, (e) => this.#collector.reportError(e))) return;
     switch (msg.command) {
       case 'ack': {
         const t = this.#input(msg.id, 'Acked');
@@ -131,12 +131,6 @@ export class ShellBolt extends ShellComponent implements Bolt {
       case 'emit':
         this.#emit(msg);
         return;
-      case 'log':
-        logShellMessage(this.#logger, msg, this.#process?.pid ?? 0);
-        return;
-      case 'error':
-        this.#collector.reportError(new Error(`Shell Process Exception: ${String(msg.msg)}`));
-        return;
       case 'sync': // heartbeat answer; any message already counted as one
       case 'metrics': // no IShellMetric registry here
         return;
@@ -146,8 +140,7 @@ export class ShellBolt extends ShellComponent implements Bolt {
   }
 
   #emit(msg: ShellMsg): void {
-    if (!Array.isArray(msg.tuple)) throw new Error(`emit from shell process without a "tuple" array: ${JSON.stringify(msg).slice(0, 200)}`);
-    const stream = typeof msg.stream === 'string' ? msg.stream : DEFAULT_STREAM;
+    const { tuple, stream, task } = parseShellEmit(msg);
     const raw = msg.anchors;
     const ids = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
     const anchors: Tuple[] = [];
@@ -156,12 +149,11 @@ export class ShellBolt extends ShellComponent implements Bolt {
       if (t === undefined) throw new Error(`Anchored onto ${String(id)} after ack/fail`);
       anchors.push(t);
     }
-    const task = typeof msg.task === 'number' ? msg.task : 0;
     if (task !== 0) {
-      this.#collector.emitDirect(task, stream, msg.tuple, anchors);
+      this.#collector.emitDirect(task, stream, tuple, anchors);
       return;
     }
-    const out = this.#collector.emit(stream, msg.tuple, anchors);
+    const out = this.#collector.emit(stream, tuple, anchors);
     if (msg.need_task_ids !== false) this.#process?.writeTaskIds(out);
   }
 }

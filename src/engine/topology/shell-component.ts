@@ -32,6 +32,28 @@ export function logShellMessage(logger: Logger, msg: ShellMsg, pid: number): voi
   logger[LOG_LEVELS[Math.max(0, Math.min(4, Math.trunc(level)))]!]('shell log', { pid, msg: String(msg.msg) });
 }
 
+/** What an `emit` command asks for: values, stream and, for emitDirect, the task (0: none). */
+export function parseShellEmit(msg: ShellMsg): { tuple: unknown[]; stream: string; task: number } {
+  if (!Array.isArray(msg.tuple)) throw new Error(`emit from shell process without a "tuple" array: ${JSON.stringify(msg).slice(0, 200)}`);
+  return { tuple: msg.tuple, stream: typeof msg.stream === 'string' ? msg.stream : DEFAULT_STREAM, task: typeof msg.task === 'number' ? msg.task : 0 };
+}
+
+/**
+ * Handles the commands bolts and spouts share: `log` (to the logger) and `error` (reported
+ * to the collector). Returns false for any other command.
+ */
+export function handleShellLogOrError(msg: ShellMsg, logger: Logger, pid: number, reportError: (error: Error) => void): boolean {
+  if (msg.command === 'log') {
+    logShellMessage(logger, msg, pid);
+    return true;
+  }
+  if (msg.command === 'error') {
+    reportError(new Error(`Shell Process Exception: ${String(msg.msg)}`));
+    return true;
+  }
+  return false;
+}
+
 /**
  * Starts `command` in the code dir and does the handshake, with a fresh pid dir (removed
  * again when the start fails). The caller removes the pid dir when it closes.

@@ -12,8 +12,7 @@ import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
 import type { SpoutOutputCollector } from './collectors.js';
-import { DEFAULT_STREAM } from './output-fields-declarer.js';
-import { launchShellChild, logShellMessage, ShellComponent } from './shell-component.js';
+import { handleShellLogOrError, launchShellChild, parseShellEmit, ShellComponent } from './shell-component.js';
 import type { Spout } from './spout.js';
 import type { TopologyContext } from './topology-context.js';
 
@@ -110,6 +109,7 @@ export class ShellSpout extends ShellComponent implements Spout {
   }
 
   #onMessage(msg: ShellMsg): void {
+    if (handleShellLogOrError(msg, this.#logger, this.#process?.pid ?? 0, (e) => this.#collector.reportError(e))) return;
     switch (msg.command) {
       case 'sync': {
         const w = this.#waiting;
@@ -120,12 +120,6 @@ export class ShellSpout extends ShellComponent implements Spout {
       case 'emit':
         this.#emit(msg);
         return;
-      case 'log':
-        logShellMessage(this.#logger, msg, this.#process?.pid ?? 0);
-        return;
-      case 'error':
-        this.#collector.reportError(new Error(`Shell Process Exception: ${String(msg.msg)}`));
-        return;
       case 'metrics':
         return;
       default:
@@ -134,15 +128,13 @@ export class ShellSpout extends ShellComponent implements Spout {
   }
 
   #emit(msg: ShellMsg): void {
-    if (!Array.isArray(msg.tuple)) throw new Error(`emit from shell process without a "tuple" array: ${JSON.stringify(msg).slice(0, 200)}`);
-    const stream = typeof msg.stream === 'string' ? msg.stream : DEFAULT_STREAM;
+    const { tuple, stream, task } = parseShellEmit(msg);
     const id = msg.id === null ? undefined : msg.id;
-    const task = typeof msg.task === 'number' ? msg.task : 0;
     if (task !== 0) {
-      this.#collector.emitDirect(task, stream, msg.tuple, id);
+      this.#collector.emitDirect(task, stream, tuple, id);
       return;
     }
-    const out = this.#collector.emit(stream, msg.tuple, id);
+    const out = this.#collector.emit(stream, tuple, id);
     if (msg.need_task_ids !== false) this.#process?.writeTaskIds(out);
   }
 }

@@ -2,7 +2,7 @@
 // (no cluster daemon, so a test can kill -9 and restart a given broker), on free 127.0.0.1
 // ports in a temp dir. stop() SIGKILLs whatever is left and removes the dir. Build first.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { DATA_PROCESS_NODE_FLAGS } from '../../../src/engine/common/node-flags.j
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../../src/engine/protocol/codec.js';
+import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
 import { waitFor as sharedWaitFor } from '../../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -189,23 +190,47 @@ export async function startKafka(options: { brokers?: number; settings?: Record<
   return processes;
 }
 
+/** `topic`'s partition metadata from the first running broker that knows it. */
+export async function partitionsOf(k: KafkaProcesses, topic: string): Promise<Message[]> {
+  for (const b of k.brokers) {
+    if (!b.running()) continue;
+    try {
+      const t = ((await metadataOf(b.port, [topic])).topics as Message[])[0];
+      if (t && t.errorCode === 0) return t.partitions as Message[];
+    } catch {
+      // try the next broker
+    }
+  }
+  throw new Error('no broker answered metadata');
+}
+
+/** A replica's segment (.log) files of topic-partition, in offset order; [] when it has none. */
+export function segmentFiles(k: KafkaProcesses, brokerId: number, topic: string, partition: number): string[] {
+  const dir = join(k.broker(brokerId).dataDir, `${topic}-${partition}`);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
 /** Creates a topic through broker 1 (forwarded to the controller) and waits for its leaders. */
 export async function createTopic(k: KafkaProcesses, name: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}): Promise<void> {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: k.brokers[0]!.port });
   try {
     // Retried while the broker has not reached the controller yet (NOT_CONTROLLER, as
     // Kafka's admin client does): right after start on a loaded machine.
-    await waitFor(`CreateTopics ${name}`, async () => {
+    const t = await waitFor(`CreateTopics ${name}`, async () => {
       const res = await conn.send(ApiKey.CreateTopics, 5, {
         topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
         timeoutMs: 10_000,
         validateOnly: false,
       });
-      const t = (res.topics as Message[])[0]!;
-      if (t.errorCode === 41) return undefined;
-      if (t.errorCode !== 0) throw new Error(`CreateTopics ${name} failed with error ${t.errorCode}: ${t.errorMessage}`);
-      return true;
+      const answer = (res.topics as Message[])[0]!;
+      return answer.errorCode === ErrorCode.NOT_CONTROLLER ? undefined : answer;
     }, 30_000, 200);
+    // Any other error is final (thrown here, not retried until the deadline).
+    if (t.errorCode !== ErrorCode.NONE) throw new Error(`CreateTopics ${name} failed with error ${t.errorCode}: ${t.errorMessage}`);
   } finally {
     conn.close();
   }
