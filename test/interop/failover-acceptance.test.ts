@@ -75,7 +75,11 @@ describe('failover acceptance (issue 3)', () => {
       for (let n = 0; n < total; n += perSend) {
         if (n === 60_000) await k.broker(victim).kill('SIGKILL');
         if (n === 140_000) await k.broker(victim).start();
-        const messages = Array.from({ length: perSend }, (_, i) => ({ key: `k${(n + i) % 600}`, value: String(n + i) }));
+        // One partition per send (round robin over the 6): kafkajs keeps a send's retry state
+        // per broker, not per partition, so a send spanning partitions whose leaders move
+        // mid-retry can skip, repeat or reorder a partition's batch, which no broker can tell.
+        const partition = (n / perSend) % 6;
+        const messages = Array.from({ length: perSend }, (_, i) => ({ key: `k${(n + i) % 600}`, value: String(n + i), partition }));
         await producer.send({ topic: 'numbered', acks: -1, messages });
         acked = n + perSend;
       }
@@ -157,8 +161,11 @@ describe('failover acceptance (issue 3)', () => {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     let n = 0;
+    let sends = 0;
     const send = async (count: number) => {
-      const messages = Array.from({ length: count }, () => ({ key: `k${n % 30}`, value: String(n++) }));
+      // One partition per send (see the first test for why).
+      const partition = sends++ % 3;
+      const messages = Array.from({ length: count }, () => ({ key: `k${n % 30}`, value: String(n++), partition }));
       await producer.send({ topic: 'headless', acks: -1, messages });
     };
     try {

@@ -11,6 +11,8 @@ import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
+import { iterateBatchPositions } from '../../../src/engine/protocol/records/record-batch.js';
+import { decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 import { waitFor as sharedWaitFor } from '../../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -212,6 +214,18 @@ export function segmentFiles(k: KafkaProcesses, brokerId: number, topic: string,
     .filter((f) => f.endsWith('.log'))
     .sort()
     .map((f) => join(dir, f));
+}
+
+/** Every record value (as text) in a replica's segment files, in log order. */
+export function logValues(k: KafkaProcesses, brokerId: number, topic: string, partition: number): string[] {
+  const values: string[] = [];
+  for (const file of segmentFiles(k, brokerId, topic, partition)) {
+    const buf = readFileSync(file);
+    for (const b of iterateBatchPositions(buf)) {
+      for (const r of decodeRecordBatch(buf, b.position).records) values.push(r.value?.toString() ?? '');
+    }
+  }
+  return values;
 }
 
 /** Creates a topic through broker 1 (forwarded to the controller) and waits for its leaders. */
