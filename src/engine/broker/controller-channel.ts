@@ -1,6 +1,7 @@
 // The broker's link to the controller, over the Kafka protocol: BrokerRegistration on
 // (re)connect, BrokerHeartbeat every `broker.heartbeat.interval.ms` followed by a Metadata
-// poll (all topics) and, when the hosted topic set changes, DescribeConfigs; admin requests
+// poll (all topics; the heartbeat reports how many snapshots were applied since registering,
+// and the controller unfences the broker only once that is 1 or more) and, when the hosted topic set changes, DescribeConfigs; admin requests
 // forwarded as they came (re-encoded at a version the controller serves); AlterPartition for
 // ISR changes. Reconnects with backoff when the controller is down; the broker keeps serving
 // from its cached metadata meanwhile. Single-threaded: one async loop owns the connection;
@@ -41,6 +42,9 @@ export class ControllerChannel {
   #pollWaiters: Array<() => void> = [];
   #loopDone: Promise<void> | null = null;
   #connectedOnce = false;
+  /** Controller Metadata snapshots applied since the current registration (our currentMetadataOffset). */
+  #metadataApplied = 0n;
+  #fenced = true;
 
   constructor(options: ControllerChannelOptions) {
     this.#options = options;
@@ -164,6 +168,12 @@ export class ControllerChannel {
         }
         await this.#heartbeat();
         await this.#pollMetadata();
+        if (this.#fenced) {
+          // Just registered: now caught up, so ask again at once (and read the leadership
+          // that unfencing may have given us) instead of waiting for the next interval.
+          await this.#heartbeat();
+          if (!this.#fenced) await this.#pollMetadata();
+        }
         await this.#sleep(this.#options.heartbeatIntervalMs);
       } catch (error) {
         if (this.#closed) break;
@@ -195,6 +205,8 @@ export class ControllerChannel {
       });
       if (reg.errorCode !== ErrorCode.NONE) throw new Error(`BrokerRegistration failed: ${errorName(reg.errorCode as number)}`);
       this.#brokerEpoch = BigInt(reg.brokerEpoch as bigint);
+      this.#metadataApplied = 0n;
+      this.#fenced = true;
       this.#connection = conn;
       this.#connectedOnce = true;
       logger.info('registered with the controller', { brokerEpoch: this.#brokerEpoch, controller: `${controller.host}:${controller.port}` });
@@ -209,10 +221,11 @@ export class ControllerChannel {
     const res = await conn.send(ApiKey.BrokerHeartbeat, 0, {
       brokerId: this.#options.brokerId,
       brokerEpoch: this.#brokerEpoch,
-      currentMetadataOffset: 0n,
+      currentMetadataOffset: this.#metadataApplied,
       wantFence: false,
       wantShutDown: false,
     });
+    if (res.errorCode === ErrorCode.NONE) this.#fenced = res.isFenced as boolean;
     if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH || res.errorCode === ErrorCode.BROKER_ID_NOT_REGISTERED) {
       this.#brokerEpoch = -1n;
       throw new Error(`heartbeat rejected: ${errorName(res.errorCode as number)}; registering again`);
@@ -224,6 +237,7 @@ export class ControllerChannel {
     const stamp = this.#options.metadataStamp?.() ?? 0;
     const res = await conn.send(ApiKey.Metadata, METADATA_VERSION, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     await this.#options.onMetadata(res, stamp);
+    this.#metadataApplied++;
     const waiters = this.#pollWaiters;
     this.#pollWaiters = [];
     for (const w of waiters) w();

@@ -51,7 +51,7 @@ async function registerBroker(id: number): Promise<void> {
     listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 1000 + id, securityProtocol: 0 }], features: [], rack: null,
   });
   expect(reg.errorCode).toBe(0);
-  const hb = await conn!.send(ApiKey.BrokerHeartbeat, 1, { brokerId: id, brokerEpoch: reg.brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
+  const hb = await conn!.send(ApiKey.BrokerHeartbeat, 1, { brokerId: id, brokerEpoch: reg.brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
   expect(hb).toMatchObject({ errorCode: 0, isFenced: false });
 }
 

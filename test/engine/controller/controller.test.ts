@@ -23,13 +23,13 @@ function register(c: Controller, brokerId: number): bigint {
     rack: null,
   });
   expect(res.errorCode).toBe(0);
-  const hb = c.handle(ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch: res.brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
+  const hb = c.handle(ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch: res.brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
   expect(hb.isFenced).toBe(false);
   return res.brokerEpoch as bigint;
 }
 
 function heartbeat(c: Controller, brokerId: number, brokerEpoch: bigint) {
-  return c.handle(ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
+  return c.handle(ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
 }
 
 function createTopic(c: Controller, name: string, numPartitions = 1, replicationFactor = -1, extra: Record<string, unknown> = {}) {
@@ -47,13 +47,18 @@ beforeEach(() => {
 afterEach(() => controller?.close());
 
 describe('Controller', () => {
-  it('lists a registered broker in Metadata only after its first heartbeat unfences it', () => {
+  it('lists a registered broker in Metadata only after a heartbeat says it has caught up with the metadata', () => {
     controller = open();
     const reg = controller.handle(ApiKey.BrokerRegistration, 4, {
       brokerId: 1, clusterId: 'c1', incarnationId: 'AAAAAAAAAAAAAAAAAAAAAB', listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], features: [], rack: null,
     });
     expect(metadata(controller).brokers).toEqual([]);
-    heartbeat(controller, 1, reg.brokerEpoch as bigint);
+    // No metadata applied since registering: alive, but stays fenced.
+    const early = controller.handle(ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: reg.brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
+    expect(early).toMatchObject({ errorCode: ErrorCode.NONE, isFenced: true, isCaughtUp: false });
+    expect(metadata(controller).brokers).toEqual([]);
+    const hb = heartbeat(controller, 1, reg.brokerEpoch as bigint);
+    expect(hb).toMatchObject({ errorCode: ErrorCode.NONE, isFenced: false, isCaughtUp: true });
     const md = metadata(controller);
     expect(md.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port: 9092, rack: null }]);
     expect(md.controllerId).toBe(1);

@@ -1,6 +1,9 @@
 // BrokerHeartbeat (api 63): keeps a broker's session alive, unfences a registered broker
-// (it is caught up as soon as it can poll Metadata) and handles controlled shutdown
-// (wantShutDown: fence it now so leaders move before it exits).
+// once it has caught up with the metadata and handles controlled shutdown (wantShutDown:
+// fence it now so leaders move before it exits). Our controller serves metadata snapshots,
+// not a log, so a broker's currentMetadataOffset counts the controller Metadata snapshots it
+// has applied since this registration; 1 or more means it has seen the cluster as of its
+// registration at least (Kafka: caught up to its registration record) and may lead.
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
@@ -8,10 +11,11 @@ import type { ControllerContext } from '../controller-context.js';
 export function handleBrokerHeartbeat(ctx: ControllerContext, body: Message): Message {
   const brokerId = body.brokerId as number;
   const broker = ctx.store.getBroker(brokerId);
+  const caughtUp = BigInt((body.currentMetadataOffset as bigint | undefined) ?? 0n) > 0n;
   const reply = (errorCode: number, isFenced: boolean, shouldShutDown = false): Message => ({
     throttleTimeMs: 0,
     errorCode,
-    isCaughtUp: errorCode === ErrorCode.NONE,
+    isCaughtUp: errorCode === ErrorCode.NONE && caughtUp,
     isFenced,
     shouldShutDown,
   });
@@ -26,6 +30,8 @@ export function handleBrokerHeartbeat(ctx: ControllerContext, body: Message): Me
     if (!broker.fenced) ctx.setBrokerFenced(brokerId, true, 'broker asked to be fenced');
     return reply(ErrorCode.NONE, true);
   }
-  if (broker.fenced) ctx.setBrokerFenced(brokerId, false, 'heartbeat');
+  if (!broker.fenced) return reply(ErrorCode.NONE, false);
+  if (!caughtUp) return reply(ErrorCode.NONE, true);
+  ctx.setBrokerFenced(brokerId, false, 'caught up with the metadata');
   return reply(ErrorCode.NONE, false);
 }
