@@ -2,7 +2,8 @@
 // (the library's streams always join a group): metadata lookup, leader routing, Fetch by
 // topic id, record batches decoded into ConsumedRecord with offsets, timestamp type and
 // headers in order. Used by the console consumer, the perf consumer and the lag view.
-// Concurrency: one fetch() at a time per instance; callers loop.
+// Concurrency: fetch() keeps no state between calls, so calls may overlap (each is its own
+// Fetch request per leader; the lag view reads timestamps of several partitions at once).
 import { Consumer } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
 import { baseClientOptions, findKafkaError, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
