@@ -8,8 +8,9 @@
 // (else `supervisor.worker.timeout.secs`, else 30 s), one that exits, closes its stdout or
 // writes something that is not a JSON object makes the task die: the error is reported,
 // pending inputs are failed and the worker process exits (TopologyContext.reportFatalError)
-// so its supervisor restarts it. execute() waits while the child's stdin pipe is full
-// (backpressure). Single-threaded: everything runs on the worker's event loop.
+// so its supervisor restarts it. execute() waits while the child's stdin pipe is full or
+// `topology.shellbolt.max.pending` (default 100) messages wait to go into it (Storm's
+// bounded pendingWrites queue): backpressure into the topology. Single-threaded: everything runs on the worker's event loop.
 import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { randomTupleId, type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
@@ -22,6 +23,13 @@ import type { Tuple } from './tuple.js';
 export type { ShellStreamDeclaration } from './shell-component.js';
 
 const HEARTBEAT_INTERVAL_MS = 1000;
+const DEFAULT_MAX_PENDING = 100;
+
+/** `topology.shellbolt.max.pending` (Storm's default 100); a bad value is the default. */
+function maxPendingWrites(conf: Readonly<Record<string, unknown>>): number {
+  const v = Number(conf['topology.shellbolt.max.pending']);
+  return Number.isInteger(v) && v > 0 ? v : DEFAULT_MAX_PENDING;
+}
 
 export class ShellBolt extends ShellComponent implements Bolt {
   #process: ShellProcess | undefined;
@@ -31,6 +39,7 @@ export class ShellBolt extends ShellComponent implements Bolt {
   #inputs = new Map<string, Tuple>();
   #timer: NodeJS.Timeout | undefined;
   #timeoutMs = 30_000;
+  #maxPending = DEFAULT_MAX_PENDING;
   #pidDir: string | undefined;
   #dead = false;
   #closing = false;
@@ -40,6 +49,7 @@ export class ShellBolt extends ShellComponent implements Bolt {
     this.#context = context;
     this.#logger = context.getLogger();
     this.#timeoutMs = subprocessTimeoutMs(conf);
+    this.#maxPending = maxPendingWrites(conf);
     try {
       ({ process: this.#process, pidDir: this.#pidDir } = await launchShellChild(this.command, conf, context, this.#logger, this.#timeoutMs));
     } catch (error) {
@@ -63,7 +73,7 @@ export class ShellBolt extends ShellComponent implements Bolt {
     const id = randomTupleId();
     this.#inputs.set(id, input);
     const ok = p.writeMessage({ id, comp: input.getSourceComponent(), stream: input.getSourceStreamId(), task: input.getSourceTask(), tuple: input.getValues() });
-    if (!ok) return p.drain();
+    if (!ok || p.unflushedWrites >= this.#maxPending) return p.whenWritable(this.#maxPending);
   }
 
   cleanup(): void {

@@ -157,6 +157,42 @@ describe('ShellBolt', () => {
     await runner.waitFor(() => log.failed.includes('hang'), 5_000, 'the input failed');
   });
 
+  it('holds execute() back once topology.shellbolt.max.pending messages wait for a child that stopped reading', async () => {
+    // The child hangs on its first input and reads nothing more: the pipe fills, then the
+    // bolt stops taking inputs after at most max.pending more (or the stdin buffer's limit).
+    const executedWith = async (maxPending: number | undefined): Promise<number> => {
+      const words = ['hang', ...Array.from({ length: 400 }, (_, i) => `${i}:${'x'.repeat(1000)}`)];
+      const b = new TopologyBuilder();
+      b.setSpout('words', () => new WordsSpout(words, { acked: [], failed: [] }), 1);
+      b.setBolt('stuck', () => new ShellBolt('python3', 'crash.py').setDefaultStream(['word']), 1).shuffleGrouping('words');
+      const conf: Record<string, unknown> = { 'topology.message.timeout.secs': 600, 'topology.subprocess.timeout.secs': 120 };
+      if (maxPending !== undefined) conf['topology.shellbolt.max.pending'] = maxPending;
+      const r = await LocalRunner.start(b.createTopology(conf), { codeDir });
+      runner = r;
+      try {
+        // Wait until the count stops moving (the bolt is blocked), then read it.
+        let last = -1;
+        let stable = 0;
+        await r.waitFor(() => {
+          const n = r.componentTotals('stuck').executed;
+          stable = n === last && n > 0 ? stable + 1 : 0;
+          last = n;
+          return stable >= 5;
+        }, 20_000, 'the bolt blocked');
+        return last;
+      } finally {
+        await r.close();
+        runner = undefined;
+      }
+    };
+    const one = await executedWith(1);
+    const unbounded = await executedWith(undefined);
+    expect(one).toBeLessThan(400);
+    // Default (100) is bounded by the 16 KiB stdin buffer here (~15 messages of 1 KB); 1
+    // stops right after the first message that cannot go into the pipe.
+    expect(unbounded - one).toBeGreaterThanOrEqual(8);
+  });
+
   it('reports a command that cannot be started as a fatal error', async () => {
     const b = new TopologyBuilder();
     const log = { acked: [] as unknown[], failed: [] as unknown[] };

@@ -51,6 +51,8 @@ export class ShellProcess {
   #dead = false;
   #killed = false;
   #pid = 0;
+  #unflushed = 0;
+  readonly #flushWaiters = new Set<() => void>();
   /** Date.now() of the last message from the child (any message counts as a heartbeat). */
   lastHeartbeatMs = Date.now();
   onMessage: (msg: ShellMsg) => void = () => {};
@@ -81,7 +83,7 @@ export class ShellProcess {
     return this.#stderr;
   }
 
-  /** Write one message; false when the pipe's buffer is full (wait for drain()). */
+  /** Write one message; false when the pipe's buffer is full (wait with whenWritable()). */
   writeMessage(msg: unknown): boolean {
     return this.#write(`${toJson(msg)}\nend\n`);
   }
@@ -91,18 +93,29 @@ export class ShellProcess {
     return this.#write(`[${ids.join(',')}]\nend\n`);
   }
 
-  /** Resolves when the child's stdin can take more, or when the child is gone. */
-  drain(): Promise<void> {
-    const stdin = this.#child?.stdin;
-    if (this.#dead || !stdin || !stdin.writableNeedDrain) return Promise.resolve();
+  /** Messages written but not yet handed to the pipe (the child is not reading fast enough). */
+  get unflushedWrites(): number {
+    return this.#unflushed;
+  }
+
+  /**
+   * Resolves once the child's stdin buffer is below its high-water mark and fewer than
+   * `maxUnflushed` messages wait to go into the pipe (Storm's bounded pendingWrites queue),
+   * or when the child is gone.
+   */
+  whenWritable(maxUnflushed = Number.POSITIVE_INFINITY): Promise<void> {
+    const ready = () => {
+      const stdin = this.#child?.stdin;
+      return this.#dead || !stdin || stdin.destroyed || (!stdin.writableNeedDrain && this.#unflushed < maxUnflushed);
+    };
+    if (ready()) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
-        stdin.off('drain', done);
-        stdin.off('close', done);
+      const check = () => {
+        if (!ready()) return;
+        this.#flushWaiters.delete(check);
         resolve();
       };
-      stdin.on('drain', done);
-      stdin.on('close', done);
+      this.#flushWaiters.add(check);
     });
   }
 
@@ -110,12 +123,21 @@ export class ShellProcess {
   kill(): void {
     this.#dead = true;
     this.#killChild();
+    this.#notifyFlushWaiters();
   }
 
   #write(text: string): boolean {
     const stdin = this.#child?.stdin;
     if (this.#dead || !stdin || stdin.destroyed) return true;
-    return stdin.write(text);
+    this.#unflushed++;
+    return stdin.write(text, () => {
+      this.#unflushed--;
+      this.#notifyFlushWaiters();
+    });
+  }
+
+  #notifyFlushWaiters(): void {
+    for (const check of [...this.#flushWaiters]) check();
   }
 
   #killChild(): void {
@@ -134,6 +156,7 @@ export class ShellProcess {
     if (this.#dead) return;
     this.#dead = true;
     this.#killChild();
+    this.#notifyFlushWaiters();
     this.onDeath(error);
   }
 
@@ -186,6 +209,8 @@ export class ShellProcess {
         setImmediate(() => this.#die(new Error(`Shell process ${this.#describe()} exited with ${signal ? `signal ${signal}` : `code ${code}`}`)));
       });
       child.stdin!.on('error', () => {}); // EPIPE: reported through exit
+      child.stdin!.on('drain', () => this.#notifyFlushWaiters());
+      child.stdin!.on('close', () => this.#notifyFlushWaiters());
       child.stdout!.setEncoding('utf8');
       child.stdout!.on('data', (chunk: string) => this.#onStdout(chunk));
       child.stdout!.on('end', () => {
