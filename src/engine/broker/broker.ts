@@ -90,7 +90,7 @@ export class Broker implements BrokerServices {
     this.#logManager = options.logManager;
     this.#logs = options.logs ?? new LogManagerProvider(options.logManager);
     this.#self = { nodeId: config.brokerId, host: config.host, port: config.port };
-    this.#cache = new MetadataCache({ self: this.#self, clusterId: config.clusterId });
+    this.#cache = new MetadataCache({ clusterId: config.clusterId });
     this.#channel = new ControllerChannel({
       brokerId: config.brokerId,
       clusterId: config.clusterId,

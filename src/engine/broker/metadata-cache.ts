@@ -23,7 +23,6 @@ export interface TopicMetadata {
 }
 
 export class MetadataCache {
-  readonly #self: BrokerNode;
   #clusterId: string;
   #controllerId = -1;
   #brokers = new Map<number, BrokerNode>();
@@ -32,10 +31,8 @@ export class MetadataCache {
   #configs = new Map<string, Record<string, string>>();
   #version = 0;
 
-  constructor(options: { self: BrokerNode; clusterId: string }) {
-    this.#self = options.self;
+  constructor(options: { clusterId: string }) {
     this.#clusterId = options.clusterId;
-    this.#brokers.set(options.self.nodeId, options.self);
   }
 
   /** Bumped on every update (tests, change detection). */
@@ -49,7 +46,11 @@ export class MetadataCache {
     return this.#controllerId;
   }
 
-  /** Live brokers, always including this one (it may be fenced right after registering). */
+  /**
+   * Live (unfenced) brokers as the controller last listed them. This broker is among them
+   * only once the controller has unfenced it, as in Kafka: until then clients (and
+   * `cluster start`'s readiness check) do not see it.
+   */
   brokers(): BrokerNode[] {
     return [...this.#brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
   }
@@ -88,7 +89,6 @@ export class MetadataCache {
     this.#controllerId = (response.controllerId as number) ?? -1;
     const brokers = new Map<number, BrokerNode>();
     for (const b of (response.brokers ?? []) as Message[]) brokers.set(b.nodeId as number, { nodeId: b.nodeId as number, host: b.host as string, port: b.port as number });
-    if (!brokers.has(this.#self.nodeId)) brokers.set(this.#self.nodeId, this.#self);
     this.#brokers = brokers;
     const topics = new Map<string, TopicMetadata>();
     const byId = new Map<string, TopicMetadata>();
