@@ -75,15 +75,25 @@ export async function checkPortsAvailable(host: string, wanted: { port: number; 
   });
 }
 
+/** Test clusters' base ports are 20000, 20500, ... 32000: disjoint ranges of TEST_RANGE_STRIDE ports. */
+const TEST_RANGE_STRIDE = 500;
+const TEST_RANGE_COUNT = 25;
+
 /**
  * Finds a base port P such that every port of the scheme is free (tests): probes P..P+n-1,
- * P+100, P+200 and the slot range. Stays below Linux's ephemeral range (32768+) so outgoing connections cannot grab them.
+ * P+100, P+200 and the slot range. P is a multiple of 500 from 20000, so the ranges of two
+ * bases never overlap (a lock per base is then enough to keep concurrent test clusters
+ * apart), and everything stays below Linux's ephemeral range (32768+) so outgoing
+ * connections cannot grab them.
  */
 export async function findFreeBasePort(o: Omit<PortPlanOptions, 'basePort'>, host = '127.0.0.1', attempts = 50): Promise<number> {
   for (let i = 0; i < attempts; i++) {
-    const base = 20000 + Math.floor(Math.random() * 115) * 100;
+    const base = 20000 + Math.floor(Math.random() * TEST_RANGE_COUNT) * TEST_RANGE_STRIDE;
     const plan = planPorts({ ...o, basePort: base });
     const owners = portOwners(plan, true);
+    if (Math.max(...owners.map((w) => w.port)) >= base + TEST_RANGE_STRIDE) {
+      throw new StreamctlError('USAGE', `A test cluster of this size needs more than ${TEST_RANGE_STRIDE} ports.`);
+    }
     const free = await Promise.all(owners.map((w) => isPortFree(host, w.port)));
     if (free.every(Boolean)) return base;
   }

@@ -58,4 +58,17 @@ describe('findFreeBasePort', () => {
     const owners = portOwners(planPorts({ basePort: base, brokers: 2, supervisors: 1, slotsPerSupervisor: 2 }), true);
     for (const o of owners) expect(await isPortFree('127.0.0.1', o.port)).toBe(true);
   });
+
+  it('hands out bases 500 apart below the ephemeral range, so two test clusters never share a port', async () => {
+    for (let i = 0; i < 10; i++) {
+      const base = await findFreeBasePort({ brokers: 3, supervisors: 2, slotsPerSupervisor: 4 });
+      expect(base % 500).toBe(0);
+      expect(base).toBeGreaterThanOrEqual(20000);
+      expect(base + 500).toBeLessThanOrEqual(32768);
+    }
+  });
+
+  it('refuses a test cluster too large for its 500-port range', async () => {
+    await expect(findFreeBasePort({ brokers: 1, supervisors: 30, slotsPerSupervisor: 10 })).rejects.toMatchObject({ code: 'USAGE' });
+  });
 });
