@@ -1,0 +1,589 @@
+// The group metadata manager of one broker's group coordinator (Kafka's GroupMetadataManager):
+// owns the `__consumer_offsets` partitions this broker leads and the groups stored in them,
+// and stores committed offsets and group metadata as records in those partitions (acks=-1
+// before answering). Partitions are loaded when this broker becomes their leader
+// (COORDINATOR_LOAD_IN_PROGRESS meanwhile) and unloaded when it stops leading them
+// (NOT_COORDINATOR). It also serves OffsetFetch, OffsetDelete, ListGroups and DeleteGroups,
+// and expires offsets (KIP-211). The rebalance protocol is the coordinator's
+// (group-coordinator.ts, group-rebalancer.ts): it is told of every group loaded
+// (onGroupLoaded) and of every group that leaves the cache (onGroupRemoved).
+//
+// Concurrency: one event loop. Group state changes happen synchronously between awaits; the
+// only awaits are log appends and loads. After an await, work is applied only if the
+// partition is still owned by the same load (token check) and the group is the same object.
+// A group leaves the cache only through onGroupRemoved, which answers its waiting
+// JoinGroup/SyncGroup requests, so every such promise is eventually resolved.
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { buildRecordBatch, decodeRecordBatch, type RecordInput } from '../protocol/records/record-codec.js';
+import { isControl, iterateBatchPositions, lastOffsetOf } from '../protocol/records/record-batch.js';
+import type { CoordinatorServices, FetchedOffsets, GroupListing, OffsetCommitParams, PartitionErrors } from './coordinator-types.js';
+import { CONSUMER_PROTOCOL_TYPE, Group, GroupMember, GroupState, type CommittedOffset, type Timer } from './group.js';
+import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
+import {
+  OFFSETS_TOPIC,
+  decodeOffsetsTopicRecord,
+  groupMetadataKey,
+  groupMetadataValue,
+  offsetCommitKey,
+  offsetCommitValue,
+  partitionForGroup,
+  type GroupMetadataRecordValue,
+  type OffsetCommitRecordValue,
+} from './offsets-topic-records.js';
+
+interface OffsetsPartition {
+  readonly index: number;
+  state: 'loading' | 'loaded';
+  /** Identity of this load; work resumed after an await checks it is still current. */
+  readonly token: object;
+}
+
+const EMPTY = Buffer.alloc(0);
+const LOAD_RETRY_MS = 50;
+const LOAD_CATCH_UP_DEADLINE_MS = 10_000;
+
+/** Kafka's mapping of append errors for offset commits (GroupMetadataManager.storeOffsets). */
+function commitAppendError(code: number): number {
+  switch (code) {
+    case ErrorCode.NONE:
+      return ErrorCode.NONE;
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.MESSAGE_TOO_LARGE:
+    case ErrorCode.RECORD_LIST_TOO_LARGE:
+    case ErrorCode.INVALID_FETCH_SIZE:
+      return ErrorCode.INVALID_COMMIT_OFFSET_SIZE;
+    default:
+      return code;
+  }
+}
+
+/** Kafka's mapping of append errors for group metadata (GroupMetadataManager.storeGroup). */
+function groupAppendError(code: number): number {
+  switch (code) {
+    case ErrorCode.NONE:
+      return ErrorCode.NONE;
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+    case ErrorCode.NOT_ENOUGH_REPLICAS:
+    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.REQUEST_TIMED_OUT:
+      return ErrorCode.REBALANCE_IN_PROGRESS;
+    case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+    case ErrorCode.NOT_COORDINATOR:
+      return code;
+    default:
+      return ErrorCode.UNKNOWN_SERVER_ERROR;
+  }
+}
+
+export interface GroupMetadataManagerOptions {
+  services: CoordinatorServices;
+  /** The coordinator's logger (its records keep the coordinator's component name). */
+  logger: Logger;
+  config: GroupCoordinatorConfig;
+  clock: Clock;
+  /** A group read from its partition has been put in the cache (its members' sessions start now). */
+  onGroupLoaded: (group: Group) => void;
+  /**
+   * A group is leaving the cache (its partition is unloaded, or it is deleted): cancel its
+   * timers and answer its waiting requests with `errorCode`. Called before it is removed.
+   */
+  onGroupRemoved: (group: Group, errorCode: number) => void;
+}
+
+export class GroupMetadataManager {
+  readonly #services: CoordinatorServices;
+  readonly #logger: Logger;
+  readonly #config: GroupCoordinatorConfig;
+  readonly #clock: Clock;
+  readonly #onGroupLoaded: (group: Group) => void;
+  readonly #onGroupRemoved: (group: Group, errorCode: number) => void;
+  readonly #partitions = new Map<number, OffsetsPartition>();
+  readonly #groups = new Map<string, Group>();
+  readonly #unsubscribe: () => void;
+  #expiryTimer: Timer | null = null;
+  #closed = false;
+
+  constructor(options: GroupMetadataManagerOptions) {
+    this.#services = options.services;
+    this.#logger = options.logger;
+    this.#config = options.config;
+    this.#clock = options.clock;
+    this.#onGroupLoaded = options.onGroupLoaded;
+    this.#onGroupRemoved = options.onGroupRemoved;
+    this.#unsubscribe = this.#services.onLeadershipChange((topic, partition, isLeader) => {
+      if (topic !== OFFSETS_TOPIC) return;
+      if (isLeader) this.#startLoad(partition);
+      else this.#unload(partition);
+    });
+    // Partitions this broker already leads when the coordinator starts.
+    const count = this.#services.metadata.partitionCount(OFFSETS_TOPIC);
+    for (let p = 0; p < count; p++) if (this.#services.metadata.isLocalLeader(OFFSETS_TOPIC, p)) this.#startLoad(p);
+    this.#scheduleOffsetExpiry();
+  }
+
+  /** Unloads every partition (their groups go to onGroupRemoved with NOT_COORDINATOR) and stops the retention timer. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#expiryTimer?.cancel();
+    for (const p of [...this.#partitions.keys()]) this.#unload(p);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Ownership and loading
+
+  /** The offsets-topic partition that owns a group. */
+  partitionFor(groupId: string): number {
+    const count = this.#services.metadata.partitionCount(OFFSETS_TOPIC);
+    return partitionForGroup(groupId, count > 0 ? count : this.#config.offsetsTopicPartitions);
+  }
+
+  /** Partitions of `__consumer_offsets` this coordinator owns, with their load state. */
+  ownedPartitions(): Array<{ partition: number; state: 'loading' | 'loaded' }> {
+    return [...this.#partitions.values()].map((p) => ({ partition: p.index, state: p.state })).sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Resolves once no owned partition is loading (for tests and start-up). */
+  async waitForLoads(): Promise<void> {
+    while ([...this.#partitions.values()].some((p) => p.state === 'loading')) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** NONE if this broker owns the group's partition and has loaded it, else the error to answer with. */
+  ownerError(groupId: string): number {
+    if (this.#closed) return ErrorCode.NOT_COORDINATOR;
+    const p = this.partitionFor(groupId);
+    const part = this.#partitions.get(p);
+    if (!this.#services.metadata.isLocalLeader(OFFSETS_TOPIC, p)) {
+      if (part) this.#unload(p);
+      return ErrorCode.NOT_COORDINATOR;
+    }
+    if (!part) {
+      this.#startLoad(p);
+      return this.#partitions.get(p)?.state === 'loaded' ? ErrorCode.NONE : ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    }
+    return part.state === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
+  }
+
+  #isCurrent(part: OffsetsPartition): boolean {
+    return this.#partitions.get(part.index) === part;
+  }
+
+  #startLoad(partition: number): void {
+    if (this.#closed || this.#partitions.has(partition)) return;
+    const part: OffsetsPartition = { index: partition, state: 'loading', token: {} };
+    this.#partitions.set(partition, part);
+    this.#logger.debug('loading offsets partition', { partition });
+    const started = this.#clock.monotonic();
+    this.#load(part).then(
+      (groups) => {
+        if (!this.#isCurrent(part)) return;
+        part.state = 'loaded';
+        const ms = Math.round(this.#clock.monotonic() - started);
+        if (groups > 0) this.#logger.info('loaded offsets partition', { partition, groups, ms });
+        else this.#logger.debug('loaded offsets partition', { partition, groups, ms });
+      },
+      (err: unknown) => {
+        this.#logger.error('loading offsets partition failed', { partition, err });
+        if (this.#isCurrent(part)) this.#partitions.delete(partition);
+      },
+    );
+  }
+
+  async #load(part: OffsetsPartition): Promise<number> {
+    const groupsRead = new Map<string, GroupMetadataRecordValue | null>();
+    const offsetsRead = new Map<string, Map<string, Map<number, OffsetCommitRecordValue>>>();
+    const target = this.#services.logEndOffset(OFFSETS_TOPIC, part.index);
+    const deadline = this.#clock.monotonic() + LOAD_CATCH_UP_DEADLINE_MS;
+    let from = 0n;
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.#isCurrent(part)) return 0;
+      const read = this.#services.readInternalTopic(OFFSETS_TOPIC, part.index, from, this.#config.offsetsLoadBufferSize);
+      if (read.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && from < read.logStartOffset) {
+        from = read.logStartOffset;
+        continue;
+      }
+      if (read.errorCode !== ErrorCode.NONE) throw new Error(`reading ${OFFSETS_TOPIC}-${part.index} failed with error ${read.errorCode}`);
+      if (from < read.logStartOffset) from = read.logStartOffset;
+      let progressed = false;
+      for (const batch of iterateBatchPositions(read.records)) {
+        const last = lastOffsetOf(batch.header);
+        if (last < from) continue;
+        progressed = true;
+        from = last + 1n;
+        if (isControl(batch.header.attributes)) continue;
+        const { records } = decodeRecordBatch(read.records, batch.position);
+        for (const r of records) {
+          let rec;
+          try {
+            rec = decodeOffsetsTopicRecord(r.key, r.value);
+          } catch (err) {
+            this.#logger.warn('skipping malformed offsets topic record', { partition: part.index, offset: r.offset, err });
+            continue;
+          }
+          if (rec === null) continue;
+          if (rec.kind === 'group') {
+            groupsRead.set(rec.group, rec.value);
+            continue;
+          }
+          let byTopic = offsetsRead.get(rec.group);
+          if (!byTopic) offsetsRead.set(rec.group, (byTopic = new Map()));
+          let byPartition = byTopic.get(rec.topic);
+          if (!byPartition) byTopic.set(rec.topic, (byPartition = new Map()));
+          if (rec.value === null) {
+            byPartition.delete(rec.partition);
+            if (byPartition.size === 0) byTopic.delete(rec.topic);
+          } else {
+            byPartition.set(rec.partition, rec.value);
+          }
+        }
+      }
+      if (progressed) continue;
+      // Nothing more below the high watermark. A new leader's high watermark can trail its
+      // log end for a moment: wait (bounded) for what was in the log when loading started.
+      if (from >= target || read.highWatermark >= target || this.#clock.monotonic() > deadline) break;
+      await new Promise<void>((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
+    }
+    if (!this.#isCurrent(part)) return 0;
+    const now = this.#clock.now();
+    let loaded = 0;
+    const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys()]);
+    for (const groupId of ids) {
+      const meta = groupsRead.get(groupId) ?? null;
+      const offsets = offsetsRead.get(groupId);
+      const hasOffsets = offsets !== undefined && offsets.size > 0;
+      if (meta === null && !hasOffsets) continue;
+      const group = meta ? this.#groupFromRecord(groupId, meta, now) : new Group(groupId, GroupState.Empty, now);
+      if (offsets) for (const [topic, byPartition] of offsets) for (const [p, v] of byPartition) group.putOffset(topic, p, v);
+      this.#groups.set(groupId, group);
+      loaded++;
+      this.#onGroupLoaded(group);
+    }
+    return loaded;
+  }
+
+  #groupFromRecord(groupId: string, meta: GroupMetadataRecordValue, now: number): Group {
+    const group = new Group(groupId, meta.members.length > 0 ? GroupState.Stable : GroupState.Empty, now);
+    group.generationId = meta.generation;
+    group.protocolType = meta.protocolType === '' ? null : meta.protocolType;
+    group.protocolName = meta.protocol;
+    if (meta.currentStateTimestamp >= 0n) group.currentStateTimestampMs = Number(meta.currentStateTimestamp);
+    for (const m of meta.members) {
+      const member = new GroupMember({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeoutMs: m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
+        sessionTimeoutMs: m.sessionTimeout,
+        protocolType: meta.protocolType,
+        protocols: meta.protocol === null ? [] : [{ name: meta.protocol, metadata: m.subscription }],
+      });
+      member.assignment = m.assignment;
+      group.add(member);
+    }
+    group.leaderId = meta.leader !== null && group.members.has(meta.leader) ? meta.leader : group.leaderId;
+    if (group.members.size === 0) group.leaderId = null;
+    return group;
+  }
+
+  #unload(partition: number): void {
+    const part = this.#partitions.get(partition);
+    if (!part) return;
+    this.#partitions.delete(partition);
+    let count = 0;
+    for (const group of [...this.#groups.values()]) {
+      if (this.partitionFor(group.groupId) !== partition) continue;
+      this.#onGroupRemoved(group, ErrorCode.NOT_COORDINATOR);
+      this.#groups.delete(group.groupId);
+      count++;
+    }
+    if (count > 0) this.#logger.info('unloaded offsets partition', { partition, groups: count });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // The group cache
+
+  group(groupId: string): Group | undefined {
+    return this.#groups.get(groupId);
+  }
+
+  /** Caches a new group (its partition must be loaded: check ownerError first). */
+  addGroup(group: Group): void {
+    this.#groups.set(group.groupId, group);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Log writes
+
+  async #append(part: OffsetsPartition, records: RecordInput[]): Promise<number> {
+    const batch = buildRecordBatch(records, { timestamp: BigInt(this.#clock.now()) });
+    try {
+      const result = await this.#services.appendToInternalTopic(OFFSETS_TOPIC, part.index, batch, -1);
+      if (!this.#isCurrent(part)) return ErrorCode.NOT_COORDINATOR;
+      return result.errorCode;
+    } catch (err) {
+      this.#logger.error('append to offsets topic failed', { partition: part.index, err });
+      return ErrorCode.UNKNOWN_SERVER_ERROR;
+    }
+  }
+
+  #groupRecord(group: Group, assignments?: Map<string, Buffer>): RecordInput {
+    const value: GroupMetadataRecordValue = {
+      protocolType: group.protocolType ?? '',
+      generation: group.generationId,
+      protocol: group.protocolName,
+      leader: group.leaderId,
+      currentStateTimestamp: BigInt(group.currentStateTimestampMs),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: group.protocolName === null ? EMPTY : m.metadataFor(group.protocolName),
+        assignment: assignments?.get(m.memberId) ?? m.assignment,
+      })),
+    };
+    return { key: groupMetadataKey(group.groupId), value: groupMetadataValue(value), timestamp: BigInt(this.#clock.now()) };
+  }
+
+  /** Writes the group's metadata record; resolves to a client-facing error code. */
+  async storeGroup(group: Group, assignments?: Map<string, Buffer>): Promise<number> {
+    const part = this.#partitions.get(this.partitionFor(group.groupId));
+    if (!part || part.state !== 'loaded') return ErrorCode.NOT_COORDINATOR;
+    const code = groupAppendError(await this.#append(part, [this.#groupRecord(group, assignments)]));
+    if (code !== ErrorCode.NONE) this.#logger.warn('storing group metadata failed', { groupId: group.groupId, errorCode: code });
+    return code;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // OffsetCommit / OffsetFetch / OffsetDelete
+
+  /**
+   * Writes the commits of an OffsetCommit the coordinator has validated against the group,
+   * then applies them to the group if it is still cached.
+   */
+  async storeOffsets(group: Group, params: OffsetCommitParams): Promise<PartitionErrors> {
+    const now = this.#clock.now();
+    const records: RecordInput[] = [];
+    const toApply: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
+    const result: PartitionErrors = [];
+    for (const t of params.topics) {
+      const partitionCount = this.#services.metadata.partitionCount(t.name);
+      const out = { name: t.name, partitions: [] as Array<{ partitionIndex: number; errorCode: number }> };
+      result.push(out);
+      for (const p of t.partitions) {
+        let code: number = ErrorCode.NONE;
+        const metadata = p.committedMetadata ?? '';
+        if (p.partitionIndex < 0 || p.partitionIndex >= partitionCount) code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else if (Buffer.byteLength(metadata, 'utf8') > this.#config.offsetMetadataMaxBytes) code = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        out.partitions.push({ partitionIndex: p.partitionIndex, errorCode: code });
+        if (code !== ErrorCode.NONE) continue;
+        const commitTimestamp = p.commitTimestamp >= 0n ? p.commitTimestamp : BigInt(now);
+        let expireTimestamp = -1n;
+        if (params.retentionTimeMs >= 0n) expireTimestamp = commitTimestamp + params.retentionTimeMs;
+        else if (p.commitTimestamp >= 0n) expireTimestamp = commitTimestamp + BigInt(this.#config.offsetsRetentionMs);
+        const value: CommittedOffset = {
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata,
+          commitTimestamp,
+          expireTimestamp,
+        };
+        records.push({ key: offsetCommitKey(group.groupId, t.name, p.partitionIndex), value: offsetCommitValue(value), timestamp: commitTimestamp });
+        toApply.push({ topic: t.name, partition: p.partitionIndex, value });
+      }
+    }
+    if (records.length === 0) return result;
+    const part = this.#partitions.get(this.partitionFor(group.groupId))!;
+    const code = commitAppendError(await this.#append(part, records));
+    if (code === ErrorCode.NONE) {
+      if (this.#groups.get(group.groupId) === group) for (const a of toApply) group.putOffset(a.topic, a.partition, a.value);
+    } else {
+      this.#logger.warn('offset commit failed', { groupId: group.groupId, errorCode: code });
+      for (const t of result) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = code;
+    }
+    return result;
+  }
+
+  /** Committed offsets of a group; `topics` null = every partition with a commit. */
+  fetchOffsets(groupId: string, topics: Array<{ name: string; partitionIndexes: number[] }> | null): FetchedOffsets {
+    const error = this.ownerError(groupId);
+    if (error !== ErrorCode.NONE) {
+      return {
+        errorCode: error,
+        topics: (topics ?? []).map((t) => ({
+          name: t.name,
+          partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: error })),
+        })),
+      };
+    }
+    const group = this.#groups.get(groupId);
+    const live = group && !group.is(GroupState.Dead) ? group : undefined;
+    const entry = (topic: string, p: number) => {
+      const o = live?.offset(topic, p);
+      return o
+        ? { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE }
+        : { partitionIndex: p, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
+    };
+    if (topics === null) {
+      if (!live) return { errorCode: ErrorCode.NONE, topics: [] };
+      return {
+        errorCode: ErrorCode.NONE,
+        topics: [...live.offsets.entries()].map(([name, byPartition]) => ({
+          name,
+          partitions: [...byPartition.keys()].sort((a, b) => a - b).map((p) => entry(name, p)),
+        })),
+      };
+    }
+    return { errorCode: ErrorCode.NONE, topics: topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => entry(t.name, p)) })) };
+  }
+
+  async deleteOffsets(groupId: string, topics: Array<{ name: string; partitionIndexes: number[] }>): Promise<{ errorCode: number; topics: PartitionErrors }> {
+    const each = (code: number): PartitionErrors =>
+      topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, errorCode: code })) }));
+    const error = this.ownerError(groupId);
+    if (error !== ErrorCode.NONE) return { errorCode: error, topics: [] };
+    const group = this.#groups.get(groupId);
+    if (!group || group.is(GroupState.Dead)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+    if (!group.is(GroupState.Empty) && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+    const result = each(ErrorCode.NONE);
+    const records: RecordInput[] = [];
+    const removed: Array<{ topic: string; partition: number }> = [];
+    for (const t of result) {
+      const subscribed = !group.is(GroupState.Empty) && group.isSubscribedToTopic(t.name);
+      const partitionCount = this.#services.metadata.partitionCount(t.name);
+      for (const p of t.partitions) {
+        if (p.partitionIndex < 0 || p.partitionIndex >= partitionCount) p.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else if (subscribed) p.errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+        else if (group.offset(t.name, p.partitionIndex)) {
+          records.push({ key: offsetCommitKey(groupId, t.name, p.partitionIndex), value: null });
+          removed.push({ topic: t.name, partition: p.partitionIndex });
+        }
+      }
+    }
+    if (records.length > 0) {
+      const part = this.#partitions.get(this.partitionFor(groupId))!;
+      const code = commitAppendError(await this.#append(part, records));
+      if (code !== ErrorCode.NONE) return { errorCode: code, topics: [] };
+      for (const r of removed) group.removeOffset(r.topic, r.partition);
+    }
+    return { errorCode: ErrorCode.NONE, topics: result };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // ListGroups / DeleteGroups
+
+  listGroups(statesFilter: string[] = [], typesFilter: string[] = []): { errorCode: number; groups: GroupListing[] } {
+    const states = new Set(statesFilter.map((s) => s.toLowerCase()));
+    const types = new Set(typesFilter.map((s) => s.toLowerCase()));
+    const loading = [...this.#partitions.values()].some((p) => p.state === 'loading');
+    const groups: GroupListing[] = [];
+    for (const group of this.#groups.values()) {
+      if (group.is(GroupState.Dead)) continue;
+      if (this.#partitions.get(this.partitionFor(group.groupId))?.state !== 'loaded') continue;
+      if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has('classic')) continue;
+      groups.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state, groupType: 'classic' });
+    }
+    groups.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+    return { errorCode: loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups };
+  }
+
+  async deleteGroups(groupIds: string[]): Promise<Array<{ groupId: string; errorCode: number }>> {
+    return Promise.all(groupIds.map(async (groupId) => ({ groupId, errorCode: await this.#deleteGroup(groupId) })));
+  }
+
+  async #deleteGroup(groupId: string): Promise<number> {
+    const error = this.ownerError(groupId);
+    if (error !== ErrorCode.NONE) return error;
+    const group = this.#groups.get(groupId);
+    if (!group || group.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (!group.is(GroupState.Empty)) return ErrorCode.NON_EMPTY_GROUP;
+    return this.#removeGroupAndOffsets(group);
+  }
+
+  /** Tombstones every offset and the metadata of an Empty group, then forgets it. */
+  async #removeGroupAndOffsets(group: Group): Promise<number> {
+    const records: RecordInput[] = [];
+    for (const [topic, byPartition] of group.offsets) for (const p of byPartition.keys()) records.push({ key: offsetCommitKey(group.groupId, topic, p), value: null });
+    records.push({ key: groupMetadataKey(group.groupId), value: null });
+    this.#onGroupRemoved(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    this.#groups.delete(group.groupId);
+    const part = this.#partitions.get(this.partitionFor(group.groupId));
+    if (!part) return ErrorCode.NOT_COORDINATOR;
+    const code = groupAppendError(await this.#append(part, records));
+    if (code !== ErrorCode.NONE) this.#logger.warn('writing group tombstones failed', { groupId: group.groupId, errorCode: code });
+    else this.#logger.info('group deleted', { groupId: group.groupId });
+    return code;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Offset retention (KIP-211): offsets of Empty groups expire `offsets.retention.minutes`
+  // after the group became empty; offsets committed with an explicit retention expire then.
+  // Empty groups left without offsets are removed.
+
+  #scheduleOffsetExpiry(): void {
+    if (this.#closed) return;
+    this.#expiryTimer = this.#clock.setTimeout(() => {
+      void this.expireOffsets().finally(() => this.#scheduleOffsetExpiry());
+    }, this.#config.offsetsRetentionCheckIntervalMs);
+  }
+
+  /** Runs one retention pass now (the coordinator also runs it periodically). */
+  async expireOffsets(): Promise<void> {
+    const now = BigInt(this.#clock.now());
+    const retention = BigInt(this.#config.offsetsRetentionMs);
+    const work: Array<Promise<unknown>> = [];
+    for (const group of [...this.#groups.values()]) {
+      const part = this.#partitions.get(this.partitionFor(group.groupId));
+      if (!part || part.state !== 'loaded' || group.is(GroupState.Dead)) continue;
+      const empty = group.is(GroupState.Empty);
+      const subscribed = empty ? null : group.subscribedTopics();
+      const expired: Array<{ topic: string; partition: number }> = [];
+      for (const [topic, byPartition] of group.offsets) {
+        for (const [p, o] of byPartition) {
+          let expiresAt: bigint | null;
+          if (o.expireTimestamp >= 0n) expiresAt = o.expireTimestamp;
+          else if (empty) expiresAt = BigInt(group.currentStateTimestampMs) + retention;
+          else if (subscribed !== null && !subscribed.has(topic)) expiresAt = o.commitTimestamp + retention;
+          else expiresAt = null;
+          if (expiresAt !== null && now >= expiresAt) expired.push({ topic, partition: p });
+        }
+      }
+      const total = [...group.offsets.values()].reduce((n, m) => n + m.size, 0);
+      if (empty && expired.length === total && group.members.size === 0 && group.pendingMembers.size === 0) {
+        this.#logger.info('removing empty group whose offsets expired', { groupId: group.groupId, offsets: expired.length });
+        work.push(this.#removeGroupAndOffsets(group));
+        continue;
+      }
+      if (expired.length === 0) continue;
+      const records = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
+      work.push(
+        this.#append(part, records).then((code) => {
+          if (code !== ErrorCode.NONE || this.#groups.get(group.groupId) !== group) return;
+          for (const e of expired) group.removeOffset(e.topic, e.partition);
+          this.#logger.info('expired committed offsets', { groupId: group.groupId, offsets: expired.length });
+        }),
+      );
+    }
+    await Promise.all(work);
+  }
+}
