@@ -44,8 +44,8 @@ const EMPTY = Buffer.alloc(0);
 const LOAD_RETRY_MS = 50;
 const LOAD_CATCH_UP_DEADLINE_MS = 10_000;
 
-/** Kafka's mapping of append errors for offset commits (GroupMetadataManager.storeOffsets). */
-function commitAppendError(code: number): number {
+/** The part of Kafka's append-error mappings both stores share: the partition moved or cannot take writes. */
+function coordinatorAppendError(code: number): number | undefined {
   switch (code) {
     case ErrorCode.NONE:
       return ErrorCode.NONE;
@@ -56,6 +56,16 @@ function commitAppendError(code: number): number {
     case ErrorCode.NOT_LEADER_OR_FOLLOWER:
     case ErrorCode.KAFKA_STORAGE_ERROR:
       return ErrorCode.NOT_COORDINATOR;
+    default:
+      return undefined;
+  }
+}
+
+/** Kafka's mapping of append errors for offset commits (GroupMetadataManager.storeOffsets). */
+function commitAppendError(code: number): number {
+  const shared = coordinatorAppendError(code);
+  if (shared !== undefined) return shared;
+  switch (code) {
     case ErrorCode.MESSAGE_TOO_LARGE:
     case ErrorCode.RECORD_LIST_TOO_LARGE:
     case ErrorCode.INVALID_FETCH_SIZE:
@@ -67,16 +77,9 @@ function commitAppendError(code: number): number {
 
 /** Kafka's mapping of append errors for group metadata (GroupMetadataManager.storeGroup). */
 function groupAppendError(code: number): number {
+  const shared = coordinatorAppendError(code);
+  if (shared !== undefined) return shared;
   switch (code) {
-    case ErrorCode.NONE:
-      return ErrorCode.NONE;
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
     case ErrorCode.REQUEST_TIMED_OUT:
       return ErrorCode.REBALANCE_IN_PROGRESS;
     case ErrorCode.COORDINATOR_NOT_AVAILABLE:
