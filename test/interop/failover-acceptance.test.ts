@@ -124,7 +124,8 @@ describe('failover acceptance (issue 3)', () => {
     consumer.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
     });
-    const consumed = () => out.split('\n').filter(Boolean);
+    // Complete lines only: a chunk can end mid-line.
+    const consumed = () => out.slice(0, out.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
     try {
       write(0, 10_000);
       await waitFor('first records consumed', () => consumed().length >= 9_000, 30_000, 100);
