@@ -9,9 +9,15 @@ import { join } from 'node:path';
 import { loadTopology } from '../src/engine/topology/load-topology.js';
 import { FakeNimbus, STREAMCTL_URL, spawnWorker, waitFor, writeWorkerConfigs } from '../test/engine/runtime/fixtures/worker-harness.js';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 10);
+/** The value after `--name`, or undefined when the flag is absent. */
+function flagValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const seconds = Number(flagValue('--seconds') ?? 10);
+if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got ${flagValue('--seconds')}`);
 /** `--profile <dir>`: write V8 CPU profiles of the workers there. */
-const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+const profileDir = flagValue('--profile');
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 
 const TOPOLOGY = `
@@ -165,11 +171,11 @@ async function run(label: string, runConf: Record<string, unknown>): Promise<Run
 }
 
 console.log(`storm word count, 2 workers, ${seconds}s per run (after 3 s warm-up)`);
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const only = flagValue('--only');
 if (only === undefined || only === 'noack') await run('no acking (ackers=0)', { 'topology.acker.executors': 0 });
 if (only === 'noack') process.exit(0);
 /** `--rate <sentences/s>`: skip the full-speed acked run and use this rate for the latency run. */
-const fixedRate = process.argv.includes('--rate') ? Number(process.argv[process.argv.indexOf('--rate') + 1]) : 0;
+const fixedRate = Number(flagValue('--rate') ?? 0);
 let halfRate: number;
 if (fixedRate > 0) {
   halfRate = Math.max(1, Math.round(fixedRate / 2));
