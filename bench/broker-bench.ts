@@ -39,7 +39,6 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-
 async function writeRecordsFile(path: string, n: number): Promise<void> {
   const line = 'x'.repeat(RECORD_BYTES - 1) + '\n';
   const chunk = line.repeat(10_000);

@@ -28,7 +28,6 @@ export interface LatencyResult {
 const PER_BATCH = 100;
 const WARMUP_BATCHES = 20;
 
-
 /** Sends one batch with acks=-1; returns its base offset. */
 async function produce(conn: KafkaConnection, topic: string, records: Buffer): Promise<bigint> {
   const res = await conn.send(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });

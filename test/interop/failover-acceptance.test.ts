@@ -2,12 +2,10 @@
 // 200,000 numbered records through a kill -9 of a leader; kcat producer and consumer riding
 // through a leader change without a restart; kill -9 of the controller during produce.
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/engine/protocol/codec.js';
-import { iterateBatchPositions } from '../../src/engine/protocol/records/record-batch.js';
-import { createTopic, metadataOf, partitionsOf, segmentFiles, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, logValues, metadataOf, partitionsOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
 
 let k: KafkaProcesses | undefined;
 
@@ -22,13 +20,6 @@ async function waitForFullIsr(k: KafkaProcesses, topic: string, replicas: number
 
 function kafkaFor(k: KafkaProcesses): Kafka {
   return new Kafka({ clientId: 'acceptance', brokers: k.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 } });
-}
-
-/** Records in a replica's segment files. */
-function logRecordCount(k: KafkaProcesses, brokerId: number, topic: string, partition: number): number {
-  let n = 0;
-  for (const file of segmentFiles(k, brokerId, topic, partition)) for (const b of iterateBatchPositions(readFileSync(file))) n += b.header.recordCount;
-  return n;
 }
 
 /**
@@ -95,7 +86,7 @@ describe('failover acceptance (issue 3)', () => {
       for (let i = 1; i < numbers.length; i++) {
         if (numbers[i]! <= numbers[i - 1]!) {
           // Say whether the log itself holds the record twice or only the read repeated it.
-          throw new Error(`partition ${partition}: ${numbers[i]} after ${numbers[i - 1]}; kcat read ${numbers.length} records, the replicas' logs hold ${k!.brokers.map((b) => logRecordCount(k!, b.id, 'numbered', partition)).join(' / ')}`);
+          throw new Error(`partition ${partition}: ${numbers[i]} after ${numbers[i - 1]}; kcat read ${numbers.length} records, the replicas' logs hold ${k!.brokers.map((b) => logValues(k!, b.id, 'numbered', partition).length).join(' / ')}`);
         }
       }
       for (const n of numbers) seen.add(n);

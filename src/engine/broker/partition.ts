@@ -127,7 +127,6 @@ export class Partition {
       this.#pendingIsr = null;
     }
     if (isNew) {
-      this.#pendingIsr = null;
       this.#leaderEpoch = state.leaderEpoch;
       this.#leaderEpochStartOffset = this.log.logEndOffset;
       if (this.log.latestEpoch < state.leaderEpoch) this.log.assignEpochStartOffset(state.leaderEpoch, this.log.logEndOffset);

@@ -15,6 +15,7 @@ import {
   protocolErrorsCodesById,
 } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
+import { mapConcurrent } from '../common/map-concurrent.js';
 import { baseClientOptions, findKafkaError, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
 import { configSourceName, type ConfigEntityType, type ConfigResourceDescription } from './configs-format.js';
 import { computeGroupLag, type GroupLag, partitionLag, type PartitionLagInput } from './consumer-lag.js';
@@ -29,7 +30,6 @@ import {
   type PartitionOffsetRow,
   type ResetOffsetsRow,
 } from './groups-format.js';
-import { mapConcurrent } from '../common/map-concurrent.js';
 import { parseTopicPartitionsArg, planResetOffsets, type PartitionResetInput, type ResetScenario, resetTimestamp } from './offset-reset-plan.js';
 import { type PartitionDescription, type TopicDescription, topicMatcher, ZERO_UUID } from './topics-format.js';
 

@@ -87,13 +87,12 @@ const TEST_RANGE_COUNT = 25;
  * connections cannot grab them.
  */
 export async function findFreeBasePort(o: Omit<PortPlanOptions, 'basePort'>, host = '127.0.0.1', attempts = 50): Promise<number> {
+  // The plan's highest port minus its base (the same for every base).
+  const reach = Math.max(...portOwners(planPorts({ ...o, basePort: 1 }), true).map((w) => w.port)) - 1;
+  if (reach >= TEST_RANGE_STRIDE) throw new StreamctlError('USAGE', `A test cluster of this size needs more than ${TEST_RANGE_STRIDE} ports.`);
   for (let i = 0; i < attempts; i++) {
     const base = 20000 + Math.floor(Math.random() * TEST_RANGE_COUNT) * TEST_RANGE_STRIDE;
-    const plan = planPorts({ ...o, basePort: base });
-    const owners = portOwners(plan, true);
-    if (Math.max(...owners.map((w) => w.port)) >= base + TEST_RANGE_STRIDE) {
-      throw new StreamctlError('USAGE', `A test cluster of this size needs more than ${TEST_RANGE_STRIDE} ports.`);
-    }
+    const owners = portOwners(planPorts({ ...o, basePort: base }), true);
     const free = await Promise.all(owners.map((w) => isPortFree(host, w.port)));
     if (free.every(Boolean)) return base;
   }

@@ -10,7 +10,8 @@
 // pending inputs are failed and the worker process exits (TopologyContext.reportFatalError)
 // so its supervisor restarts it. execute() waits while the child's stdin pipe is full or
 // `topology.shellbolt.max.pending` (default 100) messages wait to go into it (Storm's
-// bounded pendingWrites queue): backpressure into the topology. Single-threaded: everything runs on the worker's event loop.
+// bounded pendingWrites queue): backpressure into the topology. Single-threaded: everything
+// runs on the worker's event loop.
 import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { randomTupleId, type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';

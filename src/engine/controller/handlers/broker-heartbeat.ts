@@ -11,7 +11,7 @@ import type { ControllerContext } from '../controller-context.js';
 export function handleBrokerHeartbeat(ctx: ControllerContext, body: Message): Message {
   const brokerId = body.brokerId as number;
   const broker = ctx.store.getBroker(brokerId);
-  const caughtUp = BigInt((body.currentMetadataOffset as bigint | undefined) ?? 0n) > 0n;
+  const caughtUp = ((body.currentMetadataOffset as bigint | undefined) ?? 0n) > 0n;
   const reply = (errorCode: number, isFenced: boolean, shouldShutDown = false): Message => ({
     throttleTimeMs: 0,
     errorCode,
