@@ -1,13 +1,18 @@
 // Sparse offset index of one segment (`.index`): 8-byte entries of (int32 offset relative to
 // the segment's base offset, int32 position in the .log file), appended every
-// index.interval.bytes. Entries are kept in memory (Node has no mmap) and appended to the file
-// as they are made, so the file is always a prefix of whole entries; no preallocation, hence
-// nothing to trim on close. `maxIndexSize` (segment.index.bytes) only decides isFull, which
+// index.interval.bytes. Entries are kept in memory (Node has no mmap) and written to the file
+// in runs of WRITE_BATCH_ENTRIES, when the segment is flushed, recovered or becomes inactive
+// (Kafka's mmap'd index costs no system call per entry either). The file is always a prefix of
+// whole entries; no preallocation, hence nothing to trim on close. Entries not yet written when
+// the process dies are rebuilt by recovery: they only exist past the recovery point, and every
+// segment there is re-read on an unclean start. `maxIndexSize` (segment.index.bytes) only decides isFull, which
 // rolls the segment like Kafka. Owned by one LogSegment; single-threaded.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, fdatasyncSync } from 'node:fs';
 import { StreamctlError } from '../common/errors.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
+/** Pending entries written in one go (4 KiB). */
+const WRITE_BATCH_ENTRIES = 512;
 
 export class OffsetIndex {
   #path: string;
@@ -17,7 +22,6 @@ export class OffsetIndex {
   #relOffsets: Int32Array;
   #positions: Int32Array;
   #count = 0;
-  #scratch = Buffer.alloc(OFFSET_INDEX_ENTRY_SIZE);
 
   private constructor(path: string, baseOffset: bigint, maxIndexSize: number, fd: number) {
     this.#path = path;
@@ -102,10 +106,20 @@ export class OffsetIndex {
     this.#relOffsets[this.#count] = rel;
     this.#positions[this.#count] = position;
     this.#count++;
-    this.#scratch.writeInt32BE(rel, 0);
-    this.#scratch.writeInt32BE(position, 4);
-    writeSync(this.#fd, this.#scratch, 0, OFFSET_INDEX_ENTRY_SIZE, this.#fileLength);
-    this.#fileLength += OFFSET_INDEX_ENTRY_SIZE;
+    if (this.#count - this.#fileLength / OFFSET_INDEX_ENTRY_SIZE >= WRITE_BATCH_ENTRIES) this.writePending();
+  }
+
+  /** Writes the entries made since the last write to the file (one system call). */
+  writePending(): void {
+    const from = this.#fileLength / OFFSET_INDEX_ENTRY_SIZE;
+    if (from >= this.#count || this.#fd < 0) return;
+    const buf = Buffer.allocUnsafe((this.#count - from) * OFFSET_INDEX_ENTRY_SIZE);
+    for (let i = from; i < this.#count; i++) {
+      buf.writeInt32BE(this.#relOffsets[i]!, (i - from) * OFFSET_INDEX_ENTRY_SIZE);
+      buf.writeInt32BE(this.#positions[i]!, (i - from) * OFFSET_INDEX_ENTRY_SIZE + 4);
+    }
+    writeSync(this.#fd, buf, 0, buf.length, this.#fileLength);
+    this.#fileLength += buf.length;
   }
 
   /** Largest entry with offset <= target, or (baseOffset, 0). */
@@ -148,8 +162,11 @@ export class OffsetIndex {
 
   #truncateToEntries(n: number): void {
     this.#count = n;
-    this.#fileLength = n * OFFSET_INDEX_ENTRY_SIZE;
-    ftruncateSync(this.#fd, this.#fileLength);
+    // Entries not written yet just go; the file shrinks only if it held removed ones.
+    if (n * OFFSET_INDEX_ENTRY_SIZE < this.#fileLength) {
+      this.#fileLength = n * OFFSET_INDEX_ENTRY_SIZE;
+      ftruncateSync(this.#fd, this.#fileLength);
+    }
   }
 
   #ensureCapacity(n: number): void {
@@ -169,6 +186,7 @@ export class OffsetIndex {
   }
 
   flush(): void {
+    this.writePending();
     fdatasyncSync(this.#fd);
   }
 
@@ -177,6 +195,7 @@ export class OffsetIndex {
     this.#path = path;
   }
 
+  /** Closes the file; entries not written yet are lost, as in a crash (LogSegment.close writes them first). */
   close(): void {
     if (this.#fd >= 0) closeSync(this.#fd);
     this.#fd = -1;

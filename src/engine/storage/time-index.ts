@@ -2,11 +2,13 @@
 // relative to the base offset), appended only when the segment's max timestamp so far grows,
 // at the same points as offset index entries and once more when the segment becomes inactive
 // or is closed (so the last entry carries the segment's largest timestamp). Kept in memory and
-// appended to the file like OffsetIndex. Owned by one LogSegment; single-threaded.
+// written to the file in runs, like OffsetIndex (see there for why a crash loses nothing). Owned by one LogSegment; single-threaded.
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { StreamctlError } from '../common/errors.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
+/** Pending entries written in one go (6 KiB). */
+const WRITE_BATCH_ENTRIES = 512;
 
 export class TimeIndex {
   #path: string;
@@ -16,7 +18,6 @@ export class TimeIndex {
   #timestamps: bigint[] = [];
   #relOffsets: number[] = [];
   #fileLength = 0;
-  #scratch = Buffer.alloc(TIME_INDEX_ENTRY_SIZE);
 
   private constructor(path: string, baseOffset: bigint, maxIndexSize: number, fd: number) {
     this.#path = path;
@@ -77,10 +78,21 @@ export class TimeIndex {
     if (n > 0 && rel < this.#relOffsets[n - 1]!) return;
     this.#timestamps.push(timestamp);
     this.#relOffsets.push(rel);
-    this.#scratch.writeBigInt64BE(timestamp, 0);
-    this.#scratch.writeInt32BE(rel, 8);
-    writeSync(this.#fd, this.#scratch, 0, TIME_INDEX_ENTRY_SIZE, this.#fileLength);
-    this.#fileLength += TIME_INDEX_ENTRY_SIZE;
+    if (this.#timestamps.length - this.#fileLength / TIME_INDEX_ENTRY_SIZE >= WRITE_BATCH_ENTRIES) this.writePending();
+  }
+
+  /** Writes the entries made since the last write to the file (one system call). */
+  writePending(): void {
+    const from = this.#fileLength / TIME_INDEX_ENTRY_SIZE;
+    const n = this.#timestamps.length;
+    if (from >= n || this.#fd < 0) return;
+    const buf = Buffer.allocUnsafe((n - from) * TIME_INDEX_ENTRY_SIZE);
+    for (let i = from; i < n; i++) {
+      buf.writeBigInt64BE(this.#timestamps[i]!, (i - from) * TIME_INDEX_ENTRY_SIZE);
+      buf.writeInt32BE(this.#relOffsets[i]!, (i - from) * TIME_INDEX_ENTRY_SIZE + 8);
+    }
+    writeSync(this.#fd, buf, 0, buf.length, this.#fileLength);
+    this.#fileLength += buf.length;
   }
 
   /** Largest entry with timestamp <= target, or (-1, baseOffset). */
@@ -104,8 +116,11 @@ export class TimeIndex {
     while (n > 0 && this.baseOffset + BigInt(this.#relOffsets[n - 1]!) >= offset) n--;
     this.#timestamps.length = n;
     this.#relOffsets.length = n;
-    this.#fileLength = n * TIME_INDEX_ENTRY_SIZE;
-    ftruncateSync(this.#fd, this.#fileLength);
+    // Entries not written yet just go; the file shrinks only if it held removed ones.
+    if (n * TIME_INDEX_ENTRY_SIZE < this.#fileLength) {
+      this.#fileLength = n * TIME_INDEX_ENTRY_SIZE;
+      ftruncateSync(this.#fd, this.#fileLength);
+    }
   }
 
   reset(): void {
@@ -113,6 +128,7 @@ export class TimeIndex {
   }
 
   flush(): void {
+    this.writePending();
     fdatasyncSync(this.#fd);
   }
 
@@ -125,6 +141,7 @@ export class TimeIndex {
     this.#path = path;
   }
 
+  /** Closes the file; entries not written yet are lost, as in a crash (LogSegment.close writes them first). */
   close(): void {
     if (this.#fd >= 0) closeSync(this.#fd);
     this.#fd = -1;

@@ -177,4 +177,62 @@ describe('PartitionLog recovery', () => {
     log = openLog(tmp.dir, { hadCleanShutdown: false });
     expect(log.activeSegment.largestTimestamp).toBe(123_001);
   });
+  it('writes index entries in runs, not one system call each, and a crash loses none of them', () => {
+    const cfg = config({ 'index.interval.bytes': '0' });
+    log = openLog(tmp.dir, { config: cfg });
+    for (let i = 0; i < 40; i++) log.appendAsLeader(batch(2, { start: i * 2, ts: 9_000n + BigInt(i * 10) }), 1);
+    const entries = log.activeSegment.offsetIndex.entries;
+    const timeEntries = log.activeSegment.timeIndex.entries;
+    expect(entries).toBeGreaterThanOrEqual(39);
+    expect(timeEntries).toBeGreaterThanOrEqual(39);
+    // Kept in memory until a run is full or the segment is flushed, rolled or closed.
+    expect(statSync(segFile(0n, '.index')).size).toBe(0);
+    expect(statSync(segFile(0n, '.timeindex')).size).toBe(0);
+    expect(log.offsetForTimestamp(9_201n)).toEqual({ offset: 41n, timestamp: 9_201n });
+
+    // kill -9: the unwritten entries are rebuilt from the log on the unclean start.
+    log.closeWithoutFlush();
+    log = openLog(tmp.dir, { config: cfg, hadCleanShutdown: false });
+    expect(log.activeSegment.offsetIndex.entries).toBe(entries);
+    expect(log.activeSegment.timeIndex.entries).toBe(timeEntries);
+    expect(statSync(segFile(0n, '.index')).size).toBe(entries * 8);
+    expect(log.offsetForTimestamp(9_201n)).toEqual({ offset: 41n, timestamp: 9_201n });
+    expect(values(log)).toEqual(Array.from({ length: 80 }, (_, i) => `v${i}`));
+
+    // flush (the recovery point moves past these offsets) and a clean close write them all.
+    for (let i = 40; i < 50; i++) log.appendAsLeader(batch(2, { start: i * 2, ts: 9_000n + BigInt(i * 10) }), 1);
+    log.flush();
+    expect(statSync(segFile(0n, '.index')).size).toBe(log.activeSegment.offsetIndex.entries * 8);
+    log.appendAsLeader(batch(2, { start: 100, ts: 9_500n }), 1);
+    const finalEntries = log.activeSegment.offsetIndex.entries;
+    const finalTimeEntries = log.activeSegment.timeIndex.entries;
+    log.close();
+    expect(statSync(segFile(0n, '.index')).size).toBe(finalEntries * 8);
+    expect(statSync(segFile(0n, '.timeindex')).size).toBeGreaterThanOrEqual(finalTimeEntries * 12);
+    log = openLog(tmp.dir, { config: cfg, hadCleanShutdown: true });
+    expect(log.activeSegment.offsetIndex.entries).toBe(finalEntries);
+    expect(values(log)).toHaveLength(102);
+  });
+
+  it('writes a full run of index entries without waiting for a flush', () => {
+    log = openLog(tmp.dir, { config: config({ 'index.interval.bytes': '0' }) });
+    for (let i = 0; i < 600; i++) log.appendAsLeader(batch(1, { start: i, ts: 1_000n + BigInt(i) }), 1);
+    expect(statSync(segFile(0n, '.index')).size).toBe(512 * 8);
+    expect(statSync(segFile(0n, '.timeindex')).size).toBe(512 * 12);
+  });
+
+  it('truncation drops unwritten index entries and shrinks the file only past what it holds', () => {
+    const cfg = config({ 'index.interval.bytes': '0' });
+    log = openLog(tmp.dir, { config: cfg });
+    for (let i = 0; i < 600; i++) log.appendAsLeader(batch(1, { start: i }), 1);
+    log.truncateTo(550n);
+    expect(statSync(segFile(0n, '.index')).size).toBe(512 * 8);
+    expect(log.activeSegment.offsetIndex.lastOffset).toBeLessThan(550n);
+    log.truncateTo(100n);
+    expect(statSync(segFile(0n, '.index')).size).toBe(log.activeSegment.offsetIndex.entries * 8);
+    expect(log.appendAsLeader(batch(1, { start: 100 }), 1).firstOffset).toBe(100n);
+    log.close();
+    log = openLog(tmp.dir, { config: cfg, hadCleanShutdown: true });
+    expect(values(log)).toEqual(Array.from({ length: 101 }, (_, i) => `v${i}`));
+  });
 });
