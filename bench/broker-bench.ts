@@ -231,7 +231,7 @@ async function replicatedBench(file: string): Promise<void> {
     const result = await endToEndLatency(k.broker(leader).port, 'e2e', 50_000, 10, RECORD_BYTES);
     return { ...result, steal: stealSince(before) };
   });
-  console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s, ${fmt(e2e.batches)} batches of 100): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms  p99.9 ${e2e.p999.toFixed(2)} ms  max ${e2e.max.toFixed(2)} ms   (target p99 <= 5 ms${e2e.steal ? `; ${e2e.steal} meanwhile` : ''})`);
+  console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s, ${fmt(e2e.batches)} batches of 100): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms  p99.9 ${e2e.p999.toFixed(2)} ms  max ${e2e.max.toFixed(2)} ms   (target p99 <= 5 ms; the probe took ${e2e.probeCpuPercent.toFixed(0)} % of a core${e2e.steal ? `; ${e2e.steal} meanwhile` : ''})`);
   console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 }
 
