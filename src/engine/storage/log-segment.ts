@@ -259,14 +259,12 @@ export class LogSegment {
     return nowMs - this.#createdMs;
   }
 
-  /** Called when the segment stops being the active one: records its largest timestamp and writes both indexes out. */
+  /**
+   * Called when the segment stops being the active one (roll, cleaning, recovery, close):
+   * records its largest timestamp and writes index entries held only in memory to the files.
+   */
   onBecomeInactiveSegment(): void {
     if (this.#maxTimestampSoFar >= 0n) this.timeIndex.maybeAppend(this.#maxTimestampSoFar, this.#offsetOfMaxTimestampSoFar);
-    this.writeIndexes();
-  }
-
-  /** Writes index entries still held only in memory to the index files. */
-  writeIndexes(): void {
     this.offsetIndex.writePending();
     this.timeIndex.writePending();
   }

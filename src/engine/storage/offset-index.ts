@@ -5,8 +5,8 @@
 // (Kafka's mmap'd index costs no system call per entry either). The file is always a prefix of
 // whole entries; no preallocation, hence nothing to trim on close. Entries not yet written when
 // the process dies are rebuilt by recovery: they only exist past the recovery point, and every
-// segment there is re-read on an unclean start. `maxIndexSize` (segment.index.bytes) only decides isFull, which
-// rolls the segment like Kafka. Owned by one LogSegment; single-threaded.
+// segment there is re-read on an unclean start. `maxIndexSize` (segment.index.bytes) only
+// decides isFull, which rolls the segment like Kafka. Owned by one LogSegment; single-threaded.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, fdatasyncSync } from 'node:fs';
 import { StreamctlError } from '../common/errors.js';
 

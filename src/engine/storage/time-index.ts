@@ -2,7 +2,8 @@
 // relative to the base offset), appended only when the segment's max timestamp so far grows,
 // at the same points as offset index entries and once more when the segment becomes inactive
 // or is closed (so the last entry carries the segment's largest timestamp). Kept in memory and
-// written to the file in runs, like OffsetIndex (see there for why a crash loses nothing). Owned by one LogSegment; single-threaded.
+// written to the file in runs, like OffsetIndex (see there for why a crash loses nothing).
+// Owned by one LogSegment; single-threaded.
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { StreamctlError } from '../common/errors.js';
 
