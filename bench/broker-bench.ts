@@ -22,6 +22,7 @@ import { iterateBatchPositions } from '../src/engine/protocol/records/record-bat
 import { createTopic, metadataOf, partitionsOf, startKafka } from '../test/interop/helpers/kafka-processes.js';
 import { cpuTimes, stealSince } from './cpu-steal.js';
 import { endToEndLatency } from './e2e-latency.js';
+import { floorLatency, formatFloor } from './floor-latency.js';
 import { percentile } from './percentile.js';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 2_000_000);
@@ -232,6 +233,8 @@ async function replicatedBench(file: string): Promise<void> {
     return { ...result, steal: stealSince(before) };
   });
   console.log(`  end-to-end (codec producer acks=all -> codec consumer long poll, ${fmt(e2e.rate)} records/s for ${e2e.seconds} s, ${fmt(e2e.batches)} batches of 100): p50 ${e2e.p50.toFixed(2)} ms  p99 ${e2e.p99.toFixed(2)} ms  p99.9 ${e2e.p999.toFixed(2)} ms  max ${e2e.max.toFixed(2)} ms   (target p99 <= 5 ms; the probe took ${e2e.probeCpuPercent.toFixed(0)} % of a core${e2e.steal ? `; ${e2e.steal} meanwhile` : ''})`);
+  // The same message pattern between bare processes: what this machine allows at best.
+  console.log(`  ${formatFloor(await floorLatency(true), true)}`);
   console.log(`  machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 }
 
