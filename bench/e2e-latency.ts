@@ -16,6 +16,7 @@ import { ApiKey } from '../src/engine/protocol/api-keys.js';
 import type { Message } from '../src/engine/protocol/codec.js';
 import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
+import { sendPaced } from './paced-sender.js';
 import { percentile } from './percentile.js';
 
 export interface LatencyResult {
@@ -83,19 +84,10 @@ export async function endToEndLatency(port: number, topic: string, rate: number,
     const prebuilt = buildRecordBatch(Array.from({ length: PER_BATCH }, () => ({ key: null, value })));
     const started = performance.now();
     const cpu0 = process.cpuUsage();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const due = Math.min(total, Math.floor((((performance.now() - started) / 1000) * rate) / PER_BATCH));
-        while (sentAt.length < due) {
-          const batch = Buffer.from(prebuilt);
-          sentAt.push(performance.now());
-          produce(producer, topic, batch).catch((error: Error) => (failure ??= error));
-        }
-        if (sentAt.length >= total) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, Math.max(1, Math.floor((PER_BATCH / rate) * 1000)));
+    await sendPaced(rate, PER_BATCH, total, () => {
+      const batch = Buffer.from(prebuilt);
+      sentAt.push(performance.now());
+      produce(producer, topic, batch).catch((error: Error) => (failure ??= error));
     });
     await Promise.race([consume, new Promise((r) => setTimeout(r, 15_000))]);
     const cpu = process.cpuUsage(cpu0);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuTimes, stealSince } from './cpu-steal.js';
+import { sendPaced } from './paced-sender.js';
 import { percentile } from './percentile.js';
 
 const RATE = 50_000;
@@ -166,20 +167,10 @@ export async function floorLatency(write: boolean): Promise<FloorResult> {
       if (seq === total - 1) resolve();
     }));
     const before = cpuTimes();
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const due = Math.min(total, Math.floor((((performance.now() - started) / 1000) * RATE) / PER_BATCH));
-        while (sentAt.length < due) {
-          const payload = Buffer.from(batch);
-          sentAt.push(performance.now());
-          send(producer, sentAt.length - 1, payload);
-        }
-        if (sentAt.length >= total) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, (PER_BATCH / RATE) * 1000);
+    await sendPaced(RATE, PER_BATCH, total, (i) => {
+      const payload = Buffer.from(batch);
+      sentAt.push(performance.now());
+      send(producer, i, payload);
     });
     await consumed;
     const measured = latencies.slice(skip).sort((a, b) => a - b);
