@@ -3,10 +3,22 @@
 // timestamps to positions. The in-memory size is the source of truth for readers, so a
 // reader never sees bytes beyond the last whole appended batch. Owned by one LogSegment;
 // single-threaded (a module-level scratch buffer is reused by synchronous scans).
+//
+// Tail cache: the buffers of the most recent leader and follower appends are kept (bounded),
+// and a read that falls inside one of them returns a view of it: followers and tailing
+// consumers fetch exactly what was just appended, and get it without a system call, a copy or
+// an allocation (Kafka leaves this to the page cache and sendfile). Safe because an appended
+// buffer is never written again (offsets are assigned before the append) and readers only
+// read; truncation and closing drop the cache.
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAX_TIMESTAMP_OFFSET, readBatchHeader, type BatchHeader } from '../protocol/records/record-batch.js';
 
 const SCAN_CHUNK = 16 * 1024;
+/** The tail cache holds at most this many bytes of appends, in at most TAIL_CACHE_ENTRIES buffers. */
+const TAIL_CACHE_BYTES = 1024 * 1024;
+const TAIL_CACHE_ENTRIES = 32;
+/** Appends bigger than this are not kept (they are read back from the file). */
+const TAIL_CACHE_MAX_APPEND = 256 * 1024;
 const scratch = Buffer.allocUnsafe(SCAN_CHUNK);
 
 /** A batch located in a file by a header scan. */
@@ -24,6 +36,8 @@ export class FileRecords {
   #path: string;
   #fd: number;
   #size: number;
+  #tail: Array<{ position: number; data: Buffer }> = [];
+  #tailBytes = 0;
 
   private constructor(path: string, fd: number, size: number) {
     this.#path = path;
@@ -51,18 +65,44 @@ export class FileRecords {
     return fstatSync(this.#fd).mtimeMs;
   }
 
-  /** Appends bytes at the end; returns the position they were written at. */
-  append(data: Buffer): number {
+  /**
+   * Appends bytes at the end; returns the position they were written at. With `keep`, the
+   * caller promises never to write to `data` again and it may serve later reads (tail cache).
+   */
+  append(data: Buffer, keep = false): number {
     const position = this.#size;
     let written = 0;
     while (written < data.length) written += writeSync(this.#fd, data, written, data.length - written, position + written);
     this.#size += data.length;
+    // Not kept: big appends, and views that would pin a much larger buffer (one partition's
+    // records inside a fetch response for many).
+    if (keep && data.length > 0 && data.length <= TAIL_CACHE_MAX_APPEND && data.buffer.byteLength <= 2 * data.length + 4096) {
+      this.#tail.push({ position, data });
+      this.#tailBytes += data.length;
+      while (this.#tailBytes > TAIL_CACHE_BYTES || this.#tail.length > TAIL_CACHE_ENTRIES) this.#tailBytes -= this.#tail.shift()!.data.length;
+    }
     return position;
   }
 
-  /** Reads up to `size` bytes at `position` (clamped to the file size). */
+  /** Forgets the tail cache (the segment stopped being active, or the file changed). */
+  dropTailCache(): void {
+    this.#tail = [];
+    this.#tailBytes = 0;
+  }
+
+  /**
+   * Reads up to `size` bytes at `position` (clamped to the file size). The result may be a
+   * view of a recently appended buffer: callers must not write to it.
+   */
   read(position: number, size: number): Buffer {
     const len = Math.max(0, Math.min(size, this.#size - position));
+    for (let i = this.#tail.length - 1; i >= 0; i--) {
+      const t = this.#tail[i]!;
+      if (position < t.position) continue;
+      const at = position - t.position;
+      if (at + len <= t.data.length) return t.data.subarray(at, at + len);
+      break;
+    }
     const buf = Buffer.allocUnsafe(len);
     this.readInto(buf, 0, len, position);
     return buf;
@@ -151,6 +191,7 @@ export class FileRecords {
     ftruncateSync(this.#fd, size);
     const removed = this.#size - size;
     this.#size = size;
+    this.dropTailCache();
     return removed;
   }
 
@@ -171,6 +212,7 @@ export class FileRecords {
   close(): void {
     if (this.#fd >= 0) closeSync(this.#fd);
     this.#fd = -1;
+    this.dropTailCache();
   }
 
   delete(): void {

@@ -139,11 +139,12 @@ export class LogSegment {
 
   /**
    * Appends validated batches (offsets already assigned). `batches` are the positions of the
-   * batches inside `records`, as returned by validateRecordBatches.
+   * batches inside `records`, as returned by validateRecordBatches. `keep`: the caller never
+   * writes to `records` again, so reads of these bytes may be served from it (FileRecords).
    */
-  append(records: Buffer, batches: readonly BatchPosition[]): void {
+  append(records: Buffer, batches: readonly BatchPosition[], keep = false): void {
     if (records.length === 0) return;
-    const start = this.log.append(records);
+    const start = this.log.append(records, keep);
     if (this.#rollingBasedTimestamp === undefined) {
       let max = -1n;
       for (const b of batches) if (b.header.maxTimestamp > max) max = b.header.maxTimestamp;
@@ -261,9 +262,11 @@ export class LogSegment {
 
   /**
    * Called when the segment stops being the active one (roll, cleaning, recovery, close):
-   * records its largest timestamp and writes index entries held only in memory to the files.
+   * drops the log's tail cache, records its largest timestamp and writes index entries held
+   * only in memory to the files.
    */
   onBecomeInactiveSegment(): void {
+    this.log.dropTailCache();
     if (this.#maxTimestampSoFar >= 0n) this.timeIndex.maybeAppend(this.#maxTimestampSoFar, this.#offsetOfMaxTimestampSoFar);
     this.offsetIndex.writePending();
     this.timeIndex.writePending();

@@ -427,7 +427,7 @@ export class PartitionLog {
     const lastOffset = nextOffset - 1n;
 
     const segment = this.#maybeRoll(records.length, maxTimestamp, lastOffset, firstOffset);
-    segment.append(records, batches);
+    segment.append(records, batches, true);
     this.#logEndOffset = nextOffset;
     if (leaderEpoch >= 0 && leaderEpoch > this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(leaderEpoch, firstOffset);
     this.producerState.commit(producerInfo, nextOffset);
@@ -500,7 +500,7 @@ export class PartitionLog {
     const firstOffset = batches[0]!.header.baseOffset;
     const lastOffset = expected - 1n;
     const segment = this.#maybeRoll(records.length, maxTimestamp, lastOffset, firstOffset);
-    segment.append(records, batches);
+    segment.append(records, batches, true);
     this.#logEndOffset = expected;
     const producerInfo = this.producerState.prepareUpdate();
     for (const b of batches) {
