@@ -52,12 +52,15 @@ async function writeRecordsFile(path: string, n: number): Promise<void> {
 }
 
 /**
- * Runs kcat with `file` as its standard input. The file's descriptor is handed to kcat itself
- * (spawn with the descriptor as stdin): execa's `inputFile` streams the file through this
- * process, which cost it 0.6-1.0 CPU-seconds per 2 M records, taken from the two cores the
- * brokers and kcat share (measured: 720-810 k -> 915-930 k records/s, RF 3 acks=1).
+ * Produces every line of `file` as one record with kcat (linger 5 ms, 10k records a batch).
+ * kcat -P reads one record per line from stdin (a file argument would be ONE message). The
+ * file's descriptor is handed to kcat itself (spawn with the descriptor as stdin): execa's
+ * `inputFile` streams the file through this process, which cost it 0.6-1.0 CPU-seconds per
+ * 2 M records, taken from the two cores the brokers and kcat share (measured: 720-810 k ->
+ * 915-930 k records/s, RF 3 acks=1).
  */
-async function kcatWithInput(args: string[], file: string): Promise<void> {
+async function kcatProduce(bootstrap: string, topic: string, acks: string, file: string, extra: string[] = []): Promise<void> {
+  const args = ['-P', '-b', bootstrap, '-t', topic, ...extra, '-X', `acks=${acks}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'];
   const fd = openSync(file, 'r');
   try {
     const child = spawn('kcat', args, { stdio: [fd, 'ignore', 'pipe'] });
@@ -149,10 +152,9 @@ async function singleBrokerBench(file: string): Promise<void> {
 
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const pid = k.broker(1).pid();
-    // kcat -P reads one record per line from stdin (a file argument would be ONE message).
     let cpu0 = cpuSeconds(pid);
     let t0 = performance.now();
-    await kcatWithInput(['-P', '-b', bootstrap, '-t', 'bench', '-p', '0', '-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'], file);
+    await kcatProduce(bootstrap, 'bench', '1', file, ['-p', '0']);
     const produceSeconds = (performance.now() - t0) / 1000;
     const produceCpu = cpuSeconds(pid) - cpu0;
 
@@ -199,7 +201,7 @@ async function replicatedBench(file: string): Promise<void> {
     withThreeBrokers(async (k) => {
       await createTopic(k, 'rf3', 3, 3, { 'min.insync.replicas': '2' });
       const t0 = performance.now();
-      await kcatWithInput(['-P', '-b', k.bootstrap, '-t', 'rf3', '-X', `acks=${acks}`, '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', `queue.buffering.max.messages=${Math.max(100_000, N)}`, '-X', 'queue.buffering.max.kbytes=2097151'], file);
+      await kcatProduce(k.bootstrap, 'rf3', acks, file);
       return N / ((performance.now() - t0) / 1000);
     });
   // The same with our codec producer (pre-built 1k-record batches, 8 requests in flight to

@@ -17,16 +17,12 @@ import type { Message } from '../src/engine/protocol/codec.js';
 import { iterateBatchPositions } from '../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch } from '../src/engine/protocol/records/record-codec.js';
 import { sendPaced } from './paced-sender.js';
-import { percentile } from './percentile.js';
+import { summarizeLatencies, type LatencySummary } from './percentile.js';
 
-export interface LatencyResult {
+export interface LatencyResult extends LatencySummary {
   rate: number;
   seconds: number;
   batches: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
   /** CPU the probe itself (producer, consumer, timers) used while measuring, in % of one core. */
   probeCpuPercent: number;
 }
@@ -80,7 +76,7 @@ export async function endToEndLatency(port: number, topic: string, rate: number,
     });
     // One batch encoded up front and copied per send (the load generator should take as
     // little of the 2 cores as it can; encoding 100 records per send made it 24 % of a core).
-    // Send times are taken after any client work, as before, so this changes no latency.
+    // Send times are taken after any client work, so encoding is not part of the latency.
     const prebuilt = buildRecordBatch(Array.from({ length: PER_BATCH }, () => ({ key: null, value })));
     const started = performance.now();
     const cpu0 = process.cpuUsage();
@@ -94,8 +90,8 @@ export async function endToEndLatency(port: number, topic: string, rate: number,
     const probeCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - started)) * 100;
     if (failure) throw failure;
     if (latencies.length < total) throw new Error(`consumed ${latencies.length} of ${total} batches`);
-    const measured = latencies.slice(skip).sort((a, b) => a - b);
-    return { rate, seconds, batches: measured.length, p50: percentile(measured, 50), p99: percentile(measured, 99), p999: percentile(measured, 99.9), max: measured[measured.length - 1]!, probeCpuPercent };
+    const measured = latencies.slice(skip);
+    return { rate, seconds, batches: measured.length, ...summarizeLatencies(measured), probeCpuPercent };
   } finally {
     producer.close();
     consumer.close();

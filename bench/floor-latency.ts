@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuTimes, stealSince } from './cpu-steal.js';
 import { sendPaced } from './paced-sender.js';
-import { percentile } from './percentile.js';
+import { summarizeLatencies, type LatencySummary } from './percentile.js';
 
 const RATE = 50_000;
 const PER_BATCH = 100;
@@ -27,17 +27,14 @@ const BATCH_BYTES = PER_BATCH * 100;
 const WARMUP_SECONDS = 5;
 const SECONDS = 10;
 
-/** Length-prefixed frames: int32 length, int32 sequence number, payload. */
-function frame(seq: number, payload: Buffer): Buffer[] {
+/** Sends a length-prefixed frame: int32 length, int32 sequence number, payload. */
+function send(socket: net.Socket, seq: number, payload: Buffer): void {
   const head = Buffer.allocUnsafe(8);
   head.writeInt32BE(payload.length + 4, 0);
   head.writeInt32BE(seq, 4);
-  return [head, payload];
-}
-
-function send(socket: net.Socket, seq: number, payload: Buffer): void {
   socket.cork();
-  for (const b of frame(seq, payload)) socket.write(b);
+  socket.write(head);
+  socket.write(payload);
   socket.uncork();
 }
 
@@ -131,11 +128,7 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; port: number
   });
 }
 
-export interface FloorResult {
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
+export interface FloorResult extends LatencySummary {
   steal: string;
 }
 
@@ -173,11 +166,10 @@ export async function floorLatency(write: boolean): Promise<FloorResult> {
       send(producer, i, payload);
     });
     await consumed;
-    const measured = latencies.slice(skip).sort((a, b) => a - b);
     const steal = stealSince(before);
     producer.destroy();
     consumer.destroy();
-    return { p50: percentile(measured, 50), p99: percentile(measured, 99), p999: percentile(measured, 99.9), max: measured[measured.length - 1]!, steal };
+    return { ...summarizeLatencies(latencies.slice(skip)), steal };
   } finally {
     for (const c of children) c.kill('SIGKILL');
     if (dir) rmSync(dir, { recursive: true, force: true });

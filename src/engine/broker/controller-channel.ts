@@ -2,8 +2,8 @@
 // (re)connect, BrokerHeartbeat every `broker.heartbeat.interval.ms` followed by a Metadata
 // poll (all topics; the heartbeat reports how many snapshots were applied since registering,
 // and the controller unfences the broker only once that is 1 or more) and, when the hosted
-// topic set changes, DescribeConfigs; admin requests forwarded as they came (re-encoded at a version the controller serves); AlterPartition for
-// ISR changes. Reconnects with backoff when the controller is down; the broker keeps serving
+// topic set changes, DescribeConfigs; admin requests forwarded as they came (re-encoded at a
+// version the controller serves); AlterPartition for ISR changes. Reconnects with backoff when the controller is down; the broker keeps serving
 // from its cached metadata meanwhile. Single-threaded: one async loop owns the connection;
 // forwarded requests share it (the connection pipelines).
 import { randomBytes } from 'node:crypto';
