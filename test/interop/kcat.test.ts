@@ -81,4 +81,18 @@ describe('kcat against one broker', () => {
     const { stdout: late } = await execa(KCAT, ['-Q', '-b', k.bootstrap, '-t', `${topic}:0:${Date.now() + 3_600_000}`]);
     expect(late).toContain(`${topic} [0] offset -1`);
   });
+
+  // librdkafka drops a whole Fetch response whose partition carries null records; with an
+  // empty record set (as Kafka sends) it sees OFFSET_OUT_OF_RANGE and resets.
+  it('kcat -o past the end resets as auto.offset.reset says instead of looping', async () => {
+    const topic = 'short';
+    await createTopic(k, topic, 1);
+    await execa(KCAT, ['-P', '-b', k.bootstrap, '-t', topic, '-p', '0'], { input: 's1\ns2\ns3\n' });
+    const read = (reset: string) =>
+      execa(KCAT, ['-C', '-b', k.bootstrap, '-t', topic, '-p', '0', '-o', '1000000', '-e', '-q', '-X', `auto.offset.reset=${reset}`], { timeout: 20_000 });
+    const earliest = await read('earliest');
+    expect(earliest.stdout.split('\n')).toEqual(['s1', 's2', 's3']);
+    const latest = await read('latest');
+    expect(latest.stdout).toBe('');
+  });
 });

@@ -47,7 +47,7 @@ export interface FetchPartitionResult {
   highWatermark: bigint;
   lastStableOffset: bigint;
   logStartOffset: bigint;
-  records: Buffer | null;
+  records: Buffer;
   currentLeader?: { leaderId: number; leaderEpoch: number };
 }
 
@@ -406,7 +406,7 @@ export class ReplicaManager {
           highWatermark: part?.highWatermark ?? -1n,
           lastStableOffset: part?.highWatermark ?? -1n,
           logStartOffset: part?.logStartOffset ?? -1n,
-          records: null,
+          records: EMPTY,
           currentLeader: part ? { leaderId: part.leaderId, leaderEpoch: part.leaderEpoch } : undefined,
         };
       };

@@ -11,6 +11,10 @@ import type { ApiHandler } from '../api-handler.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
 
+// Kafka sends an empty record set, never null, for a partition with an error or no data:
+// librdkafka (<= 2.0) drops the whole response when one partition's records are null.
+const EMPTY_RECORDS = Buffer.alloc(0);
+
 interface TopicSlot {
   topic: string | null;
   topicId: string;
@@ -58,7 +62,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
           topicId: s.topicId,
           partitions: s.partitions.map((p) => {
             if ('errorCode' in p) {
-              return { partitionIndex: p.partition, errorCode: p.errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: null };
+              return { partitionIndex: p.partition, errorCode: p.errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: EMPTY_RECORDS };
             }
             const r = results[p.index]!;
             const out: Message = {
