@@ -31,6 +31,7 @@ async function liveDashboard(args: string[], until: string, key: string): Promis
   child.stdout!.on('data', (d: Buffer) => {
     raw += d.toString('utf8');
   });
+  // eslint-disable-next-line no-control-regex -- strips the terminal's escape sequences
   const plain = () => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
   await waitFor(`a live frame showing ${until}`, () => plain().includes(until), 30_000);
   child.stdin!.write(key);

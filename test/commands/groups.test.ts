@@ -47,7 +47,7 @@ describe('groups, lag and perf commands against a real cluster', () => {
     expect(BigInt(view.totalLag)).toBe(6n);
     const text = await streamctl(['groups', 'describe', '--group', 'readers', ...b()]);
     expect(text.stderr).toBe("\nConsumer group 'readers' has no active members.\n");
-    expect(text.stdout.split('\n')[1]).toMatch(/^GROUP {11}TOPIC {11}PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG {13}CONSUMER-ID/);
+    expect(text.stdout.split('\n')[1]).toMatch(/^GROUP {11}TOPIC {11}PARTITION {2}CURRENT-OFFSET {2}LOG-END-OFFSET {2}LAG {13}CONSUMER-ID/);
   });
 
   it('continues from the committed offsets when the group consumes again', async () => {

@@ -60,7 +60,7 @@ describe('topics commands against a real cluster', () => {
     const del = await streamctl(['topics', 'delete', '--topic', 'grow', ...b()]);
     expect([del.exitCode, del.stdout]).toEqual([0, '']);
     const deadline = Date.now() + 10_000;
-    let listed = '';
+    let listed: string;
     do {
       listed = (await streamctl(['topics', 'list', ...b()])).stdout;
     } while (listed.split('\n').includes('grow') && Date.now() < deadline);

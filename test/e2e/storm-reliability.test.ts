@@ -139,6 +139,7 @@ describe('Storm guarantees and control on a real local cluster', () => {
       throw new Error(
         `${(error as Error).message}: ${notAcked.length} ids never acked (first: ${notAcked.slice(0, 10).join(', ')}; ` +
           `${notAcked.filter((i) => !sink.has(i)).length} of them never reached the sink); spout fail() calls: ${readNumbers(dir, 'spout-failed-').length}`,
+        { cause: error },
       );
     }
   };

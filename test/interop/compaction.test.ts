@@ -125,7 +125,7 @@ describe('log compaction on a real broker', () => {
     const deadline = Date.now() + 90_000;
     let compactedAt: number | undefined;
     let tombstonesAtCompaction = -1;
-    let records: Consumed[] = [];
+    let records: Consumed[];
     let activeBase = 0n;
     for (;;) {
       activeBase = activeSegmentBase(c.dir);

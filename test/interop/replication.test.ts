@@ -123,7 +123,7 @@ describe('replication across three brokers', () => {
       try {
         await waitFor('every acknowledged record read', () => [...acked].every((v) => seen.has(v)), 40_000, 100);
       } catch (e) {
-        throw new Error(`${(e as Error).message}: ${missingReport(k, 'failover', 3, [...acked].filter((v) => !seen.has(v)), seen.size)}`);
+        throw new Error(`${(e as Error).message}: ${missingReport(k, 'failover', 3, [...acked].filter((v) => !seen.has(v)), seen.size)}`, { cause: e });
       }
     } finally {
       await consumer.disconnect();

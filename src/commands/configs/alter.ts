@@ -30,7 +30,7 @@ export default class ConfigsAlter extends BaseCommand<typeof ConfigsAlter> {
       if (!this.flags['add-config'] && !this.flags['delete-config']) {
         throw new StreamctlError('USAGE', 'At least one of --add-config or --delete-config must be specified with --alter');
       }
-      let add: Array<[string, string]> = [];
+      let add: Array<[string, string]>;
       try {
         add = this.flags['add-config'] ? parseAddConfig(this.flags['add-config']) : [];
       } catch (error) {

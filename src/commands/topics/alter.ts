@@ -1,7 +1,7 @@
 // `streamctl topics alter`: kafka-topics.sh --alter --partitions N (prints nothing on success).
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand } from '../../cli/kafka-flags.js';
 
 export default class TopicsAlter extends BaseCommand<typeof TopicsAlter> {
   static override summary = 'Increase the partitions of a topic (kafka-topics --alter).';

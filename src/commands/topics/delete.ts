@@ -1,7 +1,7 @@
 // `streamctl topics delete`: kafka-topics.sh --delete (prints nothing on success).
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { kafkaFlags, reportTopicCommandError, runAdminCommand, writeOut } from '../../cli/kafka-flags.js';
+import { kafkaFlags, reportTopicCommandError, runAdminCommand } from '../../cli/kafka-flags.js';
 
 export default class TopicsDelete extends BaseCommand<typeof TopicsDelete> {
   static override summary = 'Delete topics (kafka-topics --delete).';

@@ -202,7 +202,7 @@ export class KafkaSpout extends BaseRichSpout {
   }
 
   nextTuple(): void {
-    this.#maybeCommit();
+    void this.#maybeCommit(); // errors are reported inside
     const record = this.#replay.shift() ?? this.#buffer.shift();
     if (!record) return;
     const id: KafkaMessageId = { topic: record.topic, partition: record.partition, offset: record.offset };

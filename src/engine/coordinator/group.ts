@@ -115,7 +115,7 @@ export class GroupMember {
   }
 }
 
-export interface CommittedOffset extends OffsetCommitRecordValue {}
+export type CommittedOffset = OffsetCommitRecordValue;
 
 export class Group {
   readonly groupId: string;

@@ -15,7 +15,6 @@ import type { FieldSchema, MessageSchema, VersionRange } from './schema-types.js
 export { ProtocolError } from './byte-reader.js';
 
 // Message bodies are loosely typed at this layer; handlers narrow them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Message = Record<string, any>;
 
 export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';

@@ -57,7 +57,7 @@ export function parseConfOverrides(pairs: readonly string[] = []): Record<string
     if (at <= 0) throw new StreamctlError('USAGE', `-c expects key=value, got '${pair}'`);
     const key = pair.slice(0, at).trim();
     const raw = pair.slice(at + 1);
-    let value: unknown = raw;
+    let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {

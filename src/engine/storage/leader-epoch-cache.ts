@@ -31,7 +31,7 @@ export class LeaderEpochCache {
   /** Loads `<dir>/leader-epoch-checkpoint` (empty cache if absent). */
   static open(options: { dir: string; logger: Logger }): LeaderEpochCache {
     const file = new CheckpointFile(join(options.dir, LEADER_EPOCH_CHECKPOINT_FILE), 0);
-    let entries: EpochEntry[] = [];
+    let entries: EpochEntry[];
     try {
       entries = file.read().map((line) => {
         const [e, o] = line.split(' ');
