@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   }
   logger.info('worker starting', { pid: process.pid, bundle: config.bundlePath, status: config.initialStatus });
   let worker: Worker | undefined;
-  const heartbeat: NimbusHeartbeat | undefined;
+  let heartbeat: NimbusHeartbeat | undefined;
   let dying = false;
   // Storm's ShellBolt/ShellSpout die(): report the error, then exit so the supervisor
   // restarts the worker (exit code 11 as Storm's System.exit(11)).
