@@ -90,7 +90,7 @@ export class NimbusHttpApi {
   /** Starts listening on host:port (port 0 = any free port). */
   static async open(options: { nimbus: Nimbus; host: string; port: number; logger?: Logger }): Promise<NimbusHttpApi> {
     const log = options.logger ?? silentLogger;
-    const api: NimbusHttpApi | undefined;
+    let api: NimbusHttpApi | undefined;
     const server = createServer((req, res) => void api!.#handle(req, res));
     api = new NimbusHttpApi(server, options.nimbus, log);
     await new Promise<void>((resolve, reject) => {
