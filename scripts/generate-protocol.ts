@@ -1,163 +1,44 @@
 // Generates src/engine/protocol/generated/ from Kafka's JSON message schemas in
-// ../shared/kafka-protocol. Run: `npm run generate`. With --check it writes nothing and exits
-// 1 when the committed output differs (the staleness test uses renderAll() directly).
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { join, dirname, resolve } from 'node:path';
+// ../shared/kafka-protocol: one file per message under messages/ (its TypeScript type and its
+// readable schema table), schemas.ts (every table by name), message-types.ts (name and api key
+// → type), api-keys.ts and error-codes.ts. Run: `npm run generate`. With --check it writes
+// nothing and exits 1 when the committed output differs (the staleness test uses renderAll()
+// and generatedFiles() directly).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { convertMessage, readSchema, type Range } from './protocol-schema.js';
+import { renderIndexes, renderMessageFile } from './protocol-render.js';
+
+export { convertMessage, stripComments } from './protocol-schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..');
 export const defaultSharedDir = resolve(repoRoot, '..', 'shared', 'kafka-protocol');
 export const outputDir = join(repoRoot, 'src', 'engine', 'protocol', 'generated');
 
-type Range = [number, number];
-
-interface RawField {
-  name: string;
-  type: string;
-  versions?: string;
-  nullableVersions?: string;
-  taggedVersions?: string;
-  tag?: number;
-  default?: string | number | boolean;
-  flexibleVersions?: string;
-  fields?: RawField[];
-}
-
-interface RawMessage {
-  name: string;
-  type: string;
-  apiKey?: number;
-  validVersions: string;
-  flexibleVersions?: string;
-  fields: RawField[];
-  commonStructs?: Array<{ name: string; fields: RawField[] }>;
-}
-
-const PRIMITIVES = new Set(['bool', 'int8', 'int16', 'int32', 'int64', 'uint16', 'uint32', 'float64', 'string', 'bytes', 'records', 'uuid']);
-
-function parseRange(text: string | undefined, what: string): Range | null {
-  if (text === undefined || text === 'none') return null;
-  const t = text.trim();
-  let m = /^(\d+)\+$/.exec(t);
-  if (m) return [Number(m[1]), 32767];
-  m = /^(\d+)-(\d+)$/.exec(t);
-  if (m) return [Number(m[1]), Number(m[2])];
-  m = /^(\d+)$/.exec(t);
-  if (m) return [Number(m[1]), Number(m[1])];
-  throw new Error(`bad version range '${text}' in ${what}`);
-}
-
-export function stripComments(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      // Remove // comments outside strings.
-      let inString = false;
-      for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (c === '"' && line[i - 1] !== '\\') inString = !inString;
-        if (!inString && c === '/' && line[i + 1] === '/') return line.slice(0, i);
-      }
-      return line;
-    })
-    .join('\n');
-}
-
-function camel(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
-}
-
-function convertField(raw: RawField, structs: Map<string, RawField[]>, where: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: camel(raw.name) };
-  const versions = parseRange(raw.versions, `${where}.${raw.name}`);
-  if (!versions) throw new Error(`field ${where}.${raw.name} has no versions`);
-  let fields: RawField[] | undefined;
-  if (raw.type.startsWith('[]')) {
-    const elem = raw.type.slice(2);
-    out.type = 'array';
-    if (PRIMITIVES.has(elem)) out.element = elem;
-    else {
-      out.element = 'struct';
-      fields = raw.fields ?? structs.get(elem);
-      if (!fields) throw new Error(`unknown struct ${elem} in ${where}`);
-    }
-  } else if (PRIMITIVES.has(raw.type)) {
-    out.type = raw.type;
-  } else {
-    out.type = 'struct';
-    fields = raw.fields ?? structs.get(raw.type);
-    if (!fields) throw new Error(`unknown struct ${raw.type} in ${where}`);
-  }
-  out.versions = versions;
-  const nullable = parseRange(raw.nullableVersions, where);
-  if (nullable) out.nullable = nullable;
-  const tagged = parseRange(raw.taggedVersions, where);
-  if (tagged) {
-    out.tagged = tagged;
-    out.tag = Number(raw.tag);
-  }
-  if (raw.default !== undefined) out.default = String(raw.default);
-  if (raw.flexibleVersions === 'none') out.neverFlexible = true;
-  if (fields) out.fields = fields.map((f) => convertField(f, structs, `${where}.${raw.name}`));
-  return out;
-}
-
-function collectStructs(fields: RawField[] | undefined, into: Map<string, RawField[]>): void {
-  for (const f of fields ?? []) {
-    if (f.fields) {
-      const name = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-      if (!into.has(name)) into.set(name, f.fields);
-      collectStructs(f.fields, into);
-    }
-  }
-}
-
-export function convertMessage(raw: RawMessage): Record<string, unknown> {
-  const structs = new Map<string, RawField[]>();
-  for (const s of raw.commonStructs ?? []) structs.set(s.name, s.fields);
-  collectStructs(raw.fields, structs);
-  for (const s of raw.commonStructs ?? []) collectStructs(s.fields, structs);
-  const out: Record<string, unknown> = { name: raw.name, type: raw.type };
-  if (raw.apiKey !== undefined) out.apiKey = raw.apiKey;
-  out.validVersions = parseRange(raw.validVersions, raw.name);
-  out.flexibleVersions = parseRange(raw.flexibleVersions, raw.name);
-  out.fields = raw.fields.map((f) => convertField(f, structs, raw.name));
-  return out;
-}
-
-function readJson(path: string): RawMessage {
-  return JSON.parse(stripComments(readFileSync(path, 'utf8'))) as RawMessage;
-}
-
 const HEADER = (source: string) =>
   `// GENERATED by scripts/generate-protocol.ts from ${source}. Do not edit by hand:\n// change the generator or the schemas and run \`npm run generate\`.\n`;
+
+function schemaFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f)) : [];
+}
 
 /** Renders every generated file; returns path (relative to outputDir) → content. */
 export function renderAll(sharedDir = defaultSharedDir): Map<string, string> {
   const files = new Map<string, string>();
-  const messagesDir = join(sharedDir, 'messages');
-  const names = readdirSync(messagesDir).filter((f) => f.endsWith('.json')).sort();
-  const messages = names.map((n) => convertMessage(readJson(join(messagesDir, n))));
-  const offsetsDir = join(sharedDir, 'offsets-topic');
-  const offsetSchemas = existsSync(offsetsDir)
-    ? readdirSync(offsetsDir).filter((f) => f.endsWith('.json')).sort().map((n) => convertMessage(readJson(join(offsetsDir, n))))
-    : [];
-
-  const lines: string[] = [HEADER('shared/kafka-protocol/messages and offsets-topic')];
-  lines.push(`import type { MessageSchema } from '../schema-types.js';\n`);
-  lines.push('export const SCHEMAS: Readonly<Record<string, MessageSchema>> = {');
-  for (const m of [...messages, ...offsetSchemas]) {
-    lines.push(`  ${m.name as string}: ${JSON.stringify(m)},`);
-  }
-  lines.push('};\n');
-  files.set('schemas.ts', lines.join('\n'));
+  const raws = [...schemaFiles(join(sharedDir, 'messages')), ...schemaFiles(join(sharedDir, 'offsets-topic'))].map(readSchema);
+  const converted = raws.map(convertMessage);
+  const rendered = raws.map((raw, i) => renderMessageFile(raw, converted[i]!, HEADER(`Kafka's ${raw.name}.json`)));
+  for (const m of rendered) files.set(m.file, m.content);
 
   // API keys: name (without Request suffix) → key, and key → versions.
-  const keys = messages
+  const keys = converted
     .filter((m) => m.type === 'request')
     .map((m) => ({ name: (m.name as string).replace(/Request$/, ''), key: m.apiKey as number, versions: m.validVersions as Range }))
     .sort((a, b) => a.key - b.key);
+  for (const [name, content] of renderIndexes(rendered, keys, HEADER('shared/kafka-protocol/messages and offsets-topic'))) files.set(name, content);
+
   const k: string[] = [HEADER('shared/kafka-protocol/messages')];
   k.push('export const ApiKey = {');
   for (const e of keys) k.push(`  ${e.name}: ${e.key},`);
@@ -188,6 +69,14 @@ export function renderAll(sharedDir = defaultSharedDir): Map<string, string> {
   return files;
 }
 
+/** Every file now under outputDir, relative to it (to find files the generator no longer writes). */
+export function generatedFiles(): string[] {
+  if (!existsSync(outputDir)) return [];
+  return readdirSync(outputDir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(outputDir.length + 1));
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   if (!existsSync(defaultSharedDir)) {
@@ -196,14 +85,20 @@ function main(): void {
   }
   const files = renderAll();
   let stale = false;
-  mkdirSync(outputDir, { recursive: true });
   for (const [name, content] of files) {
     const path = join(outputDir, name);
     const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
     if (current !== content) {
       stale = true;
-      if (!check) writeFileSync(path, content);
+      if (!check) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
+      }
     }
+  }
+  for (const name of generatedFiles().filter((f) => !files.has(f))) {
+    stale = true;
+    if (!check) rmSync(join(outputDir, name));
   }
   if (check && stale) {
     console.error('generated protocol files are stale: run npm run generate');

@@ -50,7 +50,10 @@ export class RequestRouter {
   #failed(request: KafkaRequest, error: unknown): Message {
     const { apiKey, apiVersion, correlationId } = request.header;
     this.#logger.error('request handler failed', { api: apiName(apiKey), apiVersion, correlationId, error });
-    return errorResponse(apiKey, apiVersion, request.body, ErrorCode.UNKNOWN_SERVER_ERROR, error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    const h = this.#handlers.get(apiKey);
+    if (h?.errorResponse) return h.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, message);
+    return errorResponse(apiKey, apiVersion, request.body, ErrorCode.UNKNOWN_SERVER_ERROR, message);
   }
 }
 

@@ -10,12 +10,22 @@ import { ByteReader, ProtocolError } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { SCHEMAS } from './generated/schemas.js';
 import { API_SCHEMA_VERSIONS, ApiKey } from './generated/api-keys.js';
-import type { FieldSchema, MessageSchema, VersionRange } from './schema-types.js';
+import type { MessageTypes, RequestTypes, ResponseTypes } from './generated/message-types.js';
+import type { Encodable, FieldSchema, MessageSchema, VersionRange } from './schema-types.js';
+
+export type * from './generated/message-types.js';
+export type { Encodable } from './schema-types.js';
 
 export { ProtocolError } from './byte-reader.js';
 
-// Message bodies are loosely typed at this layer; handlers narrow them.
+// A message body of no particular API (the server's dispatch, tests); typed code uses the
+// generated types (MessageTypes, RequestTypes, ResponseTypes).
 export type Message = Record<string, any>;
+export type MessageName = keyof MessageTypes;
+/** An api key the schemas know (0 Produce, 1 Fetch, ...). */
+export type ApiKeyNumber = keyof RequestTypes & number;
+export type RequestOf<K extends ApiKeyNumber> = RequestTypes[K];
+export type ResponseOf<K extends ApiKeyNumber> = ResponseTypes[K];
 
 export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -312,11 +322,11 @@ export function codecFor(name: string, version: number): Compiled {
   return c;
 }
 
-export function decodeMessage(name: string, version: number, buf: Buffer, offset = 0, end = buf.length): Message {
-  return codecFor(name, version).read(new ByteReader(buf, offset, end)) as Message;
+export function decodeMessage<N extends MessageName>(name: N, version: number, buf: Buffer, offset = 0, end = buf.length): MessageTypes[N] {
+  return codecFor(name, version).read(new ByteReader(buf, offset, end)) as MessageTypes[N];
 }
 
-export function encodeMessage(name: string, version: number, value: Message): Buffer {
+export function encodeMessage<N extends MessageName>(name: N, version: number, value: Encodable<MessageTypes[N]>): Buffer {
   const w = new ByteWriter(256);
   codecFor(name, version).write(w, value);
   return w.toBuffer();

@@ -44,3 +44,15 @@ export interface MessageSchema {
   readonly flexibleVersions: VersionRange | null;
   readonly fields: readonly FieldSchema[];
 }
+
+/**
+ * What the encoder accepts for a message of type T: every field may be left out (it encodes
+ * as its schema default, as Kafka's generated classes start from defaults).
+ */
+export type Encodable<T> = T extends Buffer
+  ? T
+  : T extends bigint | number | string | boolean | null | undefined
+    ? T
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<Encodable<U>>
+      : { [K in keyof T]?: Encodable<T[K]> };

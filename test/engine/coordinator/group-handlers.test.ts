@@ -5,7 +5,7 @@ import { createGroupHandlers, type GroupHandlerDeps } from '../../../src/engine/
 import type { ApiHandler } from '../../../src/engine/broker/api-handler.js';
 import { silentLogger } from '../../../src/engine/common/logger.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
-import { apiName, decodeMessage, encodeMessage, type Message } from '../../../src/engine/protocol/codec.js';
+import { apiName, decodeMessage, encodeMessage, type Message, type MessageName } from '../../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
 import { partitionsOf, assignment, startKit, subscription, type Kit } from './group-test-kit.js';
 
@@ -20,7 +20,7 @@ async function setup(): Promise<void> {
   handlers = new Map(createGroupHandlers(deps, kit.coordinator).map((h) => [h.apiKey, h]));
 }
 
-function roundTrip(name: string, version: number, body: Message): Message {
+function roundTrip(name: MessageName, version: number, body: Message): Message {
   return decodeMessage(name, version, encodeMessage(name, version, body));
 }
 
@@ -32,12 +32,12 @@ async function call(apiKey: number, version: number, body: Message, advance = tr
   expect(version).toBeLessThanOrEqual(handler.versions[1]);
   const pending = handler.handle({
     header: { apiKey, apiVersion: version, correlationId: 1, clientId: 'cli' },
-    body: roundTrip(`${name}Request`, version, body),
+    body: roundTrip(`${name}Request` as MessageName, version, body),
     connection: { id: 1, remoteAddress: '127.0.0.1', remotePort: 5555 },
   });
   if (advance) kit.clock.advance(0);
   const response = await pending;
-  return roundTrip(`${name}Response`, version, response!);
+  return roundTrip(`${name}Response` as MessageName, version, response!);
 }
 
 const range = (lo: number, hi: number) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);

@@ -9,6 +9,7 @@ import {
   encodeRequestFrame,
   encodeResponseFrame,
   ApiKey,
+  type MessageName,
 } from '../../../src/engine/protocol/index.js';
 import { SCHEMAS } from '../../../src/engine/protocol/generated/schemas.js';
 import type { FieldSchema } from '../../../src/engine/protocol/schema-types.js';
@@ -71,10 +72,11 @@ describe('generated codec', () => {
     it(`round-trips every version of ${m.name}`, () => {
       for (let v = m.validVersions[0]; v <= m.validVersions[1]; v++) {
         const value = sample(m.fields, v, v + 1);
-        const bytes = encodeMessage(m.name, v, value);
-        const decoded = decodeMessage(m.name, v, bytes);
+        const name = m.name as MessageName;
+        const bytes = encodeMessage(name, v, value);
+        const decoded = decodeMessage(name, v, bytes);
         expect(decoded, `${m.name} v${v}`).toMatchObject(value);
-        expect(encodeMessage(m.name, v, decoded).equals(bytes), `${m.name} v${v} re-encodes identically`).toBe(true);
+        expect(encodeMessage(name, v, decoded).equals(bytes), `${m.name} v${v} re-encodes identically`).toBe(true);
       }
     });
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultSharedDir, outputDir, renderAll } from '../../../scripts/generate-protocol.js';
+import { defaultSharedDir, generatedFiles, outputDir, renderAll } from '../../../scripts/generate-protocol.js';
 
 const haveShared = existsSync(join(defaultSharedDir, 'messages'));
 if (!haveShared) {
@@ -10,9 +10,11 @@ if (!haveShared) {
 
 describe.runIf(haveShared)('generated protocol code', () => {
   it('matches what the generator writes from the current schemas', () => {
-    for (const [name, content] of renderAll()) {
-      const committed = readFileSync(join(outputDir, name), 'utf8');
+    const files = renderAll();
+    for (const [name, content] of files) {
+      const committed = existsSync(join(outputDir, name)) ? readFileSync(join(outputDir, name), 'utf8') : '(missing)';
       expect(committed === content, `${name} is stale: run npm run generate`).toBe(true);
     }
+    expect(generatedFiles().filter((f) => !files.has(f)), 'files the generator no longer writes').toEqual([]);
   });
 });

@@ -8,9 +8,8 @@ import { GroupCoordinator } from '../../coordinator/group-coordinator.js';
 import { parseGroupCoordinatorConfig } from '../../coordinator/group-coordinator-config.js';
 import type { KafkaRequest } from '../../network/server.js';
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { HandlerDeps } from '../broker-services.js';
 
 export interface GroupHandlerDeps extends HandlerDeps {
@@ -38,22 +37,18 @@ function clientHost(request: KafkaRequest): string {
   return `/${request.connection.remoteAddress}`;
 }
 
-function bytes(v: unknown): Buffer {
-  return Buffer.isBuffer(v) ? v : Buffer.alloc(0);
-}
-
 export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCoordinator = createGroupCoordinator(deps)): ApiHandler[] {
   const c = coordinator;
   return [
-    {
+    defineHandler({
       apiKey: ApiKey.FindCoordinator,
       versions: [0, 6],
       async handle(request) {
         const v = request.header.apiVersion;
         const body = request.body;
-        const keyType = v >= 1 ? (body.keyType as number) : 0;
+        const keyType = v >= 1 ? body.keyType : 0;
         if (v >= 4) {
-          const keys = (body.coordinatorKeys ?? []) as string[];
+          const keys = body.coordinatorKeys;
           const coordinators = await Promise.all(
             keys.map(async (key) => {
               const r = await c.findCoordinator(keyType, key);
@@ -62,17 +57,17 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           );
           return { throttleTimeMs: 0, coordinators };
         }
-        const r = await c.findCoordinator(keyType, body.key as string);
+        const r = await c.findCoordinator(keyType, body.key);
         return { throttleTimeMs: 0, errorCode: r.errorCode, errorMessage: r.errorMessage, nodeId: r.nodeId, host: r.host, port: r.port };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.JoinGroup,
       versions: [0, 9],
       async handle(request) {
         const v = request.header.apiVersion;
         const body = request.body;
-        const sessionTimeoutMs = body.sessionTimeoutMs as number;
+        const sessionTimeoutMs = body.sessionTimeoutMs;
         const r = await c.joinGroup({
           groupId: body.groupId,
           memberId: body.memberId ?? '',
@@ -81,9 +76,9 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           clientId: request.header.clientId ?? '',
           clientHost: clientHost(request),
           sessionTimeoutMs,
-          rebalanceTimeoutMs: v >= 1 && (body.rebalanceTimeoutMs as number) >= 0 ? (body.rebalanceTimeoutMs as number) : sessionTimeoutMs,
+          rebalanceTimeoutMs: v >= 1 && body.rebalanceTimeoutMs >= 0 ? body.rebalanceTimeoutMs : sessionTimeoutMs,
           protocolType: body.protocolType,
-          protocols: ((body.protocols ?? []) as Message[]).map((p) => ({ name: p.name as string, metadata: Buffer.from(bytes(p.metadata)) })),
+          protocols: body.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })),
           reason: v >= 8 ? (body.reason ?? null) : null,
         });
         return {
@@ -99,8 +94,8 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           members: r.members,
         };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.SyncGroup,
       versions: [0, 5],
       async handle(request) {
@@ -113,12 +108,12 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           groupInstanceId: v >= 3 ? (body.groupInstanceId ?? null) : null,
           protocolType: v >= 5 ? (body.protocolType ?? null) : null,
           protocolName: v >= 5 ? (body.protocolName ?? null) : null,
-          assignments: ((body.assignments ?? []) as Message[]).map((a) => ({ memberId: a.memberId as string, assignment: Buffer.from(bytes(a.assignment)) })),
+          assignments: body.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
         });
         return { throttleTimeMs: 0, errorCode: r.errorCode, protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.Heartbeat,
       versions: [0, 4],
       async handle(request) {
@@ -131,8 +126,8 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
         });
         return { throttleTimeMs: 0, errorCode };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.LeaveGroup,
       versions: [0, 5],
       async handle(request) {
@@ -140,18 +135,14 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
         const body = request.body;
         const leaving =
           v >= 3
-            ? ((body.members ?? []) as Message[]).map((m) => ({
-                memberId: m.memberId as string,
-                groupInstanceId: (m.groupInstanceId ?? null) as string | null,
-                reason: (m.reason ?? null) as string | null,
-              }))
-            : [{ memberId: body.memberId as string, groupInstanceId: null, reason: null }];
+            ? body.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason }))
+            : [{ memberId: body.memberId, groupInstanceId: null, reason: null }];
         const r = await c.leaveGroup(body.groupId, leaving);
         if (v >= 3) return { throttleTimeMs: 0, errorCode: r.errorCode, members: r.members };
         return { throttleTimeMs: 0, errorCode: r.errorCode !== ErrorCode.NONE ? r.errorCode : (r.members[0]?.errorCode ?? ErrorCode.NONE) };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.OffsetCommit,
       versions: [0, 9],
       async handle(request) {
@@ -159,91 +150,86 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
         const body = request.body;
         const topics = await c.commitOffsets({
           groupId: body.groupId,
-          generationId: v >= 1 ? (body.generationIdOrMemberEpoch as number) : -1,
+          generationId: v >= 1 ? body.generationIdOrMemberEpoch : -1,
           memberId: v >= 1 ? (body.memberId ?? '') : '',
           groupInstanceId: v >= 7 ? (body.groupInstanceId ?? null) : null,
-          retentionTimeMs: v >= 2 && v <= 4 ? (body.retentionTimeMs as bigint) : -1n,
-          topics: ((body.topics ?? []) as Message[]).map((t) => ({
-            name: t.name as string,
-            partitions: ((t.partitions ?? []) as Message[]).map((p) => ({
-              partitionIndex: p.partitionIndex as number,
-              committedOffset: p.committedOffset as bigint,
-              committedLeaderEpoch: v >= 6 ? (p.committedLeaderEpoch as number) : -1,
-              commitTimestamp: v === 1 ? (p.commitTimestamp as bigint) : -1n,
-              committedMetadata: (p.committedMetadata ?? null) as string | null,
+          retentionTimeMs: v >= 2 && v <= 4 ? body.retentionTimeMs : -1n,
+          topics: body.topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((p) => ({
+              partitionIndex: p.partitionIndex,
+              committedOffset: p.committedOffset,
+              committedLeaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1,
+              commitTimestamp: v === 1 ? p.commitTimestamp : -1n,
+              committedMetadata: p.committedMetadata,
             })),
           })),
         });
         return { throttleTimeMs: 0, topics };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.OffsetFetch,
       versions: [0, 9],
       handle(request) {
         const v = request.header.apiVersion;
         const body = request.body;
-        const wanted = (topics: unknown) =>
-          topics === null || topics === undefined
-            ? null
-            : (topics as Message[]).map((t) => ({ name: t.name as string, partitionIndexes: (t.partitionIndexes ?? []) as number[] }));
+        const wanted = (topics: ReadonlyArray<{ name: string; partitionIndexes: number[] }> | null) =>
+          topics === null ? null : topics.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes }));
         if (v >= 8) {
-          const groups = ((body.groups ?? []) as Message[]).map((g) => {
-            const r = c.fetchOffsets(g.groupId as string, wanted(g.topics));
+          const groups = body.groups.map((g) => {
+            const r = c.fetchOffsets(g.groupId, wanted(g.topics));
             return { groupId: g.groupId, topics: r.errorCode === ErrorCode.NONE ? r.topics : [], errorCode: r.errorCode };
           });
           return { throttleTimeMs: 0, groups };
         }
         // v0-1 always name the topics; v2+ may send null for "all".
-        const r = c.fetchOffsets(body.groupId as string, wanted(v >= 2 ? body.topics : (body.topics ?? [])));
+        const r = c.fetchOffsets(body.groupId, wanted(v >= 2 ? body.topics : (body.topics ?? [])));
         if (v < 2) return { throttleTimeMs: 0, topics: r.topics };
         return { throttleTimeMs: 0, topics: r.errorCode === ErrorCode.NONE ? r.topics : [], errorCode: r.errorCode };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.ListGroups,
       versions: [0, 5],
       handle(request) {
         const v = request.header.apiVersion;
         const body = request.body;
-        const r = c.listGroups(v >= 4 ? ((body.statesFilter ?? []) as string[]) : [], v >= 5 ? ((body.typesFilter ?? []) as string[]) : []);
+        const r = c.listGroups(v >= 4 ? body.statesFilter : [], v >= 5 ? body.typesFilter : []);
         return { throttleTimeMs: 0, errorCode: r.errorCode, groups: r.groups };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.DescribeGroups,
       versions: [0, 5],
       handle(request) {
         const v = request.header.apiVersion;
         const body = request.body;
-        const withOps = v >= 3 && body.includeAuthorizedOperations === true;
-        const groups = ((body.groups ?? []) as string[]).map((groupId) => ({
+        const withOps = v >= 3 && body.includeAuthorizedOperations;
+        const groups = body.groups.map((groupId) => ({
           ...c.describeGroup(groupId),
           authorizedOperations: withOps ? GROUP_AUTHORIZED_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
         }));
         return { throttleTimeMs: 0, groups };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.DeleteGroups,
       versions: [0, 2],
       async handle(request) {
-        const results = await c.deleteGroups((request.body.groupsNames ?? []) as string[]);
+        const results = await c.deleteGroups(request.body.groupsNames);
         return { throttleTimeMs: 0, results };
       },
-    },
-    {
+    }),
+    defineHandler({
       apiKey: ApiKey.OffsetDelete,
       versions: [0, 0],
       async handle(request) {
         const body = request.body;
-        const topics = ((body.topics ?? []) as Message[]).map((t) => ({
-          name: t.name as string,
-          partitionIndexes: ((t.partitions ?? []) as Message[]).map((p) => p.partitionIndex as number),
-        }));
-        const r = await c.deleteOffsets(body.groupId as string, topics);
+        const topics = body.topics.map((t) => ({ name: t.name, partitionIndexes: t.partitions.map((p) => p.partitionIndex) }));
+        const r = await c.deleteOffsets(body.groupId, topics);
         return { throttleTimeMs: 0, errorCode: r.errorCode, topics: r.topics };
       },
-    },
+    }),
   ];
 }
