@@ -6,7 +6,7 @@
 import { systemClock, type Clock } from '../common/clock.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { StreamctlError } from '../common/errors.js';
-import type { Message } from '../protocol/codec.js';
+import type { ApiKeyNumber, Encodable, Message, RequestOf, ResponseOf } from '../protocol/codec.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { settingBool, settingInt, type ControllerContext, type Settings } from './controller-context.js';
 import { electLeader } from './election.js';
@@ -31,20 +31,30 @@ interface Route {
   maxVersion: number;
 }
 
+/** A route whose handler is typed by its api key (the server decoded the body with that key's schema). */
+function route<K extends ApiKeyNumber>(
+  apiKey: K,
+  handler: (ctx: ControllerContext, body: RequestOf<K>, apiVersion: number) => Encodable<ResponseOf<K>>,
+  minVersion: number,
+  maxVersion: number,
+): [number, Route] {
+  return [apiKey, { handler: handler as unknown as Handler, minVersion, maxVersion }];
+}
+
 /** API key → handler and served version range (the Kafka server builds ApiVersions from it). */
 const ROUTES = new Map<number, Route>([
-  [ApiKey.Metadata, { handler: handleMetadata, minVersion: 0, maxVersion: 12 }],
-  [ApiKey.CreateTopics, { handler: handleCreateTopics, minVersion: 0, maxVersion: 7 }],
-  [ApiKey.DeleteTopics, { handler: handleDeleteTopics, minVersion: 0, maxVersion: 6 }],
-  [ApiKey.CreatePartitions, { handler: handleCreatePartitions, minVersion: 0, maxVersion: 3 }],
-  [ApiKey.DescribeConfigs, { handler: handleDescribeConfigs, minVersion: 0, maxVersion: 4 }],
-  [ApiKey.AlterConfigs, { handler: handleAlterConfigs, minVersion: 0, maxVersion: 2 }],
-  [ApiKey.IncrementalAlterConfigs, { handler: handleIncrementalAlterConfigs, minVersion: 0, maxVersion: 1 }],
-  [ApiKey.DescribeCluster, { handler: handleDescribeCluster, minVersion: 0, maxVersion: 1 }],
-  [ApiKey.AlterPartition, { handler: handleAlterPartition, minVersion: 0, maxVersion: 3 }],
-  [ApiKey.ElectLeaders, { handler: handleElectLeaders, minVersion: 0, maxVersion: 2 }],
-  [ApiKey.BrokerRegistration, { handler: handleBrokerRegistration, minVersion: 0, maxVersion: 4 }],
-  [ApiKey.BrokerHeartbeat, { handler: handleBrokerHeartbeat, minVersion: 0, maxVersion: 1 }],
+  route(ApiKey.Metadata, handleMetadata, 0, 12),
+  route(ApiKey.CreateTopics, handleCreateTopics, 0, 7),
+  route(ApiKey.DeleteTopics, handleDeleteTopics, 0, 6),
+  route(ApiKey.CreatePartitions, handleCreatePartitions, 0, 3),
+  route(ApiKey.DescribeConfigs, handleDescribeConfigs, 0, 4),
+  route(ApiKey.AlterConfigs, handleAlterConfigs, 0, 2),
+  route(ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs, 0, 1),
+  route(ApiKey.DescribeCluster, handleDescribeCluster, 0, 1),
+  route(ApiKey.AlterPartition, handleAlterPartition, 0, 3),
+  route(ApiKey.ElectLeaders, handleElectLeaders, 0, 2),
+  route(ApiKey.BrokerRegistration, handleBrokerRegistration, 0, 4),
+  route(ApiKey.BrokerHeartbeat, handleBrokerHeartbeat, 0, 1),
 ]);
 
 export interface ControllerOptions {

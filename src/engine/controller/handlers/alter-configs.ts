@@ -2,7 +2,7 @@
 // DELETE, APPEND, SUBTRACT per key) for topics. Every change is validated before anything is
 // written; validateOnly checks only. Broker configs are static in streamctl (cluster
 // settings), so altering them is refused with a clear message.
-import type { Message } from '../../protocol/codec.js';
+import type { AlterConfigsRequest, AlterConfigsResponse, Encodable, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import { checkTopicConfig, TOPIC_CONFIG_RULES } from '../topic-config-rules.js';
@@ -18,11 +18,15 @@ class ConfigError extends Error {
 
 type Compute = (current: Record<string, string>) => Record<string, string>;
 
-function alterResources(ctx: ControllerContext, body: Message, compute: (resource: Message) => Compute): Message {
-  const validateOnly = Boolean(body.validateOnly);
-  const responses = ((body.resources ?? []) as Message[]).map((resource): Message => {
-    const resourceType = resource.resourceType as number;
-    const resourceName = resource.resourceName as string;
+interface AlterRequest<R> {
+  resources: Array<R & { resourceType: number; resourceName: string }>;
+  validateOnly: boolean;
+}
+
+function alterResources<R>(ctx: ControllerContext, body: AlterRequest<R>, compute: (resource: R) => Compute) {
+  const validateOnly = body.validateOnly;
+  const responses = body.resources.map((resource) => {
+    const { resourceType, resourceName } = resource;
     const base = { resourceType, resourceName };
     try {
       if (resourceType === RESOURCE_TYPE.BROKER) {
@@ -53,29 +57,29 @@ function alterResources(ctx: ControllerContext, body: Message, compute: (resourc
   return { throttleTimeMs: 0, responses };
 }
 
-export function handleAlterConfigs(ctx: ControllerContext, body: Message): Message {
+export function handleAlterConfigs(ctx: ControllerContext, body: AlterConfigsRequest): Encodable<AlterConfigsResponse> {
   return alterResources(ctx, body, (resource) => () => {
     const next: Record<string, string> = {};
-    for (const c of (resource.configs ?? []) as Message[]) {
-      if (c.value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for topic configs: ${c.name as string}`);
-      next[c.name as string] = c.value as string;
+    for (const c of resource.configs) {
+      if (c.value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for topic configs: ${c.name}`);
+      next[c.name] = c.value;
     }
     return next;
   });
 }
 
-export function handleIncrementalAlterConfigs(ctx: ControllerContext, body: Message): Message {
+export function handleIncrementalAlterConfigs(ctx: ControllerContext, body: IncrementalAlterConfigsRequest): Encodable<IncrementalAlterConfigsResponse> {
   return alterResources(ctx, body, (resource) => (current) => {
-    const ops = (resource.configs ?? []) as Message[];
+    const ops = resource.configs;
     const seen = new Set<string>();
     const next = { ...current };
     for (const op of ops) {
-      const key = op.name as string;
+      const key = op.name;
       if (seen.has(key)) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${key}`);
       seen.add(key);
-      const value = op.value as string | null;
+      const value = op.value;
       const rule = TOPIC_CONFIG_RULES[key];
-      switch (op.configOperation as number) {
+      switch (op.configOperation) {
         case CONFIG_OPERATION.SET:
           if (value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for topic configs: ${key}`);
           next[key] = value;
@@ -100,7 +104,7 @@ export function handleIncrementalAlterConfigs(ctx: ControllerContext, body: Mess
           break;
         }
         default:
-          throw new ConfigError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${op.configOperation as number} for ${key}.`);
+          throw new ConfigError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${op.configOperation} for ${key}.`);
       }
     }
     return next;

@@ -4,27 +4,29 @@
 // that has not learned it yet may send -1 and only the leader epoch is checked); new ISR
 // members must be live replicas. On success the partition epoch bumps and preferred-leader
 // election may follow.
-import type { Message } from '../../protocol/codec.js';
+import type { AlterPartitionRequest, AlterPartitionResponse, AlterPartitionResponsePartitionData, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import type { PartitionRecord, TopicRecord } from '../metadata-store.js';
 
-export function handleAlterPartition(ctx: ControllerContext, body: Message, apiVersion: number): Message {
-  const brokerId = body.brokerId as number;
+type PartitionReply = Encodable<AlterPartitionResponsePartitionData> & { partitionIndex: number; errorCode: number };
+
+export function handleAlterPartition(ctx: ControllerContext, body: AlterPartitionRequest, apiVersion: number): Encodable<AlterPartitionResponse> {
+  const brokerId = body.brokerId;
   const broker = ctx.store.getBroker(brokerId);
-  const brokerEpoch = BigInt(body.brokerEpoch as bigint);
+  const brokerEpoch = body.brokerEpoch;
   if (!broker) return { throttleTimeMs: 0, errorCode: ErrorCode.BROKER_ID_NOT_REGISTERED, topics: [] };
   if (brokerEpoch !== -1n && brokerEpoch !== broker.brokerEpoch) return { throttleTimeMs: 0, errorCode: ErrorCode.STALE_BROKER_EPOCH, topics: [] };
 
   const live = ctx.liveBrokerIds();
   const changes: { topicName: string; partitionIndex: number; state: PartitionRecord }[] = [];
-  const topics = ((body.topics ?? []) as Message[]).map((t): Message => {
-    const topic: TopicRecord | undefined = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId as string) : ctx.store.getTopic(t.topicName as string);
+  const topics = body.topics.map((t) => {
+    const topic: TopicRecord | undefined = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId) : ctx.store.getTopic(t.topicName);
     const unknownCode = apiVersion >= 2 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    const partitions = ((t.partitions ?? []) as Message[]).map((p): Message => {
-      const partitionIndex = p.partitionIndex as number;
+    const partitions = t.partitions.map((p): PartitionReply => {
+      const partitionIndex = p.partitionIndex;
       const current = topic?.partitions.find((x) => x.partitionIndex === partitionIndex);
-      const reply = (errorCode: number, state?: PartitionRecord): Message => ({
+      const reply = (errorCode: number, state?: PartitionRecord): PartitionReply => ({
         partitionIndex,
         errorCode,
         leaderId: state?.leader ?? -1,
@@ -35,13 +37,13 @@ export function handleAlterPartition(ctx: ControllerContext, body: Message, apiV
       });
       if (!topic || !current) return reply(unknownCode);
       if (current.leader !== brokerId) return reply(ErrorCode.NOT_LEADER_OR_FOLLOWER, current);
-      const leaderEpoch = p.leaderEpoch as number;
+      const leaderEpoch = p.leaderEpoch;
       if (leaderEpoch < current.leaderEpoch) return reply(ErrorCode.FENCED_LEADER_EPOCH, current);
       if (leaderEpoch > current.leaderEpoch) return reply(ErrorCode.NOT_LEADER_OR_FOLLOWER, current);
-      const partitionEpoch = p.partitionEpoch as number;
+      const partitionEpoch = p.partitionEpoch;
       if (partitionEpoch >= 0 && partitionEpoch !== current.partitionEpoch) return reply(ErrorCode.INVALID_UPDATE_VERSION, current);
       const newIsr: number[] =
-        apiVersion >= 3 ? ((p.newIsrWithEpochs ?? []) as Message[]).map((b) => b.brokerId as number) : [...((p.newIsr ?? []) as number[])];
+        apiVersion >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : [...p.newIsr];
       if (!newIsr.includes(brokerId)) return reply(ErrorCode.INVALID_REQUEST, current);
       if (newIsr.some((id) => !current.replicas.includes(id) || !live.has(id))) return reply(ErrorCode.INELIGIBLE_REPLICA, current);
       const ordered = current.replicas.filter((id) => newIsr.includes(id));
@@ -50,7 +52,7 @@ export function handleAlterPartition(ctx: ControllerContext, body: Message, apiV
       if (!sameIsr) changes.push({ topicName: topic.name, partitionIndex, state: next });
       return reply(ErrorCode.NONE, next);
     });
-    return apiVersion >= 2 ? { topicId: t.topicId, partitions } : { topicName: t.topicName, partitions };
+    return { topicId: t.topicId, topicName: t.topicName, partitions };
   });
   if (changes.length > 0) {
     ctx.store.updatePartitions(changes);
@@ -58,8 +60,8 @@ export function handleAlterPartition(ctx: ControllerContext, body: Message, apiV
     ctx.electLeaders('isr change');
     // Report the state after the election (a preferred leader may have taken over).
     for (const t of topics) {
-      const topic = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId as string) : ctx.store.getTopic(t.topicName as string);
-      for (const r of t.partitions as Message[]) {
+      const topic = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId) : ctx.store.getTopic(t.topicName);
+      for (const r of t.partitions) {
         const now = topic?.partitions.find((x) => x.partitionIndex === r.partitionIndex);
         if (r.errorCode !== ErrorCode.NONE || !now) continue;
         Object.assign(r, { leaderId: now.leader, leaderEpoch: now.leaderEpoch, isr: [...now.isr], partitionEpoch: now.partitionEpoch });

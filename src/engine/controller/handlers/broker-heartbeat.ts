@@ -4,15 +4,15 @@
 // not a log, so a broker's currentMetadataOffset counts the controller Metadata snapshots it
 // has applied since this registration; 1 or more means it has seen the cluster as of its
 // registration at least (Kafka: caught up to its registration record) and may lead.
-import type { Message } from '../../protocol/codec.js';
+import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 
-export function handleBrokerHeartbeat(ctx: ControllerContext, body: Message): Message {
-  const brokerId = body.brokerId as number;
+export function handleBrokerHeartbeat(ctx: ControllerContext, body: BrokerHeartbeatRequest): Encodable<BrokerHeartbeatResponse> {
+  const brokerId = body.brokerId;
   const broker = ctx.store.getBroker(brokerId);
-  const caughtUp = ((body.currentMetadataOffset as bigint | undefined) ?? 0n) > 0n;
-  const reply = (errorCode: number, isFenced: boolean, shouldShutDown = false): Message => ({
+  const caughtUp = body.currentMetadataOffset > 0n;
+  const reply = (errorCode: number, isFenced: boolean, shouldShutDown = false): Encodable<BrokerHeartbeatResponse> => ({
     throttleTimeMs: 0,
     errorCode,
     isCaughtUp: errorCode === ErrorCode.NONE && caughtUp,
@@ -20,7 +20,7 @@ export function handleBrokerHeartbeat(ctx: ControllerContext, body: Message): Me
     shouldShutDown,
   });
   if (!broker) return reply(ErrorCode.BROKER_ID_NOT_REGISTERED, true);
-  if (BigInt(body.brokerEpoch as bigint) !== broker.brokerEpoch) return reply(ErrorCode.STALE_BROKER_EPOCH, true);
+  if (body.brokerEpoch !== broker.brokerEpoch) return reply(ErrorCode.STALE_BROKER_EPOCH, true);
   ctx.touchBroker(brokerId);
   if (body.wantShutDown) {
     if (!broker.fenced) ctx.setBrokerFenced(brokerId, true, 'controlled shutdown');

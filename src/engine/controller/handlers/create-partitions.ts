@@ -1,32 +1,32 @@
 // CreatePartitions (api 37): grows a topic's partition count (never shrinks), placing new
 // partitions with the same replication factor, or on an explicit assignment.
-import type { Message } from '../../protocol/codec.js';
+import type { CreatePartitionsRequest, CreatePartitionsResponse, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import { initialLeadership } from '../election.js';
 import { assignReplicas, PlacementError, validateAssignment } from '../placement.js';
 
-export function handleCreatePartitions(ctx: ControllerContext, body: Message): Message {
-  const requested = (body.topics ?? []) as Message[];
+export function handleCreatePartitions(ctx: ControllerContext, body: CreatePartitionsRequest): Encodable<CreatePartitionsResponse> {
+  const requested = body.topics;
   const counts = new Map<string, number>();
-  for (const t of requested) counts.set(t.name as string, (counts.get(t.name as string) ?? 0) + 1);
-  const validateOnly = Boolean(body.validateOnly);
-  const results = requested.map((t): Message => {
-    const name = t.name as string;
-    const fail = (errorCode: number, errorMessage: string): Message => ({ name, errorCode, errorMessage });
+  for (const t of requested) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+  const validateOnly = body.validateOnly;
+  const results = requested.map((t) => {
+    const name = t.name;
+    const fail = (errorCode: number, errorMessage: string) => ({ name, errorCode, errorMessage });
     if ((counts.get(name) ?? 0) > 1) return fail(ErrorCode.INVALID_REQUEST, `Duplicate topic in request: ${name}`);
     const topic = ctx.store.getTopic(name);
     if (!topic) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
     const current = topic.partitions.length;
-    const count = t.count as number;
+    const count = t.count;
     if (count < current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
     if (count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
     const rf = topic.partitions[0]?.replicas.length ?? 1;
-    const explicit = t.assignments as Message[] | null;
+    const explicit = t.assignments;
     let assignment: number[][];
     try {
       if (explicit && explicit.length > 0) {
-        assignment = explicit.map((a) => [...(a.brokerIds as number[])]);
+        assignment = explicit.map((a) => [...a.brokerIds]);
         validateAssignment(assignment, ctx.store.listBrokers().map((b) => b.brokerId), count - current);
       } else {
         assignment = assignReplicas({ brokerIds: [...ctx.liveBrokerIds()], numPartitions: count - current, replicationFactor: rf, startPartitionId: current });

@@ -1,7 +1,7 @@
 // CreateTopics (api 19): validates names, partition counts, replication factors, explicit
 // assignments and configs with Kafka's error codes and messages, places replicas (placement)
 // and stores the topic; validateOnly checks without storing. Results per topic.
-import type { Message } from '../../protocol/codec.js';
+import type { CreateTopicsRequest, CreateTopicsResponse, Encodable } from '../../protocol/codec.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { INTERNAL_TOPICS, settingInt, type ControllerContext } from '../controller-context.js';
@@ -17,14 +17,16 @@ class TopicError extends Error {
   }
 }
 
-export function handleCreateTopics(ctx: ControllerContext, body: Message, apiVersion: number): Message {
-  const requested = (body.topics ?? []) as Message[];
-  const counts = new Map<string, number>();
-  for (const t of requested) counts.set(t.name as string, (counts.get(t.name as string) ?? 0) + 1);
-  const validateOnly = Boolean(body.validateOnly);
+type CreatableTopic = CreateTopicsRequest['topics'][number];
 
-  const topics = requested.map((t): Message => {
-    const name = t.name as string;
+export function handleCreateTopics(ctx: ControllerContext, body: CreateTopicsRequest, apiVersion: number): Encodable<CreateTopicsResponse> {
+  const requested = body.topics;
+  const counts = new Map<string, number>();
+  for (const t of requested) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+  const validateOnly = body.validateOnly;
+
+  const topics = requested.map((t): Encodable<CreateTopicsResponse['topics'][number]> => {
+    const name = t.name;
     try {
       if ((counts.get(name) ?? 0) > 1) {
         throw new TopicError(ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for the following topics: ${name}`);
@@ -80,16 +82,16 @@ interface TopicPlan {
   configs: Record<string, string>;
 }
 
-function planTopic(ctx: ControllerContext, t: Message): TopicPlan {
-  const name = t.name as string;
+function planTopic(ctx: ControllerContext, t: CreatableTopic): TopicPlan {
+  const name = t.name;
   const nameProblem = topicNameProblem(name);
   if (nameProblem) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
   if (ctx.store.getTopic(name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
 
-  const configs = validateConfigs((t.configs ?? []) as Message[]);
-  const assignments = (t.assignments ?? []) as Message[];
-  const numPartitions = t.numPartitions as number;
-  const replicationFactor = t.replicationFactor as number;
+  const configs = validateConfigs(t.configs);
+  const assignments = t.assignments;
+  const numPartitions = t.numPartitions;
+  const replicationFactor = t.replicationFactor;
   const registered = ctx.store.listBrokers().map((b) => b.brokerId);
 
   if (assignments.length > 0) {
@@ -99,13 +101,13 @@ function planTopic(ctx: ControllerContext, t: Message): TopicPlan {
         'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
       );
     }
-    const sorted = [...assignments].sort((a, b) => (a.partitionIndex as number) - (b.partitionIndex as number));
+    const sorted = [...assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
     sorted.forEach((a, i) => {
       if (a.partitionIndex !== i) {
-        throw new TopicError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Partitions should be a consecutive 0-based integer sequence; found partition ${a.partitionIndex as number}.`);
+        throw new TopicError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Partitions should be a consecutive 0-based integer sequence; found partition ${a.partitionIndex}.`);
       }
     });
-    const assignment = sorted.map((a) => [...(a.brokerIds as number[])]);
+    const assignment = sorted.map((a) => [...a.brokerIds]);
     try {
       validateAssignment(assignment, registered);
     } catch (error) {
@@ -132,11 +134,11 @@ function planTopic(ctx: ControllerContext, t: Message): TopicPlan {
   }
 }
 
-function validateConfigs(entries: Message[]): Record<string, string> {
+function validateConfigs(entries: CreatableTopic['configs']): Record<string, string> {
   const configs: Record<string, string> = {};
   for (const c of entries) {
-    const key = c.name as string;
-    const value = c.value as string | null;
+    const key = c.name;
+    const value = c.value;
     if (value === null) throw new TopicError(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${key}`);
     if (Object.hasOwn(configs, key)) throw new TopicError(ErrorCode.INVALID_CONFIG, `Duplicate config key: ${key}`);
     const problem = checkTopicConfig(key, value);

@@ -1,16 +1,16 @@
 // DeleteTopics (api 20): deletes topics by name (v0-5 topicNames, v6 topics[].name) or by
 // id (v6 topics[].topicId). Brokers notice on their next Metadata poll and drop the logs.
-import type { Message } from '../../protocol/codec.js';
+import type { DeleteTopicsRequest, DeleteTopicsResponse, Encodable } from '../../protocol/codec.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 
-export function handleDeleteTopics(ctx: ControllerContext, body: Message, apiVersion: number): Message {
+export function handleDeleteTopics(ctx: ControllerContext, body: DeleteTopicsRequest, apiVersion: number): Encodable<DeleteTopicsResponse> {
   const wanted: { name: string | null; topicId: string }[] =
     apiVersion >= 6
-      ? ((body.topics ?? []) as Message[]).map((t) => ({ name: (t.name as string | null) ?? null, topicId: (t.topicId as string) ?? ZERO_UUID }))
-      : ((body.topicNames ?? []) as string[]).map((name) => ({ name, topicId: ZERO_UUID }));
-  const responses = wanted.map(({ name, topicId }): Message => {
+      ? body.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
+      : body.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
+  const responses = wanted.map(({ name, topicId }) => {
     const byId = name === null && topicId !== ZERO_UUID;
     const topic = byId ? ctx.store.getTopicById(topicId) : name !== null ? ctx.store.getTopic(name) : undefined;
     if (!topic) {

@@ -1,16 +1,16 @@
 // DescribeCluster (api 60): cluster id, the reachable "controller" (lowest live broker) and
 // the live brokers.
-import type { Message } from '../../protocol/codec.js';
+import type { DescribeClusterRequest, DescribeClusterResponse, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 
-export function handleDescribeCluster(ctx: ControllerContext, body: Message): Message {
+export function handleDescribeCluster(ctx: ControllerContext, body: DescribeClusterRequest): Encodable<DescribeClusterResponse> {
   const live = ctx.liveBrokerIds();
   return {
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,
     errorMessage: null,
-    endpointType: (body.endpointType as number | undefined) ?? 1,
+    endpointType: body.endpointType,
     clusterId: ctx.clusterId,
     controllerId: ctx.controllerNodeId(),
     brokers: ctx.store

@@ -2,7 +2,7 @@
 // (DYNAMIC_TOPIC_CONFIG override > STATIC_BROKER_CONFIG cluster setting > DEFAULT_CONFIG)
 // and synonyms highest precedence first, as kafka-configs prints them; for brokers, the
 // cluster settings (STATIC_BROKER_CONFIG) the broker was started with.
-import type { Message } from '../../protocol/codec.js';
+import type { DescribeConfigsRequest, DescribeConfigsResponse, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import { CONFIG_TYPE, TOPIC_CONFIG_RULES, topicConfigKeys } from '../topic-config-rules.js';
@@ -38,12 +38,11 @@ export function describeTopicConfigs(ctx: ControllerContext, overrides: Record<s
   });
 }
 
-export function handleDescribeConfigs(ctx: ControllerContext, body: Message, apiVersion: number): Message {
-  const includeSynonyms = Boolean(body.includeSynonyms);
-  const results = ((body.resources ?? []) as Message[]).map((resource): Message => {
-    const resourceType = resource.resourceType as number;
-    const resourceName = resource.resourceName as string;
-    const keys = resource.configurationKeys as string[] | null;
+export function handleDescribeConfigs(ctx: ControllerContext, body: DescribeConfigsRequest, apiVersion: number): Encodable<DescribeConfigsResponse> {
+  const includeSynonyms = body.includeSynonyms;
+  const results = body.resources.map((resource) => {
+    const { resourceType, resourceName } = resource;
+    const keys = resource.configurationKeys;
     const base = { resourceType, resourceName };
     let entries: ConfigEntry[];
     if (resourceType === RESOURCE_TYPE.TOPIC) {

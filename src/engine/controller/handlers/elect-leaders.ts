@@ -2,7 +2,7 @@
 // moves leadership to the first replica when it is live and in the ISR; UNCLEAN (1) elects
 // any live replica for a leaderless partition. Without a partition list every partition is
 // considered and only those that needed an election are reported, as Kafka does.
-import type { Message } from '../../protocol/codec.js';
+import type { ElectLeadersRequest, ElectLeadersResponse, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import { electLeader, type PartitionLeadership } from '../election.js';
@@ -10,10 +10,10 @@ import type { PartitionRecord } from '../metadata-store.js';
 
 export const ELECTION_TYPE = { PREFERRED: 0, UNCLEAN: 1 } as const;
 
-export function handleElectLeaders(ctx: ControllerContext, body: Message, apiVersion: number): Message {
-  const electionType = apiVersion >= 1 ? (body.electionType as number) : ELECTION_TYPE.PREFERRED;
-  const requested = body.topicPartitions as { topic: string; partitions: number[] }[] | null;
-  const all = requested === null || requested === undefined;
+export function handleElectLeaders(ctx: ControllerContext, body: ElectLeadersRequest, apiVersion: number): Encodable<ElectLeadersResponse> {
+  const electionType = apiVersion >= 1 ? body.electionType : ELECTION_TYPE.PREFERRED;
+  const requested = body.topicPartitions;
+  const all = requested === null;
   const targets: { topic: string; partitions: number[] }[] = all
     ? ctx.store.listTopics().map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) }))
     : requested;

@@ -1,29 +1,29 @@
 // Metadata (api 3) as brokers poll it from the controller: live (unfenced) brokers, the
 // cluster id, a controller id clients can reach (the lowest live broker), and every or the
 // requested topics with ids, leaders, leader epochs, replicas, ISR and offline replicas.
-import type { Message } from '../../protocol/codec.js';
+import type { Encodable, MetadataRequest, MetadataResponse, MetadataResponseTopic } from '../../protocol/codec.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { INTERNAL_TOPICS, type ControllerContext } from '../controller-context.js';
 import type { TopicRecord } from '../metadata-store.js';
 
-export function handleMetadata(ctx: ControllerContext, body: Message, apiVersion: number): Message {
+export function handleMetadata(ctx: ControllerContext, body: MetadataRequest, apiVersion: number): Encodable<MetadataResponse> {
   const live = ctx.liveBrokerIds();
   const brokers = ctx.store
     .listBrokers()
     .filter((b) => live.has(b.brokerId))
     .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack }));
 
-  const requested = body.topics as Message[] | null | undefined;
-  const all = requested === null || requested === undefined || (apiVersion === 0 && requested.length === 0);
-  let topics: Message[];
+  const requested = body.topics;
+  const all = requested === null || (apiVersion === 0 && requested.length === 0);
+  let topics: Encodable<MetadataResponseTopic>[];
   if (all) {
     topics = ctx.store.listTopics().map((t) => describeTopic(t, live));
   } else {
     topics = requested.map((r) => {
-      const name = r.name as string | null;
-      const topicId = (r.topicId as string | undefined) ?? ZERO_UUID;
-      const topic = name !== null && name !== undefined ? ctx.store.getTopic(name) : topicId !== ZERO_UUID ? ctx.store.getTopicById(topicId) : undefined;
+      const name = r.name;
+      const topicId = r.topicId;
+      const topic = name !== null ? ctx.store.getTopic(name) : topicId !== ZERO_UUID ? ctx.store.getTopicById(topicId) : undefined;
       if (!topic) {
         return {
           errorCode: name ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.UNKNOWN_TOPIC_ID,
@@ -45,7 +45,7 @@ export function handleMetadata(ctx: ControllerContext, body: Message, apiVersion
   };
 }
 
-function describeTopic(topic: TopicRecord, live: Set<number>): Message {
+function describeTopic(topic: TopicRecord, live: Set<number>): Encodable<MetadataResponseTopic> {
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
