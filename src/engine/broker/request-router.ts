@@ -82,24 +82,6 @@ export function errorResponse(apiKey: number, apiVersion: number, body: Message,
       };
     case ApiKey.Fetch:
       return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
-    case ApiKey.ListOffsets:
-      return {
-        throttleTimeMs: 0,
-        topics: topics.map((t) => ({
-          name: t.name,
-          partitions: ((t.partitions ?? []) as Message[]).map((p) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 })),
-        })),
-      };
-    case ApiKey.Metadata:
-      return { throttleTimeMs: 0, brokers: [], clusterId: null, controllerId: -1, topics: [] };
-    case ApiKey.OffsetForLeaderEpoch:
-      return {
-        throttleTimeMs: 0,
-        topics: topics.map((t) => ({
-          topic: t.topic,
-          partitions: ((t.partitions ?? []) as Message[]).map((p) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1n })),
-        })),
-      };
     case ApiKey.CreateTopics:
       return { throttleTimeMs: 0, topics: topics.map((t) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null })) };
     case ApiKey.DeleteTopics:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/engine/common/logger.js';
 import { RequestRouter } from '../../../src/engine/broker/request-router.js';
+import { defineHandler } from '../../../src/engine/broker/api-handler.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { encodeResponseFrame, type Message } from '../../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
@@ -42,13 +43,33 @@ describe('RequestRouter', () => {
     expect(() => encodeResponseFrame(ApiKey.Produce, 9, 7, res)).not.toThrow();
   });
 
-  it('answers a rejected promise the same way', async () => {
+  it('answers a rejected promise with the handler\'s own error response', async () => {
     const router = new RequestRouter({
-      handlers: [{ apiKey: ApiKey.ListOffsets, versions: [1, 9], handle: () => Promise.reject(new Error('later boom')) }],
+      handlers: [
+        defineHandler({
+          apiKey: ApiKey.ListOffsets,
+          versions: [1, 9],
+          handle: () => Promise.reject(new Error('later boom')),
+          errorResponse: (req, errorCode, errorMessage) => ({
+            topics: req.body.topics.map((t) => ({ name: `${t.name}:${errorMessage}`, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+          }),
+        }),
+      ],
       logger: silentLogger,
     });
     const res = (await router.handle(request(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }))) as Message;
+    expect((res.topics as Message[])[0]!.name).toBe('t:later boom');
     expect(((res.topics as Message[])[0]!.partitions[0] as Message).errorCode).toBe(ErrorCode.UNKNOWN_SERVER_ERROR);
     expect(() => encodeResponseFrame(ApiKey.ListOffsets, 5, 7, res)).not.toThrow();
+  });
+
+  it('answers a top-level error for a handler without its own error response', async () => {
+    const router = new RequestRouter({
+      handlers: [{ apiKey: ApiKey.DescribeCluster, versions: [0, 1], handle: () => Promise.reject(new Error('no cluster')) }],
+      logger: silentLogger,
+    });
+    const res = (await router.handle(request(ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 }))) as Message;
+    expect([res.errorCode, res.errorMessage]).toEqual([ErrorCode.UNKNOWN_SERVER_ERROR, 'no cluster']);
+    expect(() => encodeResponseFrame(ApiKey.DescribeCluster, 1, 7, res)).not.toThrow();
   });
 });

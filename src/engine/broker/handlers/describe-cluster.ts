@@ -1,18 +1,16 @@
 // DescribeCluster (api 60, v0–1) from the metadata cache: cluster id, controller id (the
 // lowest live broker, as the controller reports it) and the live brokers.
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { BrokerContext } from './broker-context.js';
 
 export function createDescribeClusterHandler(ctx: BrokerContext): ApiHandler {
-  return {
+  return defineHandler({
     apiKey: ApiKey.DescribeCluster,
     versions: [0, 1],
-    handle(request: KafkaRequest): Message {
-      const endpointType = (request.body.endpointType as number | undefined) ?? 1;
+    handle(request) {
+      const endpointType = request.body.endpointType;
       if (endpointType !== 1) {
         return { throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'Only broker endpoints (1) are served', endpointType, clusterId: ctx.metadata.clusterId, controllerId: -1, brokers: [] };
       }
@@ -27,5 +25,5 @@ export function createDescribeClusterHandler(ctx: BrokerContext): ApiHandler {
         clusterAuthorizedOperations: -2147483648,
       };
     },
-  };
+  });
 }

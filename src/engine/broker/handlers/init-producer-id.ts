@@ -3,27 +3,25 @@
 // its current id and epoch (v3+) — the same id with the epoch bumped. Transactional ids are
 // not supported (transactions are out of scope).
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { BrokerContext } from './broker-context.js';
 
 export function createInitProducerIdHandler(ctx: BrokerContext): ApiHandler {
-  return {
+  return defineHandler({
     apiKey: ApiKey.InitProducerId,
     versions: [0, 5],
-    handle(request: KafkaRequest): Message {
+    handle(request) {
       const body = request.body;
-      if (body.transactionalId !== null && body.transactionalId !== undefined) {
+      if (body.transactionalId !== null) {
         return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
       }
-      const id = BigInt((body.producerId as bigint | undefined) ?? -1n);
-      const epoch = (body.producerEpoch as number | undefined) ?? -1;
+      const id = body.producerId;
+      const epoch = body.producerEpoch;
       if (id >= 0n && epoch >= 0 && epoch < 32767) {
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: id, producerEpoch: epoch + 1 };
       }
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: ctx.producerIds.nextProducerId(), producerEpoch: 0 };
     },
-  };
+  });
 }

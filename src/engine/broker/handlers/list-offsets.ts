@@ -3,41 +3,52 @@
 // timestamp (-3), or the first offset whose timestamp is >= the one asked, each with the
 // leader epoch of that offset. Only the leader answers.
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
+import type { Encodable, ListOffsetsRequest, ListOffsetsResponse } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { BrokerContext } from './broker-context.js';
 
 export function createListOffsetsHandler(ctx: BrokerContext): ApiHandler {
-  return {
+  return defineHandler({
     apiKey: ApiKey.ListOffsets,
     versions: [1, 9],
-    handle(request: KafkaRequest): Message {
+    handle(request) {
       const body = request.body;
-      const isFollower = (body.replicaId as number) >= 0;
+      const isFollower = body.replicaId >= 0;
       return {
         throttleTimeMs: 0,
-        topics: ((body.topics ?? []) as Message[]).map((t) => ({
+        topics: body.topics.map((t) => ({
           name: t.name,
-          partitions: ((t.partitions ?? []) as Message[]).map((p) => listOffset(ctx, t.name as string, p, isFollower)),
+          partitions: t.partitions.map((p) => listOffset(ctx, t.name, p, isFollower)),
         })),
       };
     },
-  };
+    errorResponse(request, errorCode) {
+      return {
+        throttleTimeMs: 0,
+        topics: request.body.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 })),
+        })),
+      };
+    },
+  });
 }
 
-function listOffset(ctx: BrokerContext, topic: string, req: Message, isFollower: boolean): Message {
-  const partitionIndex = req.partitionIndex as number;
-  const fail = (errorCode: number): Message => ({ partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 });
+type PartitionRequest = ListOffsetsRequest['topics'][number]['partitions'][number];
+type PartitionResponse = Encodable<ListOffsetsResponse['topics'][number]['partitions'][number]>;
+
+function listOffset(ctx: BrokerContext, topic: string, req: PartitionRequest, isFollower: boolean): PartitionResponse {
+  const partitionIndex = req.partitionIndex;
+  const fail = (errorCode: number): PartitionResponse => ({ partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 });
   const p = ctx.replicaManager.partition(topic, partitionIndex);
   if (!p) return fail(ctx.metadata.partition(topic, partitionIndex) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!p.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  const epochError = p.checkLeaderEpoch((req.currentLeaderEpoch as number | undefined) ?? -1);
+  const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
   if (epochError !== ErrorCode.NONE) return fail(epochError);
-  const ts = BigInt(req.timestamp as bigint);
+  const ts = req.timestamp;
   const visibleEnd = isFollower ? p.logEndOffset : p.highWatermark;
-  const ok = (offset: bigint, timestamp: bigint, leaderEpoch: number): Message => ({ partitionIndex, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch });
+  const ok = (offset: bigint, timestamp: bigint, leaderEpoch: number): PartitionResponse => ({ partitionIndex, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch });
   if (ts === -2n || ts === -4n || ts === -5n) {
     const start = p.logStartOffset;
     return ok(start, -1n, p.log.epochForOffset(start));

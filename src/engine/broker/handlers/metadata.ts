@@ -4,10 +4,9 @@
 // `auto.create.topics.enable` is true and the client allows it, a CreateTopics forwarded
 // to the controller and LEADER_NOT_AVAILABLE (the client retries).
 import { ApiKey } from '../../protocol/api-keys.js';
-import { ZERO_UUID, type Message } from '../../protocol/codec.js';
+import { ZERO_UUID, type Encodable, type MetadataResponseTopic } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { TopicMetadata } from '../metadata-cache.js';
 import { settingBool, settingInt, type BrokerContext } from './broker-context.js';
 
@@ -19,7 +18,7 @@ export function createMetadataHandler(ctx: BrokerContext): ApiHandler {
     const fresh = names.filter((n) => !creating.has(n) && TOPIC_NAME.test(n) && n !== '.' && n !== '..');
     if (fresh.length === 0) return;
     for (const n of fresh) creating.add(n);
-    const body: Message = {
+    const body = {
       topics: fresh.map((name) => ({
         name,
         numPartitions: settingInt(ctx.settings, 'num.partitions', 1),
@@ -41,27 +40,27 @@ export function createMetadataHandler(ctx: BrokerContext): ApiHandler {
       });
   };
 
-  return {
+  return defineHandler({
     apiKey: ApiKey.Metadata,
     versions: [0, 12],
-    handle(request: KafkaRequest): Message {
+    handle(request) {
       const body = request.body;
       const version = request.header.apiVersion;
       const cache = ctx.metadata;
-      const requested = body.topics as Message[] | null;
+      const requested = body.topics;
       const all = requested === null || (version === 0 && requested.length === 0);
-      let topics: Message[];
+      let topics: Encodable<MetadataResponseTopic>[];
       if (all) {
         topics = cache.topics().map((t) => describe(t));
       } else {
         const missing: string[] = [];
         topics = requested.map((r) => {
-          const name = (r.name as string | null) ?? null;
-          const topicId = (r.topicId as string | undefined) ?? ZERO_UUID;
+          const name = r.name;
+          const topicId = r.topicId;
           const t = name !== null ? cache.topic(name) : topicId !== ZERO_UUID ? cache.topicById(topicId) : undefined;
           if (t) return describe(t);
           if (name === null) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId, isInternal: false, partitions: [] };
-          const allowed = version < 4 || body.allowAutoTopicCreation !== false;
+          const allowed = version < 4 || body.allowAutoTopicCreation;
           if (allowed && settingBool(ctx.settings, 'auto.create.topics.enable', false) && TOPIC_NAME.test(name)) {
             missing.push(name);
             return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, name, topicId: ZERO_UUID, isInternal: false, partitions: [] };
@@ -79,10 +78,13 @@ export function createMetadataHandler(ctx: BrokerContext): ApiHandler {
         clusterAuthorizedOperations: -2147483648,
       };
     },
-  };
+    errorResponse() {
+      return { throttleTimeMs: 0, brokers: [], clusterId: null, controllerId: -1, topics: [] };
+    },
+  });
 }
 
-function describe(t: TopicMetadata): Message {
+function describe(t: TopicMetadata): Encodable<MetadataResponseTopic> {
   return {
     errorCode: ErrorCode.NONE,
     name: t.name,

@@ -4,34 +4,41 @@
 // use it to detect truncation. Stale or future current epochs get FENCED_LEADER_EPOCH /
 // UNKNOWN_LEADER_EPOCH.
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { BrokerContext } from './broker-context.js';
 
 export function createOffsetForLeaderEpochHandler(ctx: BrokerContext): ApiHandler {
-  return {
+  return defineHandler({
     apiKey: ApiKey.OffsetForLeaderEpoch,
     versions: [0, 4],
-    handle(request: KafkaRequest): Message {
+    handle(request) {
       return {
         throttleTimeMs: 0,
-        topics: ((request.body.topics ?? []) as Message[]).map((t) => ({
+        topics: request.body.topics.map((t) => ({
           topic: t.topic,
-          partitions: ((t.partitions ?? []) as Message[]).map((r) => {
-            const partition = r.partition as number;
-            const fail = (errorCode: number): Message => ({ errorCode, partition, leaderEpoch: -1, endOffset: -1n });
-            const p = ctx.replicaManager.partition(t.topic as string, partition);
-            if (!p) return fail(ctx.metadata.partition(t.topic as string, partition) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          partitions: t.partitions.map((r) => {
+            const partition = r.partition;
+            const fail = (errorCode: number) => ({ errorCode, partition, leaderEpoch: -1, endOffset: -1n });
+            const p = ctx.replicaManager.partition(t.topic, partition);
+            if (!p) return fail(ctx.metadata.partition(t.topic, partition) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             if (!p.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-            const epochError = p.checkLeaderEpoch((r.currentLeaderEpoch as number | undefined) ?? -1);
+            const epochError = p.checkLeaderEpoch(r.currentLeaderEpoch);
             if (epochError !== ErrorCode.NONE) return fail(epochError);
-            const { epoch, endOffset } = p.log.endOffsetForEpoch(r.leaderEpoch as number);
+            const { epoch, endOffset } = p.log.endOffsetForEpoch(r.leaderEpoch);
             return { errorCode: ErrorCode.NONE, partition, leaderEpoch: epoch, endOffset };
           }),
         })),
       };
     },
-  };
+    errorResponse(request, errorCode) {
+      return {
+        throttleTimeMs: 0,
+        topics: request.body.topics.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((p) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1n })),
+        })),
+      };
+    },
+  });
 }
