@@ -159,14 +159,35 @@ function lz4Bounded(data: Buffer, limit: number): Buffer {
   return decompressFrameSync(data);
 }
 
+let zstdContext: InstanceType<typeof zstd.DCtx> | undefined;
+
+/** One decompression context for the process (contexts are large to create); reset per use. */
+function zstdDctx(): InstanceType<typeof zstd.DCtx> {
+  if (!zstdContext) {
+    zstdContext = new zstd.DCtx();
+    zstdContext.setParameter(zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
+  }
+  zstdContext.reset(zstd.ResetDirective.sessionOnly);
+  return zstdContext;
+}
+
 function zstdBounded(data: Buffer, limit: number): Buffer {
-  const dctx = new zstd.DCtx();
-  dctx.setParameter(zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
+  const dctx = zstdDctx();
+  // A declared content size is only a hint for the first chunk; the output is bounded by counting.
+  let declared: number | null = null;
+  try {
+    declared = zstd.getFrameContentSize(data);
+  } catch {
+    // not a valid frame header: decompressStream below reports it
+  }
+  if (declared !== null && declared > limit) throw new DecompressedTooLarge(limit);
   const chunks: Buffer[] = [];
   let total = 0;
   let src = data;
+  let chunkSize = declared !== null && declared > 0 ? declared : ZSTD_OUT_CHUNK;
   for (;;) {
-    const out = Buffer.allocUnsafe(ZSTD_OUT_CHUNK);
+    const out = Buffer.allocUnsafe(chunkSize);
+    chunkSize = ZSTD_OUT_CHUNK;
     const [remaining, produced, consumed] = dctx.decompressStream(out, src);
     src = src.subarray(consumed);
     if (produced > 0) {
