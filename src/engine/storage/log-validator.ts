@@ -190,7 +190,7 @@ function walkRecords(end: number, header: BatchHeader, firstIndex: number, rules
     if (c.pos !== end) throw new Malformed(`Incorrect declared batch size, records still remaining in file: ${end - c.pos} bytes after ${count} records`);
   } catch (error) {
     if (!(error instanceof Malformed)) throw error;
-    const message = `${error.message} (record ${i} of the batch at offset delta ${i}, topic partition ${rules.topicPartition})`;
+    const message = `${error.message} (record ${i} of ${count} in the batch, topic partition ${rules.topicPartition})`;
     throw new RecordsError(RecordsErrorCode.INVALID_RECORD, message, { recordErrors: [{ batchIndex: firstIndex + Math.min(i, Math.max(count - 1, 0)), message }] });
   }
   return maxDelta;

@@ -1,14 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { compressFrameSync } from 'lz4-napi';
 import { compressSync as snappyRaw } from 'snappy';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/engine/common/clock.js';
 import { compress } from '../../../src/engine/protocol/records/compression.js';
 import { CompressionType, computeBatchCrc, makeAttributes, readBatchHeader } from '../../../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch, decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 import { RecordsError } from '../../../src/engine/protocol/records/records-error.js';
 import { validateRecordsAsLeader, type LogValidatorConfig } from '../../../src/engine/storage/log-validator.js';
-import type { PartitionLog } from '../../../src/engine/storage/partition-log.js';
 import { craftBatch, craftRecord, craftRecords, gzipBomb, zstdBomb } from '../../helpers/crafted-batches.js';
 import { batch, config, makeTempDir, openLog } from './helpers.js';
 
@@ -152,13 +151,15 @@ describe('log validator: attributes', () => {
   });
 });
 
+const CODECS = [
+  ['gzip', CompressionType.Gzip],
+  ['snappy', CompressionType.Snappy],
+  ['lz4', CompressionType.Lz4],
+  ['zstd', CompressionType.Zstd],
+] as const;
+
 describe('log validator: compression', () => {
-  it.each([
-    ['gzip', CompressionType.Gzip],
-    ['snappy', CompressionType.Snappy],
-    ['lz4', CompressionType.Lz4],
-    ['zstd', CompressionType.Zstd],
-  ] as const)('accepts a %s batch whose records are well formed', (_name, codec) => {
+  it.each(CODECS)('accepts a %s batch whose records are well formed', (_name, codec) => {
     expect(validate(buildRecordBatch([{ key: Buffer.from('a'), value: Buffer.alloc(3000, 1) }, { key: null, value: Buffer.from('b') }], { compression: codec })).recordCount).toBe(2);
   });
 
@@ -166,12 +167,7 @@ describe('log validator: compression', () => {
     expect(validate(craftBatch(snappyRaw(craftRecords(4)), { recordCount: 4, attributes: CompressionType.Snappy })).recordCount).toBe(4);
   });
 
-  it.each([
-    ['gzip', CompressionType.Gzip],
-    ['snappy', CompressionType.Snappy],
-    ['lz4', CompressionType.Lz4],
-    ['zstd', CompressionType.Zstd],
-  ] as const)('refuses a payload that is not %s under the %s flag with CORRUPT_MESSAGE', (_name, codec) => {
+  it.each(CODECS)('refuses a payload that is not %s under the %s flag with CORRUPT_MESSAGE', (_name, codec) => {
     const e = failure(craftBatch(Buffer.from('this is plainly not compressed data, just text'), { recordCount: 1, attributes: codec }));
     expect(e.kafkaErrorCode).toBe(CORRUPT_MESSAGE);
     expect(e.message).toContain('Cannot decompress records');
@@ -287,23 +283,19 @@ describe('log validator: keys and timestamps', () => {
 });
 
 describe('log validator in PartitionLog.appendAsLeader', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
-  let log: PartitionLog | undefined;
-  beforeEach(() => {
-    tmp = makeTempDir();
-  });
-  afterEach(() => {
-    if (log && !log.closed) log.close();
-    tmp.cleanup();
-  });
-
   it('appends nothing when one batch of a request is refused', () => {
-    log = openLog(tmp.dir, { clock: new ManualClock(NOW) });
-    log.appendAsLeader(batch(2), 0);
-    expect(() => log!.appendAsLeader(Buffer.concat([batch(2, { start: 2 }), craftBatch(craftRecords(2), { recordCount: 3, lastOffsetDelta: 2 })]), 0)).toThrow(RecordsError);
-    expect(log.logEndOffset).toBe(2n);
-    const read = log.read(0n, 1 << 20);
-    expect(decodeRecordBatch(read.records).records.map((r) => r.value!.toString())).toEqual(['v0', 'v1']);
-    expect(read.nextOffset).toBe(2n);
+    const tmp = makeTempDir();
+    const log = openLog(tmp.dir, { clock: new ManualClock(NOW) });
+    try {
+      log.appendAsLeader(batch(2), 0);
+      expect(() => log.appendAsLeader(Buffer.concat([batch(2, { start: 2 }), craftBatch(craftRecords(2), { recordCount: 3, lastOffsetDelta: 2 })]), 0)).toThrow(RecordsError);
+      expect(log.logEndOffset).toBe(2n);
+      const read = log.read(0n, 1 << 20);
+      expect(decodeRecordBatch(read.records).records.map((r) => r.value!.toString())).toEqual(['v0', 'v1']);
+      expect(read.nextOffset).toBe(2n);
+    } finally {
+      log.close();
+      tmp.cleanup();
+    }
   });
 });
