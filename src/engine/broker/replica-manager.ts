@@ -9,7 +9,7 @@ import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { toLogConfig } from '../common/topic-config.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { isRecordsError } from '../protocol/records/records-error.js';
+import { isRecordsError, type RecordError } from '../protocol/records/records-error.js';
 import type { Message } from '../protocol/codec.js';
 import type { BrokerNode, LeadershipListener } from './broker-services.js';
 import { DelayedOperation, DelayedOperationPurgatory } from './delayed-operations.js';
@@ -21,6 +21,8 @@ import { ReplicaFetcher, type FetcherConnect } from './replica-fetcher.js';
 export interface AppendResult {
   errorCode: number;
   errorMessage?: string;
+  /** The records a validation failure is about (Produce v8+ record_errors). */
+  recordErrors?: readonly RecordError[];
   info?: LeaderAppendInfo;
   logStartOffset: bigint;
 }
@@ -332,7 +334,7 @@ export class ReplicaManager {
     } catch (error) {
       if (isRecordsError(error)) {
         this.#o.logger.info('append refused', { topic, partition, errorCode: error.kafkaErrorCode, reason: error.message });
-        return { errorCode: error.kafkaErrorCode, errorMessage: error.message, logStartOffset: p.logStartOffset };
+        return { errorCode: error.kafkaErrorCode, errorMessage: error.message, recordErrors: error.recordErrors, logStartOffset: p.logStartOffset };
       }
       this.#o.logger.error('append failed', { topic, partition, error });
       return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: (error as Error).message, logStartOffset: p.logStartOffset };

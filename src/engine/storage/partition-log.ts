@@ -17,7 +17,6 @@ import {
   NO_TIMESTAMP,
   assignOffsets,
   compressionOf,
-  isControl,
   isTransactional,
   validateRecordBatches,
   type BatchHeader,
@@ -28,6 +27,7 @@ import { RecordsError, RecordsErrorCode } from '../protocol/records/records-erro
 import { FileRecords } from './file-records.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX } from './log-segment.js';
+import { validateRecordsAsLeader } from './log-validator.js';
 import { ProducerStateManager } from './producer-state.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -340,47 +340,19 @@ export class PartitionLog {
 
   /**
    * Appends a Produce request's records for this partition as leader: validates every batch
-   * (magic 2, lengths, CRC-32C, max.message.bytes, record count vs offset range, producer
-   * state), assigns offsets (and LogAppendTime) in place, and writes the raw bytes. Throws
-   * RecordsError with the Kafka error code; nothing is appended when any batch is bad.
+   * and record (log-validator: framing, CRC-32C, max.message.bytes, record structure, keys,
+   * timestamps) and the producer state, assigns offsets (and LogAppendTime) in place, and
+   * writes the raw bytes. Throws RecordsError with the Kafka error code; nothing is appended when any batch is bad.
    * A retried idempotent batch returns its original offsets with duplicate=true.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number): LogAppendInfo {
     this.#ensureOpen();
     if (records.length === 0) return this.#emptyAppendInfo();
-    let { batches } = validateRecordBatches(records);
     const c = this.#config;
-    let recordCount = 0;
-    for (const b of batches) {
-      const h = b.header;
-      if (b.size > c.maxMessageBytes) {
-        throw new RecordsError(RecordsErrorCode.MESSAGE_TOO_LARGE, `The record batch is ${b.size} bytes, larger than max.message.bytes ${c.maxMessageBytes} of ${this.name}`);
-      }
-      if (isControl(h.attributes)) throw new RecordsError(RecordsErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records');
-      if (h.recordCount <= 0) throw new RecordsError(RecordsErrorCode.INVALID_RECORD, `Invalid reported count for record batch: ${h.recordCount}`);
-      if (h.lastOffsetDelta + 1 !== h.recordCount) {
-        throw new RecordsError(RecordsErrorCode.INVALID_RECORD, `Inconsistent batch offset range [0, ${h.lastOffsetDelta}] and count of records ${h.recordCount}`);
-      }
-      recordCount += h.recordCount;
-    }
-    if (c.cleanupPolicy.compact) {
-      for (const b of batches) {
-        if (decodeRecordBatch(records, b.position).records.some((r) => r.key === null)) {
-          throw new RecordsError(RecordsErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
-        }
-      }
-    }
+    const nowMs = this.#clock.now();
+    let { batches, recordCount } = validateRecordsAsLeader(records, { topicPartition: this.name, config: c, nowMs });
     if (records.length > c.segmentBytes) {
       throw new RecordsError(RecordsErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${c.segmentBytes}`);
-    }
-    const nowMs = this.#clock.now();
-    if (c.messageTimestampType === 'CreateTime' && (c.messageTimestampBeforeMaxMs < Number.MAX_SAFE_INTEGER || c.messageTimestampAfterMaxMs < Number.MAX_SAFE_INTEGER)) {
-      for (const b of batches) {
-        const lo = b.header.baseTimestamp < b.header.maxTimestamp ? b.header.baseTimestamp : b.header.maxTimestamp;
-        if (nowMs - Number(lo) > c.messageTimestampBeforeMaxMs || Number(b.header.maxTimestamp) - nowMs > c.messageTimestampAfterMaxMs) {
-          throw new RecordsError(RecordsErrorCode.INVALID_TIMESTAMP, `Timestamp of a record batch in ${this.name} is out of range: it must be within [now - ${c.messageTimestampBeforeMaxMs} ms, now + ${c.messageTimestampAfterMaxMs} ms]`);
-        }
-      }
     }
 
     // Topic-level compression.type other than "producer": re-compress batches that differ.

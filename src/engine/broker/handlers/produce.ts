@@ -1,7 +1,8 @@
 // Produce (api 0, v3–11: magic-2 batches only). Appends every partition synchronously before
 // the first await (so a connection's produces land in arrival order), answers at once for
 // acks=1, sends nothing for acks=0, and for acks=-1 waits in the purgatory until the ISR has
-// the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND], REQUEST_TIMED_OUT). Records are never decoded.
+// the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND], REQUEST_TIMED_OUT). Records are validated by the
+// log (log-validator); a refused append answers its record_errors (v8+) and error_message.
 import { ApiKey } from '../../protocol/api-keys.js';
 import type { Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -81,7 +82,7 @@ function partitionResponse(ctx: BrokerContext, s: Slot, version: number): Messag
     baseOffset: ok && info ? info.firstOffset : -1n,
     logAppendTimeMs: ok && info ? info.logAppendTimeMs : -1n,
     logStartOffset: s.result.logStartOffset,
-    recordErrors: [],
+    recordErrors: ok ? [] : (s.result.recordErrors ?? []).map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
     errorMessage: ok ? null : (s.result.errorMessage ?? (s.errorCode === ErrorCode.REQUEST_TIMED_OUT ? 'Timed out waiting for the in-sync replicas' : null)),
   };
   if (version >= 10 && (s.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || s.errorCode === ErrorCode.FENCED_LEADER_EPOCH)) {

@@ -21,16 +21,26 @@ export const RecordsErrorCode = {
 
 export type RecordsErrorCodeValue = (typeof RecordsErrorCode)[keyof typeof RecordsErrorCode];
 
+/** One rejected record, as Produce v8+ reports it: its index in the partition's records and why. */
+export interface RecordError {
+  batchIndex: number;
+  message: string | null;
+}
+
 /**
  * A Kafka-level failure of a records or log operation. `kafkaErrorCode` is always set;
- * `code` is 'KAFKA' so generic StreamctlError handling keeps working.
+ * `code` is 'KAFKA' so generic StreamctlError handling keeps working. `recordErrors` names
+ * the records a validation failure is about (Kafka's RecordValidationException).
  */
 export class RecordsError extends StreamctlError {
   declare readonly kafkaErrorCode: number;
+  readonly recordErrors: readonly RecordError[];
 
-  constructor(kafkaErrorCode: number, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
-    super('KAFKA', message, { ...options, kafkaErrorCode });
+  constructor(kafkaErrorCode: number, message: string, options: { cause?: unknown; retriable?: boolean; recordErrors?: readonly RecordError[] } = {}) {
+    const { recordErrors, ...rest } = options;
+    super('KAFKA', message, { ...rest, kafkaErrorCode });
     this.name = 'RecordsError';
+    this.recordErrors = recordErrors ?? [];
   }
 }
 
