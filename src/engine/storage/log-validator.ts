@@ -1,5 +1,6 @@
 // Kafka's LogValidator for appends as leader: checks a Produce request's batches for one
-// partition before anything is written. Besides framing and CRC (record-batch), it walks
+// partition before anything is written. Message format v0/v1 input (Produce v0-2 clients)
+// is first converted to one magic-2 batch, as Kafka 3.x stores only magic 2. Besides framing and CRC (record-batch), it walks
 // every record: the declared count matches the records present, each length prefix matches
 // its body exactly, varints are well formed, offset deltas run 0..n-1, no trailing bytes;
 // the attributes are ones we accept (codec 0-4, no control, transactional or delete-horizon
@@ -15,9 +16,11 @@
 // the buffer, which may be patched in place.
 import type { LogConfig } from '../common/topic-config.js';
 import { DecompressedTooLarge, decompressBounded } from '../protocol/records/bounded-decompress.js';
+import { magicOf, readLegacyMessageSet, upConvertToBatch } from '../protocol/records/legacy-records.js';
 import {
   BATCH_HEADER_SIZE,
   CRC_OFFSET,
+  CURRENT_MAGIC,
   CompressionType,
   MAX_TIMESTAMP_OFFSET,
   compressionOf,
@@ -43,6 +46,8 @@ export interface LogValidatorOptions {
 }
 
 export interface ValidatedRecords {
+  /** The records to append: the input, or its conversion to one magic-2 batch (magic 0/1 input). */
+  records: Buffer;
   batches: BatchPosition[];
   recordCount: number;
 }
@@ -246,9 +251,11 @@ function setMaxTimestamp(buf: Buffer, b: BatchPosition, maxTimestamp: bigint): v
  * Validates a Produce request's records for one partition as leader (see the header).
  * Throws RecordsError; returns the batches (headers possibly patched) and the record count.
  */
-export function validateRecordsAsLeader(records: Buffer, options: LogValidatorOptions): ValidatedRecords {
-  const { batches } = validateRecordBatches(records);
+export function validateRecordsAsLeader(input: Buffer, options: LogValidatorOptions): ValidatedRecords {
   const c = options.config;
+  // Message format v0/v1 (Produce v0-2 clients): converted to magic 2 first, as Kafka 3.x does.
+  const records = magicOf(input) < CURRENT_MAGIC ? upConvertToBatch(readLegacyMessageSet(input, c.maxMessageBytes)) : input;
+  const { batches } = validateRecordBatches(records);
   const tp = options.topicPartition;
   for (const b of batches) validateBatchHeader(b, c, tp);
   const createTime = c.messageTimestampType === 'CreateTime';
@@ -294,5 +301,5 @@ export function validateRecordsAsLeader(records: Buffer, options: LogValidatorOp
   } finally {
     cursor.buf = EMPTY;
   }
-  return { batches, recordCount };
+  return { records, batches, recordCount };
 }

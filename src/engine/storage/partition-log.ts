@@ -350,7 +350,10 @@ export class PartitionLog {
     if (records.length === 0) return this.#emptyAppendInfo();
     const c = this.#config;
     const nowMs = this.#clock.now();
-    let { batches, recordCount } = validateRecordsAsLeader(records, { topicPartition: this.name, config: c, nowMs });
+    const validated = validateRecordsAsLeader(records, { topicPartition: this.name, config: c, nowMs });
+    let { batches } = validated;
+    const { recordCount } = validated;
+    records = validated.records;
     if (records.length > c.segmentBytes) {
       throw new RecordsError(RecordsErrorCode.RECORD_LIST_TOO_LARGE, `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${c.segmentBytes}`);
     }

@@ -1,8 +1,9 @@
-// Fetch (api 1, v4–17): consumers read up to the high watermark, followers (replica id >= 0,
+// Fetch (api 1, v0–17): consumers read up to the high watermark, followers (replica id >= 0,
 // or replicaState from v15) up to the log end offset and report their position. Long polls
 // on max.wait.ms / min.bytes through the replica manager's purgatory; max.bytes and
 // per-partition limits; topic ids from v13; sessionless answers (session id 0), which every
-// client accepts. Returns stored batch bytes as they are (zero decode).
+// client accepts. Returns stored batch bytes as they are (zero decode) from v4; v0-3 (old
+// clients) get the records down-converted to message format v0/v1, and only they pay for it.
 import { ApiKey } from '../../protocol/api-keys.js';
 import { ZERO_UUID, type Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -10,6 +11,7 @@ import type { KafkaRequest } from '../../network/server.js';
 import type { ApiHandler } from '../api-handler.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
+import { downConvert } from '../../protocol/records/legacy-records.js';
 
 // Kafka sends an empty record set, never null, for a partition with an error or no data:
 // librdkafka (<= 2.0) drops the whole response when one partition's records are null.
@@ -25,7 +27,7 @@ interface TopicSlot {
 export function createFetchHandler(ctx: BrokerContext): ApiHandler {
   return {
     apiKey: ApiKey.Fetch,
-    versions: [4, 17],
+    versions: [0, 17],
     handle(request: KafkaRequest): Message | Promise<Message> {
       const body = request.body;
       const version = request.header.apiVersion;
@@ -65,6 +67,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
               return { partitionIndex: p.partition, errorCode: p.errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: EMPTY_RECORDS };
             }
             const r = results[p.index]!;
+            const req = requests[p.index]!;
             const out: Message = {
               partitionIndex: p.partition,
               errorCode: r.errorCode,
@@ -73,7 +76,8 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
               logStartOffset: r.logStartOffset,
               abortedTransactions: null,
               preferredReadReplica: -1,
-              records: r.records,
+              // v0-3 predate magic-2 batches: down-converted (magic 0 for v0-1, 1 for v2-3).
+              records: version < 4 && r.records.length > 0 ? downConvert(r.records, version <= 1 ? 0 : 1, req.partitionMaxBytes, req.fetchOffset) : r.records,
             };
             if (r.currentLeader && r.errorCode !== ErrorCode.NONE && version >= 12) out.currentLeader = r.currentLeader;
             return out;

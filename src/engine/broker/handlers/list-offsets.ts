@@ -1,4 +1,4 @@
-// ListOffsets (api 2, v1–9): earliest (-2, and -4 "earliest local"), latest (-1: the high
+// ListOffsets (api 2, v0–9; v0 answers a one-element old-style offset list): earliest (-2, and -4 "earliest local"), latest (-1: the high
 // watermark, which is also the last stable offset since there are no transactions), max
 // timestamp (-3), or the first offset whose timestamp is >= the one asked, each with the
 // leader epoch of that offset. Only the leader answers.
@@ -11,7 +11,7 @@ import type { BrokerContext } from './broker-context.js';
 export function createListOffsetsHandler(ctx: BrokerContext): ApiHandler {
   return defineHandler({
     apiKey: ApiKey.ListOffsets,
-    versions: [1, 9],
+    versions: [0, 9],
     handle(request) {
       const body = request.body;
       const isFollower = body.replicaId >= 0;
@@ -19,7 +19,11 @@ export function createListOffsetsHandler(ctx: BrokerContext): ApiHandler {
         throttleTimeMs: 0,
         topics: body.topics.map((t) => ({
           name: t.name,
-          partitions: t.partitions.map((p) => listOffset(ctx, t.name, p, isFollower)),
+          partitions: t.partitions.map((p) => {
+            const r = listOffset(ctx, t.name, p, isFollower);
+            // v0 answers a list of offsets (Kafka: up to maxNumOffsets; the first is what clients use).
+            return request.header.apiVersion === 0 ? { ...r, oldStyleOffsets: r.offset !== undefined && r.offset >= 0n && p.maxNumOffsets > 0 ? [r.offset] : [] } : r;
+          }),
         })),
       };
     },

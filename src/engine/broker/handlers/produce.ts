@@ -1,4 +1,4 @@
-// Produce (api 0, v3–11: magic-2 batches only). Appends every partition synchronously before
+// Produce (api 0, v0–11; v0-2 carry message format v0/v1, which the log validator converts). Appends every partition synchronously before
 // the first await (so a connection's produces land in arrival order), answers at once for
 // acks=1, sends nothing for acks=0, and for acks=-1 waits in the purgatory until the ISR has
 // the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND], REQUEST_TIMED_OUT). Records are validated by the
@@ -21,7 +21,7 @@ interface Slot {
 export function createProduceHandler(ctx: BrokerContext): ApiHandler {
   return {
     apiKey: ApiKey.Produce,
-    versions: [3, 11],
+    versions: [0, 11],
     handle(request: KafkaRequest): Message | null | Promise<Message | null> {
       const body = request.body;
       const acks = body.acks as number;
