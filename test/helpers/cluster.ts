@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { DaemonTimings, ProcessMains } from '../../src/engine/cluster/cluster-daemon.js';
 import { startCluster, stopCluster } from '../../src/engine/cluster/local-cluster.js';
 import { findFreeBasePort } from '../../src/engine/cluster/ports.js';
+import { nimbusTokenPath, readNimbusToken } from '../../src/engine/common/nimbus-token.js';
 import type { ClusterFile } from '../../src/engine/cluster/process-configs.js';
 
 export interface TestClusterOptions {
@@ -34,6 +35,8 @@ export interface TestCluster {
   bootstrap: string;
   /** "http://127.0.0.1:p" or null without Storm. */
   nimbusUrl: string | null;
+  /** The bearer token nimbus requires (from <dir>/nimbus.token), or undefined without Storm. */
+  nimbusToken: string | undefined;
   basePort: number;
   clusterFile: ClusterFile;
   /** Re-reads cluster.json (pids change after restarts). */
@@ -139,6 +142,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       dir,
       bootstrap: cluster.bootstrapServers ?? '',
       nimbusUrl: cluster.nimbusUrl ?? null,
+      nimbusToken: readNimbusToken(nimbusTokenPath(dir)),
       basePort,
       clusterFile: cluster,
       readClusterFile: () => JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile,
