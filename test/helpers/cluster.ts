@@ -27,6 +27,10 @@ export interface TestClusterOptions {
   /** Replace process entry points (fixtures). */
   mains?: Partial<ProcessMains>;
   timings?: Partial<DaemonTimings>;
+  /** Nimbus serves read-only GET /api/v1/... without the token (`cluster start --ui-open`). */
+  uiOpen?: boolean;
+  /** Called with the (empty, new) cluster dir before the cluster starts in it. */
+  prepareDir?: (dir: string) => void;
 }
 
 export interface TestCluster {
@@ -127,6 +131,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     }
   };
   try {
+    options.prepareDir?.(dir);
     const { cluster } = await startCluster({
       dir,
       brokers,
@@ -135,6 +140,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       storm,
       basePort,
       settings: options.settings ?? {},
+      ...(options.uiOpen ? { uiOpen: true } : {}),
       mains: options.mains,
       timings: { initialBackoffMs: 200, maxBackoffMs: 2000, stopTimeoutMs: 5000, ...options.timings },
     });
