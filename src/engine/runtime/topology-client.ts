@@ -38,6 +38,14 @@ export function resolveNimbusUrl(options: { dir?: string | undefined; nimbusUrl?
   return DEFAULT_NIMBUS_URL;
 }
 
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 /** Bootstrap servers of the local cluster from cluster.json (for templates), if known. */
 export function clusterBootstrapServers(dir?: string): string | undefined {
   const file = join(dir ?? defaultClusterDir(), 'cluster.json');
@@ -180,10 +188,16 @@ export class TopologyClient {
     this.#tokenFile = options.tokenFile;
   }
 
-  /** Nimbus of the cluster in `dir` (default dir when absent), with the token from <dir>/nimbus.token. */
+  /**
+   * Nimbus of the cluster in `dir` (default dir when absent), with the token from
+   * <dir>/nimbus.token. The token is sent only to a loopback nimbus: a --nimbus-url naming
+   * another host (a real Storm cluster) never receives the local cluster's secret.
+   */
   static fromCluster(options: { dir?: string | undefined; nimbusUrl?: string | undefined }): TopologyClient {
+    const nimbusUrl = resolveNimbusUrl(options);
     const tokenFile = nimbusTokenPath(options.dir ?? defaultClusterDir());
-    return new TopologyClient({ nimbusUrl: resolveNimbusUrl(options), token: readNimbusToken(tokenFile), tokenFile });
+    const token = isLoopbackUrl(nimbusUrl) ? readNimbusToken(tokenFile) : undefined;
+    return new TopologyClient({ nimbusUrl, token, tokenFile });
   }
 
   async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
