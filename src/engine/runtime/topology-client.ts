@@ -234,7 +234,7 @@ export class TopologyClient {
   }
 
   #authHint(): string {
-    if (this.#token) return `The token in ${this.#tokenFile ?? 'use'} is not this nimbus's: pass --dir of the cluster that runs it.`;
+    if (this.#token) return `The token${this.#tokenFile ? ` in ${this.#tokenFile}` : ''} is not this nimbus's: pass --dir of the cluster that runs it.`;
     return `No token found${this.#tokenFile ? ` at ${this.#tokenFile}` : ''}: pass --dir of the cluster that runs this nimbus (its nimbus.token is read from there).`;
   }
 
