@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nimbusAuthHeaders } from '../../src/engine/common/nimbus-token.js';
 import { TopologyClient } from '../../src/engine/runtime/topology-client.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitFor as sharedWaitFor } from '../helpers/wait-for.js';
@@ -90,7 +91,7 @@ describe('Storm guarantees and control on a real local cluster', () => {
 
   const cli = (args: string[]) => execa('node', [join(REPO_ROOT, 'bin/run.js'), 'topology', ...args, '--dir', cluster.dir], { reject: false, cwd: root });
   const rest = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${cluster.nimbusUrl}${path}`);
+    const res = await fetch(`${cluster.nimbusUrl}${path}`, { headers: nimbusAuthHeaders(cluster.nimbusToken) });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -146,7 +147,7 @@ describe('Storm guarantees and control on a real local cluster', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster({ brokers: 0, supervisors: 2, slots: 2, storm: true });
-    client = new TopologyClient({ nimbusUrl: cluster.nimbusUrl! });
+    client = TopologyClient.fromCluster({ dir: cluster.dir });
     // The bystander: runs through every test until the last one kills it.
     const r = await cli(['submit', join(FIXTURES, 'pulse.ts'), '--name', 'pulse', '-c', `e2e.dir=${pulseDir}`, '-c', 'topology.message.timeout.secs=3']);
     expect(r.exitCode, r.stderr).toBe(0);

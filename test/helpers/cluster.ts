@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { DaemonTimings, ProcessMains } from '../../src/engine/cluster/cluster-daemon.js';
 import { startCluster, stopCluster } from '../../src/engine/cluster/local-cluster.js';
 import { findFreeBasePort } from '../../src/engine/cluster/ports.js';
+import { nimbusTokenPath, readNimbusToken } from '../../src/engine/common/nimbus-token.js';
 import type { ClusterFile } from '../../src/engine/cluster/process-configs.js';
 
 export interface TestClusterOptions {
@@ -26,6 +27,10 @@ export interface TestClusterOptions {
   /** Replace process entry points (fixtures). */
   mains?: Partial<ProcessMains>;
   timings?: Partial<DaemonTimings>;
+  /** Nimbus serves read-only GET /api/v1/... without the token (`cluster start --ui-open`). */
+  uiOpen?: boolean;
+  /** Called with the (empty, new) cluster dir before the cluster starts in it. */
+  prepareDir?: (dir: string) => void;
 }
 
 export interface TestCluster {
@@ -34,6 +39,8 @@ export interface TestCluster {
   bootstrap: string;
   /** "http://127.0.0.1:p" or null without Storm. */
   nimbusUrl: string | null;
+  /** The bearer token nimbus requires (from <dir>/nimbus.token), or undefined without Storm. */
+  nimbusToken: string | undefined;
   basePort: number;
   clusterFile: ClusterFile;
   /** Re-reads cluster.json (pids change after restarts). */
@@ -124,6 +131,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     }
   };
   try {
+    options.prepareDir?.(dir);
     const { cluster } = await startCluster({
       dir,
       brokers,
@@ -132,6 +140,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       storm,
       basePort,
       settings: options.settings ?? {},
+      ...(options.uiOpen ? { uiOpen: true } : {}),
       mains: options.mains,
       timings: { initialBackoffMs: 200, maxBackoffMs: 2000, stopTimeoutMs: 5000, ...options.timings },
     });
@@ -139,6 +148,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       dir,
       bootstrap: cluster.bootstrapServers ?? '',
       nimbusUrl: cluster.nimbusUrl ?? null,
+      nimbusToken: readNimbusToken(nimbusTokenPath(dir)),
       basePort,
       clusterFile: cluster,
       readClusterFile: () => JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile,

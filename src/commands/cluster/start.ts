@@ -24,6 +24,10 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
     'base-port': Flags.integer({ summary: 'First broker port; the other ports follow from it.', helpValue: 'P', min: 1, max: 65535 }),
     storm: Flags.boolean({ summary: 'Start nimbus and supervisors (--no-storm for Kafka only).', allowNo: true }),
     foreground: Flags.boolean({ summary: 'Run in this terminal until Ctrl-C instead of detaching.' }),
+    'ui-open': Flags.boolean({
+      summary: "Let nimbus's read-only Storm UI API (GET /api/v1/...) answer without the token.",
+      description: 'By default every request to nimbus needs the bearer token in <dir>/nimbus.token. Host and Origin checks apply either way.',
+    }),
     set: Flags.string({ summary: 'A broker/controller setting key=value (repeatable).', helpValue: 'key=value', multiple: true }),
   };
 
@@ -47,6 +51,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
       slots: this.flags.slots,
       basePort: this.flags['base-port'],
       storm: this.flags.storm,
+      uiOpen: this.flags['ui-open'],
       settings,
       foreground: this.flags.foreground,
       onReady: (cluster) => {

@@ -5,6 +5,7 @@
 // JavaScript clients). Single-threaded.
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
 
 const BLOCK_SIZE = 1000;
 const FILE = 'producer-id-block';
@@ -23,7 +24,7 @@ export class ProducerIdManager {
   }
 
   static open(options: { brokerId: number; dataDir: string }): ProducerIdManager {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     let start = 0;
     try {
       const n = Number(readFileSync(join(options.dataDir, FILE), 'utf8').trim());
@@ -39,7 +40,7 @@ export class ProducerIdManager {
     if (this.#next >= this.#blockEnd) {
       const end = this.#next + BLOCK_SIZE;
       const tmp = `${this.#path}.tmp`;
-      writeFileSync(tmp, `${end}\n`);
+      writeFileSync(tmp, `${end}\n`, { mode: PRIVATE_FILE_MODE });
       renameSync(tmp, this.#path);
       this.#blockEnd = end;
     }

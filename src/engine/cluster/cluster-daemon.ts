@@ -3,16 +3,19 @@
 // itself in Metadata, nimbus answers /api/v1/cluster/summary, nimbus lists each supervisor),
 // restarts a crashed process with exponential backoff unless it was stopped on purpose,
 // keeps <dir>/cluster.json current (write-then-rename) and serves a control socket
-// (<dir>/daemon.sock, JSON lines) for stop and broker stop/start/kill.
+// (<dir>/daemon.sock, 0600, JSON lines) for stop and broker stop/start/kill. At start it
+// makes the cluster dir owner-only and writes a new nimbus API token (<dir>/nimbus.token).
 // Concurrency: one event loop; operations on one process are serialised through a per-process
 // promise chain so a restart never races a stop.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_PROCESS_NODE_FLAGS } from '../common/node-flags.js';
 import { StreamctlError, isStreamctlError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
+import { nimbusAuthHeaders, writeNewNimbusToken } from '../common/nimbus-token.js';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { KafkaConnection } from '../network/connection.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { ClusterDir } from './cluster-dir.js';
@@ -27,6 +30,8 @@ interface NimbusConfig {
   dataDir: string;
   logFile: string;
   clusterDir: string;
+  tokenFile: string;
+  uiOpen: boolean;
 }
 
 /** Config of supervisor-main (mirrors runtime/supervisor-main's SupervisorProcessConfig). */
@@ -35,6 +40,7 @@ interface SupervisorConfig {
   host: string;
   slotPorts: number[];
   nimbusUrl: string;
+  nimbusTokenFile: string;
   dataDir: string;
   logFile: string;
 }
@@ -50,6 +56,8 @@ export interface ClusterSpec {
   slotsPerSupervisor: number;
   /** Kafka-style settings for the controller and brokers (num.partitions, ...). */
   settings: Settings;
+  /** Serve nimbus's read-only GET /api/v1/... without the token (`--ui-open`). */
+  uiOpen?: boolean;
 }
 
 /** Absolute paths of the process entry scripts. */
@@ -141,6 +149,7 @@ export class ClusterDaemon {
   readonly #supervisors: Managed[] = [];
   #state: ClusterFile['state'] = 'starting';
   #control: net.Server | undefined;
+  #nimbusToken: string | undefined;
   #stopping: Promise<void> | undefined;
   readonly #stopped: Promise<void>;
   #resolveStopped!: () => void;
@@ -172,7 +181,11 @@ export class ClusterDaemon {
     if (existing && existing.daemon.pid !== process.pid && isAlive(existing.daemon.pid) && existing.state !== 'stopped') {
       throw new StreamctlError('ALREADY_EXISTS', `A cluster is already running in ${dir.root} (daemon pid ${existing.daemon.pid}).`);
     }
+    const tightened = dir.tighten();
     const daemon = new ClusterDaemon(options, dir.ensureClusterId());
+    if (tightened > 0) daemon.#logger.warn('removed group/other access from the cluster directory', { dir: dir.root, entries: tightened });
+    if (options.spec.storm) daemon.#nimbusToken = writeNewNimbusToken(dir.nimbusTokenFile);
+    else dir.removeFile(dir.nimbusTokenFile);
     await checkPortsAvailable(options.spec.host, portOwners(daemon.#plan, options.spec.storm));
     daemon.#define();
     daemon.#writeClusterFile();
@@ -223,6 +236,8 @@ export class ClusterDaemon {
       settings: this.#spec.settings,
       bootstrapServers: plan.brokers.map((p) => `${this.#spec.host}:${p}`).join(','),
       nimbusUrl: this.#spec.storm ? nimbusUrlFor(this.#spec.host, plan.nimbus) : null,
+      nimbusTokenFile: this.#spec.storm ? this.#dir.nimbusTokenFile : null,
+      nimbusUiOpen: this.#spec.storm && this.#spec.uiOpen === true,
     };
   }
 
@@ -304,14 +319,22 @@ export class ClusterDaemon {
     });
     if (!this.#spec.storm) return;
     const nimbusUrl = nimbusUrlFor(host, plan.nimbus);
-    const nimbusConfig: NimbusConfig = { host, port: plan.nimbus, dataDir: dir.dataDir('nimbus'), logFile: dir.logFile('nimbus'), clusterDir: dir.root };
+    const nimbusConfig: NimbusConfig = {
+      host,
+      port: plan.nimbus,
+      dataDir: dir.dataDir('nimbus'),
+      logFile: dir.logFile('nimbus'),
+      clusterDir: dir.root,
+      tokenFile: dir.nimbusTokenFile,
+      uiOpen: this.#spec.uiOpen === true,
+    };
     this.#nimbus = this.#managed('nimbus', 'nimbus', undefined, plan.nimbus, this.#mains.nimbus, nimbusConfig, () =>
       this.#probeHttp(`${nimbusUrl}/api/v1/cluster/summary`, () => true),
     );
     plan.supervisorSlots.forEach((slotPorts, s) => {
       const n = s + 1;
       const proc = `supervisor-${n}`;
-      const config: SupervisorConfig = { supervisorId: proc, host, slotPorts, nimbusUrl, dataDir: dir.dataDir(proc), logFile: dir.logFile(proc) };
+      const config: SupervisorConfig = { supervisorId: proc, host, slotPorts, nimbusUrl, nimbusTokenFile: dir.nimbusTokenFile, dataDir: dir.dataDir(proc), logFile: dir.logFile(proc) };
       this.#supervisors.push(
         this.#managed(proc, 'supervisor', n, slotPorts[0] ?? 0, this.#mains.supervisor, config, () =>
           this.#probeHttp(`${nimbusUrl}/api/v1/supervisor/summary`, (body) => listsSupervisor(body, proc)),
@@ -468,7 +491,7 @@ export class ClusterDaemon {
   }
 
   async #probeHttp(url: string, accept: (body: unknown) => boolean): Promise<boolean> {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(url, { headers: nimbusAuthHeaders(this.#nimbusToken), signal: AbortSignal.timeout(2000) });
     if (res.status !== 200) return false;
     return accept(await res.json().catch(() => null));
   }
@@ -494,11 +517,19 @@ export class ClusterDaemon {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
+      // The socket file is created by bind() inside listen(), synchronously: a umask of 177
+      // around it makes it 0600 from the first moment (the chmod below makes sure).
+      const umask = process.umask(0o177);
+      try {
+        server.listen(path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      } finally {
+        process.umask(umask);
+      }
     });
+    chmodSync(path, PRIVATE_FILE_MODE);
     this.#control = server;
   }
 

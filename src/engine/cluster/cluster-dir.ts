@@ -6,14 +6,18 @@
 //   <dir>/nimbus/  <dir>/supervisor-<n>/
 //   <dir>/config/<proc>.json       per-process config files the daemon writes
 //   <dir>/logs/<proc>.log          JSON-line logs; <proc>.out: captured stdout/stderr
-//   <dir>/daemon.sock              control socket of the daemon (JSON lines)
+//   <dir>/daemon.sock              control socket of the daemon (JSON lines), 0600
+//   <dir>/nimbus.token             bearer token of nimbus's HTTP API, new at each start
+// The directory is private (DESIGN.md, Trust model): 0700, and every file in it 0600.
 // Files are replaced by write-then-rename so readers never see half a file. Not safe for two
 // daemons on one directory; the daemon refuses to start when another one is alive.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StreamctlError } from '../common/errors.js';
+import { nimbusTokenPath } from '../common/nimbus-token.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenTree } from '../common/private-files.js';
 import type { ClusterFile } from './process-configs.js';
 
 export class ClusterDir {
@@ -45,6 +49,10 @@ export class ClusterDir {
   get daemonErrorFile(): string {
     return join(this.root, 'daemon-error.json');
   }
+  /** Bearer token of nimbus's HTTP API (0600), written by the daemon at start. */
+  get nimbusTokenFile(): string {
+    return nimbusTokenPath(this.root);
+  }
   /** Unix socket path; moved under the temp dir when the directory path is too long for a socket. */
   get controlSocket(): string {
     const path = join(this.root, 'daemon.sock');
@@ -66,8 +74,14 @@ export class ClusterDir {
     return join(this.configDir, `${proc}.json`);
   }
 
+  /** Creates the directory and its logs/ and config/ folders, owner-only (0700). */
   ensure(): void {
-    for (const d of [this.root, this.logsDir, this.configDir]) mkdirSync(d, { recursive: true });
+    for (const d of [this.root, this.logsDir, this.configDir]) ensurePrivateDir(d);
+  }
+
+  /** Removes group/other access from everything under the directory (one made by an older version). */
+  tighten(): number {
+    return tightenTree(this.root);
   }
 
   /** The cluster id from meta.properties, generated (Kafka-style 22-char base64url) on first use. */
@@ -110,6 +124,6 @@ export class ClusterDir {
 /** Writes `path` via a temp file and rename, so readers see the old or the new content. */
 export function writeAtomic(path: string, content: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
+  writeFileSync(tmp, content, { mode: PRIVATE_FILE_MODE });
   renameSync(tmp, path);
 }

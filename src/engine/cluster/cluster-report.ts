@@ -39,7 +39,10 @@ export function renderStarted(file: ClusterFile, dir: string, options: { already
     lines.push(`  kcat -b ${bootstrap} -L`);
     lines.push(`  any Kafka client: bootstrap.servers=${bootstrap}`);
   }
-  if (file.nimbusUrl) lines.push(`Storm UI API: ${file.nimbusUrl}/api/v1/cluster/summary`);
+  if (file.nimbusUrl) {
+    lines.push(`Storm UI API: ${file.nimbusUrl}/api/v1/cluster/summary${file.nimbusUiOpen ? ' (read-only GETs open without a token)' : ''}`);
+    if (file.nimbusTokenFile) lines.push(`  needs Authorization: Bearer <token>; the token is in ${file.nimbusTokenFile} (owner-only)`);
+  }
   lines.push(`Stop with: ${options.bin} cluster stop${options.defaultDir ? '' : ` --dir ${dir}`}`);
   return lines.join('\n') + '\n';
 }
@@ -70,7 +73,8 @@ export function renderStatus(s: ClusterStatus): string {
     `STATE    ${s.running ? `${s.state} (daemon pid ${s.daemonPid})` : s.state === 'orphaned' ? 'orphaned: the daemon is gone but processes still run; run `streamctl cluster stop`' : s.state}`,
   ];
   if (s.bootstrapServers) lines.push(`KAFKA    ${s.bootstrapServers}`);
-  if (s.nimbusUrl) lines.push(`NIMBUS   ${s.nimbusUrl}`);
+  if (s.nimbusUrl) lines.push(`NIMBUS   ${s.nimbusUrl}${s.nimbusUiOpen ? ' (read-only GETs open: --ui-open)' : ''}`);
+  if (s.nimbusTokenFile) lines.push(`TOKEN    ${s.nimbusTokenFile} (Authorization: Bearer <token> for nimbus's API)`);
   lines.push('', renderProcessTable(s.processes), '');
   if (s.health) lines.push(renderHealth(s.health));
   else if (s.running && s.processes.some((p) => p.kind === 'broker')) lines.push('No broker answered a Metadata request.\n');

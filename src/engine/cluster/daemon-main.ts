@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isStreamctlError } from '../common/errors.js';
 import { createLogger, fileSink } from '../common/logger.js';
+import { usePrivateUmask } from '../common/private-files.js';
 import { ClusterDaemon, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
 import { ClusterDir } from './cluster-dir.js';
 
@@ -15,6 +16,7 @@ export interface DaemonSpecFile {
 }
 
 async function main(): Promise<void> {
+  usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
   const specPath = process.argv[2];
   if (!specPath) {
     process.stderr.write('usage: daemon-main <daemon-spec.json>\n');

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { StreamctlError, isStreamctlError, type ErrorCode } from '../common/errors.js';
 import { createLogger, fileSink, silentLogger, type Logger } from '../common/logger.js';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { KafkaConnection } from '../network/connection.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { ClusterDaemon, DEFAULT_TIMINGS, isAlive, packageRoot, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
@@ -25,6 +26,8 @@ export interface StartClusterOptions {
   storm?: boolean;
   settings?: Settings;
   host?: string;
+  /** Let nimbus serve its read-only GET /api/v1/... without the token. Not carried over from the previous run. */
+  uiOpen?: boolean;
   /** Run the daemon in this process until SIGINT/SIGTERM (or `signal` aborts). */
   foreground?: boolean;
   /** Foreground only: called once every process is ready. */
@@ -67,6 +70,10 @@ export interface ClusterStatus {
   daemonPid: number | null;
   bootstrapServers: string | null;
   nimbusUrl: string | null;
+  /** Where the bearer token for nimbus's API is (0600), or null without Storm. */
+  nimbusTokenFile: string | null;
+  /** True when nimbus's read-only GETs need no token (`cluster start --ui-open`). */
+  nimbusUiOpen: boolean;
   processes: ProcessInfo[];
   /** Null when no broker answered. */
   health: ClusterHealth | null;
@@ -84,6 +91,7 @@ function resolveSpec(opts: StartClusterOptions, previous: ClusterFile | undefine
     supervisors: opts.supervisors ?? (previous && previous.nimbus !== null ? previous.supervisors.length : 1),
     slotsPerSupervisor: opts.slots ?? previous?.slotsPerSupervisor ?? 4,
     settings: { ...(previous?.settings ?? {}), ...(opts.settings ?? {}) },
+    uiOpen: opts.uiOpen === true,
   };
   const int = (name: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) throw new StreamctlError('USAGE', `${name} must be an integer from ${min} to ${max}, got ${v}.`);
@@ -127,7 +135,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<StartClus
   const specPath = join(dir.configDir, 'daemon.json');
   dir.writeJson(specPath, { spec, mains: opts.mains, timings: opts.timings });
   mkdirSync(dir.logsDir, { recursive: true });
-  const out = openSync(dir.daemonOut, 'a');
+  const out = openSync(dir.daemonOut, 'a', PRIVATE_FILE_MODE);
   let pid: number;
   try {
     const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'engine', 'cluster', 'daemon-main.js'), specPath], {
@@ -242,7 +250,7 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
   const dir = new ClusterDir(dirPath);
   const file = safeRead(dir);
   if (!file) {
-    return { dir: dir.root, running: false, state: 'not-started', clusterId: dir.readClusterId() ?? null, daemonPid: null, bootstrapServers: null, nimbusUrl: null, processes: [], health: null };
+    return { dir: dir.root, running: false, state: 'not-started', clusterId: dir.readClusterId() ?? null, daemonPid: null, bootstrapServers: null, nimbusUrl: null, nimbusTokenFile: null, nimbusUiOpen: false, processes: [], health: null };
   }
   const running = isRunning(file);
   let orphans = 0;
@@ -268,6 +276,8 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
     daemonPid: running ? file.daemon.pid : null,
     bootstrapServers: file.bootstrapServers ?? file.brokers.map((b) => `${b.host}:${b.port}`).join(','),
     nimbusUrl: file.nimbusUrl ?? null,
+    nimbusTokenFile: file.nimbusUrl ? (file.nimbusTokenFile ?? dir.nimbusTokenFile) : null,
+    nimbusUiOpen: file.nimbusUiOpen === true,
     processes,
     health,
   };

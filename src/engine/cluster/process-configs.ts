@@ -62,6 +62,10 @@ export interface ClusterFile {
   bootstrapServers?: string;
   /** "http://127.0.0.1:9292" — nimbus REST API, or null without Storm. */
   nimbusUrl?: string | null;
+  /** File with the bearer token nimbus's API requires (0600), or null without Storm. */
+  nimbusTokenFile?: string | null;
+  /** True when nimbus serves its read-only GET /api/v1/... without the token (`--ui-open`). */
+  nimbusUiOpen?: boolean;
 }
 
 export type ClusterState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';

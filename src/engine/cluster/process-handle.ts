@@ -1,8 +1,8 @@
 // One child process of the local cluster: `node <main.js> <config.json>` started with execa,
 // stdout/stderr appended to a .out file, exit watched, stopped gracefully (SIGTERM, then
 // SIGKILL after a timeout) or killed at once. Single-threaded owner: the cluster daemon.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, touchPrivateFile } from '../common/private-files.js';
 import { execa } from 'execa';
 
 type Child = Promise<{ exitCode?: number; signal?: string }> & { pid?: number; kill(signal?: NodeJS.Signals): boolean };
@@ -40,7 +40,8 @@ export class ProcessHandle {
   /** Starts the process; returns its pid. */
   start(): number {
     if (this.#running) throw new Error(`${this.name} is already running`);
-    mkdirSync(dirname(this.#options.outFile), { recursive: true });
+    ensurePrivateDir(dirname(this.#options.outFile));
+    touchPrivateFile(this.#options.outFile); // execa would create it with the default mode
     const out = { file: this.#options.outFile, append: true } as const;
     const args = [...(this.#options.nodeArgs ?? []), this.#options.main, ...this.#options.args];
     this.#child = execa(process.execPath, args, { stdin: 'ignore', stdout: out, stderr: out, reject: false }) as unknown as Child;

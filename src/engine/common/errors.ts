@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'KAFKA', // a Kafka error code came back from a broker
   'STORAGE', // disk layout or data problem
   'UNSUPPORTED', // feature or version we do not serve
+  'ACCESS_DENIED', // missing or wrong credentials, or a request from a foreign host/origin
   'INTERNAL', // a bug: should not happen
 ] as const;
 

@@ -4,6 +4,7 @@
 // hot path (debug is off by default).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -19,9 +20,10 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
+/** Appends to `path`, created owner-only (logs hold topic names, errors, stack traces). */
 export function fileSink(path: string): LogSink {
-  mkdirSync(dirname(path), { recursive: true });
-  return (line) => appendFileSync(path, line);
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  return (line) => appendFileSync(path, line, { mode: PRIVATE_FILE_MODE });
 }
 
 export const stderrSink: LogSink = (line) => void process.stderr.write(line);

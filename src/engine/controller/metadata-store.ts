@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, touchPrivateFile } from '../common/private-files.js';
 import type { PartitionLeadership } from './election.js';
 
 export interface BrokerRecord {
@@ -108,7 +109,11 @@ export class MetadataStore {
 
   /** Opens (creating if needed) the store at `path` and applies pending migrations. */
   static open(options: { path: string }): MetadataStore {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      mkdirSync(dirname(options.path), { recursive: true, mode: PRIVATE_DIR_MODE });
+      // Created 0600 first: SQLite gives its -wal and -shm files the database file's mode.
+      touchPrivateFile(options.path);
+    }
     const db = new Database(options.path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

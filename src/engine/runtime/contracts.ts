@@ -109,6 +109,8 @@ export interface WorkerConfig {
   initialStatus: TopologyStatus;
   /** e.g. http://127.0.0.1:9292 */
   nimbusUrl: string;
+  /** Set by the supervisor: file with nimbus's API token, sent on every heartbeat. */
+  nimbusTokenFile?: string;
   logFile: string;
 }
 

@@ -1,9 +1,13 @@
 // Process entry of nimbus: `node dist/engine/runtime/nimbus-main.js <nimbus-config.json>`.
 // Reads NimbusProcessConfig, opens Nimbus (SQLite state under dataDir), serves the REST API
-// on host:port, drives nimbus.tick() every 250 ms, logs JSON lines to logFile and exits
-// cleanly on SIGTERM/SIGINT. Ready when GET /api/v1/cluster/summary answers.
+// on host:port behind the bearer token in tokenFile, drives nimbus.tick() every 250 ms, logs
+// JSON lines to logFile and exits cleanly on SIGTERM/SIGINT. Ready when GET
+// /api/v1/cluster/summary answers. Umask 077: everything it writes is owner-only.
 import { readFileSync } from 'node:fs';
+import { StreamctlError } from '../common/errors.js';
 import { createLogger, fileSink } from '../common/logger.js';
+import { nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
+import { usePrivateUmask } from '../common/private-files.js';
 import { Nimbus } from './nimbus.js';
 import { NimbusHttpApi } from './nimbus/http-api.js';
 
@@ -15,6 +19,10 @@ export interface NimbusProcessConfig {
   dataDir: string;
   logFile: string;
   clusterDir: string;
+  /** File holding the API's bearer token (default <clusterDir>/nimbus.token); nimbus refuses to start without it. */
+  tokenFile?: string;
+  /** Serve read-only GET /api/v1/... without the token (`cluster start --ui-open`). */
+  uiOpen?: boolean;
   /** Optional tuning (tests): supervisor heartbeat timeout, default 5000. */
   supervisorTimeoutMs?: number;
   /** Optional tuning (tests): worker heartbeat timeout, default 5000. */
@@ -24,6 +32,7 @@ export interface NimbusProcessConfig {
 const TICK_MS = 250;
 
 async function main(): Promise<void> {
+  usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: nimbus-main <nimbus-config.json>\n');
@@ -36,6 +45,9 @@ async function main(): Promise<void> {
   let nimbus: Nimbus;
   let api: NimbusHttpApi;
   try {
+    const tokenFile = config.tokenFile ?? nimbusTokenPath(config.clusterDir);
+    const token = readNimbusToken(tokenFile);
+    if (!token) throw new StreamctlError('INVALID_CONFIG', `no nimbus token file at ${tokenFile}; start nimbus through \`streamctl cluster start\``);
     nimbus = Nimbus.open({
       dataDir: config.dataDir,
       nimbusUrl,
@@ -43,14 +55,14 @@ async function main(): Promise<void> {
       ...(config.supervisorTimeoutMs !== undefined ? { supervisorTimeoutMs: config.supervisorTimeoutMs } : {}),
       ...(config.workerTimeoutMs !== undefined ? { workerTimeoutMs: config.workerTimeoutMs } : {}),
     });
-    api = await NimbusHttpApi.open({ nimbus, host: config.host, port: config.port, logger: log });
+    api = await NimbusHttpApi.open({ nimbus, host: config.host, port: config.port, token, uiOpen: config.uiOpen === true, logger: log });
   } catch (error) {
     log.error('nimbus failed to start', { error });
     process.stderr.write(`nimbus failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
     return;
   }
-  log.info('nimbus started', { url: nimbusUrl, dataDir: config.dataDir });
+  log.info('nimbus started', { url: nimbusUrl, dataDir: config.dataDir, uiOpen: config.uiOpen === true });
   const timer = setInterval(() => {
     try {
       nimbus.tick();

@@ -14,6 +14,7 @@ import { systemClock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
 import type {
   Assignment,
   ExecutorSpec,
@@ -131,7 +132,7 @@ export class Nimbus {
   }
 
   static open(options: NimbusOptions): Nimbus {
-    mkdirSync(join(options.dataDir, 'bundles'), { recursive: true });
+    mkdirSync(join(options.dataDir, 'bundles'), { recursive: true, mode: PRIVATE_DIR_MODE });
     const nimbus = new Nimbus(TopologyStore.open(options.dataDir), options);
     const topologies = nimbus.#store.listTopologies();
     nimbus.#log.info('nimbus state loaded', { topologies: topologies.map((t) => `${t.id}:${t.status}`) });
@@ -176,9 +177,9 @@ export class Nimbus {
     const submittedSecs = Math.floor(nowMs / 1000);
     const id = `${name}-${this.#store.nextCounter()}-${submittedSecs}`;
     const bundleDir = join(this.#dataDir, 'bundles', id);
-    mkdirSync(bundleDir, { recursive: true });
+    mkdirSync(bundleDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const bundlePath = join(bundleDir, 'topology.mjs');
-    writeFileSync(bundlePath, request.bundle);
+    writeFileSync(bundlePath, request.bundle, { mode: PRIVATE_FILE_MODE });
     try {
       writeResources(join(bundleDir, 'resources'), request.resources ?? []);
     } catch (error) {

@@ -60,6 +60,7 @@ export function writeResources(dir: string, files: readonly ResourceFile[]): voi
     mkdirSync(dirname(target), { recursive: true });
     if (existsSync(target) && lstatSync(target).isDirectory()) throw new StreamctlError('USAGE', `resource path '${f.path}' is a folder`);
     writeFileSync(target, Buffer.from(f.base64, 'base64'));
-    if (typeof f.mode === 'number') chmodSync(target, f.mode & 0o777);
+    // Owner bits only: the cluster directory is private (DESIGN.md, Trust model).
+    if (typeof f.mode === 'number') chmodSync(target, f.mode & 0o700);
   }
 }

@@ -4,6 +4,7 @@
 // exits. Ready when nimbus's /api/v1/supervisor/summary lists supervisorId.
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
+import { usePrivateUmask } from '../common/private-files.js';
 import { Supervisor } from './supervisor.js';
 
 /** Config file written by the cluster daemon for each supervisor process. */
@@ -15,6 +16,8 @@ export interface SupervisorProcessConfig {
   slotPorts: number[];
   /** e.g. http://127.0.0.1:9292 */
   nimbusUrl: string;
+  /** <cluster dir>/nimbus.token: the bearer token sent to nimbus (and handed to workers). */
+  nimbusTokenFile?: string;
   dataDir: string;
   logFile: string;
   /** Optional (tests): script run as the worker instead of worker-main.js. */
@@ -28,6 +31,7 @@ export interface SupervisorProcessConfig {
 }
 
 async function main(): Promise<void> {
+  usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: supervisor-main <supervisor-config.json>\n');
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     host: config.host,
     slotPorts: config.slotPorts,
     nimbusUrl: config.nimbusUrl,
+    ...(config.nimbusTokenFile !== undefined ? { nimbusTokenFile: config.nimbusTokenFile } : {}),
     dataDir: config.dataDir,
     logger: log,
     ...(config.workerMain !== undefined ? { workerMain: config.workerMain } : {}),

@@ -3,7 +3,9 @@
 // workers no longer wanted (waiting for them to exit before reusing their port), starts
 // new ones, kills hung ones (stale local heartbeat, Storm's supervisor.worker.timeout.secs)
 // and restarts dead ones with backoff. When nimbus is unreachable it keeps its
-// workers as they are. close() stops every worker. Single-threaded; one round at a time.
+// workers as they are. Heartbeats carry nimbus's bearer token (read from nimbusTokenFile,
+// re-read after a 401), and each worker's config names the same file for its own
+// heartbeats. close() stops every worker. Single-threaded; one round at a time.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import type { Clock } from '../common/clock.js';
 import { systemClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
 import type { WorkerConfig } from './contracts.js';
 import type { SupervisorHeartbeatRequest, SupervisorHeartbeatResponse } from './nimbus.js';
 import { WorkerProcess } from './supervisor/worker-process.js';
@@ -21,6 +24,8 @@ export interface SupervisorOptions {
   host: string;
   slotPorts: number[];
   nimbusUrl: string;
+  /** File with nimbus's API token (<cluster dir>/nimbus.token); without it requests carry no token. */
+  nimbusTokenFile?: string;
   dataDir: string;
   logger?: Logger;
   clock?: Clock;
@@ -48,12 +53,14 @@ export class Supervisor {
   #startedMs: number;
   #nimbusReachable: boolean | undefined;
   #registered = false;
+  #nimbusToken: string | undefined;
 
   private constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
     this.#clock = options.clock ?? systemClock;
     this.#startedMs = this.#clock.now();
+    this.#nimbusToken = options.nimbusTokenFile ? readNimbusToken(options.nimbusTokenFile) : undefined;
   }
 
   /** Cleans up orphaned workers of a previous run, then starts the heartbeat loop. */
@@ -125,10 +132,12 @@ export class Supervisor {
     try {
       const res = await fetch(`${this.#options.nimbusUrl}/internal/v1/supervisor-heartbeat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...nimbusAuthHeaders(this.#nimbusToken) },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(2_000),
       });
+      // A new token (the cluster was restarted around us): read it again for the next beat.
+      if (res.status === 401 && this.#options.nimbusTokenFile) this.#nimbusToken = readNimbusToken(this.#options.nimbusTokenFile);
       if (!res.ok) throw new Error(`nimbus answered ${res.status}: ${await res.text()}`);
       const reply = (await res.json()) as SupervisorHeartbeatResponse;
       if (this.#nimbusReachable !== true) this.#log.info('connected to nimbus', { nimbusUrl: this.#options.nimbusUrl });
@@ -146,7 +155,8 @@ export class Supervisor {
     const desired = await this.#heartbeat();
     if (this.#closed) return;
     if (desired) {
-      const wanted = new Map(desired.map((c) => [c.workerId, c]));
+      const tokenFile = this.#options.nimbusTokenFile;
+      const wanted = new Map(desired.map((c) => [c.workerId, tokenFile ? { ...c, nimbusTokenFile: tokenFile } : c]));
       const stops: Array<Promise<void>> = [];
       for (const [id, w] of this.#workers) {
         if (!wanted.has(id)) {

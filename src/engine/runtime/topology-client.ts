@@ -2,11 +2,13 @@
 // cluster dir's cluster.json, else the default port), talks to its REST API, and holds the
 // client-side flows that loop or touch files (submit = bundle + validate + upload + wait
 // for workers; storm monitor; worker log tailing; project scaffolding). Each method is one
-// user action; the only state is the nimbus URL. Time and output are injected for tests.
+// user action; the only state is the nimbus URL and its bearer token (read from the cluster
+// dir's nimbus.token). Time and output are injected for tests.
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
+import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
 import { bundleTopology, PACKAGE_ROOT, readBundleSpec } from './bundler.js';
 import { collectResources } from './resources.js';
 import type { TopologyStatus } from './contracts.js';
@@ -34,6 +36,14 @@ export function resolveNimbusUrl(options: { dir?: string | undefined; nimbusUrl?
     }
   }
   return DEFAULT_NIMBUS_URL;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
 }
 
 /** Bootstrap servers of the local cluster from cluster.json (for templates), if known. */
@@ -168,13 +178,26 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class TopologyClient {
   readonly nimbusUrl: string;
+  readonly #token: string | undefined;
+  /** Where the token came from, for error hints. */
+  readonly #tokenFile: string | undefined;
 
-  constructor(options: { nimbusUrl: string }) {
+  constructor(options: { nimbusUrl: string; token?: string | undefined; tokenFile?: string | undefined }) {
     this.nimbusUrl = options.nimbusUrl.replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#tokenFile = options.tokenFile;
   }
 
+  /**
+   * Nimbus of the cluster in `dir` (default dir when absent), with the token from
+   * <dir>/nimbus.token. The token is sent only to a loopback nimbus: a --nimbus-url naming
+   * another host (a real Storm cluster) never receives the local cluster's secret.
+   */
   static fromCluster(options: { dir?: string | undefined; nimbusUrl?: string | undefined }): TopologyClient {
-    return new TopologyClient({ nimbusUrl: resolveNimbusUrl(options) });
+    const nimbusUrl = resolveNimbusUrl(options);
+    const tokenFile = nimbusTokenPath(options.dir ?? defaultClusterDir());
+    const token = isLoopbackUrl(nimbusUrl) ? readNimbusToken(tokenFile) : undefined;
+    return new TopologyClient({ nimbusUrl, token, tokenFile });
   }
 
   async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -182,7 +205,9 @@ export class TopologyClient {
     try {
       res = await fetch(`${this.nimbusUrl}${path}`, {
         method,
-        ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+        // Nimbus refuses a POST whose Content-Type is not application/json, even without a body.
+        headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...nimbusAuthHeaders(this.#token) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(30_000),
       });
     } catch (cause) {
@@ -202,9 +227,15 @@ export class TopologyClient {
     if (!res.ok) {
       const e = json as { errorMessage?: string; code?: string; hint?: string };
       const code = (ERROR_CODES as readonly string[]).includes(e.code ?? '') ? (e.code as ErrorCode) : 'INTERNAL';
-      throw new StreamctlError(code, e.errorMessage ?? `nimbus answered ${res.status}`, e.hint ? { hint: e.hint } : {});
+      const hint = res.status === 401 ? this.#authHint() : e.hint;
+      throw new StreamctlError(code, e.errorMessage ?? `nimbus answered ${res.status}`, hint ? { hint } : {});
     }
     return json as T;
+  }
+
+  #authHint(): string {
+    if (this.#token) return `The token${this.#tokenFile ? ` in ${this.#tokenFile}` : ''} is not this nimbus's: pass --dir of the cluster that runs it.`;
+    return `No token found${this.#tokenFile ? ` at ${this.#tokenFile}` : ''}: pass --dir of the cluster that runs this nimbus (its nimbus.token is read from there).`;
   }
 
   clusterSummary(): Promise<Record<string, unknown>> {

@@ -8,6 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
+import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
+import { usePrivateUmask } from '../common/private-files.js';
 import { loadTopology } from '../topology/load-topology.js';
 import type { Assignment, TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
 import { RUNTIME_DEFAULTS } from './local-runner.js';
@@ -68,12 +70,7 @@ class NimbusHeartbeat {
       errors,
     };
     try {
-      const res = await fetch(`${c.nimbusUrl}/internal/v1/worker-heartbeat`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(2000),
-      });
+      const res = await postHeartbeat(c, body);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const answer = (await res.json()) as WorkerHeartbeatResponse;
       if (this.#unreachableSince) {
@@ -136,15 +133,27 @@ async function reportStartupError(config: WorkerConfig, component: string, taskI
     executors: [],
     errors: [{ component, taskId, timeSecs: Math.floor(Date.now() / 1000), error: error instanceof Error ? (error.stack ?? error.message) : String(error) }],
   };
-  await fetch(`${config.nimbusUrl}/internal/v1/worker-heartbeat`, {
+  await postHeartbeat(config, body);
+}
+
+let nimbusToken: { file: string; token: string | undefined } | undefined;
+
+/** POST /internal/v1/worker-heartbeat with nimbus's bearer token (read once from config.nimbusTokenFile; again after a 401). */
+async function postHeartbeat(config: WorkerConfig, body: WorkerHeartbeat): Promise<Response> {
+  const file = config.nimbusTokenFile;
+  if (file && nimbusToken?.file !== file) nimbusToken = { file, token: readNimbusToken(file) };
+  const res = await fetch(`${config.nimbusUrl}/internal/v1/worker-heartbeat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...nimbusAuthHeaders(file ? nimbusToken?.token : undefined) },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(2000),
   });
+  if (res.status === 401) nimbusToken = undefined;
+  return res;
 }
 
 async function main(): Promise<void> {
+  usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: worker-main <worker-config.json>\n');

@@ -6,6 +6,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { StreamctlError } from '../common/errors.js';
 
 /** fsyncs a directory so a rename in it is durable; ignored where unsupported. */
@@ -28,7 +29,7 @@ export function fsyncDirectory(dir: string): void {
 export function writeFileAtomically(path: string, content: string | Buffer, options: { fsync?: boolean } = {}): void {
   const durable = options.fsync ?? true;
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
   try {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let written = 0;

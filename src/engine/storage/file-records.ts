@@ -11,6 +11,7 @@
 // buffer is never written again (offsets are assigned before the append) and readers only
 // read; truncation and closing drop the cache.
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAX_TIMESTAMP_OFFSET, readBatchHeader, type BatchHeader } from '../protocol/records/record-batch.js';
 
 const SCAN_CHUNK = 16 * 1024;
@@ -47,7 +48,7 @@ export class FileRecords {
 
   /** Opens or creates the file; its current length becomes the size. */
   static open(path: string): FileRecords {
-    const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+    const fd = openSync(path, existsSync(path) ? 'r+' : 'w+', PRIVATE_FILE_MODE);
     return new FileRecords(path, fd, fstatSync(fd).size);
   }
 

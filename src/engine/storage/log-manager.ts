@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE } from '../common/private-files.js';
 import type { Clock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
@@ -91,7 +92,7 @@ export class LogManager {
 
   /** Loads every partition folder of `dataDir` synchronously (recovering as needed). */
   static open(options: LogManagerOptions): LogManager {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const manager = new LogManager(options);
     manager.#loadLogs(options.configFor);
     return manager;
@@ -179,7 +180,7 @@ export class LogManager {
       throw new StreamctlError('INTERNAL', `Invalid topic-partition ${key}`);
     }
     const dir = join(this.dataDir, key);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     if (topicId !== undefined) writeFileAtomically(join(dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topicId}\n`);
     const log = PartitionLog.open({
       dir,

@@ -8,6 +8,7 @@
 // segment there is re-read on an unclean start. `maxIndexSize` (segment.index.bytes) only
 // decides isFull, which rolls the segment like Kafka. Owned by one LogSegment; single-threaded.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, fdatasyncSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { StreamctlError } from '../common/errors.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
@@ -35,7 +36,7 @@ export class OffsetIndex {
   /** Opens (or creates) an index file and loads its entries. Does not validate them: see sanityCheck. */
   static open(path: string, baseOffset: bigint, maxIndexSize: number): OffsetIndex {
     const existed = existsSync(path);
-    const fd = openSync(path, existed ? 'r+' : 'w+');
+    const fd = openSync(path, existed ? 'r+' : 'w+', PRIVATE_FILE_MODE);
     const index = new OffsetIndex(path, baseOffset, maxIndexSize, fd);
     if (existed) {
       const data = readFileSync(path);

@@ -8,6 +8,7 @@
 // can observe a half-done append, roll, truncation or segment deletion.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE } from '../common/private-files.js';
 import type { Clock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
@@ -135,7 +136,7 @@ export class PartitionLog {
     this.#logger = options.logger;
     this.#clock = options.clock;
     this.#lastFlushMs = options.clock.now();
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.leaderEpochCache = LeaderEpochCache.open({ dir: this.dir, logger: this.#logger });
     this.producerState = new ProducerStateManager({ dir: this.dir, logger: this.#logger });
   }

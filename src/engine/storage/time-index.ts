@@ -5,6 +5,7 @@
 // written to the file in runs, like OffsetIndex (see there for why a crash loses nothing).
 // Owned by one LogSegment; single-threaded.
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { StreamctlError } from '../common/errors.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
@@ -29,7 +30,7 @@ export class TimeIndex {
 
   static open(path: string, baseOffset: bigint, maxIndexSize: number): TimeIndex {
     const existed = existsSync(path);
-    const fd = openSync(path, existed ? 'r+' : 'w+');
+    const fd = openSync(path, existed ? 'r+' : 'w+', PRIVATE_FILE_MODE);
     const index = new TimeIndex(path, baseOffset, maxIndexSize, fd);
     if (existed) {
       const data = readFileSync(path);

@@ -10,7 +10,7 @@ import { copyTopologyFixtures, Harness, REPO_ROOT, submitBody, waitFor } from '.
 describe('topology commands', () => {
   const h = new Harness();
   let fixtures: string;
-  const run = (args: string[]) => execa('node', [join(REPO_ROOT, 'bin/run.js'), 'topology', ...args, '--nimbus-url', h.nimbusUrl], { reject: false, cwd: h.dir });
+  const run = (args: string[]) => execa('node', [join(REPO_ROOT, 'bin/run.js'), 'topology', ...args, '--nimbus-url', h.nimbusUrl, '--dir', h.dir], { reject: false, cwd: h.dir });
 
   beforeAll(async () => {
     fixtures = copyTopologyFixtures();

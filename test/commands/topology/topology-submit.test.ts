@@ -10,7 +10,7 @@ describe('topology submit and init', () => {
   const h = new Harness();
   let fixtures: string;
   const cli = (args: string[]) => execa('node', [join(REPO_ROOT, 'bin/run.js'), 'topology', ...args], { reject: false, cwd: h.dir });
-  const run = (args: string[]) => cli([...args, '--nimbus-url', h.nimbusUrl]);
+  const run = (args: string[]) => cli([...args, '--nimbus-url', h.nimbusUrl, '--dir', h.dir]);
 
   beforeAll(async () => {
     fixtures = copyTopologyFixtures();

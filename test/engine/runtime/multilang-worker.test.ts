@@ -71,7 +71,7 @@ describe('shell components in a worker process', () => {
 });
 
 describe('topology resources', () => {
-  it('collects the resources folder beside a topology file and writes it back with modes, refusing paths that leave it', () => {
+  it('collects the resources folder beside a topology file and writes it back with its owner modes only, refusing paths that leave it', () => {
     const project = join(dir, 'project');
     mkdirSync(join(project, 'resources', 'lib', '__pycache__'), { recursive: true });
     writeFileSync(join(project, 'topology.ts'), '');
@@ -84,7 +84,8 @@ describe('topology resources', () => {
     const out = join(dir, 'store', 'resources');
     writeResources(out, files);
     expect(readFileSync(join(out, 'lib', 'storm.py'), 'utf8')).toBe('# adapter\n');
-    expect(statSync(join(out, 'split.py')).mode & 0o777).toBe(0o755);
+    // Owner bits only: the cluster directory is private (0755 → 0700).
+    expect(statSync(join(out, 'split.py')).mode & 0o777).toBe(0o700);
     expect(() => writeResources(out, [{ path: '../evil', mode: 0o644, base64: '' }])).toThrow(/leaves the resources folder/);
     expect(existsSync(join(dir, 'store', 'evil'))).toBe(false);
     expect(collectResources(join(dir, 'nothing-here.ts'))).toEqual([]);

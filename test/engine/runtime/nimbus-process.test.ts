@@ -130,7 +130,7 @@ describe('nimbus REST API', () => {
   });
 
   it('answers unknown topologies with 404 and Storm error fields', async () => {
-    const res = await fetch(`${h.nimbusUrl}/api/v1/topology/nope-1-1`);
+    const res = await h.fetch('/api/v1/topology/nope-1-1');
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: '404 Not Found', code: 'NOT_FOUND' });
   });

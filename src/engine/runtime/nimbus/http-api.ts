@@ -1,6 +1,8 @@
 // Nimbus's HTTP server (node:http on 127.0.0.1): Storm UI REST API shapes under /api/v1
-// and internal endpoints for submit and heartbeats under /internal/v1. Errors come back as
-// Storm's `{"error": "...", "errorMessage": "..."}` plus our `code`, with 400/404/409/500.
+// and internal endpoints for submit and heartbeats under /internal/v1. Every request first
+// passes request-guard (Host, Origin, Content-Type, bearer token) before any body is read.
+// Errors come back as Storm's `{"error": "...", "errorMessage": "..."}` plus our `code`,
+// with 400/401/403/404/409/415/500.
 // Requests are handled one at a time on the event loop; Nimbus calls are synchronous.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,7 @@ import type { ResourceFile } from '../resources.js';
 import type { TopologySpec, WorkerHeartbeat } from '../contracts.js';
 import type { Nimbus, SupervisorHeartbeatRequest } from '../nimbus.js';
 import type { StatsWindow } from './metrics-aggregator.js';
+import { checkRequest } from './request-guard.js';
 
 /** Body of POST /internal/v1/submit. */
 export interface SubmitBody {
@@ -34,7 +37,15 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   ALREADY_EXISTS: 409,
 };
 
-const HTTP_REASON: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 500: 'Server Error' };
+const HTTP_REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  415: 'Unsupported Media Type',
+  500: 'Server Error',
+};
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -80,19 +91,27 @@ export class NimbusHttpApi {
   #server: Server;
   #nimbus: Nimbus;
   #log: Logger;
+  #token: string;
+  #uiOpen: boolean;
 
-  private constructor(server: Server, nimbus: Nimbus, log: Logger) {
+  private constructor(server: Server, nimbus: Nimbus, log: Logger, token: string, uiOpen: boolean) {
     this.#server = server;
     this.#nimbus = nimbus;
     this.#log = log;
+    this.#token = token;
+    this.#uiOpen = uiOpen;
   }
 
-  /** Starts listening on host:port (port 0 = any free port). */
-  static async open(options: { nimbus: Nimbus; host: string; port: number; logger?: Logger }): Promise<NimbusHttpApi> {
+  /**
+   * Starts listening on host:port (port 0 = any free port). Every request needs
+   * `Authorization: Bearer <token>`, except read-only GET /api/v1/... when `uiOpen`.
+   */
+  static async open(options: { nimbus: Nimbus; host: string; port: number; token: string; uiOpen?: boolean; logger?: Logger }): Promise<NimbusHttpApi> {
     const log = options.logger ?? silentLogger;
+    if (!options.token) throw new StreamctlError('INVALID_CONFIG', 'nimbus needs a non-empty API token');
     let api: NimbusHttpApi | undefined;
     const server = createServer((req, res) => void api!.#handle(req, res));
-    api = new NimbusHttpApi(server, options.nimbus, log);
+    api = new NimbusHttpApi(server, options.nimbus, log, options.token, options.uiOpen === true);
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         reject(
@@ -120,6 +139,18 @@ export class NimbusHttpApi {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rejection = checkRequest(req, { port: this.port, token: this.#token, uiOpen: this.#uiOpen });
+    if (rejection) {
+      this.#log.warn('request refused', { method: req.method, url: req.url, status: rejection.status, reason: rejection.message });
+      // The body (if any) is never read: close the connection instead of draining it.
+      res.setHeader('connection', 'close');
+      this.#send(res, rejection.status, {
+        error: `${rejection.status} ${HTTP_REASON[rejection.status]}`,
+        errorMessage: rejection.message,
+        code: rejection.status === 415 ? 'USAGE' : 'ACCESS_DENIED',
+      });
+      return;
+    }
     try {
       const result = await this.#route(req);
       this.#send(res, 200, result);

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, touchPrivateFile } from '../../common/private-files.js';
 import type { Assignment, TopologySpec, TopologyStatus } from '../contracts.js';
 
 export interface RebalanceOptions {
@@ -123,7 +124,9 @@ export class TopologyStore {
   }
 
   static open(dataDir: string): TopologyStore {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Created 0600 first: SQLite gives its -wal and -shm files the database file's mode.
+    touchPrivateFile(join(dataDir, 'nimbus.sqlite'));
     const db = new Database(join(dataDir, 'nimbus.sqlite'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

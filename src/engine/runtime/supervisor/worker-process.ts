@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, touchPrivateFile } from '../../common/private-files.js';
 import type { WorkerConfig } from '../contracts.js';
 
 export interface WorkerProcessOptions {
@@ -64,7 +65,7 @@ export class WorkerProcess {
    */
   updateConfig(config: WorkerConfig): void {
     this.#config = { ...config, logFile: this.#config.logFile, localHeartbeatFile: this.#config.localHeartbeatFile! };
-    if (this.#running) writeFileSync(join(this.workerDir, 'worker-config.json'), JSON.stringify(this.#config, null, 2));
+    if (this.#running) writeFileSync(join(this.workerDir, 'worker-config.json'), JSON.stringify(this.#config, null, 2), { mode: PRIVATE_FILE_MODE });
   }
 
   get workerId(): string {
@@ -94,11 +95,12 @@ export class WorkerProcess {
 
   start(): void {
     if (this.#running || this.#stopping) return;
-    mkdirSync(this.workerDir, { recursive: true });
+    mkdirSync(this.workerDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     rmSync(this.config.localHeartbeatFile!, { force: true });
     const configPath = join(this.workerDir, 'worker-config.json');
-    writeFileSync(configPath, JSON.stringify(this.config, null, 2));
+    writeFileSync(configPath, JSON.stringify(this.config, null, 2), { mode: PRIVATE_FILE_MODE });
     const out = join(this.workerDir, 'worker.out');
+    touchPrivateFile(out);
     const child = execa(this.#options.command, [...this.#options.args, configPath], {
       detached: false,
       cleanup: true,
@@ -111,7 +113,7 @@ export class WorkerProcess {
     this.#child = child;
     this.#running = true;
     this.#startedAtMs = this.#options.clock.now();
-    if (child.pid !== undefined) writeFileSync(join(this.workerDir, 'worker.pid'), String(child.pid));
+    if (child.pid !== undefined) writeFileSync(join(this.workerDir, 'worker.pid'), String(child.pid), { mode: PRIVATE_FILE_MODE });
     this.#log.info('worker started', { pid: child.pid, port: this.config.port, topologyId: this.config.topologyId });
     this.#exited = child.then((result) => {
       this.#running = false;
