@@ -18,7 +18,6 @@ import type { Message } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
-import type { ApiHandler } from './api-handler.js';
 import type {
   AppendResult,
   BrokerMetadataView,
@@ -34,17 +33,10 @@ import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replica-manager.js';
 import { RequestRouter } from './request-router.js';
-import { createAdminForwardHandlers } from './handlers/admin-forward.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { settingInt } from './handlers/broker-context.js';
-import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
-import { createFetchHandler } from './handlers/fetch.js';
-import { createGroupCoordinator, createGroupHandlers } from './handlers/group-handlers.js';
-import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
-import { createListOffsetsHandler } from './handlers/list-offsets.js';
-import { createMetadataHandler } from './handlers/metadata.js';
-import { createOffsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
-import { createProduceHandler } from './handlers/produce.js';
+import { createGroupCoordinator } from './handlers/group-handlers.js';
+import { createBrokerHandlers } from './broker-handlers.js';
 
 export interface BrokerOptions {
   config: BrokerProcessConfig;
@@ -145,17 +137,7 @@ export class Broker implements BrokerServices {
       refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics]),
     };
     this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
-    const handlers: ApiHandler[] = [
-      createProduceHandler(ctx),
-      createFetchHandler(ctx),
-      createListOffsetsHandler(ctx),
-      createMetadataHandler(ctx),
-      createInitProducerIdHandler(ctx),
-      createDescribeClusterHandler(ctx),
-      createOffsetForLeaderEpochHandler(ctx),
-      ...createAdminForwardHandlers(ctx),
-      ...createGroupHandlers({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock }, this.#coordinator),
-    ];
+    const handlers = createBrokerHandlers(ctx, { services: this, settings: this.#settings, logger: this.logger, clock: this.#clock }, this.#coordinator);
     this.#router = new RequestRouter({ handlers, logger: this.logger.child({ component: 'router' }) });
   }
 

@@ -1,0 +1,29 @@
+// The broker's API handler table: one place lists every API a broker serves (with the
+// versions in each handler), for the broker's request router, and for the README's API table
+// (scripts/api-table.ts), which therefore cannot drift from what is served.
+import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
+import type { ApiHandler } from './api-handler.js';
+import { createAdminForwardHandlers } from './handlers/admin-forward.js';
+import type { BrokerContext } from './handlers/broker-context.js';
+import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
+import { createFetchHandler } from './handlers/fetch.js';
+import { createGroupHandlers, type GroupHandlerDeps } from './handlers/group-handlers.js';
+import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
+import { createListOffsetsHandler } from './handlers/list-offsets.js';
+import { createMetadataHandler } from './handlers/metadata.js';
+import { createOffsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
+import { createProduceHandler } from './handlers/produce.js';
+
+export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandlerDeps, coordinator: GroupCoordinator): ApiHandler[] {
+  return [
+    createProduceHandler(ctx),
+    createFetchHandler(ctx),
+    createListOffsetsHandler(ctx),
+    createMetadataHandler(ctx),
+    createInitProducerIdHandler(ctx),
+    createDescribeClusterHandler(ctx),
+    createOffsetForLeaderEpochHandler(ctx),
+    ...createAdminForwardHandlers(ctx),
+    ...createGroupHandlers(groupDeps, coordinator),
+  ];
+}
