@@ -13,6 +13,7 @@ import { createListOffsetsHandler } from './handlers/list-offsets.js';
 import { createMetadataHandler } from './handlers/metadata.js';
 import { createOffsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
 import { createProduceHandler } from './handlers/produce.js';
+import { createUpdateMetadataHandler } from './handlers/update-metadata.js';
 
 export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandlerDeps, coordinator: GroupCoordinator): ApiHandler[] {
   return [
@@ -23,6 +24,7 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createInitProducerIdHandler(ctx),
     createDescribeClusterHandler(ctx),
     createOffsetForLeaderEpochHandler(ctx),
+    createUpdateMetadataHandler(ctx),
     ...createAdminForwardHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),
   ];

@@ -35,6 +35,12 @@ export class ControllerChannel {
   readonly #options: ControllerChannelOptions;
   readonly #incarnationId = randomBytes(16).toString('base64url');
   #connection: KafkaConnection | null = null;
+  /**
+   * Forwarded admin requests go on a connection of their own: the controller answers them only
+   * after this broker has polled the change, and responses come in request order per
+   * connection, so a poll queued behind a forwarded request would never be answered in time.
+   */
+  #forwardConnection: Promise<KafkaConnection> | null = null;
   #versions = new Map<number, readonly [number, number]>();
   #brokerEpoch = -1n;
   #closed = false;
@@ -62,13 +68,16 @@ export class ControllerChannel {
     this.#loopDone = this.#loop();
   }
 
-  /** Polls metadata as soon as possible; resolves after the next successful poll (or after timeoutMs). */
-  refreshMetadata(timeoutMs = 5000): Promise<void> {
+  /**
+   * Polls metadata as soon as possible; resolves true after a successful poll that started
+   * after this call (so it saw every change made before it), false after timeoutMs.
+   */
+  refreshMetadata(timeoutMs = 5000): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = this.#options.clock.setTimeout(resolve, timeoutMs);
+      const timer = this.#options.clock.setTimeout(() => resolve(false), timeoutMs);
       this.#pollWaiters.push(() => {
         timer.cancel();
-        resolve();
+        resolve(true);
       });
       this.#wake?.();
     });
@@ -79,17 +88,39 @@ export class ControllerChannel {
    * Returns null when the controller is unreachable or does not serve the API.
    */
   async forward(apiKey: number, version: number, body: Message): Promise<Message | null> {
-    const conn = this.#connection;
-    if (!conn || conn.closed) return null;
+    if (!this.#connection || this.#connection.closed) return null;
     const range = this.#versions.get(apiKey);
     if (!range) return null;
     const v = Math.max(range[0], Math.min(version, range[1]));
     try {
-      return await conn.send(apiKey, v, body, { timeoutMs: 30_000 });
+      const conn = await this.#forwarder();
+      // The controller answers admin requests once the brokers applied them, within the request's timeout.
+      const requestTimeoutMs = typeof body.timeoutMs === 'number' && body.timeoutMs > 0 ? body.timeoutMs : 0;
+      return await conn.send(apiKey, v, body, { timeoutMs: Math.max(30_000, requestTimeoutMs + 5_000) });
     } catch (error) {
       this.#options.logger.warn('forwarding to the controller failed', { apiKey, error: (error as Error).message });
+      void this.#forwardConnection?.then((c) => c.close(), () => undefined);
+      this.#forwardConnection = null;
       return null;
     }
+  }
+
+  #forwarder(): Promise<KafkaConnection> {
+    const kept = this.#forwardConnection;
+    if (kept) {
+      return kept.then((c) => {
+        if (!c.closed) return c;
+        if (this.#forwardConnection === kept) this.#forwardConnection = null;
+        return this.#forwarder();
+      });
+    }
+    const { controller, brokerId, logger } = this.#options;
+    const conn = KafkaConnection.connect({ host: controller.host, port: controller.port, clientId: `broker-${brokerId}-admin`, logger, connectTimeoutMs: 2000, requestTimeoutMs: 30_000 });
+    this.#forwardConnection = conn;
+    conn.catch(() => {
+      if (this.#forwardConnection === conn) this.#forwardConnection = null;
+    });
+    return conn;
   }
 
   /** Version the controller would use for `apiKey` given the client's `version` (-1 if not served). */
@@ -154,6 +185,8 @@ export class ControllerChannel {
     this.#wake?.();
     conn?.close();
     this.#connection = null;
+    void this.#forwardConnection?.then((c) => c.close(), () => undefined);
+    this.#forwardConnection = null;
     await this.#loopDone;
   }
 
@@ -235,11 +268,18 @@ export class ControllerChannel {
   async #pollMetadata(): Promise<void> {
     const conn = this.#connection!;
     const stamp = this.#options.metadataStamp?.() ?? 0;
-    const res = await conn.send(ApiKey.Metadata, METADATA_VERSION, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    await this.#options.onMetadata(res, stamp);
-    this.#metadataApplied++;
+    // Only waiters that asked before this poll was sent are answered by it; later ones wait
+    // for the next poll (this one may have read the metadata before their change).
     const waiters = this.#pollWaiters;
     this.#pollWaiters = [];
+    try {
+      const res = await conn.send(ApiKey.Metadata, METADATA_VERSION, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      await this.#options.onMetadata(res, stamp);
+    } catch (error) {
+      this.#pollWaiters.unshift(...waiters);
+      throw error;
+    }
+    this.#metadataApplied++;
     for (const w of waiters) w();
   }
 

@@ -1,13 +1,15 @@
 // Entry point of the controller process: `node dist/engine/controller/controller-main.js
 // <controller-config.json>`. Opens the SQLite metadata store in the config's dataDir, serves
 // the controller APIs on host:port with the shared Kafka server, fences brokers whose
-// session expired, and shuts down cleanly on SIGTERM/SIGINT. Logs JSON lines to logFile.
+// session expired, pushes metadata changes to the live brokers, and shuts down cleanly on SIGTERM/SIGINT. Logs JSON lines to logFile.
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
 import type { ControllerProcessConfig } from '../cluster/process-configs.js';
 import { KafkaServer } from '../network/server.js';
 import { Controller } from './controller.js';
+import { MetadataPusher } from './metadata-pusher.js';
+import { systemClock } from '../common/clock.js';
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
@@ -19,7 +21,12 @@ async function main(): Promise<void> {
   }
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as ControllerProcessConfig;
   const logger = createLogger({ sink: fileSink(config.logFile), fields: { proc: 'controller' } });
-  const controller = Controller.open({ dataDir: config.dataDir, clusterId: config.clusterId, settings: config.settings, logger });
+  const pusher = new MetadataPusher({
+    logger: logger.child({ component: 'metadata-pusher' }),
+    clock: systemClock,
+    targets: () => controller.store.listBrokers().filter((b) => !b.fenced),
+  });
+  const controller = Controller.open({ dataDir: config.dataDir, clusterId: config.clusterId, settings: config.settings, logger, pushMetadata: (ms) => pusher.push(ms) });
   let server: KafkaServer;
   try {
     server = await KafkaServer.listen({
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('controller stopping', { signal });
     await server.close();
+    pusher.close();
     controller.close();
     logger.info('controller stopped');
     process.exit(0);

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../common/logger.js';
 import { StreamctlError } from '../common/errors.js';
 import type { ApiKeyNumber, Encodable, Message, RequestOf, ResponseOf } from '../protocol/codec.js';
 import { ApiKey } from '../protocol/api-keys.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import { settingBool, settingInt, type ControllerContext, type Settings } from './controller-context.js';
 import { electLeader } from './election.js';
 import { MetadataStore, randomTopicId } from './metadata-store.js';
@@ -65,7 +66,13 @@ export interface ControllerOptions {
   logger?: Logger;
   /** Topic id generator (tests). */
   newTopicId?: () => string;
+  /** Tells the live brokers to apply the current metadata; resolves with those that did not in time. */
+  pushMetadata?: (timeoutMs: number) => Promise<number[]>;
 }
+
+/** Admin APIs answered only once every live broker has applied their change (Kafka's REQUEST_TIMED_OUT after the request's timeout). */
+const WAIT_FOR_BROKERS = new Set<number>([ApiKey.CreateTopics, ApiKey.DeleteTopics, ApiKey.CreatePartitions, ApiKey.AlterConfigs, ApiKey.IncrementalAlterConfigs, ApiKey.ElectLeaders]);
+const DEFAULT_PUSH_TIMEOUT_MS = 30_000;
 
 export class Controller {
   readonly #store: MetadataStore;
@@ -74,6 +81,7 @@ export class Controller {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #newTopicId: () => string;
+  readonly #pushMetadata: ((timeoutMs: number) => Promise<number[]>) | undefined;
   /** broker id → monotonic time of its last heartbeat (in memory: a restarted controller grants a fresh session). */
   readonly #lastHeartbeat = new Map<number, number>();
   readonly #ctx: ControllerContext;
@@ -87,6 +95,7 @@ export class Controller {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#newTopicId = options.newTopicId ?? (() => randomTopicId());
+    this.#pushMetadata = options.pushMetadata;
     const stored = this.#store.getMeta('cluster_id');
     if (stored === undefined) this.#store.setMeta('cluster_id', this.#clusterId);
     else if (stored !== this.#clusterId) {
@@ -116,17 +125,48 @@ export class Controller {
     return map;
   }
 
-  /** Answers one request. Throws only for an API the controller does not serve. */
-  handle(apiKey: number, apiVersion: number, body: Message): Message {
+  /**
+   * Answers one request. A request that changed metadata pushes it to the live brokers; the
+   * admin ones answer only once every live broker has applied it (or their timeout passed).
+   * Throws only for an API the controller does not serve.
+   */
+  handle(apiKey: number, apiVersion: number, body: Message): Message | Promise<Message> {
     const route = ROUTES.get(apiKey);
     if (!route || apiVersion < route.minVersion || apiVersion > route.maxVersion) {
       throw new StreamctlError('UNSUPPORTED', `The controller does not serve api key ${apiKey} version ${apiVersion}.`);
     }
-    return route.handler(this.#ctx, body, apiVersion);
+    const before = this.#store.changeCount;
+    const response = route.handler(this.#ctx, body, apiVersion);
+    if (this.#store.changeCount === before || !this.#pushMetadata) return response;
+    if (!WAIT_FOR_BROKERS.has(apiKey)) {
+      void this.#push(DEFAULT_PUSH_TIMEOUT_MS);
+      return response;
+    }
+    const timeoutMs = typeof body.timeoutMs === 'number' && body.timeoutMs > 0 ? body.timeoutMs : DEFAULT_PUSH_TIMEOUT_MS;
+    return this.#push(timeoutMs).then((lagging) => (lagging.length === 0 ? response : timedOut(apiKey, response, lagging)));
+  }
+
+  #push(timeoutMs: number): Promise<number[]> {
+    return this.#pushMetadata!(timeoutMs).then(
+      (lagging) => {
+        if (lagging.length > 0) this.#logger.warn('brokers did not apply a metadata change in time', { brokers: lagging, timeoutMs });
+        return lagging;
+      },
+      (error: unknown) => {
+        this.#logger.error('metadata push failed', { error });
+        return [-1];
+      },
+    );
   }
 
   /** Fences brokers whose session expired and re-runs elections; call periodically. */
   tick(): void {
+    const before = this.#store.changeCount;
+    this.#fenceExpired();
+    if (this.#store.changeCount !== before && this.#pushMetadata) void this.#push(DEFAULT_PUSH_TIMEOUT_MS);
+  }
+
+  #fenceExpired(): void {
     const timeoutMs = settingInt(this.#settings, 'broker.session.timeout.ms', 9000);
     const now = this.#clock.monotonic();
     for (const b of this.#store.listBrokers()) {
@@ -220,5 +260,21 @@ export class Controller {
         }
       },
     };
+  }
+}
+
+/** Kafka's answer when the change was made but not every live broker applied it in time. */
+function timedOut(apiKey: number, response: Message, lagging: number[]): Message {
+  const errorMessage = `Brokers ${lagging.join(', ')} did not apply the change before the request timed out`;
+  const mark = (r: Message) => (r.errorCode === ErrorCode.NONE ? { ...r, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage } : r);
+  switch (apiKey) {
+    case ApiKey.CreateTopics:
+      return { ...response, topics: (response.topics as Message[]).map(mark) };
+    case ApiKey.DeleteTopics:
+      return { ...response, responses: (response.responses as Message[]).map(mark) };
+    case ApiKey.CreatePartitions:
+      return { ...response, results: (response.results as Message[]).map(mark) };
+    default:
+      return response;
   }
 }

@@ -182,6 +182,11 @@ export class MetadataStore {
     return row ? toBroker(row) : undefined;
   }
 
+  /** Rows changed through this store since it was opened (SQLite total_changes): moves on every metadata change. */
+  get changeCount(): number {
+    return (this.#db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  }
+
   listBrokers(): BrokerRecord[] {
     return (this.#db.prepare('SELECT * FROM brokers ORDER BY broker_id').all() as BrokerRow[]).map(toBroker);
   }

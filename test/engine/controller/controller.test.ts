@@ -4,17 +4,25 @@ import { Controller } from '../../../src/engine/controller/controller.js';
 import { MetadataStore } from '../../../src/engine/controller/metadata-store.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
+import type { Message } from '../../../src/engine/protocol/codec.js';
 
 let clock: ManualClock;
 let controller: Controller;
 let ids = 0;
+
+/** A controller without a metadata pusher answers synchronously. */
+function answer(c: Controller, apiKey: number, apiVersion: number, body: Message): Message {
+  const r = c.handle(apiKey, apiVersion, body);
+  if (r instanceof Promise) throw new Error('a controller without a pusher answered asynchronously');
+  return r;
+}
 
 function open(settings: Record<string, string> = {}, store = MetadataStore.open({ path: ':memory:' })): Controller {
   return new Controller({ store, clusterId: 'c1', settings, clock, newTopicId: () => `topic-id-${++ids}`.padEnd(22, 'x') });
 }
 
 function register(c: Controller, brokerId: number): bigint {
-  const res = c.handle(ApiKey.BrokerRegistration, 4, {
+  const res = answer(c, ApiKey.BrokerRegistration, 4, {
     brokerId,
     clusterId: 'c1',
     incarnationId: `inc-${brokerId}-${++ids}`.padEnd(22, 'y'),
@@ -23,22 +31,22 @@ function register(c: Controller, brokerId: number): bigint {
     rack: null,
   });
   expect(res.errorCode).toBe(0);
-  const hb = c.handle(ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch: res.brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
+  const hb = answer(c, ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch: res.brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
   expect(hb.isFenced).toBe(false);
   return res.brokerEpoch as bigint;
 }
 
 function heartbeat(c: Controller, brokerId: number, brokerEpoch: bigint) {
-  return c.handle(ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
+  return answer(c, ApiKey.BrokerHeartbeat, 1, { brokerId, brokerEpoch, currentMetadataOffset: 1n, wantFence: false, wantShutDown: false });
 }
 
 function createTopic(c: Controller, name: string, numPartitions = 1, replicationFactor = -1, extra: Record<string, unknown> = {}) {
-  const res = c.handle(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [], ...extra }], timeoutMs: 1000, validateOnly: false });
+  const res = answer(c, ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [], ...extra }], timeoutMs: 1000, validateOnly: false });
   return res.topics[0];
 }
 
 function metadata(c: Controller, topics: string[] | null = null) {
-  return c.handle(ApiKey.Metadata, 12, { topics: topics?.map((name) => ({ name, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' })) ?? null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+  return answer(c, ApiKey.Metadata, 12, { topics: topics?.map((name) => ({ name, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' })) ?? null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
 }
 
 beforeEach(() => {
@@ -49,12 +57,12 @@ afterEach(() => controller?.close());
 describe('Controller', () => {
   it('lists a registered broker in Metadata only after a heartbeat says it has caught up with the metadata', () => {
     controller = open();
-    const reg = controller.handle(ApiKey.BrokerRegistration, 4, {
+    const reg = answer(controller, ApiKey.BrokerRegistration, 4, {
       brokerId: 1, clusterId: 'c1', incarnationId: 'AAAAAAAAAAAAAAAAAAAAAB', listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092, securityProtocol: 0 }], features: [], rack: null,
     });
     expect(metadata(controller).brokers).toEqual([]);
     // No metadata applied since registering: alive, but stays fenced.
-    const early = controller.handle(ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: reg.brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
+    const early = answer(controller, ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: reg.brokerEpoch, currentMetadataOffset: 0n, wantFence: false, wantShutDown: false });
     expect(early).toMatchObject({ errorCode: ErrorCode.NONE, isFenced: true, isCaughtUp: false });
     expect(metadata(controller).brokers).toEqual([]);
     const hb = heartbeat(controller, 1, reg.brokerEpoch as bigint);
@@ -67,7 +75,7 @@ describe('Controller', () => {
 
   it('rejects a registration for another cluster id', () => {
     controller = open();
-    const res = controller.handle(ApiKey.BrokerRegistration, 4, { brokerId: 1, clusterId: 'other', incarnationId: 'AAAAAAAAAAAAAAAAAAAAAB', listeners: [{ name: 'PLAINTEXT', host: 'h', port: 1 }] });
+    const res = answer(controller, ApiKey.BrokerRegistration, 4, { brokerId: 1, clusterId: 'other', incarnationId: 'AAAAAAAAAAAAAAAAAAAAAB', listeners: [{ name: 'PLAINTEXT', host: 'h', port: 1 }] });
     expect(res.errorCode).toBe(ErrorCode.INCONSISTENT_CLUSTER_ID);
   });
 
@@ -142,7 +150,7 @@ describe('Controller', () => {
   it('does not create anything in validate-only mode', () => {
     controller = open();
     register(controller, 1);
-    const res = controller.handle(ApiKey.CreateTopics, 7, { topics: [{ name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1, validateOnly: true });
+    const res = answer(controller, ApiKey.CreateTopics, 7, { topics: [{ name: 't', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1, validateOnly: true });
     expect(res.topics[0].errorCode).toBe(0);
     expect(metadata(controller, ['t']).topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
@@ -152,9 +160,9 @@ describe('Controller', () => {
     register(controller, 1);
     createTopic(controller, 'a');
     const b = createTopic(controller, 'b');
-    const byName = controller.handle(ApiKey.DeleteTopics, 5, { topicNames: ['a', 'zz'], timeoutMs: 1 });
+    const byName = answer(controller, ApiKey.DeleteTopics, 5, { topicNames: ['a', 'zz'], timeoutMs: 1 });
     expect(byName.responses.map((r: { errorCode: number }) => r.errorCode)).toEqual([0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
-    const byId = controller.handle(ApiKey.DeleteTopics, 6, { topics: [{ name: null, topicId: b.topicId }], timeoutMs: 1 });
+    const byId = answer(controller, ApiKey.DeleteTopics, 6, { topics: [{ name: null, topicId: b.topicId }], timeoutMs: 1 });
     expect(byId.responses[0]).toMatchObject({ name: 'b', errorCode: 0 });
     expect(metadata(controller).topics).toEqual([]);
   });
@@ -163,10 +171,10 @@ describe('Controller', () => {
     controller = open();
     register(controller, 1);
     createTopic(controller, 't', 2);
-    const grow = controller.handle(ApiKey.CreatePartitions, 3, { topics: [{ name: 't', count: 4, assignments: null }], timeoutMs: 1, validateOnly: false });
+    const grow = answer(controller, ApiKey.CreatePartitions, 3, { topics: [{ name: 't', count: 4, assignments: null }], timeoutMs: 1, validateOnly: false });
     expect(grow.results[0].errorCode).toBe(0);
     expect(metadata(controller, ['t']).topics[0].partitions).toHaveLength(4);
-    const shrink = controller.handle(ApiKey.CreatePartitions, 3, { topics: [{ name: 't', count: 3, assignments: null }], timeoutMs: 1, validateOnly: false });
+    const shrink = answer(controller, ApiKey.CreatePartitions, 3, { topics: [{ name: 't', count: 3, assignments: null }], timeoutMs: 1, validateOnly: false });
     expect(shrink.results[0]).toMatchObject({ errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: 'Topic currently has 4 partitions, which is higher than the requested 3.' });
   });
 
@@ -174,7 +182,7 @@ describe('Controller', () => {
     controller = open({ 'log.retention.ms': '1000' });
     register(controller, 1);
     createTopic(controller, 't', 1, 1, { configs: [{ name: 'max.message.bytes', value: '64000' }] });
-    const res = controller.handle(ApiKey.DescribeConfigs, 4, { resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }], includeSynonyms: true, includeDocumentation: false });
+    const res = answer(controller, ApiKey.DescribeConfigs, 4, { resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }], includeSynonyms: true, includeDocumentation: false });
     const configs = res.results[0].configs as { name: string; value: string; configSource: number; synonyms: unknown[] }[];
     const maxMessage = configs.find((c) => c.name === 'max.message.bytes')!;
     expect(maxMessage).toMatchObject({ value: '64000', configSource: 1 });
@@ -190,7 +198,7 @@ describe('Controller', () => {
     controller = open();
     register(controller, 1);
     createTopic(controller, 't', 1, 1, { configs: [{ name: 'retention.ms', value: '5' }] });
-    const res = controller.handle(ApiKey.IncrementalAlterConfigs, 1, {
+    const res = answer(controller, ApiKey.IncrementalAlterConfigs, 1, {
       resources: [{ resourceType: 2, resourceName: 't', configs: [
         { name: 'retention.ms', configOperation: 1, value: null },
         { name: 'segment.bytes', configOperation: 0, value: '1048576' },
@@ -207,7 +215,7 @@ describe('Controller', () => {
     controller = open();
     register(controller, 1);
     createTopic(controller, 't');
-    const res = controller.handle(ApiKey.IncrementalAlterConfigs, 1, {
+    const res = answer(controller, ApiKey.IncrementalAlterConfigs, 1, {
       resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'retention.ms', configOperation: 2, value: '1' }] }], validateOnly: false,
     });
     expect(res.responses[0].errorCode).toBe(ErrorCode.INVALID_CONFIG);
@@ -217,7 +225,7 @@ describe('Controller', () => {
     controller = open();
     register(controller, 1);
     createTopic(controller, 't', 1, 1, { configs: [{ name: 'retention.ms', value: '5' }] });
-    const res = controller.handle(ApiKey.AlterConfigs, 2, { resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'segment.ms', value: '100' }] }], validateOnly: false });
+    const res = answer(controller, ApiKey.AlterConfigs, 2, { resources: [{ resourceType: 2, resourceName: 't', configs: [{ name: 'segment.ms', value: '100' }] }], validateOnly: false });
     expect(res.responses[0].errorCode).toBe(0);
     expect(controller.store.getTopicConfigs('t')).toEqual({ 'segment.ms': '100' });
   });
@@ -248,7 +256,7 @@ describe('Controller', () => {
     const e1 = register(controller, 1);
     register(controller, 2);
     createTopic(controller, 't', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] });
-    const res = controller.handle(ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: e1, currentMetadataOffset: 0n, wantFence: false, wantShutDown: true });
+    const res = answer(controller, ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: e1, currentMetadataOffset: 0n, wantFence: false, wantShutDown: true });
     expect(res.shouldShutDown).toBe(true);
     expect(metadata(controller, ['t']).topics[0].partitions[0]).toMatchObject({ leaderId: 2, isrNodes: [2] });
   });
@@ -260,13 +268,13 @@ describe('Controller', () => {
     createTopic(controller, 't', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] });
     const topicId = metadata(controller, ['t']).topics[0].topicId;
     // broker 1 restarts: re-registers (fenced, leaves the ISR), then heartbeats back in.
-    controller.handle(ApiKey.BrokerRegistration, 4, { brokerId: 1, clusterId: 'c1', incarnationId: 'AAAAAAAAAAAAAAAAAAAAAC', listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }], features: [], rack: null });
+    answer(controller, ApiKey.BrokerRegistration, 4, { brokerId: 1, clusterId: 'c1', incarnationId: 'AAAAAAAAAAAAAAAAAAAAAC', listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }], features: [], rack: null });
     let p = metadata(controller, ['t']).topics[0].partitions[0];
     expect(p).toMatchObject({ leaderId: 2, isrNodes: [2] });
     const newEpoch = controller.store.getBroker(1)!.brokerEpoch;
     expect(newEpoch).not.toBe(e1);
     heartbeat(controller, 1, newEpoch);
-    const res = controller.handle(ApiKey.AlterPartition, 3, {
+    const res = answer(controller, ApiKey.AlterPartition, 3, {
       brokerId: 2, brokerEpoch: e2,
       topics: [{ topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p.leaderEpoch, newIsrWithEpochs: [{ brokerId: 2, brokerEpoch: e2 }, { brokerId: 1, brokerEpoch: newEpoch }], leaderRecoveryState: 0, partitionEpoch: -1 }] }],
     });
@@ -280,7 +288,7 @@ describe('Controller', () => {
     register(controller, 1);
     const e2 = register(controller, 2);
     createTopic(controller, 't', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] });
-    const res = controller.handle(ApiKey.AlterPartition, 1, {
+    const res = answer(controller, ApiKey.AlterPartition, 1, {
       brokerId: 2, brokerEpoch: e2, topics: [{ topicName: 't', partitions: [{ partitionIndex: 0, leaderEpoch: 0, newIsr: [2], partitionEpoch: 0 }] }],
     });
     expect(res.topics[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
@@ -310,7 +318,7 @@ describe('Controller', () => {
     controller = open();
     register(controller, 2);
     register(controller, 1);
-    const res = controller.handle(ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 });
+    const res = answer(controller, ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 });
     expect(res).toMatchObject({ errorCode: 0, clusterId: 'c1', controllerId: 1 });
     expect(res.brokers.map((b: { brokerId: number }) => b.brokerId)).toEqual([1, 2]);
   });
@@ -320,17 +328,17 @@ describe('Controller', () => {
     const e1 = register(controller, 1);
     register(controller, 2);
     createTopic(controller, 't', -1, -1, { assignments: [{ partitionIndex: 0, brokerIds: [1, 2] }] });
-    controller.handle(ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: e1, currentMetadataOffset: 0n, wantFence: true, wantShutDown: false });
+    answer(controller, ApiKey.BrokerHeartbeat, 1, { brokerId: 1, brokerEpoch: e1, currentMetadataOffset: 0n, wantFence: true, wantShutDown: false });
     expect(metadata(controller, ['t']).topics[0].partitions[0].leaderId).toBe(2);
     heartbeat(controller, 1, e1);
     const p = metadata(controller, ['t']).topics[0].partitions[0];
     const topicId = p && metadata(controller, ['t']).topics[0].topicId;
-    controller.handle(ApiKey.AlterPartition, 1, { brokerId: 2, brokerEpoch: -1n, topics: [{ topicName: 't', topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p.leaderEpoch, newIsr: [1, 2], partitionEpoch: -1 }] }] });
+    answer(controller, ApiKey.AlterPartition, 1, { brokerId: 2, brokerEpoch: -1n, topics: [{ topicName: 't', topicId, partitions: [{ partitionIndex: 0, leaderEpoch: p.leaderEpoch, newIsr: [1, 2], partitionEpoch: -1 }] }] });
     expect(metadata(controller, ['t']).topics[0].partitions[0].leaderId).toBe(2);
-    const res = controller.handle(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
+    const res = answer(controller, ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
     expect(res.replicaElectionResults[0].partitionResult[0]).toMatchObject({ partitionId: 0, errorCode: 0 });
     expect(metadata(controller, ['t']).topics[0].partitions[0]).toMatchObject({ leaderId: 1, leaderEpoch: p.leaderEpoch + 1 });
-    const again = controller.handle(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
+    const again = answer(controller, ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't', partitions: [0] }], timeoutMs: 1000 });
     expect(again.replicaElectionResults[0].partitionResult[0].errorCode).toBe(ErrorCode.ELECTION_NOT_NEEDED);
   });
 });

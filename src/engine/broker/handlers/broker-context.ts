@@ -14,7 +14,8 @@ export interface ControllerForwarder {
   /** Sends a request to the controller (null when unreachable or not served). */
   forward(apiKey: number, version: number, body: Message): Promise<Message | null>;
   /** Polls metadata now; resolves after the next successful poll or the timeout. */
-  refreshMetadata(timeoutMs?: number): Promise<void>;
+  /** Resolves true once a metadata poll that started after the call was applied, false on timeout. */
+  refreshMetadata(timeoutMs?: number): Promise<boolean>;
 }
 
 export interface BrokerContext {
