@@ -57,6 +57,8 @@ export interface BrokerOptions {
 
 const CONFIG_REFRESH_EVERY_POLLS = 10;
 
+const DEFAULT_UNSENT_RESPONSE_LIMIT = 128 * 1024 * 1024;
+
 export class Broker implements BrokerServices {
   readonly brokerId: number;
   readonly host: string;
@@ -74,6 +76,12 @@ export class Broker implements BrokerServices {
   readonly #router: RequestRouter;
   readonly #coordinator: GroupCoordinator;
   #server: KafkaServer | null = null;
+  /**
+   * queued.max.response.bytes (streamctl's own; Kafka sends fetched data from files with
+   * zero copy and has no such bound): response bytes that clients not reading may make this
+   * process hold, summed over muted connections. Fetches shrink to fit (one batch at least).
+   */
+  readonly #unsentResponseLimit: number;
   #hwTimer: { cancel(): void } | undefined;
   #polls = 0;
   #knownConfigTopics = new Set<string>();
@@ -83,6 +91,7 @@ export class Broker implements BrokerServices {
     const { config } = options;
     this.#config = config;
     this.#settings = { ...config.settings };
+    this.#unsentResponseLimit = settingInt(this.#settings, 'queued.max.response.bytes', DEFAULT_UNSENT_RESPONSE_LIMIT);
     this.#clock = options.clock ?? systemClock;
     this.brokerId = config.brokerId;
     this.host = config.host;
@@ -143,6 +152,7 @@ export class Broker implements BrokerServices {
       controller: this.#channel,
       producerIds: ProducerIdManager.open({ brokerId: config.brokerId, dataDir: config.dataDir }),
       refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics]),
+      fetchMemoryAvailable: () => this.#unsentResponseLimit - (this.#server?.unsentResponseBytes ?? 0),
     };
     this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
     const handlers: ApiHandler[] = [
