@@ -144,7 +144,7 @@ export class KafkaConnection {
     try {
       id = peekCorrelationId(frame);
     } catch (err) {
-      this.#fail(err as Error);
+      this.#fail(new StreamctlError('PROTOCOL', `bad response from ${this.host}:${this.port}: ${(err as Error).message}`, { cause: err }));
       return;
     }
     const p = this.#pending.get(id);
