@@ -12,6 +12,7 @@ import { encodeRequestFrame, type Message } from '../../src/engine/protocol/code
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
 import { createTopic, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { fetchBody, produceAndFetchBack, produceBody } from './helpers/request-bodies.js';
 
 const TOPIC = 'big';
 const CLIENTS = 50;
@@ -39,26 +40,11 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-function fetchBody(fetchOffset: bigint, maxBytes: number): Message {
-  return {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
-    forgottenTopicsData: [],
-    rackId: '',
-  };
-}
-
 /** ~64 MiB in 68 produce requests of one ~960 KB batch each. */
 async function fill(conn: KafkaConnection): Promise<void> {
   const batch = buildRecordBatch(Array.from({ length: 16 }, (_, i) => ({ key: null, value: Buffer.alloc(60_000, i) })));
   for (let i = 0; i < 68; i++) {
-    const res = await conn.send(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 10_000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: batch }] }] });
+    const res = await conn.send(ApiKey.Produce, 9, produceBody(TOPIC, batch));
     expect(((res.responses as Message[])[0]!.partitionResponses[0] as Message).errorCode).toBe(ErrorCode.NONE);
   }
 }
@@ -73,7 +59,7 @@ function stalledClient(port: number): { responseBytes: () => number | undefined 
   sockets.push(sock);
   sock.on('error', () => {});
   sock.on('connect', () => {
-    const frames = Array.from({ length: FETCHES_PER_CLIENT }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.Fetch, 12, i + 1, 'stalled', fetchBody(0n, MAX_INT32))));
+    const frames = Array.from({ length: FETCHES_PER_CLIENT }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.Fetch, 12, i + 1, 'stalled', fetchBody(TOPIC, 0n, { maxBytes: MAX_INT32 }, MAX_INT32))));
     sock.write(Buffer.concat(frames));
   });
   sock.once('readable', function readSize() {
@@ -98,12 +84,7 @@ describe('memory held for clients that do not read', () => {
         return s.every((x) => x !== undefined) ? (s as number[]) : undefined;
       }, 60_000, 50);
       // Another client still gets its data: produce one record and fetch it back.
-      const marker = Buffer.from('still served');
-      const produced = ((await conn.send(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 10_000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: buildRecordBatch([{ key: null, value: marker }]) }] }] })).responses as Message[])[0]!.partitionResponses[0] as Message;
-      expect(produced.errorCode).toBe(ErrorCode.NONE);
-      const fetched = ((await conn.send(ApiKey.Fetch, 12, fetchBody(produced.baseOffset as bigint, 1 << 20))).responses as Message[])[0]!.partitions[0] as Message;
-      expect(fetched.errorCode).toBe(ErrorCode.NONE);
-      expect((fetched.records as Buffer).includes(marker)).toBe(true);
+      await produceAndFetchBack(conn, TOPIC, 'still served');
       const after = memoryOf(pid);
       const mib = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
       console.log(

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaConnection } from '../../src/engine/network/connection.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../../src/engine/network/server.js';
 import { ApiKey } from '../../src/engine/protocol/api-keys.js';
-import type { Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
 import { realRequests, runFuzz, servedApis } from '../helpers/kafka-fuzz.js';
 import { createPrng } from '../helpers/prng.js';
 import { createTopic, startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { fetchBody, produceAndFetchBack, produceBody } from './helpers/request-bodies.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x15f00d);
 const TOPIC = 'fuzz';
@@ -29,36 +29,13 @@ afterAll(async () => {
   await k?.stop();
 });
 
-function fetchBody(fetchOffset: bigint): Message {
-  return {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
-    forgottenTopicsData: [],
-    rackId: '',
-  };
-}
-
-function produceBody(value: string): Message {
-  return { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: buildRecordBatch([{ key: null, value: Buffer.from(value) }]) }] }] };
-}
-
-/** Produces one record and fetches it back through our codec. */
-async function roundTrip(port: number, value: string): Promise<void> {
+/** ApiVersions, then one record produced and fetched back through our codec. */
+async function roundTrip(port: number, value: string, seed: number): Promise<void> {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port, requestTimeoutMs: 10_000 });
   try {
     const versions = await conn.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' });
-    expect(versions.errorCode, `seed ${SEED}`).toBe(ErrorCode.NONE);
-    const produced = ((await conn.send(ApiKey.Produce, 9, produceBody(value))).responses as Message[])[0]!.partitionResponses[0] as Message;
-    expect(produced.errorCode, `seed ${SEED}`).toBe(ErrorCode.NONE);
-    const fetched = ((await conn.send(ApiKey.Fetch, 12, fetchBody(produced.baseOffset as bigint))).responses as Message[])[0]!.partitions[0] as Message;
-    expect(fetched.errorCode, `seed ${SEED}`).toBe(ErrorCode.NONE);
-    expect((fetched.records as Buffer).includes(Buffer.from(value)), `seed ${SEED}`).toBe(true);
+    expect(versions.errorCode, `seed ${seed}`).toBe(ErrorCode.NONE);
+    await produceAndFetchBack(conn, TOPIC, value, `seed ${seed}`);
   } finally {
     conn.close();
   }
@@ -77,10 +54,10 @@ describe('Kafka listeners under fuzzed input', () => {
     const pid = broker.pid();
     const apis = await servedApis(broker.port);
     const real = realRequests(apis, [
-      { apiKey: ApiKey.Produce, version: 9, body: produceBody('mutate me') },
-      { apiKey: ApiKey.Produce, version: 3, body: produceBody('old produce') },
-      { apiKey: ApiKey.Fetch, version: 12, body: fetchBody(0n) },
-      { apiKey: ApiKey.Fetch, version: 4, body: fetchBody(0n) },
+      { apiKey: ApiKey.Produce, version: 9, body: produceBody(TOPIC, buildRecordBatch([{ key: null, value: Buffer.from('mutate me') }])) },
+      { apiKey: ApiKey.Produce, version: 3, body: produceBody(TOPIC, buildRecordBatch([{ key: null, value: Buffer.from('old produce') }])) },
+      { apiKey: ApiKey.Fetch, version: 12, body: fetchBody(TOPIC, 0n) },
+      { apiKey: ApiKey.Fetch, version: 4, body: fetchBody(TOPIC, 0n) },
       { apiKey: ApiKey.Metadata, version: 12, body: { topics: [{ name: TOPIC }], allowAutoTopicCreation: false } },
       { apiKey: ApiKey.ListOffsets, version: 7, body: { replicaId: -1, isolationLevel: 0, topics: [{ name: TOPIC, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }] } },
     ]);
@@ -90,7 +67,7 @@ describe('Kafka listeners under fuzzed input', () => {
     expect(result.frames).toBeGreaterThanOrEqual(20_000);
     expect(broker.running(), `seed ${SEED}: broker exited`).toBe(true);
     expect(broker.pid(), `seed ${SEED}`).toBe(pid);
-    await roundTrip(broker.port, `after broker fuzz ${SEED}`);
+    await roundTrip(broker.port, `after broker fuzz ${SEED}`, SEED);
     expect(escapedErrors(broker.logFile), `seed ${SEED}`).toEqual([]);
   }, 120_000);
 
@@ -104,7 +81,7 @@ describe('Kafka listeners under fuzzed input', () => {
     expect(controller.running(), `seed ${SEED + 1}: controller exited`).toBe(true);
     expect(controller.pid(), `seed ${SEED + 1}`).toBe(pid);
     expect((await servedApis(controller.port)).length, `seed ${SEED + 1}`).toBeGreaterThan(0);
-    await roundTrip(k.broker(1).port, `after controller fuzz ${SEED + 1}`);
+    await roundTrip(k.broker(1).port, `after controller fuzz ${SEED + 1}`, SEED + 1);
     expect(escapedErrors(controller.logFile), `seed ${SEED + 1}`).toEqual([]);
   }, 120_000);
 });

@@ -156,6 +156,7 @@ export class KafkaServer {
     let paused = false;
     let muted = false;
     let waitingDrain = false;
+    let pumping = false;
     let closed = false;
     const unsent: UnsentBytes = { bytes: () => socket.writableLength + queuedBytes };
 
@@ -200,9 +201,18 @@ export class KafkaServer {
       }
     };
 
+    // Not re-entrant: a held request answered synchronously flushes and calls pump again;
+    // that inner call only refreshes the mute state and the outer loop goes on (no recursion
+    // as deep as the number of held frames).
     const pump = () => {
       updateMute();
-      while (held.length > 0 && !closed && !muted && inFlight < MAX_IN_FLIGHT_PER_CONNECTION) dispatch(held.shift()!);
+      if (pumping) return;
+      pumping = true;
+      try {
+        while (held.length > 0 && !closed && !muted && inFlight < MAX_IN_FLIGHT_PER_CONNECTION) dispatch(held.shift()!);
+      } finally {
+        pumping = false;
+      }
       if (closed) return;
       if (!paused && (muted || held.length > 0 || inFlight >= MAX_IN_FLIGHT_PER_CONNECTION)) {
         paused = true;

@@ -216,4 +216,23 @@ describe('KafkaServer', () => {
     expect(s.unsentResponseBytes).toBe(0);
     sock.destroy();
   }, 60_000);
+
+  it('answers thousands of small requests held behind a muted connection without deep recursion', async () => {
+    const bigName = 'n'.repeat(30_000);
+    const s = await start(() => ({ brokers: [], clusterId: 'c', controllerId: 1, topics: Array.from({ length: 40 }, (_, i) => ({ errorCode: 3, name: `${bigName}${i}`, partitions: [] })) }));
+    const big = Array.from({ length: 10 }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.Metadata, 1, i, 'slow', { topics: [{ name: 'big' }] })));
+    const small = Array.from({ length: 20_000 }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.ApiVersions, 0, 10 + i, 'small', {})));
+    const sock = net.connect({ host: '127.0.0.1', port: s.port });
+    sock.pause();
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(Buffer.concat([...big, ...small]));
+    await waitFor('the connection to be muted', () => s.unsentResponseBytes > 0, 10_000, 10);
+    const ids: number[] = [];
+    const decoder = new FrameDecoder(1 << 30);
+    sock.on('data', (d: Buffer) => decoder.push(d, (frame) => ids.push(frame.readInt32BE(0))));
+    sock.resume();
+    await waitFor('every response', () => ids.length === big.length + small.length, 30_000, 20);
+    expect(ids).toEqual(Array.from({ length: big.length + small.length }, (_, i) => i));
+    sock.destroy();
+  }, 60_000);
 });
