@@ -9,6 +9,7 @@ import type { Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
 import { createTopic, metadataOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { fetchBody } from './helpers/request-bodies.js';
 
 let k: KafkaProcesses;
 let conn: KafkaConnection;
@@ -26,22 +27,6 @@ afterAll(async () => {
 async function produce(topic: string, records: Buffer, acks = 1, partition = 0): Promise<Message> {
   const res = await conn.send(ApiKey.Produce, 9, { transactionalId: null, acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
   return (res.responses as Message[])[0]!.partitionResponses[0] as Message;
-}
-
-function fetchBody(topic: string, fetchOffset: bigint, extra: Partial<Message> = {}): Message {
-  return {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
-    forgottenTopicsData: [],
-    rackId: '',
-    ...extra,
-  };
 }
 
 describe('broker protocol behaviour', () => {

@@ -49,6 +49,8 @@ export interface BrokerOptions {
 
 const CONFIG_REFRESH_EVERY_POLLS = 10;
 
+const DEFAULT_UNSENT_RESPONSE_LIMIT = 128 * 1024 * 1024;
+
 export class Broker implements BrokerServices {
   readonly brokerId: number;
   readonly host: string;
@@ -66,6 +68,12 @@ export class Broker implements BrokerServices {
   readonly #router: RequestRouter;
   readonly #coordinator: GroupCoordinator;
   #server: KafkaServer | null = null;
+  /**
+   * queued.max.response.bytes (streamctl's own; Kafka sends fetched data from files with
+   * zero copy and has no such bound): response bytes that clients not reading may make this
+   * process hold, summed over muted connections. Fetches shrink to fit (one batch at least).
+   */
+  readonly #unsentResponseLimit: number;
   #hwTimer: { cancel(): void } | undefined;
   #polls = 0;
   #knownConfigTopics = new Set<string>();
@@ -75,6 +83,7 @@ export class Broker implements BrokerServices {
     const { config } = options;
     this.#config = config;
     this.#settings = { ...config.settings };
+    this.#unsentResponseLimit = settingInt(this.#settings, 'queued.max.response.bytes', DEFAULT_UNSENT_RESPONSE_LIMIT);
     this.#clock = options.clock ?? systemClock;
     this.brokerId = config.brokerId;
     this.host = config.host;
@@ -135,6 +144,7 @@ export class Broker implements BrokerServices {
       controller: this.#channel,
       producerIds: ProducerIdManager.open({ brokerId: config.brokerId, dataDir: config.dataDir }),
       refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics]),
+      fetchMemoryAvailable: () => this.#unsentResponseLimit - (this.#server?.unsentResponseBytes ?? 0),
     };
     this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
     const handlers = createBrokerHandlers(ctx, { services: this, settings: this.#settings, logger: this.logger, clock: this.#clock }, this.#coordinator);

@@ -42,6 +42,12 @@ export interface FetchParams {
   minBytes: number;
   maxBytes: number;
   partitions: FetchPartitionRequest[];
+  /**
+   * Bytes the process can still afford to hold for responses nobody has read yet, asked at
+   * read time (a parked fetch reads later). The read stays within it, but always returns
+   * at least one batch so that every fetcher progresses.
+   */
+  memoryAvailableBytes?: () => number;
 }
 
 export interface FetchPartitionResult {
@@ -399,6 +405,7 @@ export class ReplicaManager {
     let bytes = 0;
     let hasError = false;
     let budget = params.maxBytes > 0 ? params.maxBytes : 0x7fffffff;
+    if (params.memoryAvailableBytes) budget = Math.min(budget, Math.max(1, params.memoryAvailableBytes()));
     for (const r of params.partitions) {
       const p = this.#partitions.get(`${r.topic}-${r.partition}`);
       const fail = (errorCode: number, part?: Partition): FetchPartitionResult => {

@@ -75,9 +75,15 @@ export class KafkaConnection {
         onread: {
           buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
           callback: (nread: number, buf: Uint8Array) => {
-            const data = Buffer.from(buf.buffer, buf.byteOffset, nread);
-            const r = decoder.pushTransient(data, (frame) => reader.onFrame(frame));
-            if (!r.ok) reader.onError(r.reason);
+            // Whatever the peer sends (a bad size, a frame that does not decode) fails this
+            // connection and its pending requests; nothing throws out of the read callback.
+            try {
+              const data = Buffer.from(buf.buffer, buf.byteOffset, nread);
+              const r = decoder.pushTransient(data, (frame) => reader.onFrame(frame));
+              if (!r.ok) reader.onError(r.reason);
+            } catch (err) {
+              reader.onError(`bad response from ${options.host}:${options.port}: ${(err as Error).message}`);
+            }
             return true;
           },
         },
@@ -138,18 +144,21 @@ export class KafkaConnection {
     try {
       id = peekCorrelationId(frame);
     } catch (err) {
-      this.#fail(err as Error);
+      this.#fail(new StreamctlError('PROTOCOL', `bad response from ${this.host}:${this.port}: ${(err as Error).message}`, { cause: err }));
       return;
     }
     const p = this.#pending.get(id);
     if (!p) return; // timed out earlier
     this.#pending.delete(id);
     if (p.timer) clearTimeout(p.timer);
+    let body: Message;
     try {
-      p.resolve(decodeResponseFrame(p.apiKey, p.apiVersion, frame).body);
+      body = decodeResponseFrame(p.apiKey, p.apiVersion, frame).body;
     } catch (err) {
       p.reject(new StreamctlError('PROTOCOL', `could not decode response: ${(err as Error).message}`, { cause: err }));
+      return;
     }
+    p.resolve(body);
   }
 
   #fail(err: Error): void {

@@ -1,9 +1,12 @@
 // Splits a TCP byte stream into Kafka frames (int32 size + payload). Validates the size
 // before buffering: a negative or oversized frame is reported once and the stream is dead.
+// A zero-size frame is delivered as an empty payload (the caller's header decode refuses it).
 // Two ways in, one per decoder: push() keeps the socket's chunks by reference (server
 // sockets, whose read buffers Node allocates per read); pushTransient() copies straight
 // into an exactly sized frame buffer from a read buffer the caller reuses (client sockets
 // with net's `onread`: large reads, no per-read allocation, one copy per byte).
+
+const EMPTY = Buffer.alloc(0);
 
 export type FrameResult = { ok: true } | { ok: false; reason: string };
 
@@ -78,6 +81,7 @@ export class FrameDecoder {
   }
 
   #take(n: number): Buffer {
+    if (n === 0) return EMPTY;
     let out: Buffer;
     const first = this.#chunks[0]!;
     if (first.length >= n) {

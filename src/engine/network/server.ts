@@ -6,7 +6,10 @@
 // Concurrency: one event loop. Handlers are CALLED in arrival order, synchronously, for every
 // request of a connection; a handler that does its ordering-sensitive work (appending to a
 // log) before its first await keeps per-connection ordering. Responses are written strictly in
-// request order. A malformed or oversized frame closes only that connection, and is logged.
+// request order. A malformed or oversized frame closes only that connection, and is logged;
+// every event-loop entry of a connection runs through one guard, so nothing a peer sends can
+// throw out of it. A connection whose unsent responses exceed a bound is muted (neither read
+// nor dispatched, as Kafka mutes channels) until its socket drains.
 import net from 'node:net';
 import { ByteReader } from '../protocol/byte-reader.js';
 import {
@@ -26,6 +29,13 @@ import { FrameDecoder } from './frame-decoder.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
 const MAX_IN_FLIGHT_PER_CONNECTION = 128;
+/** Unsent response bytes above which a connection is muted (its requests wait unread). */
+export const DEFAULT_MAX_UNSENT_BYTES_PER_CONNECTION = 1 << 20;
+
+/** How much one muted connection has not yet sent (its socket buffer plus queued responses). */
+interface UnsentBytes {
+  bytes(): number;
+}
 
 export interface ConnectionInfo {
   readonly id: number;
@@ -50,6 +60,8 @@ export interface KafkaServerOptions {
   /** API key → [min, max] version this server serves (ApiVersions is added automatically). */
   supportedVersions: ReadonlyMap<number, readonly [number, number]>;
   maxRequestBytes?: number;
+  /** Unsent response bytes above which a connection stops being read (default 1 MiB). */
+  maxUnsentBytesPerConnection?: number;
   /** Called when a connection closes (fetch sessions, group members...). */
   onConnectionClosed?: (connection: ConnectionInfo) => void;
 }
@@ -60,6 +72,8 @@ export class KafkaServer {
   readonly #server: net.Server;
   readonly #options: KafkaServerOptions;
   readonly #sockets = new Set<net.Socket>();
+  /** Connections muted for unsent responses: together they hold most of the unsent bytes. */
+  readonly #muted = new Set<UnsentBytes>();
   readonly #versions: Map<number, readonly [number, number]>;
   #nextConnectionId = 1;
 
@@ -104,6 +118,17 @@ export class KafkaServer {
     return this.#versions;
   }
 
+  /**
+   * Response bytes built but not yet taken by the kernel, summed over muted connections (an
+   * unmuted one holds at most maxUnsentBytesPerConnection). Fetch sizes itself against this
+   * so that clients that do not read cannot make the process hold unbounded memory.
+   */
+  get unsentResponseBytes(): number {
+    let sum = 0;
+    for (const u of this.#muted) sum += u.bytes();
+    return sum;
+  }
+
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const s of this.#sockets) s.destroy();
@@ -120,55 +145,115 @@ export class KafkaServer {
     this.#sockets.add(socket);
     socket.setNoDelay(true);
     const decoder = new FrameDecoder(this.#options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);
+    const maxUnsentBytes = this.#options.maxUnsentBytesPerConnection ?? DEFAULT_MAX_UNSENT_BYTES_PER_CONNECTION;
     // Pending responses in request order; null entries mean "no response".
     const queue: Array<{ done: boolean; chunks: Buffer[] | null }> = [];
+    // Frames read but not yet dispatched (the connection is muted or has too many in flight).
+    const held: Buffer[] = [];
+    // Bytes of finished responses waiting behind an unfinished earlier one.
+    let queuedBytes = 0;
     let inFlight = 0;
     let paused = false;
+    let muted = false;
+    let waitingDrain = false;
+    let pumping = false;
     let closed = false;
+    const unsent: UnsentBytes = { bytes: () => socket.writableLength + queuedBytes };
+
+    const fail = (reason: string, fields: Record<string, unknown> = {}) => {
+      if (closed) return;
+      log.warn('closing connection', { reason, connection: info.id, remote: `${info.remoteAddress}:${info.remotePort}`, ...fields });
+      closed = true;
+      this.#muted.delete(unsent);
+      held.length = 0;
+      socket.destroy();
+    };
+
+    // The one guard of this connection: every entry from the event loop (socket data, drain,
+    // a handler's promise) runs through it, so a throw anywhere in the request path closes
+    // this connection with a log line instead of reaching the process.
+    const guarded = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        log.error('request path threw', { err, what, connection: info.id });
+        fail('internal error');
+      }
+    };
+
+    // Kafka mutes a channel whose responses are not being read: while more than
+    // maxUnsentBytes are unsent, no new request of this connection is read or dispatched.
+    const updateMute = () => {
+      const over = unsent.bytes() > maxUnsentBytes;
+      if (over && !muted) {
+        muted = true;
+        this.#muted.add(unsent);
+      } else if (!over && muted) {
+        muted = false;
+        this.#muted.delete(unsent);
+      }
+      if (muted && socket.writableLength > 0 && !waitingDrain) {
+        waitingDrain = true;
+        socket.once('drain', () => {
+          waitingDrain = false;
+          guarded('drain', pump);
+        });
+      }
+    };
+
+    // Not re-entrant: a held request answered synchronously flushes and calls pump again;
+    // that inner call only refreshes the mute state and the outer loop goes on (no recursion
+    // as deep as the number of held frames).
+    const pump = () => {
+      updateMute();
+      if (pumping) return;
+      pumping = true;
+      try {
+        while (held.length > 0 && !closed && !muted && inFlight < MAX_IN_FLIGHT_PER_CONNECTION) dispatch(held.shift()!);
+      } finally {
+        pumping = false;
+      }
+      if (closed) return;
+      if (!paused && (muted || held.length > 0 || inFlight >= MAX_IN_FLIGHT_PER_CONNECTION)) {
+        paused = true;
+        socket.pause();
+      } else if (paused && !muted && held.length === 0 && inFlight < MAX_IN_FLIGHT_PER_CONNECTION / 2) {
+        paused = false;
+        socket.resume();
+      }
+    };
 
     const flush = () => {
       let wrote = false;
       while (queue.length > 0 && queue[0]!.done) {
         const item = queue.shift()!;
         inFlight--;
-        if (item.chunks && !closed) {
+        if (item.chunks) {
+          queuedBytes -= item.chunks[0]!.readInt32BE(0) + 4;
+          if (closed) continue;
           if (!wrote) socket.cork();
           wrote = true;
           for (const c of item.chunks) socket.write(c);
         }
       }
       if (wrote) socket.uncork();
-      if (paused && inFlight < MAX_IN_FLIGHT_PER_CONNECTION / 2) {
-        paused = false;
-        socket.resume();
-      }
+      pump();
     };
 
-    const fail = (reason: string, fields: Record<string, unknown> = {}) => {
-      if (closed) return;
-      log.warn('closing connection', { reason, connection: info.id, remote: `${info.remoteAddress}:${info.remotePort}`, ...fields });
-      closed = true;
-      socket.destroy();
-    };
-
-    const onFrame = (frame: Buffer) => {
-      if (closed) return;
+    const dispatch = (frame: Buffer) => {
       let header: RequestHeader;
       let reader: ByteReader;
       try {
         ({ header, reader } = decodeRequestHeader(frame));
       } catch (err) {
-        fail('malformed request header', { err });
+        fail('malformed request header', { err: (err as Error).message, frameBytes: frame.length });
         return;
       }
       const slot = { done: false, chunks: null as Buffer[] | null };
       queue.push(slot);
       inFlight++;
-      if (!paused && inFlight >= MAX_IN_FLIGHT_PER_CONNECTION) {
-        paused = true;
-        socket.pause();
-      }
       const respond = (body: Message | null, version = header.apiVersion) => {
+        if (closed) return;
         if (body) {
           try {
             slot.chunks = encodeResponseFrame(header.apiKey, version, header.correlationId, body);
@@ -177,6 +262,7 @@ export class KafkaServer {
             fail('response encoding failed');
             return;
           }
+          queuedBytes += slot.chunks[0]!.readInt32BE(0) + 4;
         }
         slot.done = true;
         flush();
@@ -210,7 +296,7 @@ export class KafkaServer {
       }
       if (result instanceof Promise) {
         result.then(
-          (b) => respond(b),
+          (b) => guarded('respond', () => respond(b)),
           (err) => {
             log.error('handler failed', { err, api: apiName(header.apiKey) });
             fail('handler failure');
@@ -219,15 +305,37 @@ export class KafkaServer {
       } else respond(result);
     };
 
-    socket.on('data', (data: Buffer) => {
-      const r = decoder.push(data, onFrame);
-      if (!r.ok) fail(r.reason);
-    });
+    const onFrame = (frame: Buffer) => {
+      if (closed) return;
+      if (held.length > 0 || muted || inFlight >= MAX_IN_FLIGHT_PER_CONNECTION) {
+        held.push(frame);
+        if (!paused) {
+          paused = true;
+          socket.pause();
+        }
+        return;
+      }
+      dispatch(frame);
+    };
+
+    socket.on('data', (data: Buffer) =>
+      guarded('read', () => {
+        if (closed) return;
+        const r = decoder.push(data, onFrame);
+        if (!r.ok) fail(r.reason);
+      }),
+    );
     socket.on('error', (err) => log.debug('socket error', { err: err.message, connection: info.id }));
     socket.on('close', () => {
       closed = true;
+      held.length = 0;
+      this.#muted.delete(unsent);
       this.#sockets.delete(socket);
-      this.#options.onConnectionClosed?.(info);
+      try {
+        this.#options.onConnectionClosed?.(info);
+      } catch (err) {
+        log.error('connection close handler threw', { err, connection: info.id });
+      }
     });
   }
 

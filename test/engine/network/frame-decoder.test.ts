@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../../../src/engine/network/frame-decoder.js';
+import { createPrng } from '../../helpers/prng.js';
 
 function framed(payloads: Buffer[]): Buffer {
   return Buffer.concat(
@@ -46,5 +47,71 @@ describe('FrameDecoder', () => {
     const frames: Buffer[] = [];
     for (let at = 0; at < stream.length; at += 7) decoder.push(Buffer.from(stream.subarray(at, at + 7)), (f) => frames.push(Buffer.from(f)));
     expect(frames).toEqual(payloads);
+  });
+
+  it('push delivers a zero-size frame that is the last thing received (four zero bytes used to throw)', () => {
+    const frames: Buffer[] = [];
+    const r = new FrameDecoder(100).push(Buffer.alloc(4), (f) => frames.push(f));
+    expect(r).toEqual({ ok: true });
+    expect(frames).toEqual([Buffer.alloc(0)]);
+  });
+
+  it('push delivers consecutive zero-size frames whether they arrive together or byte by byte', () => {
+    const together: Buffer[] = [];
+    new FrameDecoder(100).push(Buffer.alloc(12), (f) => together.push(f));
+    expect(together).toHaveLength(3);
+    const decoder = new FrameDecoder(100);
+    const apart: Buffer[] = [];
+    for (let i = 0; i < 12; i++) expect(decoder.push(Buffer.alloc(1), (f) => apart.push(f)).ok).toBe(true);
+    expect(apart).toHaveLength(3);
+  });
+
+  it('pushTransient delivers a zero-size frame at the end of a read at once, not on the next read', () => {
+    const frames: Buffer[] = [];
+    new FrameDecoder(100).pushTransient(Buffer.alloc(4), (f) => frames.push(f));
+    expect(frames).toEqual([Buffer.alloc(0)]);
+  });
+
+  it('push refuses a negative size, a size above the limit, and accepts one exactly at the limit', () => {
+    for (const size of [-1, -2147483648]) {
+      const head = Buffer.alloc(4);
+      head.writeInt32BE(size);
+      expect(new FrameDecoder(100).push(head, () => {})).toEqual({ ok: false, reason: `invalid frame size ${size}` });
+    }
+    const over = Buffer.alloc(4);
+    over.writeInt32BE(101);
+    expect(new FrameDecoder(100).push(over, () => {})).toMatchObject({ ok: false, reason: expect.stringContaining('socket.request.max.bytes (100)') });
+    const frames: Buffer[] = [];
+    expect(new FrameDecoder(100).push(framed([Buffer.alloc(100, 1)]), (f) => frames.push(f))).toEqual({ ok: true });
+    expect(frames).toEqual([Buffer.alloc(100, 1)]);
+  });
+
+  it('push and pushTransient never throw on random bytes in random pieces (seeded)', () => {
+    const prng = createPrng(0x5eed);
+    const rnd = (n: number) => prng.int(n);
+    for (let run = 0; run < 2000; run++) {
+      const bytes = Buffer.alloc(rnd(64));
+      for (let i = 0; i < bytes.length; i++) bytes[i] = rnd(4) === 0 ? rnd(256) : 0; // many zero sizes
+      for (const transient of [false, true]) {
+        const decoder = new FrameDecoder(16);
+        let total = 0;
+        for (let at = 0; at < bytes.length; ) {
+          const piece = bytes.subarray(at, at + 1 + rnd(8));
+          at += piece.length;
+          const r = transient ? decoder.pushTransient(piece, (f) => (total += f.length)) : decoder.push(piece, (f) => (total += f.length));
+          if (!r.ok) break;
+        }
+        expect(total).toBeLessThanOrEqual(bytes.length);
+      }
+    }
+  });
+
+  it('push keeps zero-size frames in order between others split at every byte', () => {
+    const parts = [Buffer.alloc(0), Buffer.from('x'), Buffer.alloc(0), Buffer.alloc(0), Buffer.from('yz'), Buffer.alloc(0)];
+    const stream = framed(parts);
+    const decoder = new FrameDecoder(100);
+    const frames: Buffer[] = [];
+    for (let at = 0; at < stream.length; at++) decoder.push(Buffer.from(stream.subarray(at, at + 1)), (f) => frames.push(Buffer.from(f)));
+    expect(frames).toEqual(parts);
   });
 });

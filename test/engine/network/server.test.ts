@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaServer, type RequestHandler } from '../../../src/engine/network/server.js';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey, ErrorCode, decodeResponseFrame, encodeRequestFrame } from '../../../src/engine/protocol/index.js';
-import { silentLogger } from '../../../src/engine/common/logger.js';
+import { silentLogger, type Logger } from '../../../src/engine/common/logger.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { FrameDecoder } from '../../../src/engine/network/frame-decoder.js';
 
 const servers: KafkaServer[] = [];
 const conns: KafkaConnection[] = [];
@@ -152,4 +154,85 @@ describe('KafkaServer', () => {
     const res = await good.send(ApiKey.Metadata, 12, { topics: [{ name: 'still-here', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] });
     expect(res.topics[0].name).toBe('still-here');
   }, 120_000);
+
+  it('closes only the connection that sends a zero-size frame and keeps serving', async () => {
+    const s = await start(metadataEcho);
+    const good = await connect(s.port);
+    const bad = await rawExchange(s.port, Buffer.alloc(4));
+    expect(bad.closed).toBe(true);
+    const again = await rawExchange(s.port, Buffer.alloc(4));
+    expect(again.closed).toBe(true);
+    const res = await good.send(ApiKey.Metadata, 1, { topics: [{ name: 'alive' }] });
+    expect(res.topics[0].name).toBe('alive');
+  });
+
+  it('logs one warning per bad connection however much garbage follows', async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (msg: string) => void warnings.push(msg), child: () => logger };
+    const s = await KafkaServer.listen({ host: '127.0.0.1', port: 0, logger, handle: metadataEcho, supportedVersions: new Map([[ApiKey.Metadata, [0, 12] as const]]) });
+    servers.push(s);
+    const garbage = Buffer.concat([Buffer.alloc(4), Buffer.alloc(64 * 1024, 0xff)]);
+    await rawExchange(s.port, garbage);
+    expect(warnings).toEqual(['closing connection']);
+  });
+
+  it('closes a connection whose handler throws and keeps serving others', async () => {
+    const s = await start(({ body }) => {
+      if (body.topics?.[0]?.name === 'boom') throw new Error('handler bug');
+      return metadataEcho({ body } as never);
+    });
+    const victim = await connect(s.port);
+    await expect(victim.send(ApiKey.Metadata, 1, { topics: [{ name: 'boom' }] })).rejects.toThrow();
+    const good = await connect(s.port);
+    const res = await good.send(ApiKey.Metadata, 1, { topics: [{ name: 'fine' }] });
+    expect(res.topics[0].name).toBe('fine');
+  });
+
+  it('stops reading requests from a client that does not read its responses, and serves them all in order once it does', async () => {
+    let handled = 0;
+    const bigName = 'n'.repeat(30_000);
+    const s = await start(() => {
+      handled++;
+      return { brokers: [], clusterId: 'c', controllerId: 1, topics: Array.from({ length: 40 }, (_, i) => ({ errorCode: 3, name: `${bigName}${i}`, partitions: [] })) };
+    });
+    const requests = 200;
+    const frames = Array.from({ length: requests }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.Metadata, 1, i, 'slow', { topics: [{ name: `t${i}` }] })));
+    const sock = net.connect({ host: '127.0.0.1', port: s.port });
+    sock.pause();
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(Buffer.concat(frames));
+    // ~1.2 MB per response: the kernel's buffers take a few, then the connection is muted.
+    await waitFor('the connection to be muted', () => s.unsentResponseBytes > 0, 10_000, 10);
+    const other = await connect(s.port);
+    await other.send(ApiKey.Metadata, 1, { topics: [{ name: 'x' }] });
+    expect(handled - 1).toBeLessThan(requests / 4);
+
+    const ids: number[] = [];
+    const decoder = new FrameDecoder(1 << 30);
+    sock.on('data', (d: Buffer) => decoder.push(d, (frame) => ids.push(frame.readInt32BE(0))));
+    sock.resume();
+    await waitFor('every response', () => ids.length === requests, 30_000, 20);
+    expect(ids).toEqual(Array.from({ length: requests }, (_, i) => i));
+    expect(s.unsentResponseBytes).toBe(0);
+    sock.destroy();
+  }, 60_000);
+
+  it('answers thousands of small requests held behind a muted connection without deep recursion', async () => {
+    const bigName = 'n'.repeat(30_000);
+    const s = await start(() => ({ brokers: [], clusterId: 'c', controllerId: 1, topics: Array.from({ length: 40 }, (_, i) => ({ errorCode: 3, name: `${bigName}${i}`, partitions: [] })) }));
+    const big = Array.from({ length: 10 }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.Metadata, 1, i, 'slow', { topics: [{ name: 'big' }] })));
+    const small = Array.from({ length: 20_000 }, (_, i) => Buffer.concat(encodeRequestFrame(ApiKey.ApiVersions, 0, 10 + i, 'small', {})));
+    const sock = net.connect({ host: '127.0.0.1', port: s.port });
+    sock.pause();
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(Buffer.concat([...big, ...small]));
+    await waitFor('the connection to be muted', () => s.unsentResponseBytes > 0, 10_000, 10);
+    const ids: number[] = [];
+    const decoder = new FrameDecoder(1 << 30);
+    sock.on('data', (d: Buffer) => decoder.push(d, (frame) => ids.push(frame.readInt32BE(0))));
+    sock.resume();
+    await waitFor('every response', () => ids.length === big.length + small.length, 30_000, 20);
+    expect(ids).toEqual(Array.from({ length: big.length + small.length }, (_, i) => i));
+    sock.destroy();
+  }, 60_000);
 });

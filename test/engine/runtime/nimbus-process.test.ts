@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, submitBody, waitFor } from './fixtures/cluster-harness.js';
 
@@ -133,5 +134,28 @@ describe('nimbus REST API', () => {
     const res = await h.fetch('/api/v1/topology/nope-1-1');
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: '404 Not Found', code: 'NOT_FOUND' });
+  });
+
+  it('answers malformed HTTP requests with 400 and keeps serving in the same process', async () => {
+    const pid = h.nimbus!.pid;
+    const raw = (bytes: string | Buffer) =>
+      new Promise<string>((resolve) => {
+        const sock = net.connect({ host: '127.0.0.1', port: h.nimbusPort });
+        const got: Buffer[] = [];
+        sock.on('data', (d) => got.push(d));
+        sock.on('error', () => {});
+        sock.on('close', () => resolve(Buffer.concat(got).toString('latin1')));
+        sock.on('connect', () => sock.end(bytes));
+      });
+    const host = `Host: 127.0.0.1:${h.nimbusPort}\r\n`;
+    expect(await raw(Buffer.concat([Buffer.alloc(4), Buffer.from('\xff\xfe garbage\r\n\r\n', 'latin1')]))).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(`GET /api/v1/topology/%E0%A4%A HTTP/1.1\r\n${host}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(`GET /api/v1/topology/x/component/y?window=%%% HTTP/1.1\r\n${host}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 4\d\d/);
+    expect(await raw(`POST /api/v1/topology/x/kill/%ZZ HTTP/1.1\r\n${host}Content-Length: 5\r\nConnection: close\r\n\r\n{{{{{`)).toMatch(/^HTTP\/1\.1 4\d\d/);
+    expect(await raw(`GET /api/v1/cluster/summary HTTP/1.1\r\n${host}Content-Length: -1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    const summary = await fetch(`${h.nimbusUrl}/api/v1/cluster/summary`);
+    expect(summary.status).toBe(200);
+    expect(h.nimbus!.pid).toBe(pid);
+    expect(h.nimbus!.exitCode).toBeNull();
   });
 });

@@ -28,6 +28,8 @@ export interface BrokerContext {
   readonly metadata: MetadataCache;
   readonly controller: ControllerForwarder;
   readonly producerIds: ProducerIdManager;
+  /** Bytes fetch responses may still take before unread responses exceed their bound. */
+  fetchMemoryAvailable(): number;
   /** Refreshes topic configs from the controller (after an AlterConfigs). */
   refreshTopicConfigs(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 // Fetch (api 1, v0–17): consumers read up to the high watermark, followers (replica id >= 0,
 // or replicaState from v15) up to the log end offset and report their position. Long polls
 // on max.wait.ms / min.bytes through the replica manager's purgatory; max.bytes and
-// per-partition limits; topic ids from v13; sessionless answers (session id 0), which every
+// per-partition limits, capped by the broker's fetch.max.bytes and by the memory unread
+// responses may hold; topic ids from v13; sessionless answers (session id 0), which every
 // client accepts. Returns stored batch bytes as they are (zero decode) from v4; v0-3 (old
 // clients) get the records down-converted to message format v0/v1, and only they pay for it.
 import { ApiKey } from '../../protocol/api-keys.js';
@@ -10,12 +11,14 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { KafkaRequest } from '../../network/server.js';
 import type { ApiHandler } from '../api-handler.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replica-manager.js';
-import type { BrokerContext } from './broker-context.js';
+import { settingInt, type BrokerContext } from './broker-context.js';
 import { downConvert } from '../../protocol/records/legacy-records.js';
 
 // Kafka sends an empty record set, never null, for a partition with an error or no data:
 // librdkafka (<= 2.0) drops the whole response when one partition's records are null.
 const EMPTY_RECORDS = Buffer.alloc(0);
+/** Kafka's default fetch.max.bytes (55 MiB). */
+const DEFAULT_FETCH_MAX_BYTES = 57_671_680;
 
 interface TopicSlot {
   topic: string | null;
@@ -84,13 +87,17 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
           }),
         })),
       });
-      const maxBytes = version >= 3 ? (body.maxBytes as number) : 0x7fffffff;
+      // Kafka caps a consumer's response by the broker's fetch.max.bytes (followers by
+      // replica.fetch.response.max.bytes, which their own requests already carry).
+      const requested = version >= 3 ? (body.maxBytes as number) : 0x7fffffff;
+      const cap = replicaId >= 0 ? 0x7fffffff : settingInt(ctx.settings, 'fetch.max.bytes', DEFAULT_FETCH_MAX_BYTES);
       const results = ctx.replicaManager.fetchMessages({
         replicaId,
         maxWaitMs: body.maxWaitMs as number,
         minBytes: body.minBytes as number,
-        maxBytes: maxBytes > 0 ? maxBytes : 0x7fffffff,
+        maxBytes: Math.min(requested > 0 ? requested : 0x7fffffff, cap > 0 ? cap : DEFAULT_FETCH_MAX_BYTES),
         partitions: requests,
+        memoryAvailableBytes: () => ctx.fetchMemoryAvailable(),
       });
       if (results instanceof Promise) return results.then(build);
       return build(results);

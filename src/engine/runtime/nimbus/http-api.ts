@@ -81,8 +81,16 @@ function parseWindow(value: string | null): StatsWindow {
   throw new StreamctlError('USAGE', `window must be 600 or :all-time, got ${value}`);
 }
 
+function decodePathPart(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new StreamctlError('USAGE', `malformed percent-encoding in path: ${raw}`);
+  }
+}
+
 function parseWait(raw: string): number {
-  const n = Number(decodeURIComponent(raw));
+  const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new StreamctlError('USAGE', `wait time must be a non-negative number of seconds, got ${raw}`);
   return n;
 }
@@ -158,12 +166,18 @@ export class NimbusHttpApi {
       const code = isStreamctlError(error) ? error.code : 'INTERNAL';
       const status = STATUS_BY_CODE[code] ?? 500;
       if (status === 500) this.#log.error('request failed', { method: req.method, url: req.url, error });
-      this.#send(res, status, {
-        error: `${status} ${HTTP_REASON[status] ?? 'Error'}`,
-        errorMessage: error instanceof Error ? error.message : String(error),
-        code,
-        ...(isStreamctlError(error) && error.hint ? { hint: error.hint } : {}),
-      });
+      try {
+        this.#send(res, status, {
+          error: `${status} ${HTTP_REASON[status] ?? 'Error'}`,
+          errorMessage: error instanceof Error ? error.message : String(error),
+          code,
+          ...(isStreamctlError(error) && error.hint ? { hint: error.hint } : {}),
+        });
+      } catch (sendError) {
+        // The answer itself failed (headers already out, socket gone): drop this request only.
+        this.#log.warn('could not answer request', { method: req.method, url: req.url, error: sendError });
+        res.destroy();
+      }
     }
   }
 
@@ -174,8 +188,13 @@ export class NimbusHttpApi {
   }
 
   async #route(req: IncomingMessage): Promise<unknown> {
-    const url = new URL(req.url ?? '/', 'http://nimbus');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://nimbus');
+    } catch {
+      throw new StreamctlError('USAGE', `malformed request target: ${req.url}`);
+    }
+    const parts = url.pathname.split('/').filter(Boolean).map(decodePathPart);
     const method = req.method ?? 'GET';
     const nimbus = this.#nimbus;
     const window = () => parseWindow(url.searchParams.get('window'));
