@@ -26,6 +26,8 @@ export interface TestClusterOptions {
   /** Replace process entry points (fixtures). */
   mains?: Partial<ProcessMains>;
   timings?: Partial<DaemonTimings>;
+  /** Where the cluster dir is made (default the OS temp dir), e.g. a small tmpfs. */
+  parentDir?: string;
 }
 
 export interface TestCluster {
@@ -106,7 +108,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     if (lockBasePort(candidate)) basePort = candidate;
   }
   if (basePort === 0) throw new Error('no free port range for a test cluster');
-  const dir = mkdtempSync(join(tmpdir(), 'streamctl-cluster-'));
+  const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'streamctl-cluster-'));
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

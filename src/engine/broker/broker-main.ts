@@ -4,6 +4,7 @@
 // shutdown, stop serving, checkpoints, clean-shutdown marker) and exit 0.
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink, type LogLevel } from '../common/logger.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { toLogConfig } from '../common/topic-config.js';
 import type { BrokerProcessConfig } from '../cluster/process-configs.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -18,6 +19,7 @@ function num(settings: Record<string, string>, key: string): number | undefined 
 }
 
 async function main(): Promise<void> {
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: broker-main <broker-config.json>\n');

@@ -431,9 +431,17 @@ export class ClusterDaemon {
     this.#writeClusterFile();
   }
 
+  /**
+   * Never throws: a full or failing disk must not take the daemon (and with it every child)
+   * down. The file keeps its previous content (atomic replace) and the next change retries.
+   */
   #writeClusterFile(): void {
     if (!this.#controller) return;
-    this.#dir.writeClusterFile(this.clusterFile());
+    try {
+      this.#dir.writeClusterFile(this.clusterFile());
+    } catch (error) {
+      this.#logger.error('could not write cluster.json', { path: this.#dir.clusterFile, error });
+    }
   }
 
   // ---- readiness ----

@@ -7,12 +7,14 @@
 //   <dir>/config/<proc>.json       per-process config files the daemon writes
 //   <dir>/logs/<proc>.log          JSON-line logs; <proc>.out: captured stdout/stderr
 //   <dir>/daemon.sock              control socket of the daemon (JSON lines)
-// Files are replaced by write-then-rename so readers never see half a file. Not safe for two
+// Files are replaced by write-temp, fsync, rename so readers never see half a file, and a
+// leftover `<file>.<pid>.tmp` from a crash or a full disk is never read. Not safe for two
 // daemons on one directory; the daemon refuses to start when another one is alive.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeFileAtomically } from '../common/atomic-file.js';
 import { StreamctlError } from '../common/errors.js';
 import type { ClusterFile } from './process-configs.js';
 
@@ -107,9 +109,7 @@ export class ClusterDir {
   }
 }
 
-/** Writes `path` via a temp file and rename, so readers see the old or the new content. */
+/** Writes `path` via a temp file, fsync and rename, so readers see the old or the new content. */
 export function writeAtomic(path: string, content: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  writeFileAtomically(path, content, { tmp: `${path}.${process.pid}.tmp` });
 }

@@ -4,11 +4,13 @@
 // session expired, and shuts down cleanly on SIGTERM/SIGINT. Logs JSON lines to logFile.
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import type { ControllerProcessConfig } from '../cluster/process-configs.js';
 import { KafkaServer } from '../network/server.js';
 import { Controller } from './controller.js';
 
 async function main(): Promise<void> {
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: controller-main <controller-config.json>\n');

@@ -4,6 +4,7 @@
 // cleanly on SIGTERM/SIGINT. Ready when GET /api/v1/cluster/summary answers.
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Nimbus } from './nimbus.js';
 import { NimbusHttpApi } from './nimbus/http-api.js';
 
@@ -24,6 +25,7 @@ export interface NimbusProcessConfig {
 const TICK_MS = 250;
 
 async function main(): Promise<void> {
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: nimbus-main <nimbus-config.json>\n');

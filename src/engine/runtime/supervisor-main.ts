@@ -4,6 +4,7 @@
 // exits. Ready when nimbus's /api/v1/supervisor/summary lists supervisorId.
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Supervisor } from './supervisor.js';
 
 /** Config file written by the cluster daemon for each supervisor process. */
@@ -28,6 +29,7 @@ export interface SupervisorProcessConfig {
 }
 
 async function main(): Promise<void> {
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: supervisor-main <supervisor-config.json>\n');

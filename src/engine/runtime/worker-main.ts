@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { loadTopology } from '../topology/load-topology.js';
 import type { Assignment, TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
 import { RUNTIME_DEFAULTS } from './local-runner.js';
@@ -145,6 +146,7 @@ async function reportStartupError(config: WorkerConfig, component: string, taskI
 }
 
 async function main(): Promise<void> {
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: worker-main <worker-config.json>\n');
