@@ -29,6 +29,7 @@ import { FileRecords } from './file-records.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX } from './log-segment.js';
 import { ProducerStateManager } from './producer-state.js';
+import { checkSegmentTail } from './segment-check.js';
 
 const EMPTY = Buffer.alloc(0);
 /** ListOffsets special timestamps. */
@@ -245,6 +246,7 @@ export class PartitionLog {
     }
 
     if (!hadCleanShutdown) this.#recoverUnflushed(recoveryPoint);
+    else this.#checkActiveSegmentTail();
 
     this.#logEndOffset = this.activeSegment.readNextOffset();
     const firstBase = this.#segments[0]!.baseOffset;
@@ -284,6 +286,24 @@ export class PartitionLog {
       renameSync(swapPath, swapPath.slice(0, -'.swap'.length));
       this.#logger.warn('completed an interrupted cleaner swap', { segment: swapBase.toString() });
     }
+  }
+
+  /**
+   * After a clean shutdown the log is trusted, but bytes written after the stop (a stray
+   * writer, a disk fault) would be served and appended after: check the active segment's
+   * tail cheaply and, when it is bad, recover that segment (truncating at the last valid batch).
+   */
+  #checkActiveSegmentTail(): void {
+    const segment = this.activeSegment;
+    const problem = checkSegmentTail(segment);
+    if (!problem) return;
+    const sizeBefore = segment.size;
+    this.#recoverUnflushed(segment.baseOffset);
+    this.#logger.error('CORRUPT LOG TAIL after a clean shutdown: truncated to the last valid batch', {
+      segment: segment.baseOffset.toString(),
+      problem,
+      truncatedBytes: sizeBefore - segment.size,
+    });
   }
 
   /** Recovers every segment holding offsets >= recoveryPoint; a corrupt one ends the log. */
