@@ -24,6 +24,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
     'base-port': Flags.integer({ summary: 'First broker port; the other ports follow from it.', helpValue: 'P', min: 1, max: 65535 }),
     storm: Flags.boolean({ summary: 'Start nimbus and supervisors (--no-storm for Kafka only).', allowNo: true }),
     foreground: Flags.boolean({ summary: 'Run in this terminal until Ctrl-C instead of detaching.' }),
+    force: Flags.boolean({ summary: 'Start even when a new, empty controller database would ignore (and later delete) partitions on the brokers\' disks.' }),
     set: Flags.string({ summary: 'A broker/controller setting key=value (repeatable).', helpValue: 'key=value', multiple: true }),
   };
 
@@ -49,6 +50,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
       storm: this.flags.storm,
       settings,
       foreground: this.flags.foreground,
+      force: this.flags.force,
       onReady: (cluster) => {
         print({ alreadyRunning: false, cluster });
         if (!this.jsonEnabled()) process.stdout.write('Running in the foreground; press Ctrl-C to stop.\n');

@@ -6,7 +6,7 @@
 // (<dir>/daemon.sock, JSON lines) for stop and broker stop/start/kill.
 // Concurrency: one event loop; operations on one process are serialised through a per-process
 // promise chain so a restart never races a stop.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,8 @@ export interface ClusterSpec {
   slotsPerSupervisor: number;
   /** Kafka-style settings for the controller and brokers (num.partitions, ...). */
   settings: Settings;
+  /** Start even when a new, empty controller store would ignore partitions on the brokers' disks. */
+  force?: boolean;
 }
 
 /** Absolute paths of the process entry scripts. */
@@ -283,6 +285,8 @@ export class ClusterDaemon {
       dataDir: dir.dataDir('controller'),
       logFile: dir.logFile('controller'),
       settings,
+      brokerDataDirs: brokerDataDirsIn(dir.root),
+      force: this.#spec.force ?? false,
     };
     this.#controller = this.#managed('controller', 'controller', undefined, plan.controller, this.#mains.controller, controllerConfig, () =>
       this.#probeKafka(plan.controller, undefined),
@@ -450,7 +454,8 @@ export class ClusterDaemon {
     const deadline = Date.now() + this.#timings.readyTimeoutMs;
     for (;;) {
       if (signal.exited || !m.handle.running) {
-        throw new StreamctlError('NOT_RUNNING', `${m.proc} exited while starting; see ${this.#dir.outFile(m.proc)} and ${m.info.logFile}.`);
+        const said = lastLine(this.#dir.outFile(m.proc));
+        throw new StreamctlError('NOT_RUNNING', `${m.proc} exited while starting${said ? `: ${said}` : ''}; see ${this.#dir.outFile(m.proc)} and ${m.info.logFile}.`);
       }
       if (await probe().catch(() => false)) return;
       if (Date.now() > deadline) {
@@ -563,6 +568,36 @@ export function isAlive(pid: number | null | undefined): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `broker-<n>` folders of the cluster dir, including those of brokers no longer configured. */
+function brokerDataDirsIn(root: string): string[] {
+  try {
+    return readdirSync(root)
+      .filter((n) => /^broker-\d+$/.test(n))
+      .map((n) => join(root, n));
+  } catch {
+    return [];
+  }
+}
+
+/** The last non-empty line of a process's .out file (what it said before exiting), cut to 500 chars. */
+function lastLine(path: string): string | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 4096);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      const line = buf.toString('utf8').trim().split('\n').at(-1)?.trim();
+      return line ? line.slice(0, 500) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 

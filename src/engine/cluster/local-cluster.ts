@@ -25,6 +25,8 @@ export interface StartClusterOptions {
   storm?: boolean;
   settings?: Settings;
   host?: string;
+  /** Start even when a new, empty controller store would ignore partitions on the brokers' disks. */
+  force?: boolean;
   /** Run the daemon in this process until SIGINT/SIGTERM (or `signal` aborts). */
   foreground?: boolean;
   /** Foreground only: called once every process is ready. */
@@ -87,6 +89,7 @@ function resolveSpec(opts: StartClusterOptions, previous: ClusterFile | undefine
     supervisors: opts.supervisors ?? (previous && previous.nimbus !== null ? previous.supervisors.length : 1),
     slotsPerSupervisor: opts.slots ?? previous?.slotsPerSupervisor ?? 4,
     settings: { ...(previous?.settings ?? {}), ...(opts.settings ?? {}) },
+    ...(opts.force ? { force: true } : {}),
   };
   const int = (name: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) throw new StreamctlError('USAGE', `${name} must be an integer from ${min} to ${max}, got ${v}.`);

@@ -19,7 +19,23 @@ async function main(): Promise<void> {
   }
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as ControllerProcessConfig;
   const logger = createLogger({ sink: fileSink(config.logFile), fields: { proc: 'controller' } });
-  const controller = Controller.open({ dataDir: config.dataDir, clusterId: config.clusterId, settings: config.settings, logger });
+  let controller: Controller;
+  try {
+    controller = Controller.open({
+      dataDir: config.dataDir,
+      clusterId: config.clusterId,
+      settings: config.settings,
+      logger,
+      brokerDataDirs: config.brokerDataDirs ?? [],
+      force: config.force ?? false,
+    });
+  } catch (error) {
+    logger.error('controller refused to start', { error });
+    const hint = (error as { hint?: string }).hint;
+    process.stderr.write(`controller: ${(error as Error).message}${hint ? ` ${hint}` : ''}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let server: KafkaServer;
   try {
     server = await KafkaServer.listen({
