@@ -44,8 +44,9 @@ const CHUNK = 1024 * 1024;
  * Reads `<base>.log` batch by batch (CRC of each) and checks `<base>.index` and
  * `<base>.timeindex` against it. `logPath` ends in `.log`; `baseOffset` comes from its name.
  */
-export function verifySegmentFiles(logPath: string, baseOffset: bigint): SegmentProblem[] {
+export function verifySegmentFiles(logPath: string, baseOffset: bigint): { batches: number; problems: SegmentProblem[] } {
   const problems: SegmentProblem[] = [];
+  let batches = 0;
   const batchStarts = new Map<number, bigint>(); // position → last offset
   let expectedNext = baseOffset;
   const fd = openSync(logPath, 'r');
@@ -74,6 +75,7 @@ export function verifySegmentFiles(logPath: string, baseOffset: bigint): Segment
       if (header.baseOffset < expectedNext) problems.push({ file: logPath, position: pos, problem: `batch base offset ${header.baseOffset} is below the expected ${expectedNext}` });
       const lastOffset = header.baseOffset + BigInt(header.lastOffsetDelta);
       batchStarts.set(pos, lastOffset);
+      batches++;
       expectedNext = lastOffset + 1n;
       pos += batchSize;
     }
@@ -83,7 +85,7 @@ export function verifySegmentFiles(logPath: string, baseOffset: bigint): Segment
   const stem = logPath.slice(0, -'.log'.length);
   problems.push(...verifyOffsetIndex(`${stem}.index`, baseOffset, batchStarts));
   problems.push(...verifyTimeIndex(`${stem}.timeindex`, baseOffset, expectedNext));
-  return problems;
+  return { batches, problems };
 }
 
 function verifyOffsetIndex(path: string, baseOffset: bigint, batchStarts: Map<number, bigint>): SegmentProblem[] {
