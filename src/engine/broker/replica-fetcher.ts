@@ -33,6 +33,8 @@ export interface ReplicaFetcherOptions {
   maxBytes: number;
   /** After a follower append: whether the HW moved (for waiting local fetches). */
   onAppended: (partition: Partition, highWatermarkChanged: boolean) => void;
+  /** A follower append threw (an I/O error takes the log dir offline). */
+  onAppendError?: (partition: Partition, error: unknown) => void;
 }
 
 type FetchState = 'truncating' | 'fetching' | 'delayed';
@@ -221,6 +223,7 @@ export class ReplicaFetcher {
           } catch (error) {
             this.#o.logger.error('follower append failed; truncating again', { topic: p.topic, partition: p.partition, error: (error as Error).message });
             e.state = 'truncating';
+            this.#o.onAppendError?.(p, error);
           }
         } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
           // Our LEO is past the leader's end: find the divergence point again.

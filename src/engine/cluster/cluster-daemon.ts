@@ -74,6 +74,9 @@ export interface DaemonTimings {
   stableAfterMs: number;
 }
 
+/** Exit code of a broker whose log dir failed (broker/log-dir-failure.ts; cluster must not import broker). */
+export const EXIT_BROKER_LOG_DIR_FAILED = 3;
+
 export const DEFAULT_TIMINGS: DaemonTimings = {
   readyTimeoutMs: 30_000,
   stopTimeoutMs: 10_000,
@@ -401,6 +404,14 @@ export class ClusterDaemon {
   #onExit(m: Managed, exit: { code: number | null; signal: string | null }): void {
     if (m.wantedDown || this.#stopping || this.#state !== 'running') {
       this.#logger.info('process exited', { proc: m.proc, ...exit });
+      return;
+    }
+    if (m.info.kind === 'broker' && exit.code === EXIT_BROKER_LOG_DIR_FAILED) {
+      // The broker gave up its partitions because its log dir failed (full disk, I/O error):
+      // restarting it at once would fail again. `cluster broker start` brings it back.
+      m.wantedDown = true;
+      this.#logger.error('broker stopped: its log dir failed; free space or fix the disk, then run `streamctl cluster broker start`', { proc: m.proc, ...exit });
+      this.#setStatus(m, 'stopped', null);
       return;
     }
     const ranMs = Date.now() - m.startedAt;
