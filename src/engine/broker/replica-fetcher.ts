@@ -164,6 +164,13 @@ export class ReplicaFetcher {
           target = endOffset < leo ? endOffset : leo;
         }
         if (target < leo) {
+          if (target < p.highWatermark) {
+            // Records below the high watermark were acknowledged to producers: losing them here
+            // means the leader's log is empty or damaged. Kafka does it too; it must not be quiet.
+            this.#o.logger.error('TRUNCATING BELOW THE HIGH WATERMARK: acknowledged records are dropped to follow the leader', {
+              topic: p.topic, partition: p.partition, highWatermark: p.highWatermark, to: target, leaderEndOffset: endOffset, leaderEpoch: e.leaderEpoch,
+            });
+          }
           this.#o.logger.info('truncating diverged replica', { topic: p.topic, partition: p.partition, from: leo, to: target, leaderEpoch: e.leaderEpoch });
           p.truncateTo(target);
         }

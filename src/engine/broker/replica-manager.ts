@@ -16,6 +16,7 @@ import { DelayedOperation, DelayedOperationPurgatory } from './delayed-operation
 import type { LeaderAppendInfo, LogProvider } from './local-log.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { isLogDirIoError } from './log-dir-failure.js';
+import { isCorruptLogError } from '../storage/segment-check.js';
 import { Partition } from './partition.js';
 import { ReplicaFetcher, type FetcherConnect } from './replica-fetcher.js';
 
@@ -473,6 +474,11 @@ export class ReplicaManager {
         try {
           records = p.log.read(r.fetchOffset, Math.min(r.partitionMaxBytes, budget), maxOffset, bytes === 0).records;
         } catch (error) {
+          if (isCorruptLogError(error)) {
+            this.#resignLeadership(p, error);
+            results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
+            continue;
+          }
           if (isRecordsError(error)) {
             results.push(fail(error.kafkaErrorCode, p));
             continue;
@@ -502,6 +508,23 @@ export class ReplicaManager {
       this.#o.logger.info('shrinking ISR', { topic: p.topic, partition: p.partition, from: p.isr, to: newIsr, lagging });
       this.#proposeIsr(p, newIsr);
     }
+  }
+
+  /**
+   * This replica's log is damaged (a batch it would serve fails its CRC): answer
+   * KAFKA_STORAGE_ERROR for the read and hand leadership to another in-sync replica by
+   * proposing an ISR without this broker (the controller then elects one of them).
+   */
+  #resignLeadership(p: Partition, error: Error): void {
+    const others = p.isr.filter((id) => id !== this.#o.brokerId);
+    this.#o.logger.error('CORRUPT REPLICA: a batch read from disk fails its CRC; giving up leadership', {
+      topic: p.topic,
+      partition: p.partition,
+      error: error.message,
+      handingTo: others,
+    });
+    if (others.length === 0) return; // no in-sync replica with good data: stay, answering the error for the bad range
+    this.#proposeIsr(p, others);
   }
 
   #proposeIsr(p: Partition, newIsr: number[]): void {

@@ -29,7 +29,7 @@ import { FileRecords } from './file-records.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX } from './log-segment.js';
 import { ProducerStateManager } from './producer-state.js';
-import { checkSegmentTail } from './segment-check.js';
+import { checkSegmentTail, verifyBatchCrcs } from './segment-check.js';
 
 const EMPTY = Buffer.alloc(0);
 /** ListOffsets special timestamps. */
@@ -625,6 +625,9 @@ export class PartitionLog {
       if (segment.baseOffset >= upper) break;
       const maxPosition = segment === upperSegment ? this.#boundPosition(segment, upper) : segment.size;
       const result = segment.read(fetchOffset, maxBytes, maxPosition, options.minOneMessage);
+      // Older segments come from disk, not from the tail cache of recent appends: check the
+      // CRCs before serving them, so a damaged replica is found here and not by the client.
+      if (result && segment !== this.activeSegment) verifyBatchCrcs(result.records, `segment ${segment.baseOffset} of ${this.name}`);
       if (result) return { records: result.records, nextOffset: result.nextOffset, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset };
     }
     return empty;
