@@ -1,11 +1,11 @@
 // `streamctl log verify` run as a user would (node bin/run.js, from dist/) over a cluster dir
 // whose broker log dirs are written by the real PartitionLog.
 import { execa } from 'execa';
-import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batch, config, makeTempDir, openLog } from '../engine/storage/helpers.js';
+import { batch, config, flipByte, makeTempDir, openLog } from '../engine/storage/helpers.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const verify = (dir: string, ...args: string[]) =>
@@ -24,15 +24,6 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 const firstSegment = (broker: string) => join(tmp.dir, broker, 'topic-0', '00000000000000000000.log');
-
-function flipByte(path: string, position: number): void {
-  const fd = openSync(path, 'r+');
-  const one = Buffer.alloc(1);
-  readSync(fd, one, 0, 1, position);
-  one[0]! ^= 0xff;
-  writeSync(fd, one, 0, 1, position);
-  closeSync(fd);
-}
 
 describe('streamctl log verify', () => {
   it('finds no problems in intact logs and exits 0', async () => {

@@ -1,20 +1,18 @@
 // A broker whose log dir fills up (its own small tmpfs) answers KAFKA_STORAGE_ERROR, gives up
 // leadership to an in-sync replica, stops without taking anything else down, loses no
 // acknowledged record, and after space is freed `cluster broker start` brings it back in sync.
-import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerControl, clusterStatus, startCluster, stopCluster } from '../../src/engine/cluster/local-cluster.js';
 import { findFreeBasePort } from '../../src/engine/cluster/ports.js';
 import type { ClusterFile } from '../../src/engine/cluster/process-configs.js';
-import { KafkaConnection } from '../../src/engine/network/connection.js';
-import { ApiKey } from '../../src/engine/protocol/api-keys.js';
-import type { Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
-import { iterateBatchPositions } from '../../src/engine/protocol/records/record-batch.js';
-import { buildRecordBatch, decodeRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
+import { isPidAlive } from '../helpers/pid.js';
 import { fillDisk, mountTmpfs } from '../helpers/tmpfs.js';
+import { createOnThree, partitionState, produceValues, readAll } from './helpers/raw-kafka.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const settings = { 'broker.heartbeat.interval.ms': '200', 'broker.session.timeout.ms': '3000', 'replica.lag.time.max.ms': '3000' };
@@ -23,58 +21,6 @@ afterEach(async () => {
   await cleanup?.();
   cleanup = undefined;
 });
-
-async function send(port: number, apiKey: number, version: number, body: Record<string, unknown>): Promise<Message> {
-  const conn = await KafkaConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: 2000, requestTimeoutMs: 10_000 });
-  try {
-    return await conn.send(apiKey, version, body);
-  } finally {
-    conn.close();
-  }
-}
-
-async function partitionState(port: number, topic: string): Promise<Message> {
-  const md = await send(port, ApiKey.Metadata, 12, { topics: [{ name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-  return ((md.topics as Message[])[0]!.partitions as Message[])[0]!;
-}
-
-async function produce(port: number, topic: string, values: string[]): Promise<number> {
-  const records = buildRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v) })));
-  const res = await send(port, ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
-  return ((res.responses as Message[])[0]!.partitionResponses[0] as Message).errorCode as number;
-}
-
-async function readAll(port: number, topic: string): Promise<string[]> {
-  const out: string[] = [];
-  let offset = 0n;
-  for (;;) {
-    const res = await send(port, ApiKey.Fetch, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 50 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 10 * 1024 * 1024, currentLeaderEpoch: -1, logStartOffset: -1n }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
-    const p = (res.responses as Message[])[0]!.partitions[0] as Message;
-    if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
-    const records = p.records as Buffer | null;
-    if (!records || records.length === 0) return out;
-    for (const b of iterateBatchPositions(records)) {
-      for (const r of decodeRecordBatch(records, b.position).records) {
-        out.push(r.value!.toString());
-        offset = r.offset + 1n;
-      }
-    }
-  }
-}
-
-const alive = (pid: number | null) => {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a broker whose log dir is full', () => {
   it('answers KAFKA_STORAGE_ERROR, hands leadership to an in-sync replica, loses nothing acknowledged and catches up after broker start', async (ctx) => {
@@ -86,7 +32,6 @@ describe('a broker whose log dir is full', () => {
       return ctx.skip(fs.unavailable);
     }
     // Broker 1's data dir is its own small tmpfs (bind the mount there).
-    const { execFileSync } = await import('node:child_process');
     execFileSync('mount', ['--bind', fs.path, join(dir, 'broker-1')]);
     cleanup = async () => {
       await stopCluster(dir, { timeoutMs: 20_000 }).catch(() => undefined);
@@ -100,12 +45,7 @@ describe('a broker whose log dir is full', () => {
     const basePort = await findFreeBasePort({ brokers: 3, supervisors: 0, slotsPerSupervisor: 1 });
     const { cluster } = await startCluster({ dir, brokers: 3, storm: false, basePort, settings, timings: { initialBackoffMs: 200, maxBackoffMs: 2000, stopTimeoutMs: 5000 } });
     const port = (id: number) => cluster.brokers.find((b) => b.id === id)!.port;
-    const created = await send(cluster.controller.port, ApiKey.CreateTopics, 5, {
-      topics: [{ name: 'full', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [1, 2, 3] }], configs: [{ name: 'min.insync.replicas', value: '2' }] }],
-      timeoutMs: 10_000,
-      validateOnly: false,
-    });
-    expect((created.topics as Message[])[0]!.errorCode).toBe(0);
+    expect(await createOnThree(cluster.controller.port, 'full', { 'min.insync.replicas': '2' })).toBe(0);
     await waitFor('broker 1 leads with a full ISR', async () => {
       const p = await partitionState(port(1), 'full');
       return p.leaderId === 1 && (p.isrNodes as number[]).length === 3;
@@ -119,7 +59,7 @@ describe('a broker whose log dir is full', () => {
     let code = ErrorCode.NONE as number;
     for (let i = 0; i < 200 && code === ErrorCode.NONE; i++) {
       const values = Array.from({ length: 20 }, (_, j) => `r${i}-${j}-${'x'.repeat(1000)}`);
-      code = await produce(port(1), 'full', values);
+      code = await produceValues(port(1), 'full', values);
       if (code === ErrorCode.NONE) acked.push(...values);
     }
     expect(code).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
@@ -135,8 +75,8 @@ describe('a broker whose log dir is full', () => {
       return s.processes.find((p) => p.kind === 'broker' && p.id === 1)?.status === 'stopped' ? s : undefined;
     });
     expect(status.running).toBe(true);
-    const file = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
-    for (const pid of [file.daemon.pid, file.controller.pid, file.brokers[1]!.pid, file.brokers[2]!.pid]) expect(alive(pid)).toBe(true);
+    const file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
+    for (const pid of [file.daemon.pid, file.controller.pid, file.brokers[1]!.pid, file.brokers[2]!.pid]) expect(isPidAlive(pid)).toBe(true);
 
     // Every acknowledged record is on the new leader, which takes new writes.
     const leader = moved.leaderId as number;
@@ -150,7 +90,7 @@ describe('a broker whose log dir is full', () => {
       return acked.filter((v) => !read.has(v)).map((v) => v.slice(0, 12));
     });
     expect(missing).toEqual([]);
-    expect(await produce(port(leader), 'full', ['after-the-move'])).toBe(ErrorCode.NONE);
+    expect(await produceValues(port(leader), 'full', ['after-the-move'])).toBe(ErrorCode.NONE);
 
     // Space returns: broker start loads its log, catches up and rejoins the ISR.
     rmSync(filler);

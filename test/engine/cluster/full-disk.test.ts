@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { brokerControl, clusterStatus } from '../../../src/engine/cluster/local-cluster.js';
 import type { ClusterFile } from '../../../src/engine/cluster/process-configs.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
+import { isPidAlive } from '../../helpers/pid.js';
 import { fillDisk, freeDisk, mountTmpfs, type Tmpfs } from '../../helpers/tmpfs.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -23,16 +24,6 @@ afterEach(async () => {
   fs?.unmount();
   fs = undefined;
 });
-
-function isAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a full disk under the cluster dir', () => {
   it('keeps the daemon and the other processes running when a broker dies, and cluster.json whole', async (ctx) => {
@@ -52,7 +43,7 @@ describe('a full disk under the cluster dir', () => {
       return b1?.status === 'running' && b1.pid !== before.brokers[0]!.pid ? s : undefined;
     });
     expect(status.state).toBe('running');
-    for (const pid of [before.daemon.pid, before.controller.pid, before.brokers[1]!.pid]) expect(isAlive(pid)).toBe(true);
+    for (const pid of [before.daemon.pid, before.controller.pid, before.brokers[1]!.pid]) expect(isPidAlive(pid)).toBe(true);
     const onDisk = JSON.parse(readFileSync(join(cluster.dir, 'cluster.json'), 'utf8')) as ClusterFile;
     expect(onDisk.state).toBe('running');
 
@@ -67,7 +58,7 @@ describe('a full disk under the cluster dir', () => {
     cluster = await startTestCluster({ brokers: 1, mains: { broker: FAKE_BROKER }, settings: fastSettings });
     const file = cluster.readClusterFile();
     for (const pid of [file.daemon.pid, file.controller.pid, file.brokers[0]!.pid]) process.kill(pid!, 'SIGKILL');
-    await waitFor('all gone', () => [file.daemon.pid, file.controller.pid, file.brokers[0]!.pid].every((p) => !isAlive(p)));
+    await waitFor('all gone', () => [file.daemon.pid, file.controller.pid, file.brokers[0]!.pid].every((p) => !isPidAlive(p)));
     expect(cluster.readClusterFile().state).toBe('running');
     const status = await clusterStatus(cluster.dir);
     expect(status.running).toBe(false);

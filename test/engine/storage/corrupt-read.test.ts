@@ -1,11 +1,10 @@
 // Reads from older (on-disk) segments verify batch CRCs: a damaged replica answers
 // KAFKA_STORAGE_ERROR instead of serving bytes that fail in the client.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PartitionLog } from '../../../src/engine/storage/partition-log.js';
 import { isCorruptLogError } from '../../../src/engine/storage/segment-check.js';
-import { batch, config, makeTempDir, openLog } from './helpers.js';
+import { batch, config, flipByte, makeTempDir, openLog } from './helpers.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let log: PartitionLog | undefined;
@@ -17,15 +16,6 @@ afterEach(() => {
   log = undefined;
   tmp.cleanup();
 });
-
-function flipByte(path: string, position: number): void {
-  const fd = openSync(path, 'r+');
-  const one = Buffer.alloc(1);
-  readSync(fd, one, 0, 1, position);
-  one[0]! ^= 0xff;
-  writeSync(fd, one, 0, 1, position);
-  closeSync(fd);
-}
 
 function writeSegments(): PartitionLog {
   const l = openLog(tmp.dir, { config: config({ 'segment.bytes': '400' }) });
