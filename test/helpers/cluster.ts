@@ -31,6 +31,8 @@ export interface TestClusterOptions {
   uiOpen?: boolean;
   /** Called with the (empty, new) cluster dir before the cluster starts in it. */
   prepareDir?: (dir: string) => void;
+  /** Where the cluster dir is made (default the OS temp dir), e.g. a small tmpfs. */
+  parentDir?: string;
 }
 
 export interface TestCluster {
@@ -113,7 +115,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     if (lockBasePort(candidate)) basePort = candidate;
   }
   if (basePort === 0) throw new Error('no free port range for a test cluster');
-  const dir = mkdtempSync(join(tmpdir(), 'streamctl-cluster-'));
+  const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'streamctl-cluster-'));
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -28,6 +28,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
       summary: "Let nimbus's read-only Storm UI API (GET /api/v1/...) answer without the token.",
       description: 'By default every request to nimbus needs the bearer token in <dir>/nimbus.token. Host and Origin checks apply either way.',
     }),
+    force: Flags.boolean({ summary: 'Start even when a new, empty controller database would ignore (and later delete) partitions on the brokers\' disks.' }),
     set: Flags.string({ summary: 'A broker/controller setting key=value (repeatable).', helpValue: 'key=value', multiple: true }),
   };
 
@@ -54,6 +55,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
       uiOpen: this.flags['ui-open'],
       settings,
       foreground: this.flags.foreground,
+      force: this.flags.force,
       onReady: (cluster) => {
         print({ alreadyRunning: false, cluster });
         if (!this.jsonEnabled()) process.stdout.write('Running in the foreground; press Ctrl-C to stop.\n');

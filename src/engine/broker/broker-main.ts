@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink, type LogLevel } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { toLogConfig } from '../common/topic-config.js';
 import type { BrokerProcessConfig } from '../cluster/process-configs.js';
 import { LogManager } from '../storage/log-manager.js';
 import { systemClock } from '../common/clock.js';
 import { Broker } from './broker.js';
+import { EXIT_LOG_DIR_FAILED, isLogDirIoError } from './log-dir-failure.js';
 
 function num(settings: Record<string, string>, key: string): number | undefined {
   const v = settings[key];
@@ -20,6 +22,7 @@ function num(settings: Record<string, string>, key: string): number | undefined 
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: broker-main <broker-config.json>\n');
@@ -30,8 +33,12 @@ async function main(): Promise<void> {
   const settings = config.settings ?? {};
   const level = (settings['log.level'] as LogLevel | undefined) ?? 'info';
   const log = createLogger({ sink: fileSink(config.logFile), level, fields: { process: 'broker', brokerId: config.brokerId, pid: process.pid } });
+  let failLogDir: ((error: Error) => void) | undefined;
   process.on('uncaughtException', (error) => {
     log.error('uncaught exception', { error });
+    // A background write (checkpoint, flush) that hit a full or failing disk takes the log
+    // dir offline like a failed append does, instead of crashing into a restart loop.
+    if (failLogDir && isLogDirIoError(error)) return failLogDir(error);
     process.exit(1);
   });
   process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error }));
@@ -48,7 +55,7 @@ async function main(): Promise<void> {
       checkpointIntervalMs: num(settings, 'log.flush.offset.checkpoint.interval.ms'),
       cleanerIntervalMs: num(settings, 'log.cleaner.backoff.ms'),
     });
-    broker = await Broker.start({ config, logManager, logger: log });
+    broker = await Broker.start({ config, logManager, logger: log, onLogDirFailed: () => process.exit(EXIT_LOG_DIR_FAILED) });
   } catch (error) {
     log.error('broker failed to start', { error });
     process.stderr.write(`broker ${config.brokerId} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  failLogDir = (error) => broker.replicaManager.markLogDirFailed(error, { topic: '-', partition: -1, op: 'background write' });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -45,6 +45,11 @@ export interface BrokerOptions {
   clock?: Clock;
   /** Overrides the log provider (tests); defaults to the LogManager adapter. */
   logs?: LogProvider;
+  /**
+   * Called once the controller was told that the log dir failed (leaders moved away); the
+   * process main exits (Kafka halts a broker whose last log dir failed).
+   */
+  onLogDirFailed?: () => void;
 }
 
 const CONFIG_REFRESH_EVERY_POLLS = 10;
@@ -120,6 +125,7 @@ export class Broker implements BrokerServices {
           connectTimeoutMs: 3000,
           requestTimeoutMs: 60_000,
         }),
+      onLogDirFailure: () => void this.#giveUpAfterLogDirFailure(options.onLogDirFailed),
     });
     const cache = this.#cache;
     const rm = this.#replicaManager;
@@ -305,6 +311,17 @@ export class Broker implements BrokerServices {
   }
 
   // ------------------------------------------------------------ shutdown
+
+  /** Controlled shutdown toward the controller (fenced: leaders move, ISRs drop us), then the owner's exit. */
+  async #giveUpAfterLogDirFailure(exit: (() => void) | undefined): Promise<void> {
+    try {
+      await this.#channel.close({ controlledShutdown: true });
+    } catch (error) {
+      this.logger.error('controlled shutdown after a log dir failure failed', { error });
+    }
+    this.logger.error('broker stopping: its log dir failed; free space or fix the disk, then `streamctl cluster broker start`', { brokerId: this.brokerId });
+    exit?.();
+  }
 
   /** Graceful stop: controlled shutdown, stop serving, stop replication, checkpoint, close logs. */
   close(): Promise<void> {

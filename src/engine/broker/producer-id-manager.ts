@@ -3,9 +3,10 @@
 // `<dataDir>/producer-id-block` (write-then-rename) before any id of a block is handed out,
 // so a restarted broker never reuses one. Ids stay below 2^53 for brokers < 2^20 (safe for
 // JavaScript clients). Single-threaded.
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { writeFileAtomically } from '../common/atomic-file.js';
 import { join } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
+import { PRIVATE_DIR_MODE } from '../common/private-files.js';
 
 const BLOCK_SIZE = 1000;
 const FILE = 'producer-id-block';
@@ -39,9 +40,7 @@ export class ProducerIdManager {
   nextProducerId(): bigint {
     if (this.#next >= this.#blockEnd) {
       const end = this.#next + BLOCK_SIZE;
-      const tmp = `${this.#path}.tmp`;
-      writeFileSync(tmp, `${end}\n`, { mode: PRIVATE_FILE_MODE });
-      renameSync(tmp, this.#path);
+      writeFileAtomically(this.#path, `${end}\n`);
       this.#blockEnd = end;
     }
     const id = (this.#brokerId << 32n) + BigInt(this.#next);

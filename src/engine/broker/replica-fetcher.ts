@@ -33,6 +33,8 @@ export interface ReplicaFetcherOptions {
   maxBytes: number;
   /** After a follower append: whether the HW moved (for waiting local fetches). */
   onAppended: (partition: Partition, highWatermarkChanged: boolean) => void;
+  /** A follower append threw (an I/O error takes the log dir offline). */
+  onAppendError?: (partition: Partition, error: unknown) => void;
 }
 
 type FetchState = 'truncating' | 'fetching' | 'delayed';
@@ -162,6 +164,13 @@ export class ReplicaFetcher {
           target = endOffset < leo ? endOffset : leo;
         }
         if (target < leo) {
+          if (target < p.highWatermark) {
+            // Records below the high watermark were acknowledged to producers: losing them here
+            // means the leader's log is empty or damaged. Kafka does it too; it must not be quiet.
+            this.#o.logger.error('TRUNCATING BELOW THE HIGH WATERMARK: acknowledged records are dropped to follow the leader', {
+              topic: p.topic, partition: p.partition, highWatermark: p.highWatermark, to: target, leaderEndOffset: endOffset, leaderEpoch: e.leaderEpoch,
+            });
+          }
           this.#o.logger.info('truncating diverged replica', { topic: p.topic, partition: p.partition, from: leo, to: target, leaderEpoch: e.leaderEpoch });
           p.truncateTo(target);
         }
@@ -221,6 +230,7 @@ export class ReplicaFetcher {
           } catch (error) {
             this.#o.logger.error('follower append failed; truncating again', { topic: p.topic, partition: p.partition, error: (error as Error).message });
             e.state = 'truncating';
+            this.#o.onAppendError?.(p, error);
           }
         } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
           // Our LEO is past the leader's end: find the divergence point again.

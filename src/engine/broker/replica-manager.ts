@@ -15,6 +15,8 @@ import type { BrokerNode, LeadershipListener } from './broker-services.js';
 import { DelayedOperation, DelayedOperationPurgatory } from './delayed-operations.js';
 import type { LeaderAppendInfo, LogProvider } from './local-log.js';
 import type { MetadataCache } from './metadata-cache.js';
+import { isLogDirIoError } from './log-dir-failure.js';
+import { isCorruptLogError } from '../storage/segment-check.js';
 import { Partition } from './partition.js';
 import { ReplicaFetcher, type FetcherConnect } from './replica-fetcher.js';
 
@@ -73,6 +75,8 @@ export interface ReplicaManagerOptions {
   logger: Logger;
   /** Opens a connection to a leader broker for replica fetching. */
   connect: FetcherConnect;
+  /** Called once when an I/O error takes the log dir offline (see log-dir-failure.ts). */
+  onLogDirFailure?: (error: Error) => void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -97,6 +101,8 @@ export class ReplicaManager {
   #isrTimer: { cancel(): void } | undefined;
   #metadataRequests = 0;
   #closed = false;
+  /** Set when the log dir failed: every partition answers KAFKA_STORAGE_ERROR. */
+  #logDirFailure: Error | undefined;
 
   constructor(options: ReplicaManagerOptions) {
     this.#o = options;
@@ -128,6 +134,24 @@ export class ReplicaManager {
     return this.#partitions.get(`${topic}-${partition}`);
   }
 
+  get logDirOffline(): boolean {
+    return this.#logDirFailure !== undefined;
+  }
+
+  /** Takes the log dir offline after an I/O error (once): stops replication, tells the owner. */
+  markLogDirFailed(error: Error, where: { topic: string; partition: number; op: string }): void {
+    if (this.#logDirFailure) return;
+    this.#logDirFailure = error;
+    this.#o.logger.error('LOG DIR FAILED: every partition now answers KAFKA_STORAGE_ERROR; giving up leadership', { ...where, error });
+    for (const f of this.#fetchers.values()) f.close();
+    this.#fetchers.clear();
+    this.#o.onLogDirFailure?.(error);
+  }
+
+  #storageError(p: Partition): AppendResult {
+    return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: `The log dir of broker ${this.#o.brokerId} is offline: ${this.#logDirFailure?.message}`, logStartOffset: p.logStartOffset };
+  }
+
   partitions(): Partition[] {
     return [...this.#partitions.values()];
   }
@@ -154,6 +178,7 @@ export class ReplicaManager {
    * `requestStamp`: the stamp taken when that metadata was requested.
    */
   applyMetadata(requestStamp = Number.POSITIVE_INFINITY): void {
+    if (this.#logDirFailure) return; // no new leaders or followers on a failed log dir
     const me = this.#o.brokerId;
     const cache = this.#o.metadata;
     const now = this.#o.clock.now();
@@ -294,6 +319,9 @@ export class ReplicaManager {
         onAppended: (p, hwChanged) => {
           if (hwChanged) this.#fetchWaits.checkAndComplete(p.key);
         },
+        onAppendError: (p, error) => {
+          if (isLogDirIoError(error)) this.markLogDirFailed(error, { topic: p.topic, partition: p.partition, op: 'follower append' });
+        },
       });
       this.#fetchers.set(leader.nodeId, f);
       f.start();
@@ -321,6 +349,7 @@ export class ReplicaManager {
       const known = this.#o.metadata.partition(topic, partition) !== undefined;
       return { errorCode: known ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, logStartOffset: -1n };
     }
+    if (this.#logDirFailure) return this.#storageError(p);
     if (!records || records.length === 0) {
       return { errorCode: ErrorCode.CORRUPT_MESSAGE, errorMessage: 'Produce request carries no record batches', logStartOffset: p.logStartOffset };
     }
@@ -343,6 +372,7 @@ export class ReplicaManager {
         return { errorCode: error.kafkaErrorCode, errorMessage: error.message, recordErrors: error.recordErrors, logStartOffset: p.logStartOffset };
       }
       this.#o.logger.error('append failed', { topic, partition, error });
+      if (isLogDirIoError(error)) this.markLogDirFailed(error, { topic, partition, op: 'append' });
       return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: (error as Error).message, logStartOffset: p.logStartOffset };
     }
     if (!info.duplicate) {
@@ -424,6 +454,10 @@ export class ReplicaManager {
         results.push(fail(known ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
         continue;
       }
+      if (this.#logDirFailure) {
+        results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
+        continue;
+      }
       if (!p.isLeader) {
         results.push(fail(ErrorCode.NOT_LEADER_OR_FOLLOWER, p));
         continue;
@@ -449,11 +483,17 @@ export class ReplicaManager {
         try {
           records = p.log.read(r.fetchOffset, Math.min(r.partitionMaxBytes, budget), maxOffset, bytes === 0).records;
         } catch (error) {
+          if (isCorruptLogError(error)) {
+            this.#resignLeadership(p, error);
+            results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
+            continue;
+          }
           if (isRecordsError(error)) {
             results.push(fail(error.kafkaErrorCode, p));
             continue;
           }
           this.#o.logger.error('read failed', { topic: r.topic, partition: r.partition, error });
+          if (isLogDirIoError(error)) this.markLogDirFailed(error, { topic: r.topic, partition: r.partition, op: 'read' });
           results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
           continue;
         }
@@ -477,6 +517,23 @@ export class ReplicaManager {
       this.#o.logger.info('shrinking ISR', { topic: p.topic, partition: p.partition, from: p.isr, to: newIsr, lagging });
       this.#proposeIsr(p, newIsr);
     }
+  }
+
+  /**
+   * This replica's log is damaged (a batch it would serve fails its CRC): answer
+   * KAFKA_STORAGE_ERROR for the read and hand leadership to another in-sync replica by
+   * proposing an ISR without this broker (the controller then elects one of them).
+   */
+  #resignLeadership(p: Partition, error: Error): void {
+    const others = p.isr.filter((id) => id !== this.#o.brokerId);
+    this.#o.logger.error('CORRUPT REPLICA: a batch read from disk fails its CRC; giving up leadership', {
+      topic: p.topic,
+      partition: p.partition,
+      error: error.message,
+      handingTo: others,
+    });
+    if (others.length === 0) return; // no in-sync replica with good data: stay, answering the error for the bad range
+    this.#proposeIsr(p, others);
   }
 
   #proposeIsr(p: Partition, newIsr: number[]): void {

@@ -7,7 +7,7 @@
 // makes the cluster dir owner-only and writes a new nimbus API token (<dir>/nimbus.token).
 // Concurrency: one event loop; operations on one process are serialised through a per-process
 // promise chain so a restart never races a stop.
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,8 @@ export interface ClusterSpec {
   settings: Settings;
   /** Serve nimbus's read-only GET /api/v1/... without the token (`--ui-open`). */
   uiOpen?: boolean;
+  /** Start even when a new, empty controller store would ignore partitions on the brokers' disks. */
+  force?: boolean;
 }
 
 /** Absolute paths of the process entry scripts. */
@@ -79,6 +81,9 @@ export interface DaemonTimings {
   /** A process that ran this long resets its crash count. */
   stableAfterMs: number;
 }
+
+/** Exit code of a broker whose log dir failed (broker/log-dir-failure.ts; cluster must not import broker). */
+export const EXIT_BROKER_LOG_DIR_FAILED = 3;
 
 export const DEFAULT_TIMINGS: DaemonTimings = {
   readyTimeoutMs: 30_000,
@@ -298,6 +303,8 @@ export class ClusterDaemon {
       dataDir: dir.dataDir('controller'),
       logFile: dir.logFile('controller'),
       settings,
+      brokerDataDirs: brokerDataDirsIn(dir.root),
+      force: this.#spec.force ?? false,
     };
     this.#controller = this.#managed('controller', 'controller', undefined, plan.controller, this.#mains.controller, controllerConfig, () =>
       this.#probeKafka(plan.controller, undefined),
@@ -422,6 +429,14 @@ export class ClusterDaemon {
       this.#logger.info('process exited', { proc: m.proc, ...exit });
       return;
     }
+    if (m.info.kind === 'broker' && exit.code === EXIT_BROKER_LOG_DIR_FAILED) {
+      // The broker gave up its partitions because its log dir failed (full disk, I/O error):
+      // restarting it at once would fail again. `cluster broker start` brings it back.
+      m.wantedDown = true;
+      this.#logger.error('broker stopped: its log dir failed; free space or fix the disk, then run `streamctl cluster broker start`', { proc: m.proc, ...exit });
+      this.#setStatus(m, 'stopped', null);
+      return;
+    }
     const ranMs = Date.now() - m.startedAt;
     m.crashes = ranMs >= this.#timings.stableAfterMs ? 1 : m.crashes + 1;
     const delay = restartDelayMs(m.crashes, this.#timings);
@@ -454,9 +469,17 @@ export class ClusterDaemon {
     this.#writeClusterFile();
   }
 
+  /**
+   * Never throws: a full or failing disk must not take the daemon (and with it every child)
+   * down. The file keeps its previous content (atomic replace) and the next change retries.
+   */
   #writeClusterFile(): void {
     if (!this.#controller) return;
-    this.#dir.writeClusterFile(this.clusterFile());
+    try {
+      this.#dir.writeClusterFile(this.clusterFile());
+    } catch (error) {
+      this.#logger.error('could not write cluster.json', { path: this.#dir.clusterFile, error });
+    }
   }
 
   // ---- readiness ----
@@ -465,7 +488,8 @@ export class ClusterDaemon {
     const deadline = Date.now() + this.#timings.readyTimeoutMs;
     for (;;) {
       if (signal.exited || !m.handle.running) {
-        throw new StreamctlError('NOT_RUNNING', `${m.proc} exited while starting; see ${this.#dir.outFile(m.proc)} and ${m.info.logFile}.`);
+        const said = lastLine(this.#dir.outFile(m.proc));
+        throw new StreamctlError('NOT_RUNNING', `${m.proc} exited while starting${said ? `: ${said}` : ''}; see ${this.#dir.outFile(m.proc)} and ${m.info.logFile}.`);
       }
       if (await probe().catch(() => false)) return;
       if (Date.now() > deadline) {
@@ -586,6 +610,36 @@ export function isAlive(pid: number | null | undefined): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `broker-<n>` folders of the cluster dir, including those of brokers no longer configured. */
+function brokerDataDirsIn(root: string): string[] {
+  try {
+    return readdirSync(root)
+      .filter((n) => /^broker-\d+$/.test(n))
+      .map((n) => join(root, n));
+  } catch {
+    return [];
+  }
+}
+
+/** The last non-empty line of a process's .out file (what it said before exiting), cut to 500 chars. */
+function lastLine(path: string): string | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 4096);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      const line = buf.toString('utf8').trim().split('\n').at(-1)?.trim();
+      return line ? line.slice(0, 500) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,15 +9,17 @@
 //   <dir>/daemon.sock              control socket of the daemon (JSON lines), 0600
 //   <dir>/nimbus.token             bearer token of nimbus's HTTP API, new at each start
 // The directory is private (DESIGN.md, Trust model): 0700, and every file in it 0600.
-// Files are replaced by write-then-rename so readers never see half a file. Not safe for two
+// Files are replaced by write-temp, fsync, rename so readers never see half a file, and a
+// leftover `<file>.<pid>.tmp` from a crash or a full disk is never read. Not safe for two
 // daemons on one directory; the daemon refuses to start when another one is alive.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeFileAtomically } from '../common/atomic-file.js';
 import { StreamctlError } from '../common/errors.js';
 import { nimbusTokenPath } from '../common/nimbus-token.js';
-import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenTree } from '../common/private-files.js';
+import { ensurePrivateDir, tightenTree } from '../common/private-files.js';
 import type { ClusterFile } from './process-configs.js';
 
 export class ClusterDir {
@@ -121,9 +123,7 @@ export class ClusterDir {
   }
 }
 
-/** Writes `path` via a temp file and rename, so readers see the old or the new content. */
+/** Writes `path` via a temp file, fsync and rename, so readers see the old or the new content. */
 export function writeAtomic(path: string, content: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content, { mode: PRIVATE_FILE_MODE });
-  renameSync(tmp, path);
+  writeFileAtomically(path, content, { tmp: `${path}.${process.pid}.tmp` });
 }

@@ -70,7 +70,7 @@ export function renderStatus(s: ClusterStatus): string {
   const lines = [
     `CLUSTER  ${s.clusterId ?? '-'}`,
     `DIR      ${s.dir}`,
-    `STATE    ${s.running ? `${s.state} (daemon pid ${s.daemonPid})` : s.state === 'orphaned' ? 'orphaned: the daemon is gone but processes still run; run `streamctl cluster stop`' : s.state}`,
+    `STATE    ${s.running ? `${s.state} (daemon pid ${s.daemonPid})` : s.state === 'orphaned' ? 'orphaned: the daemon is gone but processes still run; run `streamctl cluster stop`' : s.state === 'crashed' ? 'crashed: the daemon and every process are gone; see the logs, then `streamctl cluster start`' : s.state}`,
   ];
   if (s.bootstrapServers) lines.push(`KAFKA    ${s.bootstrapServers}`);
   if (s.nimbusUrl) lines.push(`NIMBUS   ${s.nimbusUrl}${s.nimbusUiOpen ? ' (read-only GETs open: --ui-open)' : ''}`);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isStreamctlError } from '../common/errors.js';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { ClusterDaemon, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
 import { ClusterDir } from './cluster-dir.js';
 
@@ -17,6 +18,7 @@ export interface DaemonSpecFile {
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
+  ignoreOutputStreamErrors();
   const specPath = process.argv[2];
   if (!specPath) {
     process.stderr.write('usage: daemon-main <daemon-spec.json>\n');
@@ -28,12 +30,20 @@ async function main(): Promise<void> {
   dir.ensure();
   const logger = createLogger({ sink: fileSink(dir.daemonLog), fields: { proc: 'daemon', pid: process.pid } });
   process.on('SIGHUP', () => undefined);
+  // The daemon's children die with it (execa's cleanup), so one unexpected error (a full disk
+  // under cluster.json or the logs) must not end it: log and keep supervising.
+  process.on('uncaughtException', (error) => logger.error('uncaught exception; the daemon keeps running', { error }));
+  process.on('unhandledRejection', (error) => logger.error('unhandled rejection; the daemon keeps running', { error }));
   let daemon: ClusterDaemon;
   try {
     daemon = await ClusterDaemon.start({ spec: file.spec, logger, mains: file.mains, timings: file.timings });
   } catch (error) {
     const e = isStreamctlError(error) ? { code: error.code, message: error.message, hint: error.hint } : { code: 'INTERNAL', message: String((error as Error)?.message ?? error) };
-    dir.writeJson(dir.daemonErrorFile, e);
+    try {
+      dir.writeJson(dir.daemonErrorFile, e);
+    } catch {
+      process.stderr.write(`cluster start failed: ${e.message}\n`);
+    }
     logger.error('daemon failed to start', { error });
     process.exit(1);
   }

@@ -28,6 +28,8 @@ export interface StartClusterOptions {
   host?: string;
   /** Let nimbus serve its read-only GET /api/v1/... without the token. Not carried over from the previous run. */
   uiOpen?: boolean;
+  /** Start even when a new, empty controller store would ignore partitions on the brokers' disks. */
+  force?: boolean;
   /** Run the daemon in this process until SIGINT/SIGTERM (or `signal` aborts). */
   foreground?: boolean;
   /** Foreground only: called once every process is ready. */
@@ -64,8 +66,11 @@ export interface ClusterHealth {
 export interface ClusterStatus {
   dir: string;
   running: boolean;
-  /** 'orphaned': the daemon is gone but some of its processes still run (run `cluster stop`). */
-  state: ClusterFile['state'] | 'not-started' | 'orphaned';
+  /**
+   * 'orphaned': the daemon is gone but some of its processes still run (run `cluster stop`);
+   * 'crashed': the daemon is gone without stopping the cluster and none of its processes run.
+   */
+  state: ClusterFile['state'] | 'not-started' | 'orphaned' | 'crashed';
   clusterId: string | null;
   daemonPid: number | null;
   bootstrapServers: string | null;
@@ -92,6 +97,7 @@ function resolveSpec(opts: StartClusterOptions, previous: ClusterFile | undefine
     slotsPerSupervisor: opts.slots ?? previous?.slotsPerSupervisor ?? 4,
     settings: { ...(previous?.settings ?? {}), ...(opts.settings ?? {}) },
     uiOpen: opts.uiOpen === true,
+    ...(opts.force ? { force: true } : {}),
   };
   const int = (name: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) throw new StreamctlError('USAGE', `${name} must be an integer from ${min} to ${max}, got ${v}.`);
@@ -248,16 +254,20 @@ export async function stopCluster(dirPath: string, options: { timeoutMs?: number
  */
 export async function clusterStatus(dirPath: string, options: { logger?: Logger } = {}): Promise<ClusterStatus> {
   const dir = new ClusterDir(dirPath);
-  const file = safeRead(dir);
+  let file = safeRead(dir);
   if (!file) {
     return { dir: dir.root, running: false, state: 'not-started', clusterId: dir.readClusterId() ?? null, daemonPid: null, bootstrapServers: null, nimbusUrl: null, nimbusTokenFile: null, nimbusUiOpen: false, processes: [], health: null };
   }
   const running = isRunning(file);
+  // A live daemon knows better than a cluster.json it may have failed to rewrite (full disk).
+  if (running) file = ((await sendCommand(file, { cmd: 'status' }, 5_000).catch(() => undefined)) as ClusterFile | undefined) ?? file;
   let orphans = 0;
   const processes = allProcesses(file).map((p) => {
     const alive = p.pid !== null && isAlive(p.pid) && isOurProcess(p.pid, dir);
     if (!running && alive) orphans++;
-    const status: ProcessInfo['status'] = running || alive ? (p.status === 'running' && !alive ? 'crashed' : p.status) : p.status === 'killed' ? 'killed' : 'stopped';
+    let status = p.status;
+    if (!alive && (status === 'running' || status === 'starting')) status = running ? 'crashed' : 'stopped';
+    else if (!alive && !running && status === 'crashed') status = 'stopped';
     return { ...p, pid: alive ? p.pid : null, status };
   });
   let health: ClusterHealth | null = null;
@@ -268,10 +278,13 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
       if (health) break;
     }
   }
+  // cluster.json of a daemon that died says 'running' (or 'starting'/'stopping'): report the truth.
+  const recorded = file.state ?? 'stopped';
+  const deadDaemon = !running && (recorded === 'running' || recorded === 'starting' || recorded === 'stopping');
   return {
     dir: dir.root,
     running,
-    state: !running && orphans > 0 ? 'orphaned' : (file.state ?? (running ? 'running' : 'stopped')),
+    state: !running && orphans > 0 ? 'orphaned' : deadDaemon ? 'crashed' : running ? recorded : recorded === 'failed' ? 'failed' : 'stopped',
     clusterId: file.clusterId,
     daemonPid: running ? file.daemon.pid : null,
     bootstrapServers: file.bootstrapServers ?? file.brokers.map((b) => `${b.host}:${b.port}`).join(','),

@@ -13,6 +13,10 @@ export interface ControllerProcessConfig {
   logFile: string;
   /** broker.session.timeout.ms, num.partitions, default.replication.factor, auto.leader.rebalance.enable, ... */
   settings: Settings;
+  /** The brokers' data dirs: a new, empty metadata store refuses to start over partitions in them... */
+  brokerDataDirs?: string[];
+  /** ...unless forced (cluster start --force). */
+  force?: boolean;
 }
 
 export interface BrokerProcessConfig {

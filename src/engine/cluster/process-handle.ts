@@ -51,7 +51,11 @@ export class ProcessHandle {
       const result = await child;
       this.#running = false;
       const exit: ProcessExit = { code: typeof result.exitCode === 'number' ? result.exitCode : null, signal: result.signal ?? null };
-      this.#options.onExit?.(exit);
+      try {
+        this.#options.onExit?.(exit);
+      } catch {
+        // the owner's exit handler must not turn one child's exit into an unhandled rejection
+      }
       return exit;
     })();
     if (child.pid === undefined) throw new Error(`${this.name} could not be started`);

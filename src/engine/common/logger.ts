@@ -1,10 +1,11 @@
 // One structured logger per process. Child processes write JSON lines to a file (or
 // stderr); components get children with bound fields, passed in through constructors.
 // Synchronous writes keep lines intact when a process is killed; logging is not on the
-// hot path (debug is off by default).
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
+// hot path (debug is off by default). File sinks rotate by size and never throw
+// (log-file-sink.ts); repeated identical warnings and errors are rate-limited: the same
+// message from the same component at most once per window, the next one carrying
+// `suppressed: K` (how many were dropped meanwhile).
+import { rotatingFileSink, type RotatingFileSinkOptions } from './log-file-sink.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -20,13 +21,57 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
-/** Appends to `path`, created owner-only (logs hold topic names, errors, stack traces). */
-export function fileSink(path: string): LogSink {
-  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
-  return (line) => appendFileSync(path, line, { mode: PRIVATE_FILE_MODE });
+/** Appends to `path`, rotating by size (default 10 MiB x 5 files); never throws. */
+export function fileSink(path: string, options?: RotatingFileSinkOptions): LogSink {
+  return rotatingFileSink(path, options);
 }
 
-export const stderrSink: LogSink = (line) => void process.stderr.write(line);
+export const stderrSink: LogSink = (line) => {
+  try {
+    process.stderr.write(line);
+  } catch {
+    // a closed stderr must not take the process down
+  }
+};
+
+/** Default window of the repeat limiter: the same warning or error at most once per 10 s. */
+export const DEFAULT_REPEAT_WINDOW_MS = 10_000;
+const REPEAT_KEYS_MAX = 1000;
+
+/** Shared by a logger and its children: last time each (level, msg, component, error) was written. */
+class RepeatLimiter {
+  readonly #windowMs: number;
+  readonly #now: () => number;
+  readonly #seen = new Map<string, { lastMs: number; suppressed: number }>();
+
+  constructor(windowMs: number, now: () => number) {
+    this.#windowMs = windowMs;
+    this.#now = now;
+  }
+
+  /** -1: drop this line; otherwise how many identical lines were dropped before it. */
+  admit(key: string): number {
+    const now = this.#now();
+    const entry = this.#seen.get(key);
+    if (entry && now - entry.lastMs < this.#windowMs) {
+      entry.suppressed++;
+      return -1;
+    }
+    const suppressed = entry?.suppressed ?? 0;
+    if (!entry && this.#seen.size >= REPEAT_KEYS_MAX) {
+      for (const [k, v] of this.#seen) if (now - v.lastMs >= this.#windowMs) this.#seen.delete(k);
+      if (this.#seen.size >= REPEAT_KEYS_MAX) this.#seen.clear();
+    }
+    this.#seen.set(key, { lastMs: now, suppressed: 0 });
+    return suppressed;
+  }
+}
+
+function repeatKey(level: LogLevel, msg: string, bound: Record<string, unknown>, fields: Record<string, unknown> | undefined): string {
+  const error = fields?.error;
+  const detail = error instanceof Error ? error.message : error === undefined ? '' : String(error);
+  return `${level}\u0000${msg}\u0000${JSON.stringify(bound, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\u0000${detail}`;
+}
 
 function serialize(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
@@ -36,22 +81,52 @@ function serialize(value: unknown): unknown {
   return value;
 }
 
-export function createLogger(options: { sink?: LogSink; level?: LogLevel; fields?: Record<string, unknown> } = {}): Logger {
-  const sink = options.sink ?? stderrSink;
-  const min = LEVELS[options.level ?? 'info'];
-  const bound = options.fields ?? {};
+export interface CreateLoggerOptions {
+  sink?: LogSink;
+  level?: LogLevel;
+  fields?: Record<string, unknown>;
+  /** Identical warnings/errors within this window are suppressed (default 10 s; 0 turns it off). */
+  repeatWindowMs?: number;
+  /** Clock of the repeat limiter (tests). */
+  nowMs?: () => number;
+}
+
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const window = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
+  const limiter = window > 0 ? new RepeatLimiter(window, options.nowMs ?? Date.now) : undefined;
+  return build(options.sink ?? stderrSink, options.level ?? 'info', options.fields ?? {}, limiter);
+}
+
+function build(sink: LogSink, levelName: LogLevel, bound: Record<string, unknown>, limiter: RepeatLimiter | undefined): Logger {
+  const min = LEVELS[levelName];
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < min) return;
+    let suppressed = 0;
+    if (limiter && LEVELS[level] >= LEVELS.warn) {
+      suppressed = limiter.admit(repeatKey(level, msg, bound, fields));
+      if (suppressed < 0) return;
+    }
     const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg, ...bound };
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = serialize(v);
-    sink(JSON.stringify(record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
+    if (suppressed > 0) record.suppressed = suppressed;
+    let line: string;
+    try {
+      line = JSON.stringify(record, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
+    } catch {
+      line = JSON.stringify({ time: record.time, level, msg, unserializableFields: true }) + '\n';
+    }
+    try {
+      sink(line);
+    } catch {
+      // logging never takes a process down
+    }
   };
   return {
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger({ sink, level: options.level, fields: { ...bound, ...fields } }),
+    child: (fields) => build(sink, levelName, { ...bound, ...fields }, limiter),
     isDebugEnabled: () => min <= LEVELS.debug,
   };
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import type { ControllerProcessConfig } from '../cluster/process-configs.js';
 import { KafkaServer } from '../network/server.js';
 import { Controller } from './controller.js';
@@ -13,6 +14,7 @@ import { systemClock } from '../common/clock.js';
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: controller-main <controller-config.json>\n');
@@ -26,7 +28,24 @@ async function main(): Promise<void> {
     clock: systemClock,
     targets: () => controller.store.listBrokers().filter((b) => !b.fenced),
   });
-  const controller = Controller.open({ dataDir: config.dataDir, clusterId: config.clusterId, settings: config.settings, logger, pushMetadata: (ms) => pusher.push(ms) });
+  let controller: Controller;
+  try {
+    controller = Controller.open({
+      dataDir: config.dataDir,
+      clusterId: config.clusterId,
+      settings: config.settings,
+      logger,
+      brokerDataDirs: config.brokerDataDirs ?? [],
+      force: config.force ?? false,
+      pushMetadata: (ms) => pusher.push(ms),
+    });
+  } catch (error) {
+    logger.error('controller refused to start', { error });
+    const hint = (error as { hint?: string }).hint;
+    process.stderr.write(`controller: ${(error as Error).message}${hint ? ` ${hint}` : ''}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let server: KafkaServer;
   try {
     server = await KafkaServer.listen({

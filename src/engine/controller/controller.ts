@@ -11,6 +11,7 @@ import { ApiKey } from '../protocol/api-keys.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { settingBool, settingInt, type ControllerContext, type Settings } from './controller-context.js';
 import { electLeader } from './election.js';
+import { checkNoUnknownData } from './unknown-data-guard.js';
 import { MetadataStore, randomTopicId } from './metadata-store.js';
 import { handleAlterConfigs, handleIncrementalAlterConfigs } from './handlers/alter-configs.js';
 import { handleAlterPartition } from './handlers/alter-partition.js';
@@ -109,8 +110,15 @@ export class Controller {
   }
 
   /** Opens the SQLite store at `<dataDir>/metadata.db` and builds a controller on it. */
-  static open(options: Omit<ControllerOptions, 'store'> & { dataDir: string }): Controller {
-    const store = MetadataStore.open({ path: `${options.dataDir}/metadata.db` });
+  static open(options: Omit<ControllerOptions, 'store'> & { dataDir: string; brokerDataDirs?: readonly string[]; force?: boolean }): Controller {
+    const path = `${options.dataDir}/metadata.db`;
+    const store = MetadataStore.open({ path });
+    try {
+      checkNoUnknownData({ storeIsNew: store.getMeta('cluster_id') === undefined, storePath: path, brokerDataDirs: options.brokerDataDirs ?? [], force: options.force ?? false });
+    } catch (error) {
+      store.close();
+      throw error;
+    }
     return new Controller({ ...options, store });
   }
 

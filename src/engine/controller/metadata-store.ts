@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PRIVATE_DIR_MODE, touchPrivateFile } from '../common/private-files.js';
+import { StreamctlError } from '../common/errors.js';
 import type { PartitionLeadership } from './election.js';
 
 export interface BrokerRecord {
@@ -107,14 +108,32 @@ export class MetadataStore {
     this.#db = db;
   }
 
-  /** Opens (creating if needed) the store at `path` and applies pending migrations. */
+  /**
+   * Opens (creating if needed) the store at `path`, checks its integrity (PRAGMA
+   * quick_check: a damaged file is refused here, not discovered by the first request) and
+   * applies pending migrations. Throws STORAGE naming the file when it is damaged.
+   */
   static open(options: { path: string }): MetadataStore {
     if (options.path !== ':memory:') {
       mkdirSync(dirname(options.path), { recursive: true, mode: PRIVATE_DIR_MODE });
       // Created 0600 first: SQLite gives its -wal and -shm files the database file's mode.
       touchPrivateFile(options.path);
     }
-    const db = new Database(options.path);
+    let db: Database.Database;
+    try {
+      db = new Database(options.path);
+      const rows = db.pragma('quick_check') as { quick_check: string }[];
+      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) {
+        db.close();
+        throw new Error(problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''));
+      }
+    } catch (error) {
+      throw new StreamctlError('STORAGE', `The controller database ${options.path} is damaged (${(error as Error).message}); the controller refuses to start on it.`, {
+        cause: error,
+        hint: `Restore ${options.path} from a backup, or move it (with its -wal and -shm files) away to start with empty metadata; the brokers' data then needs \`streamctl cluster start --force\`.`,
+      });
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

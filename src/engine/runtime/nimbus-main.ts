@@ -8,6 +8,7 @@ import { StreamctlError } from '../common/errors.js';
 import { createLogger, fileSink } from '../common/logger.js';
 import { nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
 import { usePrivateUmask } from '../common/private-files.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Nimbus } from './nimbus.js';
 import { NimbusHttpApi } from './nimbus/http-api.js';
 
@@ -33,6 +34,7 @@ const TICK_MS = 250;
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: nimbus-main <nimbus-config.json>\n');

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Supervisor } from './supervisor.js';
 
 /** Config file written by the cluster daemon for each supervisor process. */
@@ -32,6 +33,7 @@ export interface SupervisorProcessConfig {
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: supervisor-main <supervisor-config.json>\n');

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
 import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
 import { usePrivateUmask } from '../common/private-files.js';
+import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { loadTopology } from '../topology/load-topology.js';
 import type { Assignment, TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
 import { RUNTIME_DEFAULTS } from './local-runner.js';
@@ -154,6 +155,7 @@ async function postHeartbeat(config: WorkerConfig, body: WorkerHeartbeat): Promi
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
+  ignoreOutputStreamErrors();
   const configPath = process.argv[2];
   if (!configPath) {
     process.stderr.write('usage: worker-main <worker-config.json>\n');

@@ -3,44 +3,13 @@
 // per line. OffsetCheckpointFile holds `topic partition offset` lines
 // (recovery-point-offset-checkpoint, log-start-offset-checkpoint,
 // replication-offset-checkpoint). Synchronous; callers serialise writes to one file.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomically } from '../common/atomic-file.js';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { StreamctlError } from '../common/errors.js';
 
-/** fsyncs a directory so a rename in it is durable; ignored where unsupported. */
-export function fsyncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
- * Atomically replaces `path` with `content` (write temp, fsync, rename, fsync dir). With
- * fsync:false the rename is still atomic against process crashes, not against power loss.
- */
-export function writeFileAtomically(path: string, content: string | Buffer, options: { fsync?: boolean } = {}): void {
-  const durable = options.fsync ?? true;
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
-  try {
-    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    let written = 0;
-    while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  if (durable) fsyncDirectory(dirname(path));
-}
+export { fsyncDirectory, writeFileAtomically } from '../common/atomic-file.js';
 
 /**
  * writeFileAtomically off the event loop (libuv's thread pool does the writes and fsyncs), for
@@ -49,12 +18,17 @@ export function writeFileAtomically(path: string, content: string | Buffer, opti
  * newer synchronous write is never replaced by this older content.
  */
 export async function writeFileAtomicallyAsync(path: string, content: string, tmp: string, shouldRename: () => boolean): Promise<void> {
-  const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
   }
   if (!shouldRename()) {
     await unlink(tmp).catch(() => undefined);

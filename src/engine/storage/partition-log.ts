@@ -30,6 +30,7 @@ import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, TIME_INDEX_FILE_SUFFIX } from './log-segment.js';
 import { validateRecordsAsLeader } from './log-validator.js';
 import { ProducerStateManager } from './producer-state.js';
+import { checkSegmentTail, verifyBatchCrcs } from './segment-check.js';
 
 const EMPTY = Buffer.alloc(0);
 /** ListOffsets special timestamps. */
@@ -246,6 +247,7 @@ export class PartitionLog {
     }
 
     if (!hadCleanShutdown) this.#recoverUnflushed(recoveryPoint);
+    else this.#checkActiveSegmentTail();
 
     this.#logEndOffset = this.activeSegment.readNextOffset();
     const firstBase = this.#segments[0]!.baseOffset;
@@ -285,6 +287,24 @@ export class PartitionLog {
       renameSync(swapPath, swapPath.slice(0, -'.swap'.length));
       this.#logger.warn('completed an interrupted cleaner swap', { segment: swapBase.toString() });
     }
+  }
+
+  /**
+   * After a clean shutdown the log is trusted, but bytes written after the stop (a stray
+   * writer, a disk fault) would be served and appended after: check the active segment's
+   * tail cheaply and, when it is bad, recover that segment (truncating at the last valid batch).
+   */
+  #checkActiveSegmentTail(): void {
+    const segment = this.activeSegment;
+    const problem = checkSegmentTail(segment);
+    if (!problem) return;
+    const sizeBefore = segment.size;
+    this.#recoverUnflushed(segment.baseOffset);
+    this.#logger.error('CORRUPT LOG TAIL after a clean shutdown: truncated to the last valid batch', {
+      segment: segment.baseOffset.toString(),
+      problem,
+      truncatedBytes: sizeBefore - segment.size,
+    });
   }
 
   /** Recovers every segment holding offsets >= recoveryPoint; a corrupt one ends the log. */
@@ -581,6 +601,9 @@ export class PartitionLog {
       if (segment.baseOffset >= upper) break;
       const maxPosition = segment === upperSegment ? this.#boundPosition(segment, upper) : segment.size;
       const result = segment.read(fetchOffset, maxBytes, maxPosition, options.minOneMessage);
+      // Older segments come from disk, not from the tail cache of recent appends: check the
+      // CRCs before serving them, so a damaged replica is found here and not by the client.
+      if (result && segment !== this.activeSegment) verifyBatchCrcs(result.records, `segment ${segment.baseOffset} of ${this.name}`);
       if (result) return { records: result.records, nextOffset: result.nextOffset, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset };
     }
     return empty;

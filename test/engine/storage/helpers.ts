@@ -1,11 +1,12 @@
 // Shared fixtures for storage tests: temp dirs, batch builders, log openers.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/engine/common/clock.js';
 import { silentLogger } from '../../../src/engine/common/logger.js';
 import { toLogConfig, type LogConfig } from '../../../src/engine/common/topic-config.js';
-import { buildRecordBatch, type BuildRecordBatchOptions } from '../../../src/engine/protocol/records/record-codec.js';
+import { validateRecordBatches } from '../../../src/engine/protocol/records/record-batch.js';
+import { buildRecordBatch, decodeRecordBatch, type BuildRecordBatchOptions } from '../../../src/engine/protocol/records/record-codec.js';
 import { PartitionLog } from '../../../src/engine/storage/partition-log.js';
 
 export function makeTempDir(prefix = 'streamctl-storage-'): { dir: string; cleanup: () => void } {
@@ -51,4 +52,26 @@ export function kafkaCode(fn: () => unknown): number | undefined {
     return (error as { kafkaErrorCode?: number }).kafkaErrorCode;
   }
   return undefined;
+}
+
+/** XORs one byte of a file with 0xff (damage for corruption tests). */
+export function flipByte(path: string, position: number): void {
+  const fd = openSync(path, 'r+');
+  const one = Buffer.alloc(1);
+  readSync(fd, one, 0, 1, position);
+  one[0]! ^= 0xff;
+  writeSync(fd, one, 0, 1, position);
+  closeSync(fd);
+}
+
+/** Every record value of a log, read from its start through PartitionLog.read. */
+export function readValues(l: PartitionLog): string[] {
+  const out: string[] = [];
+  let offset = l.logStartOffset;
+  while (offset < l.logEndOffset) {
+    const r = l.read(offset, 1 << 20, { minOneMessage: true });
+    for (const b of validateRecordBatches(r.records).batches) out.push(...decodeRecordBatch(r.records, b.position).records.map((x) => x.value!.toString()));
+    offset = r.nextOffset;
+  }
+  return out;
 }

@@ -2,8 +2,9 @@
 // lags, expand when it caught up). Checked against the broker epoch, the leader, the leader
 // epoch and the partition epoch (Metadata does not carry the partition epoch, so a leader
 // that has not learned it yet may send -1 and only the leader epoch is checked); new ISR
-// members must be live replicas. On success the partition epoch bumps and preferred-leader
-// election may follow.
+// members must be live replicas. A leader whose replica is damaged may propose an ISR without
+// itself: the election that follows moves leadership to a remaining member. On success the
+// partition epoch bumps and preferred-leader election may follow.
 import type { AlterPartitionRequest, AlterPartitionResponse, AlterPartitionResponsePartitionData, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
@@ -44,7 +45,8 @@ export function handleAlterPartition(ctx: ControllerContext, body: AlterPartitio
       if (partitionEpoch >= 0 && partitionEpoch !== current.partitionEpoch) return reply(ErrorCode.INVALID_UPDATE_VERSION, current);
       const newIsr: number[] =
         apiVersion >= 3 ? p.newIsrWithEpochs.map((b) => b.brokerId) : [...p.newIsr];
-      if (!newIsr.includes(brokerId)) return reply(ErrorCode.INVALID_REQUEST, current);
+      // A leader leaves the ISR only to resign (its replica is damaged): someone must remain.
+      if (!newIsr.includes(brokerId) && newIsr.length === 0) return reply(ErrorCode.INVALID_REQUEST, current);
       if (newIsr.some((id) => !current.replicas.includes(id) || !live.has(id))) return reply(ErrorCode.INELIGIBLE_REPLICA, current);
       const ordered = current.replicas.filter((id) => newIsr.includes(id));
       const sameIsr = ordered.length === current.isr.length && ordered.every((id) => current.isr.includes(id));
