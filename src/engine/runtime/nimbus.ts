@@ -16,6 +16,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import type {
   Assignment,
+  ComponentError,
   ExecutorSpec,
   TopologySpec,
   TopologyStatus,
@@ -28,6 +29,7 @@ import { MetricsAggregator, type ComponentMetrics, type StatsWindow } from './ni
 import { fixed3, prettyUptime } from './nimbus/format.js';
 import { transition, type TopologyEvent } from './nimbus/topology-state-machine.js';
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
+import { workerMemoryLimits } from './supervisor/worker-memory.js';
 import {
   ACKER_COMPONENT_ID,
   ackerCount,
@@ -74,6 +76,8 @@ export interface SupervisorHeartbeatRequest {
   uptimeSecs: number;
   /** Workers the supervisor currently runs. */
   runningWorkers: Array<{ workerId: string; topologyId: string; port: number; pid: number | null }>;
+  /** Errors the supervisor saw for its workers (memory limit kills, out-of-heap deaths) since its last heartbeat. */
+  workerErrors?: Array<ComponentError & { topologyId: string; port: number }>;
 }
 
 export interface SupervisorHeartbeatResponse {
@@ -162,6 +166,7 @@ export class Nimbus {
     const stormConf: Record<string, unknown> = { ...TOPOLOGY_DEFAULTS, ...request.spec.config, ...(request.conf ?? {}) };
     const numWorkers = positiveInt(stormConf['topology.workers'], 'topology.workers');
     positiveNumber(stormConf['topology.message.timeout.secs'], 'topology.message.timeout.secs');
+    workerMemoryLimits(stormConf);
     const ackers = ackerCount(stormConf, numWorkers);
     stormConf['topology.acker.executors'] = ackers;
     stormConf['topology.workers'] = numWorkers;
@@ -385,6 +390,8 @@ export class Nimbus {
       this.#log.info('supervisor registered', { supervisorId: req.supervisorId, slotPorts: req.slotPorts });
     }
     if (changed || !wasAlive) this.#reschedule();
+    const errors = (Array.isArray(req.workerErrors) ? req.workerErrors : []).filter((e) => this.#store.getTopology(e.topologyId) !== undefined);
+    this.#store.addErrors(errors.map((e) => ({ topologyId: e.topologyId, component: e.component, taskId: e.taskId, timeSecs: e.timeSecs, error: String(e.error), host: req.host, port: e.port })));
     return { workers: this.#workersFor(req.supervisorId) };
   }
 
