@@ -25,7 +25,7 @@ import type {
   WorkerHeartbeat,
   WorkerHeartbeatResponse,
 } from './contracts.js';
-import { MetricsAggregator, type ComponentMetrics, type StatsWindow } from './nimbus/metrics-aggregator.js';
+import { MetricsAggregator, type ComponentMetrics, type MetricsSnapshot, type StatsWindow } from './nimbus/metrics-aggregator.js';
 import { fixed3, prettyUptime } from './nimbus/format.js';
 import { transition, type TopologyEvent } from './nimbus/topology-state-machine.js';
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
@@ -68,6 +68,9 @@ export interface SubmitRequest {
   inactive?: boolean;
   owner?: string;
 }
+
+/** How often nimbus saves the all-time metric totals (what a nimbus restart can lose at most). */
+const METRICS_SAVE_EVERY_MS = 2_000;
 
 export interface SupervisorHeartbeatRequest {
   supervisorId: string;
@@ -116,6 +119,7 @@ export class Nimbus {
   #metrics: MetricsAggregator;
   #supervisors = new Map<string, SupervisorLive>();
   #startedMs: number;
+  #metricsSavedMs: number;
 
   private constructor(store: TopologyStore, options: NimbusOptions) {
     this.#store = store;
@@ -127,6 +131,12 @@ export class Nimbus {
     this.#workerTimeoutMs = options.workerTimeoutMs ?? 5_000;
     this.#metrics = new MetricsAggregator({ clock: this.#clock });
     this.#startedMs = this.#clock.now();
+    // All-time totals carry over a nimbus restart (saved by tick()).
+    for (const t of store.listTopologies()) {
+      const snapshot = store.loadMetrics(t.id) as MetricsSnapshot | undefined;
+      if (snapshot) this.#metrics.restore(t.id, snapshot);
+    }
+    this.#metricsSavedMs = this.#startedMs;
     // Known supervisors get a grace period after a restart before they count as dead, so a
     // nimbus coming back does not move workers that are running fine.
     for (const s of store.listSupervisors()) {
@@ -325,6 +335,13 @@ export class Nimbus {
       }
     }
     this.#metrics.expireWorkers(this.#workerTimeoutMs);
+    if (now - this.#metricsSavedMs >= METRICS_SAVE_EVERY_MS) {
+      this.#metricsSavedMs = now;
+      for (const t of this.#store.listTopologies()) {
+        const snapshot = this.#metrics.snapshot(t.id);
+        if (snapshot) this.#store.saveMetrics(t.id, snapshot);
+      }
+    }
     this.#reschedule();
   }
 
