@@ -2,10 +2,11 @@
 // with two slots, worker processes from dist/): a supervisor killed with -9 and restarted
 // by the cluster daemon adopts its running workers instead of restarting them, and a bolt
 // that allocates without bound is stopped at its worker's memory limit, restarted and
-// reported in `topology describe`. Topologies are submitted with `topology submit` through
-// bin/run.js. Build first (`npm run build`).
+// reported in `topology describe`, and a Python ShellSpout deactivated during a slow `next`
+// is not killed by its heartbeat timer. Topologies are submitted with `topology submit`
+// through bin/run.js. Build first (`npm run build`).
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,34 @@ import { waitFor } from '../helpers/wait-for.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(here, '..', '..');
 const FIXTURES = join(here, 'fixtures');
+const STORM_PY = join(here, '..', 'engine', 'topology', 'fixtures', 'multilang', 'resources', 'storm.py');
+
+/** A Python spout whose every next takes 1 s; it logs each command to <e2e.dir>/commands.log. */
+const SLOW_SPOUT_PY = `
+import os, time
+import storm
+conf, context = storm.initComponent()
+log = os.path.join(conf["e2e.dir"], "commands.log")
+def note(line):
+    with open(log, "a") as f:
+        f.write(line + "\\n")
+while True:
+    msg = storm.readCommand()
+    if msg["command"] == "next":
+        note("next-start")
+        time.sleep(1)
+        note("next-end")
+    else:
+        note(msg["command"])
+    storm.sync()
+`;
+
+const SLOW_SPOUT_TOPOLOGY = `
+import { ShellSpout, TopologyBuilder } from 'streamctl';
+const builder = new TopologyBuilder();
+builder.setSpout('slow', () => new ShellSpout('python3', 'slow_spout.py').setDefaultStream(['x']), 1);
+export default builder.createTopology({ 'topology.workers': 1 });
+`;
 
 interface WorkerRow {
   workerId: string;
@@ -119,6 +148,34 @@ describe('Storm resilience on a real local cluster', () => {
     expect(isAlive(replaced.pid!)).toBe(true);
     await killNow('pulse');
     await waitFor('the worker stopped with its topology', () => !isAlive(replaced.pid!), 15_000);
+  }, 120_000);
+
+  it('a Python ShellSpout deactivated during a slow next is not killed after the subprocess timeout: same worker, no restart', async () => {
+    const project = join(root, 'slow-shell');
+    const logDir = join(root, 'slow-shell-log');
+    mkdirSync(join(project, 'resources'), { recursive: true });
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(join(project, 'topology.ts'), SLOW_SPOUT_TOPOLOGY);
+    writeFileSync(join(project, 'resources', 'slow_spout.py'), SLOW_SPOUT_PY);
+    copyFileSync(STORM_PY, join(project, 'resources', 'storm.py'));
+    const r = await cli(['submit', join(project, 'topology.ts'), '--name', 'slowshell', '-c', `e2e.dir=${logDir}`, '-c', 'topology.subprocess.timeout.secs=2']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const commands = () => (existsSync(join(logDir, 'commands.log')) ? readFileSync(join(logDir, 'commands.log'), 'utf8') : '');
+    const worker = await waitFor('the spout in a next', async () => (commands().includes('next-start') ? liveWorker('slowshell') : undefined), 30_000);
+    await client.deactivate('slowshell');
+    await waitFor('the child got deactivate after its next', () => /next-end\ndeactivate\n/.test(commands()) || undefined, 10_000);
+    const deactivatedAt = Date.now();
+    // Absence over time: twice the 2 s subprocess timeout with no command in flight.
+    const samples: Array<WorkerRow | undefined> = [];
+    await waitFor('4 s after the deactivate', async () => {
+      samples.push(await liveWorker('slowshell'));
+      return Date.now() - deactivatedAt >= 4_000;
+    }, 20_000, 250);
+    for (const w of samples) expect(w?.pid).toBe(worker.pid);
+    expect(isAlive(worker.pid!)).toBe(true);
+    expect(supervisorLog().split('\n').filter((l) => l.includes('"worker died"') && l.includes(worker.workerId))).toEqual([]);
+    expect((await detail('slowshell')).status).toBe('INACTIVE');
+    await killNow('slowshell');
   }, 120_000);
 
   it('a bolt whose Buffers grow without bound is killed at its worker memory limit, restarted, and the error shows in describe', async () => {
