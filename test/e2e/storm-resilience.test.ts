@@ -18,27 +18,7 @@ import { waitFor } from '../helpers/wait-for.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(here, '..', '..');
 const FIXTURES = join(here, 'fixtures');
-const STORM_PY = join(here, '..', 'engine', 'topology', 'fixtures', 'multilang', 'resources', 'storm.py');
-
-/** A Python spout whose every next takes 1 s; it logs each command to <e2e.dir>/commands.log. */
-const SLOW_SPOUT_PY = `
-import os, time
-import storm
-conf, context = storm.initComponent()
-log = os.path.join(conf["e2e.dir"], "commands.log")
-def note(line):
-    with open(log, "a") as f:
-        f.write(line + "\\n")
-while True:
-    msg = storm.readCommand()
-    if msg["command"] == "next":
-        note("next-start")
-        time.sleep(1)
-        note("next-end")
-    else:
-        note(msg["command"])
-    storm.sync()
-`;
+const MULTILANG = join(here, '..', 'engine', 'topology', 'fixtures', 'multilang', 'resources');
 
 const SLOW_SPOUT_TOPOLOGY = `
 import { ShellSpout, TopologyBuilder } from 'streamctl';
@@ -156,9 +136,8 @@ describe('Storm resilience on a real local cluster', () => {
     mkdirSync(join(project, 'resources'), { recursive: true });
     mkdirSync(logDir, { recursive: true });
     writeFileSync(join(project, 'topology.ts'), SLOW_SPOUT_TOPOLOGY);
-    writeFileSync(join(project, 'resources', 'slow_spout.py'), SLOW_SPOUT_PY);
-    copyFileSync(STORM_PY, join(project, 'resources', 'storm.py'));
-    const r = await cli(['submit', join(project, 'topology.ts'), '--name', 'slowshell', '-c', `e2e.dir=${logDir}`, '-c', 'topology.subprocess.timeout.secs=2']);
+    for (const f of ['slow_spout.py', 'storm.py']) copyFileSync(join(MULTILANG, f), join(project, 'resources', f));
+    const r = await cli(['submit', join(project, 'topology.ts'), '--name', 'slowshell', '-c', `test.commands.log=${join(logDir, 'commands.log')}`, '-c', 'topology.subprocess.timeout.secs=2']);
     expect(r.exitCode, r.stderr).toBe(0);
     const commands = () => (existsSync(join(logDir, 'commands.log')) ? readFileSync(join(logDir, 'commands.log'), 'utf8') : '');
     const worker = await waitFor('the spout in a next', async () => (commands().includes('next-start') ? liveWorker('slowshell') : undefined), 30_000);

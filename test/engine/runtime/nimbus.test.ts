@@ -105,31 +105,6 @@ describe('Nimbus', () => {
     expect(nimbus.workerHeartbeat(hb)).toEqual({ status: 'KILLED', assignmentVersion: -1 });
   });
 
-  it('keeps all-time counts when a worker restarts and windows the last 10 minutes', () => {
-    const t = submit('wc');
-    const hb = (pid: number, emitted: number): WorkerHeartbeat => ({
-      workerId: 'w1',
-      topologyId: t.id,
-      supervisorId: 's1',
-      host: '127.0.0.1',
-      port: 7000,
-      pid,
-      assignmentVersion: t.assignment.version,
-      uptimeSecs: 1,
-      logFile: '',
-      executors: [{ component: 'words', kind: 'spout', startTask: 7, endTask: 7, emitted: { default: emitted }, transferred: { default: emitted }, acked: emitted, failed: 0, executed: 0 }],
-      errors: [],
-    });
-    nimbus.workerHeartbeat(hb(100, 50));
-    step(700_000);
-    nimbus.workerHeartbeat(hb(100, 80));
-    nimbus.workerHeartbeat(hb(200, 5)); // restarted: counts start again
-    const all = nimbus.topologyDetail(t.id) as any;
-    expect(all.spouts[0].emitted).toBe(85);
-    const recent = nimbus.topologyDetail(t.id, '600') as any;
-    expect(recent.spouts[0].emitted).toBe(35);
-  });
-
   const spoutBeat = (t: { id: string; assignment: { version: number } }, pid: number, emitted: number): WorkerHeartbeat => ({
     workerId: 'w1',
     topologyId: t.id,
@@ -144,6 +119,19 @@ describe('Nimbus', () => {
     errors: [],
   });
   const allTime = (id: string) => (nimbus.topologyDetail(id) as any).spouts[0] as { emitted: number; acked: number };
+
+  it('keeps all-time counts when a worker restarts and windows the last 10 minutes', () => {
+    const t = submit('wc');
+    const hb = (pid: number, emitted: number) => spoutBeat(t, pid, emitted);
+    nimbus.workerHeartbeat(hb(100, 50));
+    step(700_000);
+    nimbus.workerHeartbeat(hb(100, 80));
+    nimbus.workerHeartbeat(hb(200, 5)); // restarted: counts start again
+    const all = nimbus.topologyDetail(t.id) as any;
+    expect(all.spouts[0].emitted).toBe(85);
+    const recent = nimbus.topologyDetail(t.id, '600') as any;
+    expect(recent.spouts[0].emitted).toBe(35);
+  });
 
   it('keeps all-time counts when an executor’s counters restart from zero in the same process', () => {
     const t = submit('wc');

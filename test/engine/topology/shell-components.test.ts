@@ -237,7 +237,7 @@ describe('ShellSpout', () => {
   it('queues a deactivate sent during a slow next behind it, so the spout is not killed after the heartbeat timeout', async () => {
     const commands = join(codeDir, 'commands.log');
     const b = new TopologyBuilder();
-    b.setSpout('slow', () => new ShellSpout('python3', '-c', SLOW_NEXT_SPOUT).setDefaultStream(['x']), 1);
+    b.setSpout('slow', () => new ShellSpout('python3', 'slow_spout.py').setDefaultStream(['x']), 1);
     runner = await LocalRunner.start(b.createTopology({ 'topology.subprocess.timeout.secs': 2 }), { codeDir });
     const read = () => (existsSync(commands) ? readFileSync(commands, 'utf8') : '');
     await runner.waitFor(() => read().includes('next-start'), 20_000, 'a next in progress');
@@ -316,26 +316,6 @@ while True:
     tup = storm.readTuple()
     if tup.is_heartbeat_tuple():
         storm.sync()
-`;
-
-/** A spout whose every next takes 1 s (under the 2 s subprocess timeout); logs each command to commands.log. */
-const SLOW_NEXT_SPOUT = `
-import sys, os, time
-sys.path.insert(0, os.getcwd())
-import storm
-conf, context = storm.initComponent()
-def note(line):
-    with open("commands.log", "a") as f:
-        f.write(line + "\\n")
-while True:
-    msg = storm.readCommand()
-    if msg["command"] == "next":
-        note("next-start")
-        time.sleep(1)
-        note("next-end")
-    else:
-        note(msg["command"])
-    storm.sync()
 `;
 
 const BAD_SPOUT = `
