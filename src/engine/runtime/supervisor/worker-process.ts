@@ -101,11 +101,6 @@ export class WorkerProcess {
     return this.#running ? (this.#pid ?? null) : null;
   }
 
-  /** True when this process was adopted from a previous supervisor run (until it is restarted). */
-  get adopted(): boolean {
-    return this.#adoptPoll !== undefined;
-  }
-
   /**
    * A worker that a previous supervisor process started and that still runs: read its
    * worker.pid and worker-config.json and take it over (heartbeat checks, stop, restart
@@ -328,10 +323,10 @@ export class WorkerProcess {
   }
 }
 
-/** True when `pid` runs and is the worker of `workerDir` (its command line names the dir; pids get reused). */
+/** True when `pid` runs and is the worker of `workerDir` (its command line names the dir's worker-config.json; pids get reused). */
 export function isWorkerProcess(pid: number, workerDir: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(workerDir);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(join(workerDir, 'worker-config.json'));
   } catch {
     return false;
   }
