@@ -88,6 +88,33 @@ function recordedPids(dir: string): number[] {
   return pids.filter((p): p is number => typeof p === 'number' && p > 0);
 }
 
+/** Pids of the topology workers the supervisors recorded (workers can outlive a killed supervisor). */
+function workerPids(dir: string): number[] {
+  const pids: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((d) => d.startsWith('supervisor-'));
+  } catch {
+    return pids;
+  }
+  for (const s of entries) {
+    let workers: string[];
+    try {
+      workers = readdirSync(join(dir, s, 'workers'));
+    } catch {
+      continue;
+    }
+    for (const w of workers) {
+      try {
+        pids.push(Number(readFileSync(join(dir, s, 'workers', w, 'worker.pid'), 'utf8')));
+      } catch {
+        // no running process recorded
+      }
+    }
+  }
+  return pids.filter((p) => p > 0);
+}
+
 /** SIGKILLs every pid that still runs with a config file of this cluster dir (pid-reuse safe). */
 function killEverything(dir: string, pids: number[]): void {
   for (const pid of new Set(pids)) {
@@ -121,7 +148,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     if (stopped) return;
     stopped = true;
     // Collect pids first: a graceful stop rewrites cluster.json without them.
-    const pids = recordedPids(dir);
+    const pids = [...recordedPids(dir), ...workerPids(dir)];
     try {
       await stopCluster(dir, { timeoutMs: 20_000 });
     } catch {

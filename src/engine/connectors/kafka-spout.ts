@@ -2,7 +2,8 @@
 // (@platformatic/kafka). Each record becomes one tuple whose message id is
 // `{topic, partition, offset}`; offsets are committed only when every tuple below them was
 // acked (OffsetTracker, contiguous per partition) and failed tuples are replayed from an
-// in-memory copy. Consumption pauses while too many tuples are buffered or outstanding, so
+// in-memory copy after storm-kafka-client's exponential backoff (KafkaSpoutRetry:
+// kafka.spout.retry.* conf keys), giving up after max retries. Consumption pauses while too many tuples are buffered or outstanding, so
 // memory stays bounded. All callbacks of one task run one at a time on the worker's event
 // loop; the consumer stream feeds a local buffer that nextTuple drains.
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
@@ -10,6 +11,7 @@ import type { SpoutOutputCollector } from '../topology/collectors.js';
 import type { OutputFieldsDeclarer } from '../topology/output-fields-declarer.js';
 import { BaseRichSpout } from '../topology/spout.js';
 import type { TopologyContext } from '../topology/topology-context.js';
+import { KafkaSpoutRetry, retrySettings, type KafkaSpoutRetrySettings } from './kafka-spout-retry.js';
 import { OffsetTracker } from './offset-tracker.js';
 
 /** Storm's FirstPollOffsetStrategy. */
@@ -49,7 +51,13 @@ export interface KafkaSpoutOptions {
   commitIntervalMs?: number;
   /** Consumption pauses while this many tuples are buffered or outstanding (default 10000). */
   maxUncommittedOffsets?: number;
-  /** Give up replaying a tuple after this many failures (default: never; then it is acked and skipped). */
+  /**
+   * Replay backoff (storm-kafka-client's KafkaSpoutRetryExponentialBackoff); each setting
+   * defaults to the topology conf's kafka.spout.retry.initial.delay.ms (0),
+   * .delay.period.ms (2), .max.retries (unlimited) and .max.delay.ms (10000).
+   */
+  retry?: Partial<KafkaSpoutRetrySettings>;
+  /** Give up replaying a tuple after this many failures (then it is acked and skipped); same as retry.maxRetries. */
   maxRetries?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -100,9 +108,9 @@ export class KafkaSpout extends BaseRichSpout {
   #stream: KafkaSpoutConnection['stream'] | undefined;
   #tracker = new OffsetTracker();
   #buffer: KafkaSpoutRecord[] = [];
-  #replay: KafkaSpoutRecord[] = [];
+  #retry = new KafkaSpoutRetry<KafkaSpoutRecord>(retrySettings({}, {}));
   /** Outstanding records by `topic:partition:offset`, for replay. */
-  #inFlight = new Map<string, { record: KafkaSpoutRecord; failures: number }>();
+  #inFlight = new Map<string, KafkaSpoutRecord>();
   #paused = false;
   #active = true;
   #lastCommitMs = 0;
@@ -125,6 +133,7 @@ export class KafkaSpout extends BaseRichSpout {
     const servers = (o.bootstrapServers ?? (conf['kafka.bootstrap.servers'] as string | undefined) ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
     const groupId = o.groupId ?? `streamctl-${String(conf['topology.name'] ?? context.getStormId())}-${context.getThisComponentId()}`;
     const strategy = o.firstPollOffsetStrategy ?? 'UNCOMMITTED_EARLIEST';
+    this.#retry = new KafkaSpoutRetry(retrySettings({ ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}), ...o.retry }, conf));
     this.#connection = await this.connect({
       bootstrapServers: servers,
       groupId,
@@ -185,8 +194,11 @@ export class KafkaSpout extends BaseRichSpout {
     }
     const keep = (r: KafkaSpoutRecord) => owned.has(`${r.topic}:${r.partition}`);
     this.#buffer = this.#buffer.filter(keep);
-    this.#replay = this.#replay.filter(keep);
-    for (const [k, v] of this.#inFlight) if (!keep(v.record)) this.#inFlight.delete(k);
+    for (const [k, v] of this.#inFlight) {
+      if (keep(v)) continue;
+      this.#inFlight.delete(k);
+      this.#retry.remove(k);
+    }
   }
 
   #flowControl(): void {
@@ -203,7 +215,7 @@ export class KafkaSpout extends BaseRichSpout {
 
   nextTuple(): void {
     void this.#maybeCommit(); // errors are reported inside
-    const record = this.#replay.shift() ?? this.#buffer.shift();
+    const record = (this.#retry.size > 0 ? this.#retry.takeReady(this.now()) : undefined) ?? this.#buffer.shift();
     if (!record) return;
     const id: KafkaMessageId = { topic: record.topic, partition: record.partition, offset: record.offset };
     if (!this.#tracker.emitted(record.topic, record.partition, record.offset)) return; // already past it
@@ -212,32 +224,38 @@ export class KafkaSpout extends BaseRichSpout {
     if (values === null || values === undefined) {
       this.#tracker.acked(record.topic, record.partition, record.offset);
       this.#inFlight.delete(k);
+      this.#retry.remove(k);
       return;
     }
-    if (!this.#inFlight.has(k)) this.#inFlight.set(k, { record, failures: 0 });
+    if (!this.#inFlight.has(k)) this.#inFlight.set(k, record);
     this.#collector!.emit(values, id);
     this.#flowControl();
   }
 
   override ack(messageId: unknown): void {
     const id = messageId as KafkaMessageId;
+    const k = `${id.topic}:${id.partition}:${id.offset}`;
     this.#tracker.acked(id.topic, id.partition, id.offset);
-    this.#inFlight.delete(`${id.topic}:${id.partition}:${id.offset}`);
+    this.#inFlight.delete(k);
+    this.#retry.remove(k);
     this.#flowControl();
+  }
+
+  /** Clock of the retry schedule (tests override it). */
+  protected now(): number {
+    return Date.now();
   }
 
   override fail(messageId: unknown): void {
     const id = messageId as KafkaMessageId;
     const k = `${id.topic}:${id.partition}:${id.offset}`;
-    const entry = this.#inFlight.get(k);
-    if (!entry || !this.#tracker.isOutstanding(id.topic, id.partition, id.offset)) return;
-    entry.failures += 1;
-    if (this.options.maxRetries !== undefined && entry.failures > this.options.maxRetries) {
-      this.#collector?.reportError(new Error(`Kafka record ${k} failed ${entry.failures} times; giving up (maxRetries ${this.options.maxRetries})`));
+    const record = this.#inFlight.get(k);
+    if (!record || !this.#tracker.isOutstanding(id.topic, id.partition, id.offset)) return;
+    if (this.#retry.schedule(k, record, this.now()) === false) {
+      const max = this.#retry.settings.maxRetries;
+      this.#collector?.reportError(new Error(`Kafka record ${k} failed ${max + 1} times; giving up (kafka.spout.retry.max.retries ${max})`));
       this.ack(messageId);
-      return;
     }
-    this.#replay.push(entry.record);
   }
 
   override activate(): void {

@@ -4,8 +4,12 @@
 // tuple's id for each of the anchor's roots); ack sends `__ack_ack [root, id ^ ackVal]` and
 // fail `__ack_fail [root]` to the acker owning each root, batched per acker until the
 // executor's turn ends (SystemOutbox). Basic bolts are anchored and acked
-// automatically; a thrown error (FailedException or other) fails the input, non-Failed
-// errors and ReportedFailedException are also reported. Single-threaded (see executor.ts).
+// automatically; a FailedException from a basic bolt fails the input (ReportedFailedException
+// also reports it). Any other error thrown by execute (or a rejected Promise) is Storm's
+// uncaught exception: the input is failed and the error goes to host.fatalError, which
+// reports it and makes a worker process exit to be restarted by its supervisor (with
+// backoff) instead of spinning on a bolt that throws on every tuple. Single-threaded (see
+// executor.ts).
 import type { Anchors, BasicOutputCollector, OutputCollector, TupleValues } from '../topology/collectors.js';
 import type { BasicBolt, Bolt } from '../topology/bolt.js';
 import { isBasicBolt } from '../topology/bolt.js';
@@ -132,17 +136,17 @@ export class BoltExecutor extends Executor {
       try {
         r = (task.bolt as Bolt).execute(t);
       } catch (error) {
-        this.host.reportError(this.component, task.taskId, error);
         this.fail(task, t);
         this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
+        this.host.fatalError(this.component, task.taskId, error);
         return;
       }
       if (isThenable(r)) {
         this.awaitAsync(r, task.taskId, 'execute', (error) => {
           this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
           if (error) {
-            this.host.reportError(this.component, task.taskId, error);
             this.fail(task, t);
+            this.host.fatalError(this.component, task.taskId, error);
           }
         });
         return;
@@ -152,8 +156,9 @@ export class BoltExecutor extends Executor {
   }
 
   #basicFailed(task: BoltTask, t: TupleImpl, error: unknown): void {
-    if (!isFailedException(error) || error.reported) this.host.reportError(this.component, task.taskId, error);
     this.fail(task, t);
+    if (!isFailedException(error)) this.host.fatalError(this.component, task.taskId, error);
+    else if (error.reported) this.host.reportError(this.component, task.taskId, error);
   }
 
   ack(task: BoltTask, input: TupleImpl): void {

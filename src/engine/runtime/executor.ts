@@ -132,6 +132,12 @@ export interface ExecutorHost {
   /** Ask the worker loop to run soon (after async completions, ticks). */
   wake(): void;
   reportError(component: string, taskId: number, error: unknown): void;
+  /**
+   * A task hit an error Storm treats as fatal (an uncaught exception in a bolt's execute):
+   * reported like reportError, then a worker process halts and exits so its supervisor
+   * restarts it; the in-process local runner records it and keeps running.
+   */
+  fatalError(component: string, taskId: number, error: unknown): void;
   readonly status: TopologyStatus;
 }
 

@@ -17,6 +17,7 @@ import { silentLogger } from '../common/logger.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
 import type {
   Assignment,
+  ComponentError,
   ExecutorSpec,
   TopologySpec,
   TopologyStatus,
@@ -25,10 +26,11 @@ import type {
   WorkerHeartbeat,
   WorkerHeartbeatResponse,
 } from './contracts.js';
-import { MetricsAggregator, type ComponentMetrics, type StatsWindow } from './nimbus/metrics-aggregator.js';
+import { MetricsAggregator, type ComponentMetrics, type MetricsSnapshot, type StatsWindow } from './nimbus/metrics-aggregator.js';
 import { fixed3, prettyUptime } from './nimbus/format.js';
 import { transition, type TopologyEvent } from './nimbus/topology-state-machine.js';
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
+import { workerMemoryLimits } from './supervisor/worker-memory.js';
 import {
   ACKER_COMPONENT_ID,
   ackerCount,
@@ -68,6 +70,9 @@ export interface SubmitRequest {
   owner?: string;
 }
 
+/** How often nimbus saves the all-time metric totals (what a nimbus restart can lose at most). */
+const METRICS_SAVE_EVERY_MS = 2_000;
+
 export interface SupervisorHeartbeatRequest {
   supervisorId: string;
   host: string;
@@ -75,6 +80,8 @@ export interface SupervisorHeartbeatRequest {
   uptimeSecs: number;
   /** Workers the supervisor currently runs. */
   runningWorkers: Array<{ workerId: string; topologyId: string; port: number; pid: number | null }>;
+  /** Errors the supervisor saw for its workers (memory limit kills, out-of-heap deaths) since its last heartbeat. */
+  workerErrors?: Array<ComponentError & { topologyId: string; port: number }>;
 }
 
 export interface SupervisorHeartbeatResponse {
@@ -113,6 +120,7 @@ export class Nimbus {
   #metrics: MetricsAggregator;
   #supervisors = new Map<string, SupervisorLive>();
   #startedMs: number;
+  #metricsSavedMs: number;
 
   private constructor(store: TopologyStore, options: NimbusOptions) {
     this.#store = store;
@@ -124,6 +132,12 @@ export class Nimbus {
     this.#workerTimeoutMs = options.workerTimeoutMs ?? 5_000;
     this.#metrics = new MetricsAggregator({ clock: this.#clock });
     this.#startedMs = this.#clock.now();
+    // All-time totals carry over a nimbus restart (saved by tick()).
+    for (const t of store.listTopologies()) {
+      const snapshot = store.loadMetrics(t.id) as MetricsSnapshot | undefined;
+      if (snapshot) this.#metrics.restore(t.id, snapshot);
+    }
+    this.#metricsSavedMs = this.#startedMs;
     // Known supervisors get a grace period after a restart before they count as dead, so a
     // nimbus coming back does not move workers that are running fine.
     for (const s of store.listSupervisors()) {
@@ -163,6 +177,7 @@ export class Nimbus {
     const stormConf: Record<string, unknown> = { ...TOPOLOGY_DEFAULTS, ...request.spec.config, ...(request.conf ?? {}) };
     const numWorkers = positiveInt(stormConf['topology.workers'], 'topology.workers');
     positiveNumber(stormConf['topology.message.timeout.secs'], 'topology.message.timeout.secs');
+    workerMemoryLimits(stormConf);
     const ackers = ackerCount(stormConf, numWorkers);
     stormConf['topology.acker.executors'] = ackers;
     stormConf['topology.workers'] = numWorkers;
@@ -321,6 +336,13 @@ export class Nimbus {
       }
     }
     this.#metrics.expireWorkers(this.#workerTimeoutMs);
+    if (now - this.#metricsSavedMs >= METRICS_SAVE_EVERY_MS) {
+      this.#metricsSavedMs = now;
+      for (const t of this.#store.listTopologies()) {
+        const snapshot = this.#metrics.snapshot(t.id);
+        if (snapshot) this.#store.saveMetrics(t.id, snapshot);
+      }
+    }
     this.#reschedule();
   }
 
@@ -386,6 +408,8 @@ export class Nimbus {
       this.#log.info('supervisor registered', { supervisorId: req.supervisorId, slotPorts: req.slotPorts });
     }
     if (changed || !wasAlive) this.#reschedule();
+    const errors = (Array.isArray(req.workerErrors) ? req.workerErrors : []).filter((e) => this.#store.getTopology(e.topologyId) !== undefined);
+    this.#store.addErrors(errors.map((e) => ({ topologyId: e.topologyId, component: e.component, taskId: e.taskId, timeSecs: e.timeSecs, error: String(e.error), host: req.host, port: e.port })));
     return { workers: this.#workersFor(req.supervisorId) };
   }
 

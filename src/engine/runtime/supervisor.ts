@@ -3,10 +3,13 @@
 // workers no longer wanted (waiting for them to exit before reusing their port), starts
 // new ones, kills hung ones (stale local heartbeat, Storm's supervisor.worker.timeout.secs)
 // and restarts dead ones with backoff. When nimbus is unreachable it keeps its
-// workers as they are. Heartbeats carry nimbus's bearer token (read from nimbusTokenFile,
+// workers as they are. A supervisor that restarts (crash, kill -9) adopts the workers its
+// previous run left running (worker.pid + worker-config.json in each worker dir, checked
+// against /proc/<pid>/cmdline) instead of killing them; nimbus's next answer decides
+// whether they stay. Heartbeats carry nimbus's bearer token (read from nimbusTokenFile,
 // re-read after a 401), and each worker's config names the same file for its own
 // heartbeats. close() stops every worker. Single-threaded; one round at a time.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_PROCESS_NODE_FLAGS } from '../common/node-flags.js';
@@ -17,7 +20,7 @@ import { silentLogger } from '../common/logger.js';
 import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
 import type { WorkerConfig } from './contracts.js';
 import type { SupervisorHeartbeatRequest, SupervisorHeartbeatResponse } from './nimbus.js';
-import { WorkerProcess } from './supervisor/worker-process.js';
+import { WorkerProcess, type WorkerError, type WorkerProcessOptions } from './supervisor/worker-process.js';
 
 export interface SupervisorOptions {
   supervisorId: string;
@@ -63,10 +66,10 @@ export class Supervisor {
     this.#nimbusToken = options.nimbusTokenFile ? readNimbusToken(options.nimbusTokenFile) : undefined;
   }
 
-  /** Cleans up orphaned workers of a previous run, then starts the heartbeat loop. */
+  /** Adopts the still-running workers of a previous run, then starts the heartbeat loop. */
   static open(options: SupervisorOptions): Supervisor {
     const s = new Supervisor(options);
-    s.#killOrphans();
+    s.#adoptWorkers();
     const interval = options.heartbeatIntervalMs ?? 500;
     const loop = () => {
       if (s.#closed) return;
@@ -101,24 +104,29 @@ export class Supervisor {
     return join(this.#options.dataDir, 'workers');
   }
 
-  #killOrphans(): void {
+  #adoptWorkers(): void {
     const dir = this.#workersDir();
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
-      const pidFile = join(dir, name, 'worker.pid');
-      if (!existsSync(pidFile)) continue;
-      const pid = Number(readFileSync(pidFile, 'utf8'));
-      try {
-        // Only kill it if it is still that worker (pids get reused).
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (cmdline.includes(join(dir, name))) {
-          process.kill(pid, 'SIGKILL');
-          this.#log.warn('killed orphaned worker', { pid, workerId: name });
-        }
-      } catch {
-        // gone already
-      }
+      const w = WorkerProcess.adopt(this.#workerOptions(name));
+      if (w && w.workerId === name) this.#workers.set(name, w);
     }
+  }
+
+  /** How every worker process of this supervisor is run (all but its config). */
+  #workerOptions(workerId: string): Omit<WorkerProcessOptions, 'config'> {
+    const o = this.#options;
+    return {
+      workerDir: join(this.#workersDir(), workerId),
+      command: process.execPath,
+      args: [...DATA_PROCESS_NODE_FLAGS, o.workerMain ?? DEFAULT_WORKER_MAIN],
+      clock: this.#clock,
+      logger: this.#log,
+      ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}),
+      ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
+      ...(o.workerTimeoutMs !== undefined ? { heartbeatTimeoutMs: o.workerTimeoutMs } : {}),
+      ...(o.workerStartTimeoutMs !== undefined ? { startTimeoutMs: o.workerStartTimeoutMs } : {}),
+    };
   }
 
   async #heartbeat(): Promise<WorkerConfig[] | undefined> {
@@ -128,6 +136,7 @@ export class Supervisor {
       slotPorts: this.#options.slotPorts,
       uptimeSecs: Math.floor((this.#clock.now() - this.#startedMs) / 1000),
       runningWorkers: [...this.#workers.values()].map((w) => ({ workerId: w.workerId, topologyId: w.config.topologyId, port: w.port, pid: w.pid })),
+      workerErrors: [...this.#workers.values()].flatMap((w) => w.takeErrors()),
     };
     try {
       const res = await fetch(`${this.#options.nimbusUrl}/internal/v1/supervisor-heartbeat`, {
@@ -145,9 +154,18 @@ export class Supervisor {
       this.#registered = true;
       return reply.workers;
     } catch (error) {
+      this.#requeue(body.workerErrors ?? []);
       if (this.#nimbusReachable !== false) this.#log.warn('nimbus unreachable; keeping workers as they are', { error });
       this.#nimbusReachable = false;
       return undefined;
+    }
+  }
+
+  /** Gives errors that did not reach nimbus back to their workers (sent with the next heartbeat). */
+  #requeue(errors: WorkerError[]): void {
+    for (const w of this.#workers.values()) {
+      const mine = errors.filter((e) => e.topologyId === w.config.topologyId && e.port === w.port);
+      if (mine.length > 0) w.requeueErrors(mine);
     }
   }
 
@@ -173,24 +191,13 @@ export class Supervisor {
           if (existing.config.assignment.version !== config.assignment.version) existing.updateConfig(config);
           continue;
         }
-        const w = new WorkerProcess({
-          config,
-          workerDir: join(this.#workersDir(), id),
-          command: process.execPath,
-          args: [...DATA_PROCESS_NODE_FLAGS, this.#options.workerMain ?? DEFAULT_WORKER_MAIN],
-          clock: this.#clock,
-          logger: this.#log,
-          ...(this.#options.initialBackoffMs !== undefined ? { initialBackoffMs: this.#options.initialBackoffMs } : {}),
-          ...(this.#options.maxBackoffMs !== undefined ? { maxBackoffMs: this.#options.maxBackoffMs } : {}),
-          ...(this.#options.workerTimeoutMs !== undefined ? { heartbeatTimeoutMs: this.#options.workerTimeoutMs } : {}),
-          ...(this.#options.workerStartTimeoutMs !== undefined ? { startTimeoutMs: this.#options.workerStartTimeoutMs } : {}),
-        });
+        const w = new WorkerProcess({ ...this.#workerOptions(id), config });
         this.#workers.set(id, w);
         w.start();
       }
     }
     for (const w of this.#workers.values()) {
-      w.checkHeartbeat();
+      if (!w.checkMemory()) w.checkHeartbeat();
       w.restartIfDue();
     }
   }

@@ -180,11 +180,13 @@ async function main(): Promise<void> {
   let worker: Worker | undefined;
   let heartbeat: NimbusHeartbeat | undefined;
   let dying = false;
-  // Storm's ShellBolt/ShellSpout die(): report the error, then exit so the supervisor
-  // restarts the worker (exit code 11 as Storm's System.exit(11)).
+  // Storm's ShellBolt/ShellSpout die() and an uncaught exception in a bolt's execute: report
+  // the error, stop executing, then exit so the supervisor restarts the worker (with
+  // backoff; exit code 11 as Storm's System.exit(11)).
   const onFatalError = (component: string, taskId: number, error: unknown) => {
     if (dying) return;
     dying = true;
+    worker?.halt();
     logger.error('worker exiting after a fatal component error', { component, taskId, error });
     const force = setTimeout(() => process.exit(11), 3000);
     force.unref();
@@ -221,7 +223,10 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 50).unref();
     return;
   }
-  if (dying) return;
+  if (dying) {
+    worker.halt();
+    return;
+  }
   heartbeat = new NimbusHeartbeat(config, worker, logger);
   heartbeat.start();
   // Local heartbeat for the supervisor: written from the event loop, so a blocked loop or a

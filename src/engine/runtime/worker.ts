@@ -82,6 +82,8 @@ export class Worker implements ExecutorHost {
   #timer: NodeJS.Timeout | undefined;
   #housekeeping: NodeJS.Timeout | undefined;
   #running = false;
+  #halted = false;
+  #fatalSeen = 0;
   #closed = false;
   #droppedLocal = 0;
   readonly #startedMs = Date.now();
@@ -265,7 +267,7 @@ export class Worker implements ExecutorHost {
   }
 
   wake(): void {
-    if (this.#scheduled || !this.#running) return;
+    if (this.#scheduled || !this.#running || this.#halted) return;
     this.#scheduled = true;
     if (this.#timer) {
       clearTimeout(this.#timer);
@@ -286,10 +288,21 @@ export class Worker implements ExecutorHost {
     if (++this.#errorLogCount <= ERROR_LOGS_PER_SEC) this.logger.error('component error', { component, taskId, error });
   }
 
-  #fatal(component: string, taskId: number, error: unknown): void {
+  fatalError(component: string, taskId: number, error: unknown): void {
     this.reportError(component, taskId, error);
-    this.logger.error('fatal component error', { component, taskId, error });
+    if (this.#fatalSeen++ === 0) this.logger.error('fatal component error', { component, taskId, error });
     this.#o.onFatalError?.(component, taskId, error);
+  }
+
+  /**
+   * Stop running executors for good (the process is about to exit after a fatal error):
+   * no more tuples are executed or emitted; stats and errors stay readable for a last
+   * heartbeat.
+   */
+  halt(): void {
+    this.#halted = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Put back an error record (e.g. one whose heartbeat did not reach nimbus). */
@@ -301,7 +314,7 @@ export class Worker implements ExecutorHost {
 
   readonly #pass = (): void => {
     this.#scheduled = false;
-    if (!this.#running) return;
+    if (!this.#running || this.#halted) return;
     const now = performance.now();
     let work = false;
     // Bolts and ackers first (they free capacity), then spouts, starting at a different spout
@@ -438,7 +451,7 @@ export class Worker implements ExecutorHost {
             conf: compConf,
             codeDir: this.#o.codeDir ?? process.cwd(),
             logger: this.logger,
-            onFatalError: (error) => this.#fatal(e.component, t, error),
+            onFatalError: (error) => this.fatalError(e.component, t, error),
           });
           const routes = this.#routesFor(e.component, t, context, options.metrics);
           setups.push({ taskId: t, context, routes, create: () => this.#o.topology.createComponent(e.component) as Spout & Bolt & BasicBolt });

@@ -6,8 +6,11 @@
 // unless need_task_ids is false; `task` = emitDirect), log, error and metrics (ignored) on
 // the way. An unknown command, a child silent for the subprocess timeout while a command
 // waits for its sync, or a child that exits / writes garbage makes the task die: reported,
-// and the worker process exits so its supervisor restarts it. Single-threaded (event loop);
-// the spout executor awaits each call, as Storm's executor thread blocks on sync.
+// and the worker process exits so its supervisor restarts it. Single-threaded (event loop).
+// One command is in flight at a time, as Storm's executor thread blocks on each sync: a
+// command issued while another waits for its sync (deactivate from a status change during
+// a slow next) is queued behind it, and each command's heartbeat timer runs only while
+// that command waits.
 import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
@@ -29,6 +32,8 @@ export class ShellSpout extends ShellComponent implements Spout {
   #closing = false;
   /** Resolves the command waiting for its sync. */
   #waiting: (() => void) | undefined;
+  /** Settles when the last queued command has synced (commands run one at a time). */
+  #tail: Promise<void> = Promise.resolve();
 
   async open(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: SpoutOutputCollector): Promise<void> {
     this.#collector = collector;
@@ -80,8 +85,15 @@ export class ShellSpout extends ShellComponent implements Spout {
     w?.();
   }
 
-  /** Send one command and resolve at the child's sync (or when the child dies). */
+  /** Queue one command behind the one in flight; resolves at its sync (or when the child dies). */
   #query(msg: Record<string, unknown>): Promise<void> {
+    const next = this.#tail.then(() => this.#send(msg));
+    this.#tail = next;
+    return next;
+  }
+
+  /** Send one command and resolve at the child's sync (or when the child dies). */
+  #send(msg: Record<string, unknown>): Promise<void> {
     const p = this.#process;
     if (this.#dead || this.#closing || !p) return Promise.resolve();
     return new Promise<void>((resolve) => {

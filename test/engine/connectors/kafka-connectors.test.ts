@@ -43,6 +43,14 @@ class TestSpout extends KafkaSpout {
   }
 }
 
+/** A spout on a clock the test moves (the retry schedule's time). */
+class ClockedSpout extends TestSpout {
+  nowMs = 1_000_000;
+  protected override now(): number {
+    return this.nowMs;
+  }
+}
+
 function spoutCollector() {
   const emits: Array<{ values: unknown[]; id: KafkaMessageId }> = [];
   const errors: unknown[] = [];
@@ -125,6 +133,66 @@ describe('KafkaSpout', () => {
     expect(String(errors[0])).toMatch(/failed 2 times; giving up/);
     await flush();
     expect(spout.connection.commits).toEqual([[{ topic: 't', partition: 0, offset: 1n }]]);
+  });
+
+  it('replays a tuple that keeps failing after exponentially growing delays from the kafka.spout.retry.* conf, capped at the max delay', async () => {
+    const spout = new ClockedSpout({ topic: 't', commitIntervalMs: 0 });
+    const { emits, collector } = spoutCollector();
+    await spout.open(
+      { 'kafka.spout.retry.initial.delay.ms': 100, 'kafka.spout.retry.delay.period.ms': 50, 'kafka.spout.retry.max.delay.ms': 1000 },
+      context,
+      collector,
+    );
+    spout.connection.push('t', 0, 0n, 'bad');
+    spout.nextTuple();
+    // Failure n is replayed after 100 ms (n = 1), then 50 × 2^(n-1): 100, 200, 400, 800, then capped at 1000.
+    const delays: number[] = [];
+    for (let n = 1; n <= 6; n++) {
+      spout.fail(emits.at(-1)!.id);
+      const failedAt = spout.nowMs;
+      const count = emits.length;
+      while (emits.length === count) {
+        spout.nowMs += 10;
+        spout.nextTuple();
+      }
+      delays.push(spout.nowMs - failedAt);
+    }
+    expect(delays).toEqual([100, 100, 200, 400, 800, 1000]);
+    expect(new Set(emits.map((e) => e.values[4]))).toEqual(new Set(['bad']));
+  });
+
+  it('emits new records while a failed one waits for its replay', async () => {
+    const spout = new ClockedSpout({ topic: 't', commitIntervalMs: 0, retry: { initialDelayMs: 500 } });
+    const { emits, collector } = spoutCollector();
+    await spout.open({}, context, collector);
+    spout.connection.push('t', 0, 0n, 'first');
+    spout.nextTuple();
+    spout.fail(emits[0]!.id);
+    spout.connection.push('t', 0, 1n, 'second');
+    spout.nextTuple();
+    spout.nextTuple();
+    expect(emits.map((e) => e.values[4])).toEqual(['first', 'second']);
+    spout.nowMs += 500;
+    spout.nextTuple();
+    expect(emits.map((e) => e.values[4])).toEqual(['first', 'second', 'first']);
+  });
+
+  it('gives up after kafka.spout.retry.max.retries from the conf and refuses a bad retry setting', async () => {
+    const spout = new ClockedSpout({ topic: 't', commitIntervalMs: 0 });
+    const { emits, errors, collector } = spoutCollector();
+    await spout.open({ 'kafka.spout.retry.max.retries': 2 }, context, collector);
+    spout.connection.push('t', 0, 0n, 'bad');
+    spout.nextTuple();
+    for (let i = 0; i < 3; i++) {
+      spout.fail(emits.at(-1)!.id);
+      spout.nowMs += 10_000;
+      spout.nextTuple();
+    }
+    expect(emits).toHaveLength(3);
+    expect(String(errors[0])).toMatch(/failed 3 times; giving up \(kafka.spout.retry.max.retries 2\)/);
+    await expect(new ClockedSpout({ topic: 't' }).open({ 'kafka.spout.retry.delay.period.ms': 'soon' }, context, collector)).rejects.toThrow(
+      /kafka.spout.retry.delay.period.ms must be a non-negative number, got "soon"/,
+    );
   });
 
   it('pauses consumption while deactivated or too many tuples are outstanding', async () => {

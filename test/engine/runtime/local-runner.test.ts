@@ -312,7 +312,7 @@ describe('LocalRunner', () => {
     for (const [task, target] of got) expect(task).toBe(target);
   });
 
-  it('reports errors thrown by a rich bolt and fails the tuple', async () => {
+  it('treats an error thrown by a rich bolt as fatal (a worker process would exit), reports it and fails the tuple', async () => {
     const log = newLog();
     class Throws extends BaseRichBolt {
       execute(): void {
@@ -327,6 +327,7 @@ describe('LocalRunner', () => {
     const errors = runner.errors();
     expect(errors[0]).toMatchObject({ component: 'throws' });
     expect(errors[0]!.error).toContain('boom in execute');
+    expect(runner.fatalErrors()[0]).toMatchObject({ component: 'throws', error: 'boom in execute' });
   });
 
   it('awaits async execute, one tuple at a time per executor, and acks basic bolts after it resolves', async () => {

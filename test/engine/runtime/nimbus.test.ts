@@ -105,21 +105,24 @@ describe('Nimbus', () => {
     expect(nimbus.workerHeartbeat(hb)).toEqual({ status: 'KILLED', assignmentVersion: -1 });
   });
 
+  const spoutBeat = (t: { id: string; assignment: { version: number } }, pid: number, emitted: number): WorkerHeartbeat => ({
+    workerId: 'w1',
+    topologyId: t.id,
+    supervisorId: 's1',
+    host: '127.0.0.1',
+    port: 7000,
+    pid,
+    assignmentVersion: t.assignment.version,
+    uptimeSecs: 1,
+    logFile: '',
+    executors: [{ component: 'words', kind: 'spout', startTask: 7, endTask: 7, emitted: { default: emitted }, transferred: { default: emitted }, acked: emitted, failed: 0, executed: 0 }],
+    errors: [],
+  });
+  const allTime = (id: string) => (nimbus.topologyDetail(id) as any).spouts[0] as { emitted: number; acked: number };
+
   it('keeps all-time counts when a worker restarts and windows the last 10 minutes', () => {
     const t = submit('wc');
-    const hb = (pid: number, emitted: number): WorkerHeartbeat => ({
-      workerId: 'w1',
-      topologyId: t.id,
-      supervisorId: 's1',
-      host: '127.0.0.1',
-      port: 7000,
-      pid,
-      assignmentVersion: t.assignment.version,
-      uptimeSecs: 1,
-      logFile: '',
-      executors: [{ component: 'words', kind: 'spout', startTask: 7, endTask: 7, emitted: { default: emitted }, transferred: { default: emitted }, acked: emitted, failed: 0, executed: 0 }],
-      errors: [],
-    });
+    const hb = (pid: number, emitted: number) => spoutBeat(t, pid, emitted);
     nimbus.workerHeartbeat(hb(100, 50));
     step(700_000);
     nimbus.workerHeartbeat(hb(100, 80));
@@ -128,6 +131,48 @@ describe('Nimbus', () => {
     expect(all.spouts[0].emitted).toBe(85);
     const recent = nimbus.topologyDetail(t.id, '600') as any;
     expect(recent.spouts[0].emitted).toBe(35);
+  });
+
+  it('keeps all-time counts when an executor’s counters restart from zero in the same process', () => {
+    const t = submit('wc');
+    nimbus.workerHeartbeat(spoutBeat(t, 100, 80));
+    nimbus.workerHeartbeat(spoutBeat(t, 100, 5));
+    expect(allTime(t.id)).toMatchObject({ emitted: 85, acked: 85 });
+    nimbus.workerHeartbeat(spoutBeat(t, 100, 9));
+    expect(allTime(t.id)).toMatchObject({ emitted: 89, acked: 89 });
+  });
+
+  it('keeps all-time counts across a nimbus restart, for the same worker process and for one that restarted meanwhile', () => {
+    const t = submit('wc');
+    nimbus.workerHeartbeat(spoutBeat(t, 100, 50));
+    nimbus.workerHeartbeat(spoutBeat(t, 200, 30)); // worker restarted: 80 in all
+    step(3_000); // nimbus saves its totals
+    nimbus.close();
+    nimbus = Nimbus.open({ dataDir: dir, nimbusUrl: 'http://127.0.0.1:1', clock });
+    expect(allTime(t.id)).toMatchObject({ emitted: 80 });
+    nimbus.workerHeartbeat(spoutBeat(t, 200, 40)); // the same process goes on
+    expect(allTime(t.id)).toMatchObject({ emitted: 90 });
+    step(3_000);
+    nimbus.close();
+    nimbus = Nimbus.open({ dataDir: dir, nimbusUrl: 'http://127.0.0.1:1', clock });
+    nimbus.workerHeartbeat(spoutBeat(t, 300, 5)); // restarted while nimbus was down
+    expect(allTime(t.id)).toMatchObject({ emitted: 95 });
+  });
+
+  it('records the errors a supervisor reports for its workers (memory limit kills) as component errors', () => {
+    const t = submit('wc');
+    nimbus.supervisorHeartbeat({
+      supervisorId: 's1', host: '127.0.0.1', slotPorts: [7000, 7001], uptimeSecs: 1, runningWorkers: [],
+      workerErrors: [
+        { topologyId: t.id, port: 7000, component: 'count', taskId: 3, timeSecs: 1, error: 'Worker w (pid 9) used 300 MB of memory (RSS), over its limit' },
+        { topologyId: 'gone-1-1', port: 7001, component: 'x', taskId: 1, timeSecs: 1, error: 'ignored' },
+      ],
+    });
+    expect((nimbus.topologyDetail(t.id) as any).bolts[0]).toMatchObject({ boltId: 'count', lastError: expect.stringMatching(/over its limit/), errorPort: 7000 });
+  });
+
+  it('refuses a topology whose worker memory settings are not numbers', () => {
+    expect(() => submit('wc', { 'worker.heap.memory.mb': 'big' })).toThrow(/worker.heap.memory.mb must be a positive number/);
   });
 
   it('records reported errors as the component’s last error', () => {

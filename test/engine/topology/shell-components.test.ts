@@ -1,7 +1,7 @@
 // ShellBolt and ShellSpout: real python3 and node children speaking Storm's multilang
 // protocol (fixtures/multilang/resources holds our storm.py / storm.js adapters), run by the
 // in-process LocalRunner with the resources copied to a temp code dir per test.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -232,6 +232,21 @@ describe('ShellSpout', () => {
     runner = await LocalRunner.start(b.createTopology({ 'test.sentences': 10 }), { codeDir });
     await runner.waitFor(() => seen.length === 10, 20_000, 'all 10 acked');
     expect(runner.componentTotals('sentences')).toMatchObject({ acked: 10, failed: 10 });
+  });
+
+  it('queues a deactivate sent during a slow next behind it, so the spout is not killed after the heartbeat timeout', async () => {
+    const commands = join(codeDir, 'commands.log');
+    const b = new TopologyBuilder();
+    b.setSpout('slow', () => new ShellSpout('python3', 'slow_spout.py').setDefaultStream(['x']), 1);
+    runner = await LocalRunner.start(b.createTopology({ 'topology.subprocess.timeout.secs': 2 }), { codeDir });
+    const read = () => (existsSync(commands) ? readFileSync(commands, 'utf8') : '');
+    await runner.waitFor(() => read().includes('next-start'), 20_000, 'a next in progress');
+    await runner.deactivate();
+    expect(read()).toMatch(/next-start\nnext-end\ndeactivate\n/);
+    // Absence over time: well past the 2 s heartbeat timeout with no command in flight.
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(runner.fatalErrors()).toEqual([]);
+    expect(runner.errors()).toEqual([]);
   });
 
   it('reports an unknown command from the spout child as a fatal error', async () => {

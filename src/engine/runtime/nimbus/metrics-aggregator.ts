@@ -1,7 +1,12 @@
 // Keeps the latest heartbeat of every worker and turns the per-executor cumulative counters
 // into per-component and per-topology figures with Storm's meanings, for two windows:
-// all time and the last 10 minutes (600 s). A worker that restarts or goes silent has its
-// last counters folded into a retired total, so all-time counts never go backwards.
+// all time and the last 10 minutes (600 s). Worker counters start from zero in every
+// worker process, so nimbus keeps the all-time totals across incarnations: a worker that
+// restarts (new pid) or goes silent has its last counters folded into a retired total, and
+// so has an executor whose counters went down or that vanished while the pid stayed (a
+// reset per executor), so all-time counts never go backwards. snapshot()/restore() carry
+// the totals over a nimbus restart (nimbus saves them in its store): the last counters of
+// every worker are restored as retired, and given back when the same process heartbeats.
 // Latency means combine exactly (sum/count); percentiles combine approximately over live
 // executors (p50: count-weighted mean of p50s, p99/max: the largest). Single-threaded.
 import type { Clock } from '../../common/clock.js';
@@ -18,7 +23,7 @@ interface LatencyTotals {
 }
 
 /** Additive counters of one component. */
-interface Counts {
+export interface Counts {
   emitted: number;
   transferred: number;
   acked: number;
@@ -55,6 +60,16 @@ export interface ComponentMetrics {
   processLatency: LatencySummary;
   /** Largest capacity over the component's live executors (Storm shows the max). */
   capacity: number;
+}
+
+/** What snapshot() returns and restore() takes (plain JSON data). */
+export interface MetricsSnapshot {
+  retired: Array<[string, Counts]>;
+  kinds: Array<[string, ExecutorStats['kind']]>;
+  /** Last heartbeat of each worker that was live. */
+  live: WorkerHeartbeat[];
+  /** Last heartbeat of workers already folded into `retired` for silence. */
+  silent: WorkerHeartbeat[];
 }
 
 export interface WorkerLive {
@@ -152,15 +167,21 @@ export class MetricsAggregator {
 
   recordHeartbeat(hb: WorkerHeartbeat): void {
     const t = this.#topology(hb.topologyId);
-    const previous = t.workers.get(hb.workerId);
+    let previous = t.workers.get(hb.workerId)?.heartbeat;
     // A worker that went silent and is back (same process): its counters are live again.
     const silent = t.silent.get(hb.workerId);
     if (silent) {
       t.silent.delete(hb.workerId);
-      if (silent.pid === hb.pid) this.#retire(t, silent, -1);
+      if (silent.pid === hb.pid) {
+        this.#retire(t, silent, -1);
+        previous = silent;
+      }
     }
-    // Same worker id, new process: the old process's counters are final.
-    if (previous && previous.heartbeat.pid !== hb.pid) this.#retire(t, previous.heartbeat);
+    if (previous) {
+      // Same worker id, new process: the old process's counters are final.
+      if (previous.pid !== hb.pid) this.#retire(t, previous);
+      else this.#retireResets(t, previous, hb);
+    }
     t.workers.set(hb.workerId, { heartbeat: hb, receivedMs: this.#clock.now() });
     for (const e of hb.executors) t.kinds.set(e.component, e.kind);
     this.#sample(t);
@@ -190,15 +211,57 @@ export class MetricsAggregator {
     return [...(this.#topologies.get(topologyId)?.workers.values() ?? [])];
   }
 
+  /**
+   * Same process: an executor whose counters went down (restarted from zero) or that is no
+   * longer reported has its previous counters folded into the retired totals.
+   */
+  #retireResets(t: TopologyMetrics, previous: WorkerHeartbeat, hb: WorkerHeartbeat): void {
+    const now = new Map(hb.executors.map((e) => [`${e.component}\u0000${e.startTask}`, e]));
+    for (const before of previous.executors) {
+      const after = now.get(`${before.component}\u0000${before.startTask}`);
+      if (after === undefined || wentDown(before, after)) this.#retireExecutor(t, before);
+    }
+  }
+
+  #retireExecutor(t: TopologyMetrics, e: ExecutorStats, sign: 1 | -1 = 1): void {
+    const c = t.retired.get(e.component) ?? emptyCounts();
+    const add = emptyCounts();
+    addExecutor(add, e);
+    addCounts(c, add, sign);
+    t.retired.set(e.component, c);
+  }
+
+  /** The totals of a topology as JSON-ready data, to be saved and handed to restore() after a restart. */
+  snapshot(topologyId: string): MetricsSnapshot | undefined {
+    const t = this.#topologies.get(topologyId);
+    if (!t) return undefined;
+    return {
+      retired: [...t.retired],
+      kinds: [...t.kinds],
+      live: [...t.workers.values()].map((w) => w.heartbeat),
+      silent: [...t.silent.values()],
+    };
+  }
+
+  /**
+   * Seeds a topology's totals from a snapshot (nimbus restarted). The workers that were live
+   * count as retired until the same process heartbeats again (then it is live again); a
+   * worker that restarted meanwhile stays retired and its new process counts on top.
+   */
+  restore(topologyId: string, snapshot: MetricsSnapshot): void {
+    const t = this.#topology(topologyId);
+    t.retired = new Map(snapshot.retired.map(([c, counts]) => [c, cloneCounts(counts)]));
+    t.kinds = new Map(snapshot.kinds);
+    t.silent = new Map(snapshot.silent.map((hb) => [hb.workerId, hb]));
+    for (const hb of snapshot.live) {
+      this.#retire(t, hb);
+      t.silent.set(hb.workerId, hb);
+    }
+  }
+
   /** Folds a worker's last counters into the retired totals (sign -1 takes them back out). */
   #retire(t: TopologyMetrics, hb: WorkerHeartbeat, sign: 1 | -1 = 1): void {
-    for (const e of hb.executors) {
-      const c = t.retired.get(e.component) ?? emptyCounts();
-      const add = emptyCounts();
-      addExecutor(add, e);
-      addCounts(c, add, sign);
-      t.retired.set(e.component, c);
-    }
+    for (const e of hb.executors) this.#retireExecutor(t, e, sign);
   }
 
   #totals(t: TopologyMetrics): Map<string, Counts> {
@@ -259,6 +322,16 @@ export class MetricsAggregator {
     }
     return result;
   }
+}
+
+/** True when any cumulative counter of an executor is lower than before (it restarted from zero). */
+function wentDown(before: ExecutorStats, after: ExecutorStats): boolean {
+  if (after.acked < before.acked || after.failed < before.failed || after.executed < before.executed) return true;
+  if (sum(after.emitted) < sum(before.emitted) || sum(after.transferred) < sum(before.transferred)) return true;
+  for (const k of ['completeLatency', 'executeLatency', 'processLatency'] as const) {
+    if ((after[k]?.count ?? 0) < (before[k]?.count ?? 0)) return true;
+  }
+  return false;
 }
 
 function summarize(totals: LatencyTotals, live: Array<LatencyStats | undefined>): LatencySummary {

@@ -1,6 +1,7 @@
 // Nimbus's durable state in SQLite (better-sqlite3, WAL): topologies (status, spec, conf,
 // executors, fixed tasks, assignment + version, pending delayed action), known supervisors,
-// component errors and the topology id counter. Whole-row writes in single statements, so a
+// component errors, the all-time metric totals (a JSON snapshot per topology, so they
+// survive a nimbus restart) and the topology id counter. Whole-row writes in single statements, so a
 // kill -9 leaves either the old or the new row. Single-threaded: one Nimbus owns the store.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -111,6 +112,7 @@ CREATE TABLE IF NOT EXISTS errors (
   port INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS errors_by_topology ON errors (topology_id, component, seq);
+CREATE TABLE IF NOT EXISTS metrics (topology_id TEXT PRIMARY KEY, snapshot_json TEXT NOT NULL);
 `;
 
 /** Errors kept per topology component; older ones are dropped. */
@@ -173,7 +175,20 @@ export class TopologyStore {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM topologies WHERE id = ?').run(id);
       this.#db.prepare('DELETE FROM errors WHERE topology_id = ?').run(id);
+      this.#db.prepare('DELETE FROM metrics WHERE topology_id = ?').run(id);
     })();
+  }
+
+  /** Saves a topology's metric totals (opaque JSON-ready data; see MetricsAggregator.snapshot). */
+  saveMetrics(topologyId: string, snapshot: unknown): void {
+    this.#db
+      .prepare('INSERT INTO metrics (topology_id, snapshot_json) VALUES (?, ?) ON CONFLICT(topology_id) DO UPDATE SET snapshot_json = excluded.snapshot_json')
+      .run(topologyId, JSON.stringify(snapshot));
+  }
+
+  loadMetrics(topologyId: string): unknown {
+    const row = this.#db.prepare('SELECT snapshot_json FROM metrics WHERE topology_id = ?').get(topologyId) as { snapshot_json: string } | undefined;
+    return row ? (JSON.parse(row.snapshot_json) as unknown) : undefined;
   }
 
   listSupervisors(): SupervisorRecord[] {
