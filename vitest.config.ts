@@ -1,14 +1,35 @@
+// Two projects: `unit` (in-process tests: fast, no build needed; `npx vitest run --project unit`)
+// and `process` (tests that start real processes from dist/: clusters, brokers, the CLI, real
+// clients; `npm test` builds first). A test file belongs to `process` when it starts
+// processes, which its source says (the markers below); everything else is `unit`.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+const TESTS = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
+const STARTS_PROCESSES = /startTestCluster|startKafka|from 'execa'|node:child_process|cluster-harness|\bspawn\(|\bfork\(|dist\//;
+const processTests = readdirSync('test', { recursive: true, encoding: 'utf8' })
+  .map((f) => join('test', f))
+  .filter((f) => /\.test\.tsx?$/.test(f) && STARTS_PROCESSES.test(readFileSync(f, 'utf8')));
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Interop and cluster tests start real processes; keep concurrency modest on 2 cores.
+    // Both projects share the 2 cores: at most two test files at a time, in forks.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: TESTS, exclude: processTests } },
+      {
+        extends: true,
+        test: {
+          name: 'process',
+          include: processTests,
+        },
+      },
+    ],
   },
 });

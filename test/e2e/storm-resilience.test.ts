@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TopologyClient } from '../../src/engine/runtime/topology-client.js';
+import { nimbusAuthHeaders } from '../../src/engine/common/nimbus-token.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -57,7 +58,7 @@ describe('Storm resilience on a real local cluster', () => {
 
   const cli = (args: string[]) => execa('node', [join(REPO_ROOT, 'bin/run.js'), 'topology', ...args, '--dir', cluster.dir], { reject: false, cwd: root });
   const rest = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${cluster.nimbusUrl}${path}`);
+    const res = await fetch(`${cluster.nimbusUrl}${path}`, { headers: nimbusAuthHeaders(cluster.nimbusToken) });
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -81,7 +82,7 @@ describe('Storm resilience on a real local cluster', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster({ brokers: 0, supervisors: 1, slots: 2, storm: true });
-    client = new TopologyClient({ nimbusUrl: cluster.nimbusUrl! });
+    client = new TopologyClient({ nimbusUrl: cluster.nimbusUrl!, token: cluster.nimbusToken });
   }, 120_000);
 
   afterAll(async () => {

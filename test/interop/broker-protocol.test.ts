@@ -70,7 +70,7 @@ describe('broker protocol behaviour', () => {
   it('a corrupt batch gets CORRUPT_MESSAGE and nothing is appended', async () => {
     await createTopic(k, 'corrupt', 1);
     const b = buildRecordBatch([{ key: null, value: Buffer.from('payload') }]);
-    b[b.length - 1] ^= 0xff;
+    b[b.length - 1]! ^= 0xff;
     expect((await produce('corrupt', b)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     const ok = await produce('corrupt', buildRecordBatch([{ key: null, value: Buffer.from('fine') }]));
     expect(ok.baseOffset).toBe(0n);
@@ -148,7 +148,7 @@ describe('broker protocol behaviour', () => {
       expect(r.errorCode).toBe(ErrorCode.NONE);
       const f = await conn.send(ApiKey.Fetch, 11, fetchBody('no-controller', 0n));
       expect(((f.responses as Message[])[0]!.partitions[0] as Message).records.includes(Buffer.from('still here'))).toBe(true);
-      const create = await conn.send(ApiKey.CreateTopics, 5, { topics: [{ name: 'later', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false });
+      const create = await conn.send(ApiKey.CreateTopics, 5, { topics: [{ name: 'later', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 15_000, validateOnly: false });
       expect((create.topics as Message[])[0]!.errorCode).toBe(ErrorCode.NOT_CONTROLLER);
     } finally {
       await k.controller.start();

@@ -57,7 +57,7 @@ describe('local cluster', () => {
   it('reports health with live brokers, leader counts and no under-replicated partitions', async () => {
     cluster = await startTestCluster({ brokers: 2, mains, settings: fastSettings });
     const created = await controllerRequest(cluster, ApiKey.CreateTopics, 7, {
-      topics: [{ name: 'orders', numPartitions: 4, replicationFactor: 2, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false,
+      topics: [{ name: 'orders', numPartitions: 4, replicationFactor: 2, assignments: [], configs: [] }], timeoutMs: 15_000, validateOnly: false,
     });
     expect(created.topics[0].errorCode).toBe(0);
     const status = await clusterStatus(cluster.dir);
@@ -76,7 +76,7 @@ describe('local cluster', () => {
   it('stops every process and keeps cluster id and topics across a restart', async () => {
     cluster = await startTestCluster({ brokers: 1, mains, settings: fastSettings });
     await controllerRequest(cluster, ApiKey.CreateTopics, 7, {
-      topics: [{ name: 'kept', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false,
+      topics: [{ name: 'kept', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 15_000, validateOnly: false,
     });
     const before = cluster.readClusterFile();
     const stopped = await stopCluster(cluster.dir);
@@ -96,7 +96,7 @@ describe('local cluster', () => {
   it('restarts a controller killed with SIGKILL, which keeps its topics', async () => {
     cluster = await startTestCluster({ brokers: 1, mains, settings: fastSettings });
     await controllerRequest(cluster, ApiKey.CreateTopics, 7, {
-      topics: [{ name: 'durable', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false,
+      topics: [{ name: 'durable', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 15_000, validateOnly: false,
     });
     const oldPid = cluster.readClusterFile().controller.pid!;
     process.kill(oldPid, 'SIGKILL');
@@ -118,7 +118,7 @@ describe('local cluster', () => {
   it('keeps a killed broker down until it is started again, electing new leaders meanwhile', async () => {
     cluster = await startTestCluster({ brokers: 2, mains, settings: fastSettings });
     await controllerRequest(cluster, ApiKey.CreateTopics, 7, {
-      topics: [{ name: 't', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [2, 1] }], configs: [] }], timeoutMs: 1000, validateOnly: false,
+      topics: [{ name: 't', numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [2, 1] }], configs: [] }], timeoutMs: 15_000, validateOnly: false,
     });
     const oldPid = cluster.readClusterFile().brokers[1]!.pid;
     const killed = await brokerControl(cluster.dir, 'kill', 2);

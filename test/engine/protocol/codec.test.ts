@@ -134,7 +134,7 @@ describe('generated codec', () => {
       topicData: [{ name: 't', partitionData: [{ index: 0, records }] }],
     });
     const decoded = decodeMessage('ProduceRequest', 9, bytes);
-    const got = decoded.topicData[0].partitionData[0].records as Buffer;
+    const got = decoded.topicData[0]!.partitionData[0]!.records as Buffer;
     expect(got.equals(records)).toBe(true);
     expect(got.buffer).toBe(bytes.buffer);
   });

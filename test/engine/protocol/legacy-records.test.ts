@@ -57,7 +57,7 @@ describe('legacy message formats (magic 0 and 1)', () => {
 
   it('refuses a message whose CRC does not match as CORRUPT_MESSAGE', () => {
     const set = messageSet(1, [['k', 'v']]);
-    set[set.length - 1] ^= 0xff;
+    set[set.length - 1]! ^= 0xff;
     expect(codeOf(() => readLegacyMessageSet(set))).toBe(RecordsErrorCode.CORRUPT_MESSAGE);
   });
 

@@ -13,6 +13,9 @@ import type { GroupingSpec } from '../contracts.js';
 import type { TopologyContext } from '../../topology/topology-context.js';
 
 /** A message from the child: always a JSON object with a `command` (or `pid` in the handshake). */
+/** The least time a child gets to answer the handshake, whatever topology.subprocess.timeout.secs says. */
+const HANDSHAKE_MIN_MS = 30_000;
+
 export type ShellMsg = Record<string, unknown>;
 
 export interface ShellProcessOptions {
@@ -63,10 +66,14 @@ export class ShellProcess {
     this.#log = options.logger ?? silentLogger;
   }
 
-  /** Spawn, handshake, and resolve with the running process; rejects (child killed) on failure or after `timeoutMs`. */
+  /**
+   * Spawn, handshake, and resolve with the running process; rejects (child killed) on failure
+   * or after `timeoutMs`, at least HANDSHAKE_MIN_MS: an interpreter starting on a loaded
+   * machine may take seconds (Storm's launch waits for the pid without the heartbeat timeout).
+   */
   static async launch(options: ShellProcessOptions, handshake: Handshake, timeoutMs: number): Promise<ShellProcess> {
     const p = new ShellProcess(options);
-    await p.#start(handshake, timeoutMs);
+    await p.#start(handshake, Math.max(timeoutMs, HANDSHAKE_MIN_MS));
     return p;
   }
 
