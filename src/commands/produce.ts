@@ -4,7 +4,7 @@ import { type Compression, COMPRESSIONS, ConsoleProducer, parseAcks } from '../e
 import { LineMessageReader } from '../engine/client/line-message-reader.js';
 import { parseProperties } from '../engine/client/properties.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, writeErr } from '../cli/kafka-flags.js';
+import { connectOptions, interruptSignal, kafkaFlags } from '../cli/kafka-flags.js';
 
 export default class Produce extends BaseCommand<typeof Produce> {
   static override summary = 'Produce records from stdin, one per line (kafka-console-producer).';
@@ -30,11 +30,11 @@ export default class Produce extends BaseCommand<typeof Produce> {
 
   async run(): Promise<void> {
     const f = this.flags;
-    let producer: ConsoleProducer | undefined;
+    const reader = LineMessageReader.fromProperties(parseProperties(f.property));
+    const acks = parseAcks(f.acks);
+    const producer = ConsoleProducer.open(connectOptions(f));
+    const interrupt = interruptSignal();
     try {
-      const reader = LineMessageReader.fromProperties(parseProperties(f.property));
-      const acks = parseAcks(f.acks);
-      producer = ConsoleProducer.open(connectOptions(f));
       if (process.stdin.isTTY) process.stderr.write('>');
       await producer.run({
         topic: f.topic,
@@ -45,12 +45,11 @@ export default class Produce extends BaseCommand<typeof Produce> {
         partition: f.partition,
         sync: f.sync,
         batchSize: f['batch-size'],
+        signal: interrupt.signal,
       });
-    } catch (error) {
-      writeErr(`${error instanceof Error ? error.message : String(error)}\n`);
-      failRun();
     } finally {
-      await producer?.close();
+      interrupt.dispose();
+      await producer.close();
     }
   }
 }

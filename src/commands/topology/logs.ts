@@ -1,6 +1,7 @@
 // `streamctl topology logs <name> [--component C] [--follow]`: the topology's worker log files.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { interruptSignal } from '../../cli/interrupt.js';
 import { TopologyClient } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyLogs extends BaseCommand<typeof TopologyLogs> {
@@ -15,14 +16,17 @@ export default class TopologyLogs extends BaseCommand<typeof TopologyLogs> {
   };
 
   async run(): Promise<void> {
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).logs({
-      name: this.args.name,
-      component: this.flags.component,
-      follow: this.flags.follow,
-      write: (line) => this.log(line),
-      signal: abort.signal,
-    });
+    const interrupt = interruptSignal();
+    try {
+      await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).logs({
+        name: this.args.name,
+        component: this.flags.component,
+        follow: this.flags.follow,
+        write: (line) => this.log(line),
+        signal: interrupt.signal,
+      });
+    } finally {
+      interrupt.dispose();
+    }
   }
 }

@@ -2,6 +2,7 @@
 // line per interval with the component's emitted/transferred delta and throughput.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { interruptSignal } from '../../cli/interrupt.js';
 import { TopologyClient } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyMonitor extends BaseCommand<typeof TopologyMonitor> {
@@ -19,17 +20,20 @@ export default class TopologyMonitor extends BaseCommand<typeof TopologyMonitor>
   };
 
   async run(): Promise<void> {
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).monitor({
-      name: this.args.name,
-      component: this.flags.component,
-      intervalSecs: this.flags.interval,
-      stream: this.flags.stream,
-      watch: this.flags.watch as 'emitted' | 'transferred',
-      write: (line) => this.log(line),
-      signal: abort.signal,
-      ...(this.flags.count !== undefined ? { maxPolls: this.flags.count } : {}),
-    });
+    const interrupt = interruptSignal();
+    try {
+      await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).monitor({
+        name: this.args.name,
+        component: this.flags.component,
+        intervalSecs: this.flags.interval,
+        stream: this.flags.stream,
+        watch: this.flags.watch as 'emitted' | 'transferred',
+        write: (line) => this.log(line),
+        signal: interrupt.signal,
+        ...(this.flags.count !== undefined ? { maxPolls: this.flags.count } : {}),
+      });
+    } finally {
+      interrupt.dispose();
+    }
   }
 }
