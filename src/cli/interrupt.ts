@@ -3,7 +3,10 @@
 // down cleanly (a group consumer commits and leaves); if it has not finished within a bound,
 // or a second signal arrives, the process exits at once. As Kafka's console tools do, a
 // clean stop after a signal or a closed stdout exits 0.
+// The reader of a stdout pipe going away is noticed without a write, too (stdout-reader-watch).
 // Concurrency: one process, one command; the state below is process-wide on purpose.
+
+import { watchStdoutReader } from './stdout-reader-watch.js';
 
 /** How long a command may take to wind down after the first signal or EPIPE. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -26,12 +29,16 @@ export function watchStdoutClosed(): void {
   if (watching) return;
   watching = true;
   process.stdout.on('error', () => {
-    if (stdoutClosed) return;
-    stdoutClosed = true;
-    for (const fn of [...onClosed]) fn();
     // A command that is not streaming just finishes; keep the process from lingering on it.
-    if (onClosed.size === 0) setTimeout(() => process.exit(process.exitCode ?? 0), SHUTDOWN_GRACE_MS).unref();
+    if (!stdoutClosed && onClosed.size === 0) setTimeout(() => process.exit(process.exitCode ?? 0), SHUTDOWN_GRACE_MS).unref();
+    markStdoutClosed();
   });
+}
+
+function markStdoutClosed(): void {
+  if (stdoutClosed) return;
+  stdoutClosed = true;
+  for (const fn of [...onClosed]) fn();
 }
 
 export interface Interrupt {
@@ -66,10 +73,14 @@ export function interruptSignal(options: { graceMs?: number } = {}): Interrupt {
   process.on('SIGTERM', onSignal);
   onClosed.add(stop);
   if (stdoutClosed) stop();
+  // The reader of a stdout pipe can go away while nothing is being written (`| head -1` on
+  // an idle topic): watch for that too.
+  const stopWatch = watchStdoutReader(markStdoutClosed);
   return {
     signal: controller.signal,
     dispose: () => {
       onClosed.delete(stop);
+      stopWatch();
       // Keep a handler until exit so that a late signal still exits rather than being lost.
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
