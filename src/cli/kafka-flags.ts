@@ -5,7 +5,7 @@
 import { Flags } from '@oclif/core';
 import { AdminClient } from '../engine/client/admin-client.js';
 import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/client/client-options.js';
-import { bootstrapServersFromCluster, resolveClusterDir } from './cluster-locator.js';
+import { bootstrapServersFromCluster, isClusterLocatorError, resolveClusterDir } from './cluster-locator.js';
 import { isStdoutClosed } from './interrupt.js';
 import { isStreamctlError } from '../engine/common/errors.js';
 
@@ -65,7 +65,7 @@ export { interruptSignal, writeStdout } from './interrupt.js';
 /**
  * Runs one admin action the way the Kafka tools do: the AdminClient is opened on first use
  * (so flag validation inside `action` fails before any connection) and always closed; a
- * usage error, or any error with --json, is re-thrown for the base command; otherwise `report` prints it in the tool's own words and the
+ * usage error, a missing local cluster, or any error with --json, is re-thrown for the base command; otherwise `report` prints it in the tool's own words and the
  * run exits 1.
  */
 export async function runAdminCommand<T>(
@@ -78,7 +78,7 @@ export async function runAdminCommand<T>(
     return await action(admin);
   } catch (error) {
     // Usage errors and --json errors go to the base command (exit 2 / one JSON error shape).
-    if (options.jsonEnabled || isStreamctlError(error, 'USAGE')) throw error;
+    if (options.jsonEnabled || isStreamctlError(error, 'USAGE') || isClusterLocatorError(error)) throw error;
     options.report(error);
     failRun();
     return undefined;
