@@ -10,13 +10,14 @@ import { connectOptions, interruptSignal, kafkaFlags, writeErr, writeStdout } fr
 export default class Consume extends BaseCommand<typeof Consume> {
   static override summary = 'Print records of a topic (kafka-console-consumer).';
   static override description =
-    'Without --group, partitions are read directly (no group membership, nothing committed), from the end unless --from-beginning or --offset. With --group, joins the group, starts from its committed offsets (--from-beginning only matters when it has none), commits as it goes and leaves on Ctrl-C. Prints `Processed a total of N messages` on stderr at the end. Formatter properties: print.key, print.timestamp, print.partition, print.offset, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal.';
+    'Without --group, partitions are read directly (no group membership, nothing committed), from the end unless --from-beginning or --offset. With --group, joins the group, starts from its committed offsets (--from-beginning only matters when it has none), commits as it goes and, on Ctrl-C, SIGTERM or a closed stdout (`| head -1`), commits, leaves and exits 0. Prints `Processed a total of N messages` on stderr at the end. Formatter properties: print.key, print.timestamp, print.partition, print.offset, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal.';
   static override examples = [
     '<%= config.bin %> consume --topic orders --from-beginning --max-messages 10',
     '<%= config.bin %> consume --topic orders --from-beginning --property print.key=true --property print.offset=true',
     '<%= config.bin %> consume --topic orders --partition 0 --offset 42 --timeout-ms 5000',
     '<%= config.bin %> consume --topic orders --group billing --from-beginning',
     '<%= config.bin %> consume --topic orders --from-beginning --json | jq .value',
+    '<%= config.bin %> consume --topic orders --from-beginning | head -1',
   ];
   static override flags = {
     ...kafkaFlags,

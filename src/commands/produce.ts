@@ -9,7 +9,7 @@ import { connectOptions, interruptSignal, kafkaFlags } from '../cli/kafka-flags.
 export default class Produce extends BaseCommand<typeof Produce> {
   static override summary = 'Produce records from stdin, one per line (kafka-console-producer).';
   static override description =
-    'Reader properties as in Kafka: parse.key, key.separator (TAB), parse.headers, headers.delimiter (TAB), headers.separator (,), headers.key.separator (:), null.marker, ignore.error. A line that cannot be parsed stops the run with exit code 1 (after the lines before it were sent), unless ignore.error=true.';
+    'Reader properties as in Kafka: parse.key, key.separator (TAB), parse.headers, headers.delimiter (TAB), headers.separator (,), headers.key.separator (:), null.marker, ignore.error. A line that cannot be parsed stops the run with exit code 1 (after the lines before it were sent), unless ignore.error=true. Ctrl-C or SIGTERM stops reading; what was read is sent and the exit code is 0.';
   static override examples = [
     'echo hello | <%= config.bin %> produce --topic orders',
     "printf 'k1:v1\\nk2:v2\\n' | <%= config.bin %> produce --topic orders --property parse.key=true --property key.separator=:",
