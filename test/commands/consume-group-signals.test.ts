@@ -30,8 +30,9 @@ describe('interrupting long-running Kafka commands', () => {
     await cluster?.stop();
   });
 
-  it('a group consumer stopped with SIGINT commits what it printed and leaves the group at once', async () => {
-    const child = execa('node', [BIN, 'consume', '--topic', 'ticks', '--group', 'ctrl-c', '--from-beginning', ...b()], {
+  /** A group console consumer of `ticks`, once it has printed all 20 records. */
+  async function groupConsumerThatPrintedAll(group: string): Promise<{ child: ResultPromise }> {
+    const child = execa('node', [BIN, 'consume', '--topic', 'ticks', '--group', group, '--from-beginning', ...b()], {
       reject: false,
       env: { NODE_NO_WARNINGS: '1' },
     });
@@ -39,6 +40,11 @@ describe('interrupting long-running Kafka commands', () => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     await until('all 20 records printed', () => out.split('\n').filter((l) => l.startsWith('tick-')).length === 20);
+    return { child }; // wrapped: returning the ResultPromise itself would await the process
+  }
+
+  it('a group consumer stopped with SIGINT commits what it printed and leaves the group at once', async () => {
+    const { child } = await groupConsumerThatPrintedAll('ctrl-c');
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(0);
@@ -66,14 +72,7 @@ describe('interrupting long-running Kafka commands', () => {
   });
 
   it('a group consumer stopped with the first SIGTERM exits 0, commits and leaves the group', async () => {
-    const child = execa('node', [BIN, 'consume', '--topic', 'ticks', '--group', 'term', '--from-beginning', ...b()], {
-      reject: false,
-      env: { NODE_NO_WARNINGS: '1' },
-    });
-    children.push(child);
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    await until('all 20 records printed', () => out.split('\n').filter((l) => l.startsWith('tick-')).length === 20);
+    const { child } = await groupConsumerThatPrintedAll('term');
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     const result = await child;
