@@ -5,7 +5,9 @@
 import { Flags } from '@oclif/core';
 import { AdminClient } from '../engine/client/admin-client.js';
 import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/client/client-options.js';
-import { bootstrapServersFromCluster, resolveClusterDir } from './cluster-locator.js';
+import { bootstrapServersFromCluster, isClusterLocatorError, resolveClusterDir } from './cluster-locator.js';
+import { isStdoutClosed } from './interrupt.js';
+import { isStreamctlError } from '../engine/common/errors.js';
 
 export const kafkaFlags = {
   'bootstrap-server': Flags.string({
@@ -30,7 +32,7 @@ export function connectOptions(flags: { 'bootstrap-server'?: string; 'command-ti
 
 /** Writes text to stdout/stderr without adding newlines (Kafka tools control their own). */
 export function writeOut(text: string): void {
-  if (text) process.stdout.write(text);
+  if (text && !isStdoutClosed()) process.stdout.write(text);
 }
 
 export function writeErr(text: string): void {
@@ -58,30 +60,12 @@ export function jsonSafe<T>(value: T): unknown {
   return value;
 }
 
-/** An AbortSignal that fires on Ctrl-C or SIGTERM; call `dispose()` when done. */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.removeListener('SIGINT', abort);
-      process.removeListener('SIGTERM', abort);
-    },
-  };
-}
-
-/** Writes to stdout honouring backpressure; resolves once the chunk is accepted. */
-export async function writeStdout(chunk: Buffer | string): Promise<void> {
-  if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
-}
+export { interruptSignal, writeStdout } from './interrupt.js';
 
 /**
  * Runs one admin action the way the Kafka tools do: the AdminClient is opened on first use
- * (so flag validation inside `action` fails before any connection) and always closed; an
- * error is re-thrown for --json, otherwise `report` prints it in the tool's own words and the
+ * (so flag validation inside `action` fails before any connection) and always closed; a
+ * usage error, a missing local cluster, or any error with --json, is re-thrown for the base command; otherwise `report` prints it in the tool's own words and the
  * run exits 1.
  */
 export async function runAdminCommand<T>(
@@ -93,7 +77,8 @@ export async function runAdminCommand<T>(
   try {
     return await action(admin);
   } catch (error) {
-    if (options.jsonEnabled) throw error;
+    // Usage errors and --json errors go to the base command (exit 2 / one JSON error shape).
+    if (options.jsonEnabled || isStreamctlError(error, 'USAGE') || isClusterLocatorError(error)) throw error;
     options.report(error);
     failRun();
     return undefined;

@@ -1,22 +1,23 @@
 // `streamctl consume`: kafka-console-consumer, printing records with the DefaultMessageFormatter
 // properties (or one JSON object per line with --json).
 import { Flags } from '@oclif/core';
-import { ConsoleConsumer, parseStartOffset } from '../engine/client/console-consumer.js';
+import { ConsoleConsumer, parseStartOffset, validateConsoleConsumerOptions } from '../engine/client/console-consumer.js';
 import { MessageFormatter, recordToJson } from '../engine/client/message-formatter.js';
 import { parseProperties } from '../engine/client/properties.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { connectOptions, failRun, interruptSignal, kafkaFlags, writeErr, writeStdout } from '../cli/kafka-flags.js';
+import { connectOptions, interruptSignal, kafkaFlags, writeErr, writeStdout } from '../cli/kafka-flags.js';
 
 export default class Consume extends BaseCommand<typeof Consume> {
   static override summary = 'Print records of a topic (kafka-console-consumer).';
   static override description =
-    'Without --group, partitions are read directly (no group membership, nothing committed), from the end unless --from-beginning or --offset. With --group, joins the group, starts from its committed offsets (--from-beginning only matters when it has none), commits as it goes and leaves on Ctrl-C. Prints `Processed a total of N messages` on stderr at the end. Formatter properties: print.key, print.timestamp, print.partition, print.offset, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal.';
+    'Without --group, partitions are read directly (no group membership, nothing committed), from the end unless --from-beginning or --offset. With --group, joins the group, starts from its committed offsets (--from-beginning only matters when it has none), commits as it goes and, on Ctrl-C, SIGTERM or a closed stdout (`| head -1`), commits, leaves and exits 0. Prints `Processed a total of N messages` on stderr at the end. Formatter properties: print.key, print.timestamp, print.partition, print.offset, print.headers, print.value, key.separator, line.separator, headers.separator, null.literal.';
   static override examples = [
     '<%= config.bin %> consume --topic orders --from-beginning --max-messages 10',
     '<%= config.bin %> consume --topic orders --from-beginning --property print.key=true --property print.offset=true',
     '<%= config.bin %> consume --topic orders --partition 0 --offset 42 --timeout-ms 5000',
     '<%= config.bin %> consume --topic orders --group billing --from-beginning',
     '<%= config.bin %> consume --topic orders --from-beginning --json | jq .value',
+    '<%= config.bin %> consume --topic orders --from-beginning | head -1',
   ];
   static override flags = {
     ...kafkaFlags,
@@ -33,20 +34,24 @@ export default class Consume extends BaseCommand<typeof Consume> {
   async run(): Promise<void> {
     const f = this.flags;
     const json = this.jsonEnabled();
-    let consumer: ConsoleConsumer | undefined;
+    // The command line is checked before anything is contacted or printed (usage errors: exit 2).
+    const formatter = MessageFormatter.fromProperties(parseProperties(f.property));
+    const runOptions = {
+      topic: f.topic,
+      partition: f.partition,
+      offset: f.offset === undefined ? undefined : parseStartOffset(f.offset),
+      fromBeginning: f['from-beginning'],
+      group: f.group,
+      maxMessages: f['max-messages'],
+      timeoutMs: f['timeout-ms'],
+    };
+    validateConsoleConsumerOptions(runOptions);
+    const consumer = ConsoleConsumer.open({ ...connectOptions(f), group: f.group });
     const interrupt = interruptSignal();
     let messages = 0;
     try {
-      const formatter = MessageFormatter.fromProperties(parseProperties(f.property));
-      consumer = ConsoleConsumer.open({ ...connectOptions(f), group: f.group });
       const result = await consumer.run({
-        topic: f.topic,
-        partition: f.partition,
-        offset: f.offset === undefined ? undefined : parseStartOffset(f.offset),
-        fromBeginning: f['from-beginning'],
-        group: f.group,
-        maxMessages: f['max-messages'],
-        timeoutMs: f['timeout-ms'],
+        ...runOptions,
         signal: interrupt.signal,
         onRecord: async (record) => {
           messages += 1;
@@ -56,13 +61,10 @@ export default class Consume extends BaseCommand<typeof Consume> {
       if (result.timedOut) {
         writeErr('ERROR Error processing message, terminating consumer process:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.errors.TimeoutException\n');
       }
-    } catch (error) {
-      writeErr(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-      failRun();
     } finally {
       interrupt.dispose();
       writeErr(`Processed a total of ${messages} messages\n`);
-      await consumer?.close();
+      await consumer.close();
     }
   }
 }

@@ -4,7 +4,8 @@
 // one snapshot of the data.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { resolveClusterDir } from '../cli/cluster-locator.js';
+import { nimbusFlags } from '../cli/nimbus-flags.js';
+import { locateClusterDir, resolveClusterDir } from '../cli/cluster-locator.js';
 import { connectOptions, interruptSignal, jsonSafe, kafkaFlags } from '../cli/kafka-flags.js';
 import { DashboardPoller } from '../ui/dashboard-snapshot.js';
 
@@ -30,15 +31,17 @@ Keys: q or Ctrl-C quits; tab, shift-tab or 1-4 focus a panel (the focused panel 
       min: 100,
       helpValue: 'ms',
     }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
     interval: Flags.integer({ summary: 'Seconds between refreshes.', default: 2, min: 1 }),
     once: Flags.boolean({ summary: 'Print one frame and exit (the default when stdout is not a terminal).' }),
   };
 
   async run(): Promise<unknown> {
     const f = this.flags;
+    // Like every command: no cluster in the dir is an error unless both sides are given elsewhere.
+    const dir = f['bootstrap-server'] && f['nimbus-url'] ? resolveClusterDir(f.dir) : locateClusterDir(f.dir);
     const poller = DashboardPoller.open({
-      dir: resolveClusterDir(f.dir),
+      dir,
       kafka: () => connectOptions(f),
       remoteKafka: f['bootstrap-server'] !== undefined,
       nimbusUrl: f['nimbus-url'],

@@ -4,12 +4,12 @@ import { type Compression, COMPRESSIONS, ConsoleProducer, parseAcks } from '../e
 import { LineMessageReader } from '../engine/client/line-message-reader.js';
 import { parseProperties } from '../engine/client/properties.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { connectOptions, failRun, kafkaFlags, writeErr } from '../cli/kafka-flags.js';
+import { connectOptions, interruptSignal, kafkaFlags } from '../cli/kafka-flags.js';
 
 export default class Produce extends BaseCommand<typeof Produce> {
   static override summary = 'Produce records from stdin, one per line (kafka-console-producer).';
   static override description =
-    'Reader properties as in Kafka: parse.key, key.separator (TAB), parse.headers, headers.delimiter (TAB), headers.separator (,), headers.key.separator (:), null.marker, ignore.error. A line that cannot be parsed stops the run with exit code 1 (after the lines before it were sent), unless ignore.error=true.';
+    'Reader properties as in Kafka: parse.key, key.separator (TAB), parse.headers, headers.delimiter (TAB), headers.separator (,), headers.key.separator (:), null.marker, ignore.error. A line that cannot be parsed stops the run with exit code 1 (after the lines before it were sent), unless ignore.error=true. Ctrl-C or SIGTERM stops reading; what was read is sent and the exit code is 0.';
   static override examples = [
     'echo hello | <%= config.bin %> produce --topic orders',
     "printf 'k1:v1\\nk2:v2\\n' | <%= config.bin %> produce --topic orders --property parse.key=true --property key.separator=:",
@@ -30,11 +30,11 @@ export default class Produce extends BaseCommand<typeof Produce> {
 
   async run(): Promise<void> {
     const f = this.flags;
-    let producer: ConsoleProducer | undefined;
+    const reader = LineMessageReader.fromProperties(parseProperties(f.property));
+    const acks = parseAcks(f.acks);
+    const producer = ConsoleProducer.open(connectOptions(f));
+    const interrupt = interruptSignal();
     try {
-      const reader = LineMessageReader.fromProperties(parseProperties(f.property));
-      const acks = parseAcks(f.acks);
-      producer = ConsoleProducer.open(connectOptions(f));
       if (process.stdin.isTTY) process.stderr.write('>');
       await producer.run({
         topic: f.topic,
@@ -45,12 +45,11 @@ export default class Produce extends BaseCommand<typeof Produce> {
         partition: f.partition,
         sync: f.sync,
         batchSize: f['batch-size'],
+        signal: interrupt.signal,
       });
-    } catch (error) {
-      writeErr(`${error instanceof Error ? error.message : String(error)}\n`);
-      failRun();
     } finally {
-      await producer?.close();
+      interrupt.dispose();
+      await producer.close();
     }
   }
 }

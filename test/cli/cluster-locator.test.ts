@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bootstrapServersFromCluster, isDefaultClusterDir, resolveClusterDir } from '../../src/cli/cluster-locator.js';
+import { bootstrapServersFromCluster, isDefaultClusterDir, nimbusUrlFromCluster, resolveClusterDir } from '../../src/cli/cluster-locator.js';
 
 let dir: string;
 beforeEach(() => {
@@ -36,5 +36,22 @@ describe('cluster locator', () => {
   it('says the cluster is stopped when cluster.json records a stop', () => {
     writeFileSync(join(dir, 'cluster.json'), JSON.stringify(cluster('stopped')));
     expect(() => bootstrapServersFromCluster(dir)).toThrow(/is stopped/);
+  });
+
+  it('says a cluster without Storm has no nimbus instead of falling back to a default port', () => {
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify(cluster('running')));
+    expect(() => nimbusUrlFromCluster(dir)).toThrow(/has no nimbus \(it was started with --no-storm\)/);
+  });
+
+  it('reads the nimbus URL of a cluster with Storm', () => {
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ ...cluster('running'), nimbus: { kind: 'nimbus', host: '127.0.0.1', port: 9392 } }));
+    expect(nimbusUrlFromCluster(dir)).toBe('http://127.0.0.1:9392');
+  });
+
+  it('gives the same no-cluster message to Storm-side and Kafka-side lookups', () => {
+    const kafka = (() => { try { bootstrapServersFromCluster(dir); } catch (e) { return (e as Error).message; } })();
+    const storm = (() => { try { nimbusUrlFromCluster(dir); } catch (e) { return (e as Error).message; } })();
+    expect(storm).toBe(kafka);
+    expect(storm).toBe(`No local cluster found in ${dir}.`);
   });
 });

@@ -1,5 +1,6 @@
-// Long-running Kafka commands stopped with Ctrl-C: a group console consumer commits what it
-// printed and leaves its group at once; `lag --watch` keeps printing until interrupted.
+// Long-running Kafka commands stopped with Ctrl-C, SIGTERM or a closed stdout: a group console
+// consumer commits what it printed and leaves its group at once; `lag --watch` keeps printing
+// until interrupted; `consume | head -1` ends; produce sends what it read and exits 0.
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +30,9 @@ describe('interrupting long-running Kafka commands', () => {
     await cluster?.stop();
   });
 
-  it('a group consumer stopped with SIGINT commits what it printed and leaves the group at once', async () => {
-    const child = execa('node', [BIN, 'consume', '--topic', 'ticks', '--group', 'ctrl-c', '--from-beginning', ...b()], {
+  /** A group console consumer of `ticks`, once it has printed all 20 records. */
+  async function groupConsumerThatPrintedAll(group: string): Promise<{ child: ResultPromise }> {
+    const child = execa('node', [BIN, 'consume', '--topic', 'ticks', '--group', group, '--from-beginning', ...b()], {
       reject: false,
       env: { NODE_NO_WARNINGS: '1' },
     });
@@ -38,6 +40,11 @@ describe('interrupting long-running Kafka commands', () => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     await until('all 20 records printed', () => out.split('\n').filter((l) => l.startsWith('tick-')).length === 20);
+    return { child }; // wrapped: returning the ResultPromise itself would await the process
+  }
+
+  it('a group consumer stopped with SIGINT commits what it printed and leaves the group at once', async () => {
+    const { child } = await groupConsumerThatPrintedAll('ctrl-c');
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(0);
@@ -60,6 +67,47 @@ describe('interrupting long-running Kafka commands', () => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     await until('three lag views', () => (out.match(/ctrl-c/g) ?? []).length >= 3);
     child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('a group consumer stopped with the first SIGTERM exits 0, commits and leaves the group', async () => {
+    const { child } = await groupConsumerThatPrintedAll('term');
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    const members = await streamctl(['groups', 'describe', '--group', 'term', '--members', '--json', ...b()]);
+    expect(JSON.stringify(JSON.parse(members.stdout))).not.toContain('console-consumer');
+    const lag = await streamctl(['lag', '--group', 'term', '--json', ...b()]);
+    expect(JSON.parse(lag.stdout).groups[0].totalLag).toBe('0');
+  });
+
+  it('consume piped into head -1 ends once head has its line, even when no further record arrives', async () => {
+    await streamctl(['topics', 'create', '--topic', 'five', '--partitions', '1', ...b()]);
+    const produced = await streamctl(['produce', '--topic', 'five', ...b()], { input: 'r1\nr2\nr3\nr4\nr5\n' });
+    expect(produced.stderr).toBe('');
+    // All five records fit in the pipe before head exits: only noticing the reader left ends it.
+    const result = await execa('bash', ['-c', `node ${BIN} consume --topic five --from-beginning --bootstrap-server ${cluster.bootstrap} | head -1`], {
+      reject: false,
+      timeout: 30_000,
+      env: { NODE_NO_WARNINGS: '1' },
+    });
+    expect(result.timedOut).toBe(false);
+    expect(String(result.stdout)).toBe('r1');
+  });
+
+  it('produce stopped with SIGTERM while stdin is still open sends what it read and exits 0', async () => {
+    await streamctl(['topics', 'create', '--topic', 'term-produce', '--partitions', '1', ...b()]);
+    const child = execa('node', [BIN, 'produce', '--topic', 'term-produce', ...b()], { reject: false, env: { NODE_NO_WARNINGS: '1' } });
+    children.push(child);
+    child.stdin!.write('a\nb\n');
+    await until('both records are on the broker', async () => {
+      const c = await streamctl(['consume', '--topic', 'term-produce', '--from-beginning', '--max-messages', '2', '--timeout-ms', '1000', ...b()]);
+      return c.stdout === 'a\nb\n';
+    });
+    child.kill('SIGTERM');
     const result = await child;
     expect(result.exitCode).toBe(0);
   });

@@ -2,7 +2,7 @@
 // plus a health overview (live brokers, leaders per broker, leaderless and under-replicated
 // partitions). Exit code 1 when the cluster is not running.
 import { BaseCommand } from '../../cli/base-command.js';
-import { resolveClusterDir } from '../../cli/cluster-locator.js';
+import { locateClusterDir } from '../../cli/cluster-locator.js';
 import { renderStatus } from '../../engine/cluster/cluster-report.js';
 import { clusterStatus, type ClusterStatus } from '../../engine/cluster/local-cluster.js';
 
@@ -12,7 +12,7 @@ export default class ClusterStatusCommand extends BaseCommand<typeof ClusterStat
   static override examples = ['<%= config.bin %> cluster status', '<%= config.bin %> cluster status --json | jq .health'];
 
   async run(): Promise<ClusterStatus> {
-    const status = await clusterStatus(resolveClusterDir(this.flags.dir));
+    const status = await clusterStatus(locateClusterDir(this.flags.dir));
     if (!this.jsonEnabled()) process.stdout.write(renderStatus(status));
     if (!status.running) process.exitCode = 1;
     return status;

@@ -1,7 +1,8 @@
 // `streamctl topology describe <name>`: components, executors, tasks, workers and metrics.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { formatDescribe, TopologyClient, type TopologyDetail } from '../../engine/runtime/topology-client.js';
+import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
+import { formatDescribe, type TopologyDetail } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyDescribe extends BaseCommand<typeof TopologyDescribe> {
   static override summary = 'Show a topology: components, executors, tasks, workers and metrics.';
@@ -9,11 +10,11 @@ export default class TopologyDescribe extends BaseCommand<typeof TopologyDescrib
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {
     window: Flags.string({ summary: 'Metrics window.', options: ['600', ':all-time'], default: ':all-time' }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
   };
 
   async run(): Promise<TopologyDetail> {
-    const detail = await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).describe(
+    const detail = await topologyClient(this.flags).describe(
       this.args.name,
       this.flags.window as '600' | ':all-time',
     );

@@ -2,7 +2,7 @@
 // wait (default: the topology's topology.message.timeout.secs).
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { TopologyClient } from '../../engine/runtime/topology-client.js';
+import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
 
 export default class TopologyKill extends BaseCommand<typeof TopologyKill> {
   static override summary = 'Kill a topology: spouts stop now, workers go after the wait.';
@@ -10,11 +10,11 @@ export default class TopologyKill extends BaseCommand<typeof TopologyKill> {
   static override args = { name: Args.string({ required: true, description: 'Topology name.' }) };
   static override flags = {
     wait: Flags.integer({ char: 'w', summary: 'Seconds to wait before removing it (default: its message timeout).', min: 0 }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
   };
 
   async run(): Promise<{ topologyOperation: string; topologyId: string; status: string; name: string }> {
-    const result = await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).kill(this.args.name, this.flags.wait);
+    const result = await topologyClient(this.flags).kill(this.args.name, this.flags.wait);
     this.log(`Killed topology: ${this.args.name}`);
     return result;
   }

@@ -1,7 +1,8 @@
 // `streamctl topology logs <name> [--component C] [--follow]`: the topology's worker log files.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { TopologyClient } from '../../engine/runtime/topology-client.js';
+import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
+import { interruptSignal } from '../../cli/interrupt.js';
 
 export default class TopologyLogs extends BaseCommand<typeof TopologyLogs> {
   static override summary = "Print a topology's worker logs.";
@@ -11,18 +12,21 @@ export default class TopologyLogs extends BaseCommand<typeof TopologyLogs> {
   static override flags = {
     component: Flags.string({ summary: 'Only workers running this component.' }),
     follow: Flags.boolean({ char: 'f', summary: 'Keep printing new lines (Ctrl-C to stop).' }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
   };
 
   async run(): Promise<void> {
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).logs({
-      name: this.args.name,
-      component: this.flags.component,
-      follow: this.flags.follow,
-      write: (line) => this.log(line),
-      signal: abort.signal,
-    });
+    const interrupt = interruptSignal();
+    try {
+      await topologyClient(this.flags).logs({
+        name: this.args.name,
+        component: this.flags.component,
+        follow: this.flags.follow,
+        write: (line) => this.log(line),
+        signal: interrupt.signal,
+      });
+    } finally {
+      interrupt.dispose();
+    }
   }
 }

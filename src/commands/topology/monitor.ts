@@ -2,7 +2,8 @@
 // line per interval with the component's emitted/transferred delta and throughput.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { TopologyClient } from '../../engine/runtime/topology-client.js';
+import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
+import { interruptSignal } from '../../cli/interrupt.js';
 
 export default class TopologyMonitor extends BaseCommand<typeof TopologyMonitor> {
   static override summary = "Print a component's throughput every interval (as `storm monitor`).";
@@ -15,21 +16,24 @@ export default class TopologyMonitor extends BaseCommand<typeof TopologyMonitor>
     stream: Flags.string({ char: 's', summary: 'Stream id.', default: 'default' }),
     watch: Flags.string({ char: 'w', summary: 'What to watch.', options: ['emitted', 'transferred'], default: 'emitted' }),
     count: Flags.integer({ summary: 'Stop after this many lines (default: until Ctrl-C).', min: 1 }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
   };
 
   async run(): Promise<void> {
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).monitor({
-      name: this.args.name,
-      component: this.flags.component,
-      intervalSecs: this.flags.interval,
-      stream: this.flags.stream,
-      watch: this.flags.watch as 'emitted' | 'transferred',
-      write: (line) => this.log(line),
-      signal: abort.signal,
-      ...(this.flags.count !== undefined ? { maxPolls: this.flags.count } : {}),
-    });
+    const interrupt = interruptSignal();
+    try {
+      await topologyClient(this.flags).monitor({
+        name: this.args.name,
+        component: this.flags.component,
+        intervalSecs: this.flags.interval,
+        stream: this.flags.stream,
+        watch: this.flags.watch as 'emitted' | 'transferred',
+        write: (line) => this.log(line),
+        signal: interrupt.signal,
+        ...(this.flags.count !== undefined ? { maxPolls: this.flags.count } : {}),
+      });
+    } finally {
+      interrupt.dispose();
+    }
   }
 }

@@ -2,7 +2,8 @@
 // (as `storm rebalance`; asking for more executors than tasks is an error, not a cap).
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { parseExecutorOverrides, TopologyClient } from '../../engine/runtime/topology-client.js';
+import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
+import { parseExecutorOverrides } from '../../engine/runtime/topology-client.js';
 
 export default class TopologyRebalance extends BaseCommand<typeof TopologyRebalance> {
   static override summary = 'Change the workers and executors of a running topology (tasks stay fixed).';
@@ -12,11 +13,11 @@ export default class TopologyRebalance extends BaseCommand<typeof TopologyRebala
     wait: Flags.integer({ char: 'w', summary: 'Seconds to wait first (default: its message timeout).', min: 0 }),
     'num-workers': Flags.integer({ char: 'n', summary: 'New number of workers.', min: 1 }),
     executors: Flags.string({ char: 'e', summary: 'component=parallelism (repeatable).', multiple: true, multipleNonGreedy: true }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
   };
 
   async run(): Promise<{ topologyOperation: string; topologyId: string; status: string; name: string }> {
-    const result = await TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] }).rebalance(this.args.name, {
+    const result = await topologyClient(this.flags).rebalance(this.args.name, {
       ...(this.flags.wait !== undefined ? { waitSecs: this.flags.wait } : {}),
       ...(this.flags['num-workers'] !== undefined ? { numWorkers: this.flags['num-workers'] } : {}),
       executors: parseExecutorOverrides(this.flags.executors ?? []),

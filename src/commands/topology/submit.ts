@@ -2,7 +2,8 @@
 // upload it to nimbus and wait until its workers run.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { clusterBootstrapServers, parseConfOverrides, TopologyClient, type SubmitResult } from '../../engine/runtime/topology-client.js';
+import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
+import { clusterBootstrapServers, parseConfOverrides, type SubmitResult } from '../../engine/runtime/topology-client.js';
 
 export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
   static override summary = 'Bundle a topology file (.ts or .js) and run it on the cluster.';
@@ -17,11 +18,11 @@ export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
     inactive: Flags.boolean({ summary: 'Submit INACTIVE (spouts do not run until `topology activate`).' }),
     conf: Flags.string({ char: 'c', summary: 'Topology config override key=value (repeatable).', multiple: true, multipleNonGreedy: true }),
     'wait-timeout': Flags.integer({ summary: 'Seconds to wait for the workers to start (0 = do not wait).', default: 60, min: 0 }),
-    'nimbus-url': Flags.string({ summary: 'Nimbus REST URL (default: from the cluster dir, else http://127.0.0.1:9292).' }),
+    ...nimbusFlags,
   };
 
   async run(): Promise<SubmitResult> {
-    const client = TopologyClient.fromCluster({ dir: this.flags.dir, nimbusUrl: this.flags['nimbus-url'] });
+    const client = topologyClient(this.flags);
     const result = await client.submit(this.args.file, {
       ...(this.flags.name !== undefined ? { name: this.flags.name } : {}),
       ...(this.flags.workers !== undefined ? { workers: this.flags.workers } : {}),

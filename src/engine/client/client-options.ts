@@ -102,6 +102,6 @@ export function toStreamctlError(error: unknown, context?: string): StreamctlErr
       hint: 'Is the cluster running? Start one with `streamctl cluster start` or pass --bootstrap-server host:port.',
     });
   }
-  if (code === 'PLT_KFK_USER') return new StreamctlError('USAGE', `${prefix}${describeKafkaError(error)}`, { cause: error });
+  if (code === 'PLT_KFK_USER') return new StreamctlError('INVALID_INPUT', `${prefix}${describeKafkaError(error)}`, { cause: error });
   return new StreamctlError('KAFKA', `${prefix}${describeKafkaError(error)}`, { cause: error });
 }

@@ -25,6 +25,8 @@ export function parseAcks(value: string): 0 | 1 | -1 {
 export interface ConsoleProducerRunOptions {
   topic: string;
   input: NodeJS.ReadableStream;
+  /** Stop reading (Ctrl-C, SIGTERM): what was read is sent, then run() returns. */
+  signal?: AbortSignal;
   reader: LineMessageReader;
   partition?: number;
   acks?: 0 | 1 | -1;
@@ -108,6 +110,9 @@ export class ConsoleProducer {
     };
 
     const lines = createInterface({ input: o.input, crlfDelay: Infinity, terminal: false });
+    const stop = () => lines.close();
+    o.signal?.addEventListener('abort', stop, { once: true });
+    if (o.signal?.aborted) stop();
     try {
       for await (const line of lines) {
         if (sendError) break;
@@ -132,6 +137,7 @@ export class ConsoleProducer {
       await flush();
     } finally {
       if (timer) clearTimeout(timer);
+      o.signal?.removeEventListener('abort', stop);
       lines.close();
     }
     if (sendError) throw toStreamctlError(sendError, 'producing');

@@ -89,7 +89,7 @@ export class LineMessageReader {
     const index = line.indexOf(demarcation, start);
     if (index === -1) {
       if (this.#config.ignoreError) return null;
-      throw new StreamctlError('USAGE', `No ${name} found on line number ${this.#lineNumber}: '${line}'`);
+      throw new StreamctlError('INVALID_INPUT', `No ${name} found on line number ${this.#lineNumber}: '${line}'`);
     }
     return line.slice(start, index);
   }
@@ -103,11 +103,11 @@ export class LineMessageReader {
       const i = pair.indexOf(c.headersKeySeparator);
       if (i === -1) {
         if (c.ignoreError) return [pair, null];
-        throw new StreamctlError('USAGE', `No header key separator found in pair '${pair}' on line number ${this.#lineNumber}`);
+        throw new StreamctlError('INVALID_INPUT', `No header key separator found in pair '${pair}' on line number ${this.#lineNumber}`);
       }
       const headerKey = pair.slice(0, i);
       if (c.nullMarker !== undefined && headerKey === c.nullMarker) {
-        throw new StreamctlError('USAGE', `Header keys should not be equal to the null marker '${c.nullMarker}' as they can't be null`);
+        throw new StreamctlError('INVALID_INPUT', `Header keys should not be equal to the null marker '${c.nullMarker}' as they can't be null`);
       }
       const value = pair.slice(i + c.headersKeySeparator.length);
       return [headerKey, value === c.nullMarker ? null : Buffer.from(value, 'utf8')];

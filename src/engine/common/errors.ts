@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'STORAGE', // disk layout or data problem
   'UNSUPPORTED', // feature or version we do not serve
   'ACCESS_DENIED', // missing or wrong credentials, or a request from a foreign host/origin
+  'INVALID_STATE', // the operation is not allowed in the current state (e.g. activating a killed topology)
+  'INVALID_INPUT', // a file, record or request the user supplied is invalid (found at run time, not on the command line)
   'INTERNAL', // a bug: should not happen
 ] as const;
 
@@ -50,7 +52,10 @@ export function isStreamctlError(error: unknown, code?: ErrorCode): error is Str
   return error instanceof StreamctlError && (code === undefined || error.code === code);
 }
 
-/** Exit code for an error, as the CLI reports it: 2 for usage errors, 1 otherwise. */
+/**
+ * Exit code for an error, as the CLI reports it: 2 for usage errors (the command line itself
+ * is wrong: found before anything was contacted or changed), 1 for every runtime failure.
+ */
 export function exitCodeFor(error: unknown): number {
-  return isStreamctlError(error, 'USAGE') || isStreamctlError(error, 'INVALID_CONFIG') ? 2 : 1;
+  return isStreamctlError(error, 'USAGE') ? 2 : 1;
 }

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { StreamctlError } from '../common/errors.js';
+import { isStreamctlError, StreamctlError } from '../common/errors.js';
 import { loadTopology } from '../topology/load-topology.js';
 import type { TopologySpec } from './contracts.js';
 
@@ -50,7 +50,7 @@ function streamctlPlugin(distDir: string): Plugin {
 /** Bundles `file` into one ESM module. A file that does not compile → USAGE error with esbuild's messages. */
 export async function bundleTopology(file: string, options: { distDir?: string } = {}): Promise<BundleResult> {
   const entry = resolve(file);
-  if (!existsSync(entry)) throw new StreamctlError('USAGE', `Topology file ${file} does not exist`);
+  if (!existsSync(entry)) throw new StreamctlError('NOT_FOUND', `Topology file ${file} does not exist`);
   try {
     const result = await build({
       entryPoints: [entry],
@@ -72,7 +72,7 @@ export async function bundleTopology(file: string, options: { distDir?: string }
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
-      throw new StreamctlError('USAGE', `Topology file ${file} does not compile:\n  ${errors.map(formatMessage).join('\n  ')}`, { cause: error });
+      throw new StreamctlError('INVALID_INPUT', `Topology file ${file} does not compile:\n  ${errors.map(formatMessage).join('\n  ')}`, { cause: error });
     }
     throw error;
   }
@@ -88,7 +88,10 @@ export async function readBundleSpec(code: Buffer): Promise<TopologySpec> {
   const path = join(dir, 'topology.mjs');
   try {
     writeFileSync(path, code);
-    const topology = await loadTopology(path);
+    const topology = await loadTopology(path).catch((error: unknown) => {
+      // The topology file's content is wrong: a runtime failure of submit, not a bad command line.
+      throw isStreamctlError(error, 'USAGE') ? new StreamctlError('INVALID_INPUT', error.message, { cause: error }) : error;
+    });
     // A JSON round trip: what nimbus stores is exactly what we checked.
     return JSON.parse(JSON.stringify(topology.spec)) as TopologySpec;
   } finally {

@@ -226,7 +226,9 @@ export class TopologyClient {
     }
     if (!res.ok) {
       const e = json as { errorMessage?: string; code?: string; hint?: string };
-      const code = (ERROR_CODES as readonly string[]).includes(e.code ?? '') ? (e.code as ErrorCode) : 'INTERNAL';
+      const known = (ERROR_CODES as readonly string[]).includes(e.code ?? '') ? (e.code as ErrorCode) : 'INTERNAL';
+      // Nimbus refusing a request is a runtime failure for the CLI, never a usage error (exit 1).
+      const code = known === 'USAGE' ? 'INVALID_INPUT' : known;
       const hint = res.status === 401 ? this.#authHint() : e.hint;
       throw new StreamctlError(code, e.errorMessage ?? `nimbus answered ${res.status}`, hint ? { hint } : {});
     }

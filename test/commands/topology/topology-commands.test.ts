@@ -55,9 +55,9 @@ describe('topology commands', () => {
     expect(on.stdout).toBe('Activated topology: wordcount');
   });
 
-  it('fails a rebalance asking for more executors than tasks with a usage error', async () => {
+  it('fails a rebalance asking for more executors than tasks as a runtime error (nimbus refuses it: exit 1)', async () => {
     const r = await run(['rebalance', 'wordcount', '-w', '0', '-e', 'count=9']);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/Error: Component count has 4 task\(s\); it cannot run 9 executors/);
   });
 
@@ -100,9 +100,9 @@ describe('topology commands', () => {
     expect(r.stderr).toMatch(/Error: Topology 'nope' not found/);
   });
 
-  it('refuses to submit a file that does not compile', async () => {
+  it('refuses to submit a file that does not compile (a runtime failure: exit 1)', async () => {
     const r = await run(['submit', join(fixtures, 'broken.ts')]);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/does not compile:\n.*broken\.ts:3:\d+/);
   });
 

@@ -42,9 +42,9 @@ describe('topology submit and init', () => {
     expect((await run(['list'])).stdout).toMatch(/\nwords +ACTIVE/);
   });
 
-  it('refuses a topology whose grouping names an unknown component', async () => {
+  it('refuses a topology whose grouping names an unknown component (a runtime failure: exit 1)', async () => {
     const r = await run(['submit', join(fixtures, 'bad-grouping.ts')]);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/unknown component 'nope'/);
   });
 

@@ -29,7 +29,7 @@ describe('bundler', () => {
     } catch (error) {
       caught = error;
     }
-    expect(isStreamctlError(caught, 'USAGE')).toBe(true);
+    expect(isStreamctlError(caught, 'INVALID_INPUT')).toBe(true);
     expect((caught as Error).message).toMatch(/does not compile:\n {2}.*broken\.ts:3:\d+: /);
   });
 

@@ -1,7 +1,7 @@
 // `streamctl cluster broker stop <id>`: fault injection for developers. Stop one broker gracefully (SIGTERM); it stays down until `cluster broker start`.
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import { resolveClusterDir } from '../../../cli/cluster-locator.js';
+import { locateClusterDir } from '../../../cli/cluster-locator.js';
 import { renderProcessTable } from '../../../engine/cluster/cluster-report.js';
 import { brokerControl } from '../../../engine/cluster/local-cluster.js';
 import type { ProcessInfo } from '../../../engine/cluster/process-configs.js';
@@ -15,7 +15,7 @@ export default class ClusterBrokerStop extends BaseCommand<typeof ClusterBrokerS
   };
 
   async run(): Promise<ProcessInfo> {
-    const info = await brokerControl(resolveClusterDir(this.flags.dir), 'stop', this.args.id);
+    const info = await brokerControl(locateClusterDir(this.flags.dir), 'stop', this.args.id);
     if (!this.jsonEnabled()) process.stdout.write(renderProcessTable([info]) + '\n');
     return info;
   }

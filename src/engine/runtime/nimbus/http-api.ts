@@ -35,6 +35,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   INVALID_CONFIG: 400,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
+  INVALID_INPUT: 400,
+  INVALID_STATE: 409,
 };
 
 const HTTP_REASON: Record<number, string> = {

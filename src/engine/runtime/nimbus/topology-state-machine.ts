@@ -47,7 +47,7 @@ export const TRANSITIONS: Table = {
 export function transition(status: TopologyStatus, event: TopologyEvent, topologyId: string): TransitionOutcome {
   const outcome = TRANSITIONS[status][event];
   if (!outcome) {
-    throw new StreamctlError('USAGE', `No transition for event: ${event}, status: ${status} storm-id: ${topologyId}`);
+    throw new StreamctlError('INVALID_STATE', `No transition for event: ${event}, status: ${status} storm-id: ${topologyId}`);
   }
   return outcome;
 }
