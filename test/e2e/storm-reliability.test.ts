@@ -352,7 +352,7 @@ describe('Storm guarantees and control on a real local cluster', () => {
     const file = join(root, 'broken.ts');
     copyFileSync(join(FIXTURES, 'broken.ts.txt'), file);
     const r = await cli(['submit', file]);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1); // a runtime failure: only usage errors exit 2
     expect(r.stderr).toMatch(/Topology file .*broken\.ts does not compile:\n\s+.*broken\.ts:4:\d+: /);
     expect((await topologies()).map((t) => t.name)).toEqual(['pulse']);
     await expectPulseUndisturbed(before);
@@ -361,7 +361,7 @@ describe('Storm guarantees and control on a real local cluster', () => {
   it('refuses a topology whose grouping names an unknown component and leaves running topologies alone', async () => {
     const before = await pulseState();
     const r = await cli(['submit', join(FIXTURES, 'bad-grouping.ts')]);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/unknown component 'no-such-spout'/);
     expect((await topologies()).map((t) => t.name)).toEqual(['pulse']);
     await expectPulseUndisturbed(before);

@@ -1,7 +1,9 @@
 // The commit log of one topic-partition (Kafka's UnifiedLog/LocalLog): an ordered list of
 // segments in `<dataDir>/<topic>-<partition>/`, the log start and end offsets, the recovery
-// point, the leader epoch cache and idempotent-producer state. Appends validate batch headers
-// and CRCs and assign offsets in place (no record decoding); reads return stored bytes.
+// point, the leader epoch cache and idempotent-producer state. Appends as leader go through
+// the log validator (every record walked in place, compressed batches decompressed with a
+// bound; message formats v0/v1 converted) and get offsets assigned in place; follower appends
+// check headers and CRCs only; reads return stored bytes.
 // Recovery on open validates every batch after the recovery point (after an unclean
 // shutdown), truncates a torn tail and rebuilds indexes. open() is SYNCHRONOUS; every method
 // is synchronous and must be called from one thread (the broker's event loop), so no reader
