@@ -1,7 +1,7 @@
 // `streamctl log verify` run as a user would (node bin/run.js, from dist/) over a cluster dir
 // whose broker log dirs are written by the real PartitionLog.
 import { execa } from 'execa';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,12 +20,19 @@ beforeEach(() => {
     for (let i = 0; i < 40; i++) log.appendAsLeader(batch(2, { start: i * 2, valueSize: 30 }), 1);
     log.close();
   }
+  // What makes it a (stopped) cluster dir for the command's cluster lookup.
+  writeFileSync(join(tmp.dir, 'cluster.json'), '{}');
 });
 afterEach(() => tmp.cleanup());
 
 const firstSegment = (broker: string) => join(tmp.dir, broker, 'topic-0', '00000000000000000000.log');
 
 describe('streamctl log verify', () => {
+  it('fails like every command when --dir holds no cluster', async () => {
+    const r = await verify(join(tmp.dir, 'nothing-here'));
+    expect([r.exitCode, r.stderr.split('\n')[0]]).toEqual([1, `Error: No local cluster found in ${join(tmp.dir, 'nothing-here')}.`]);
+  });
+
   it('finds no problems in intact logs and exits 0', async () => {
     const r = await verify(tmp.dir);
     expect(r.exitCode).toBe(0);

@@ -3,7 +3,7 @@
 // Exit code 1 when any were found.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { resolveClusterDir } from '../../cli/cluster-locator.js';
+import { locateClusterDir } from '../../cli/cluster-locator.js';
 import { renderLogVerify, verifyClusterLogs, type LogVerifyResult } from '../../engine/cluster/log-verify.js';
 
 export default class LogVerify extends BaseCommand<typeof LogVerify> {
@@ -15,7 +15,7 @@ export default class LogVerify extends BaseCommand<typeof LogVerify> {
   };
 
   async run(): Promise<LogVerifyResult> {
-    const result = verifyClusterLogs(resolveClusterDir(this.flags.dir), { topic: this.flags.topic });
+    const result = verifyClusterLogs(locateClusterDir(this.flags.dir), { topic: this.flags.topic });
     if (!this.jsonEnabled()) process.stdout.write(renderLogVerify(result));
     if (result.problems.length > 0) process.exitCode = 1;
     return result;
