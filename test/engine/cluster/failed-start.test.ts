@@ -3,21 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isPidAlive } from '../../helpers/pid.js';
 import { startCluster, stopCluster } from '../../../src/engine/cluster/local-cluster.js';
 import { findFreeBasePort } from '../../../src/engine/cluster/ports.js';
 import type { ClusterFile } from '../../../src/engine/cluster/process-configs.js';
 
 const EXIT_AT_ONCE = fileURLToPath(new URL('./fixtures/exit-at-once.mjs', import.meta.url));
 
-function alive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a failed cluster start', () => {
   it('reports which process exited and leaves no process running', async () => {
@@ -30,7 +22,7 @@ describe('a failed cluster start', () => {
       });
       const file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as ClusterFile;
       expect(file.state).toBe('failed');
-      for (const pid of [file.daemon.pid, file.controller.pid, ...file.brokers.map((b) => b.pid)]) expect(alive(pid)).toBe(false);
+      for (const pid of [file.daemon.pid, file.controller.pid, ...file.brokers.map((b) => b.pid)]) expect(isPidAlive(pid)).toBe(false);
       expect(readFileSync(join(dir, 'logs', 'broker-1.out'), 'utf8')).toContain('fixture: refusing to start');
     } finally {
       await stopCluster(dir).catch(() => undefined);

@@ -5,6 +5,7 @@ import { brokerControl, clusterStatus, startCluster, stopCluster } from '../../.
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
+import { isPidAlive } from '../../helpers/pid.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const FAKE_BROKER = fileURLToPath(new URL('./fixtures/fake-broker.mjs', import.meta.url));
@@ -30,15 +31,6 @@ async function controllerRequest(c: TestCluster, apiKey: number, version: number
   }
 }
 
-function isAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('local cluster', () => {
   it('starts a controller and two brokers and records them as running in cluster.json', async () => {
@@ -51,7 +43,7 @@ describe('local cluster', () => {
     ]);
     expect(file.controller).toMatchObject({ port: cluster.basePort + 100, status: 'running' });
     expect(cluster.bootstrap).toBe(`127.0.0.1:${cluster.basePort},127.0.0.1:${cluster.basePort + 1}`);
-    for (const p of [file.controller, ...file.brokers]) expect(isAlive(p.pid)).toBe(true);
+    for (const p of [file.controller, ...file.brokers]) expect(isPidAlive(p.pid)).toBe(true);
   });
 
   it('reports health with live brokers, leader counts and no under-replicated partitions', async () => {
@@ -81,8 +73,8 @@ describe('local cluster', () => {
     const before = cluster.readClusterFile();
     const stopped = await stopCluster(cluster.dir);
     expect(stopped.wasRunning).toBe(true);
-    for (const p of [before.controller, ...before.brokers]) expect(isAlive(p.pid)).toBe(false);
-    expect(isAlive(before.daemon.pid)).toBe(false);
+    for (const p of [before.controller, ...before.brokers]) expect(isPidAlive(p.pid)).toBe(false);
+    expect(isPidAlive(before.daemon.pid)).toBe(false);
     expect((await clusterStatus(cluster.dir)).running).toBe(false);
 
     const restarted = await startCluster({ dir: cluster.dir, mains, timings: { initialBackoffMs: 200 } });
@@ -105,7 +97,7 @@ describe('local cluster', () => {
       const f = c.readClusterFile();
       return f.controller.status === 'running' && f.controller.pid !== oldPid ? f.controller : undefined;
     });
-    expect(isAlive(restarted.pid)).toBe(true);
+    expect(isPidAlive(restarted.pid)).toBe(true);
     const md = await controllerRequest(cluster, ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     expect(md.topics.map((t: { name: string }) => t.name)).toEqual(['durable']);
     // the broker keeps its session across the controller restart
@@ -123,7 +115,7 @@ describe('local cluster', () => {
     const oldPid = cluster.readClusterFile().brokers[1]!.pid;
     const killed = await brokerControl(cluster.dir, 'kill', 2);
     expect(killed).toMatchObject({ id: 2, status: 'killed', pid: null });
-    expect(isAlive(oldPid)).toBe(false);
+    expect(isPidAlive(oldPid)).toBe(false);
     const c = cluster;
     const status = await poll('broker 2 fenced', async () => {
       const s = await clusterStatus(c.dir);
@@ -136,7 +128,7 @@ describe('local cluster', () => {
 
     const started = await brokerControl(cluster.dir, 'start', 2);
     expect(started).toMatchObject({ id: 2, status: 'running' });
-    expect(isAlive(started.pid)).toBe(true);
+    expect(isPidAlive(started.pid)).toBe(true);
   });
 
   it('refuses to start when a port it needs is busy, naming the port', async () => {
@@ -165,13 +157,13 @@ describe('local cluster', () => {
     const file = cluster.readClusterFile();
     process.kill(file.daemon.pid, 'SIGKILL');
     const c = cluster;
-    await poll('daemon gone', () => (isAlive(file.daemon.pid) ? undefined : true));
+    await poll('daemon gone', () => (isPidAlive(file.daemon.pid) ? undefined : true));
     const status = await clusterStatus(c.dir);
     expect(status.state).toBe('orphaned');
     await expect(startCluster({ dir: c.dir, mains })).rejects.toMatchObject({ code: 'ALREADY_EXISTS', hint: expect.stringContaining('cluster stop') });
     const stopped = await stopCluster(c.dir);
     expect(stopped.wasRunning).toBe(true);
-    for (const p of [file.controller, ...file.brokers]) expect(isAlive(p.pid)).toBe(false);
+    for (const p of [file.controller, ...file.brokers]) expect(isPidAlive(p.pid)).toBe(false);
     expect((await clusterStatus(c.dir)).state).toBe('stopped');
   });
 });

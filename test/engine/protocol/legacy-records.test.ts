@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { downConvert, encodeMessage, readLegacyMessageSet, upConvertToBatch } from '../../../src/engine/protocol/records/legacy-records.js';
+import { downConvert, encodeLegacyMessage, readLegacyMessageSet, upConvertToBatch } from '../../../src/engine/protocol/records/legacy-records.js';
 import { CompressionType } from '../../../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch, decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 import { RecordsErrorCode } from '../../../src/engine/protocol/records/records-error.js';
@@ -8,13 +8,13 @@ import { RecordsErrorCode } from '../../../src/engine/protocol/records/records-e
 const b = (s: string) => Buffer.from(s);
 
 function messageSet(magic: 0 | 1, entries: Array<[string | null, string]>, firstTs = 1_700_000_000_000n): Buffer {
-  return Buffer.concat(entries.map(([k, v], i) => encodeMessage(magic, BigInt(i), firstTs + BigInt(i), false, k === null ? null : b(k), b(v))));
+  return Buffer.concat(entries.map(([k, v], i) => encodeLegacyMessage(magic, BigInt(i), firstTs + BigInt(i), false, k === null ? null : b(k), b(v))));
 }
 
 /** A compressed wrapper as old producers write it (magic 1: relative inner offsets, the wrapper carries the last). */
 function compressedSet(magic: 0 | 1, entries: Array<[string | null, string]>): Buffer {
   const inner = messageSet(magic, entries);
-  return encodeMessage(magic, BigInt(entries.length - 1), 1_700_000_000_000n, false, null, gzipSync(inner), CompressionType.Gzip);
+  return encodeLegacyMessage(magic, BigInt(entries.length - 1), 1_700_000_000_000n, false, null, gzipSync(inner), CompressionType.Gzip);
 }
 
 function codeOf(fn: () => unknown): number | undefined {
@@ -68,8 +68,8 @@ describe('legacy message formats (magic 0 and 1)', () => {
   });
 
   it('stops a gzip bomb in a legacy wrapper at the size limit with MESSAGE_TOO_LARGE', () => {
-    const inner = encodeMessage(1, 0n, 0n, false, null, Buffer.alloc(4 * 1024 * 1024));
-    const bomb = encodeMessage(1, 0n, 0n, false, null, gzipSync(inner), CompressionType.Gzip);
+    const inner = encodeLegacyMessage(1, 0n, 0n, false, null, Buffer.alloc(4 * 1024 * 1024));
+    const bomb = encodeLegacyMessage(1, 0n, 0n, false, null, gzipSync(inner), CompressionType.Gzip);
     expect(codeOf(() => readLegacyMessageSet(bomb, 1024 * 1024))).toBe(RecordsErrorCode.MESSAGE_TOO_LARGE);
   });
 

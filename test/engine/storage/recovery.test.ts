@@ -1,10 +1,9 @@
 import { appendFileSync, existsSync, readFileSync, openSync, closeSync, readSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateRecordBatches } from '../../../src/engine/protocol/records/record-batch.js';
 import { decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 import type { PartitionLog } from '../../../src/engine/storage/partition-log.js';
-import { batch, config, makeTempDir, openLog } from './helpers.js';
+import { batch, config, makeTempDir, openLog, readValues } from './helpers.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let log: PartitionLog | undefined;
@@ -19,16 +18,6 @@ afterEach(() => {
 
 const segFile = (base: bigint, suffix: string) => join(tmp.dir, 'topic-0', base.toString().padStart(20, '0') + suffix);
 
-function values(l: PartitionLog): string[] {
-  const out: string[] = [];
-  let offset = l.logStartOffset;
-  while (offset < l.logEndOffset) {
-    const r = l.read(offset, 1 << 20, { minOneMessage: true });
-    for (const b of validateRecordBatches(r.records).batches) out.push(...decodeRecordBatch(r.records, b.position).records.map((x) => x.value!.toString()));
-    offset = r.nextOffset;
-  }
-  return out;
-}
 
 /** Writes 5 batches of 2 records (offsets 0..9) and crashes (no flush, no snapshot). */
 function writeAndCrash(): { sizes: number[] } {
@@ -52,7 +41,7 @@ describe('PartitionLog recovery', () => {
     expect(log.logEndOffset).toBe(10n);
     expect(statSync(segFile(0n, '.log')).size).toBe(total);
     expect(log.appendAsLeader(batch(1, { start: 10 }), 1).firstOffset).toBe(10n);
-    expect(values(log)).toEqual(Array.from({ length: 11 }, (_, i) => `v${i}`));
+    expect(readValues(log)).toEqual(Array.from({ length: 11 }, (_, i) => `v${i}`));
   });
 
   it('truncates a last batch cut in half at the previous whole batch', () => {
@@ -63,7 +52,7 @@ describe('PartitionLog recovery', () => {
     expect(log.logEndOffset).toBe(8n);
     expect(log.size).toBe(total - sizes[4]!);
     expect(log.appendAsLeader(batch(2, { start: 8 }), 1).firstOffset).toBe(8n);
-    expect(values(log)).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
+    expect(readValues(log)).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
   });
 
   it('truncates at a last batch whose CRC no longer matches after a flipped byte', () => {
@@ -78,7 +67,7 @@ describe('PartitionLog recovery', () => {
     closeSync(fd);
     log = openLog(tmp.dir, { hadCleanShutdown: false });
     expect(log.logEndOffset).toBe(8n);
-    expect(values(log)).toEqual(Array.from({ length: 8 }, (_, i) => `v${i}`));
+    expect(readValues(log)).toEqual(Array.from({ length: 8 }, (_, i) => `v${i}`));
     expect(log.appendAsLeader(batch(1, { start: 8 }), 1).firstOffset).toBe(8n);
   });
 
@@ -111,7 +100,7 @@ describe('PartitionLog recovery', () => {
     appendFileSync(segFile(active, '.log'), Buffer.alloc(30, 7));
     log = openLog(tmp.dir, { config: config({ 'segment.bytes': '300' }), hadCleanShutdown: false, recoveryPoint: active });
     expect(log.logEndOffset).toBe(leo);
-    expect(values(log)).toHaveLength(Number(leo));
+    expect(readValues(log)).toHaveLength(Number(leo));
   });
 
   it('rebuilds a corrupt offset index even after a clean shutdown', () => {
@@ -124,7 +113,7 @@ describe('PartitionLog recovery', () => {
     writeFileSync(segFile(0n, '.index'), Buffer.concat([Buffer.from([0, 0, 0, 50, 0, 0, 0, 9, 0, 0, 0, 3, 0x7f, 0, 0, 0]), Buffer.alloc(3)]));
     log = openLog(tmp.dir, { config: config({ 'index.interval.bytes': '10' }), hadCleanShutdown: true });
     expect(log.activeSegment.offsetIndex.entries).toBe(entries);
-    expect(values(log)).toHaveLength(120);
+    expect(readValues(log)).toHaveLength(120);
     for (const o of [0n, 1n, 59n, 60n, 119n]) {
       const r = log.read(o, 1, { minOneMessage: true });
       const { records } = decodeRecordBatch(r.records);
@@ -142,7 +131,7 @@ describe('PartitionLog recovery', () => {
     writeFileSync(path, data);
     log = openLog(tmp.dir, { config: config({ 'index.interval.bytes': '10' }), hadCleanShutdown: true });
     expect(log.activeSegment.offsetIndex.lastOffset).toBe(29n);
-    expect(values(log)).toHaveLength(30);
+    expect(readValues(log)).toHaveLength(30);
   });
 
   it('rebuilds missing index files', () => {
@@ -154,7 +143,7 @@ describe('PartitionLog recovery', () => {
     log = openLog(tmp.dir, { config: config({ 'index.interval.bytes': '10' }), hadCleanShutdown: true });
     expect(log.activeSegment.offsetIndex.entries).toBeGreaterThan(5);
     expect(log.offsetForTimestamp(5041n)).toEqual({ offset: 13n, timestamp: 5041n });
-    expect(values(log)).toHaveLength(30);
+    expect(readValues(log)).toHaveLength(30);
   });
 
   it('rebuilds the leader epoch cache from batches when its checkpoint is lost', () => {
@@ -197,7 +186,7 @@ describe('PartitionLog recovery', () => {
     expect(log.activeSegment.timeIndex.entries).toBe(timeEntries);
     expect(statSync(segFile(0n, '.index')).size).toBe(entries * 8);
     expect(log.offsetForTimestamp(9_201n)).toEqual({ offset: 41n, timestamp: 9_201n });
-    expect(values(log)).toEqual(Array.from({ length: 80 }, (_, i) => `v${i}`));
+    expect(readValues(log)).toEqual(Array.from({ length: 80 }, (_, i) => `v${i}`));
 
     // flush (the recovery point moves past these offsets) and a clean close write them all.
     for (let i = 40; i < 50; i++) log.appendAsLeader(batch(2, { start: i * 2, ts: 9_000n + BigInt(i * 10) }), 1);
@@ -211,7 +200,7 @@ describe('PartitionLog recovery', () => {
     expect(statSync(segFile(0n, '.timeindex')).size).toBeGreaterThanOrEqual(finalTimeEntries * 12);
     log = openLog(tmp.dir, { config: cfg, hadCleanShutdown: true });
     expect(log.activeSegment.offsetIndex.entries).toBe(finalEntries);
-    expect(values(log)).toHaveLength(102);
+    expect(readValues(log)).toHaveLength(102);
   });
 
   it('writes a full run of index entries without waiting for a flush', () => {
@@ -233,6 +222,6 @@ describe('PartitionLog recovery', () => {
     expect(log.appendAsLeader(batch(1, { start: 100 }), 1).firstOffset).toBe(100n);
     log.close();
     log = openLog(tmp.dir, { config: cfg, hadCleanShutdown: true });
-    expect(values(log)).toEqual(Array.from({ length: 101 }, (_, i) => `v${i}`));
+    expect(readValues(log)).toEqual(Array.from({ length: 101 }, (_, i) => `v${i}`));
   });
 });

@@ -141,7 +141,7 @@ function legacyMessageSize(magic: LegacyMagic, key: Buffer | null, value: Buffer
 }
 
 /** One legacy message with its offset and size prefix. */
-export function encodeMessage(magic: LegacyMagic, offset: bigint, timestamp: bigint, logAppendTime: boolean, key: Buffer | null, value: Buffer | null, codec: CompressionType = CompressionType.None): Buffer {
+export function encodeLegacyMessage(magic: LegacyMagic, offset: bigint, timestamp: bigint, logAppendTime: boolean, key: Buffer | null, value: Buffer | null, codec: CompressionType = CompressionType.None): Buffer {
   const total = legacyMessageSize(magic, key, value);
   const buf = Buffer.allocUnsafe(total);
   buf.writeBigInt64BE(offset, 0);
@@ -183,7 +183,7 @@ export function downConvert(records: Buffer, magic: LegacyMagic, maxBytes: numbe
         if (r.offset < firstOffset) continue;
         const size = legacyMessageSize(magic, r.key, r.value);
         if (bytes > 0 && bytes + size > maxBytes) return Buffer.concat(out);
-        out.push(encodeMessage(magic, r.offset, r.timestamp, logAppendTime, r.key, r.value));
+        out.push(encodeLegacyMessage(magic, r.offset, r.timestamp, logAppendTime, r.key, r.value));
         bytes += size;
       }
     }
