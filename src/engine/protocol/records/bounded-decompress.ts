@@ -5,9 +5,7 @@
 // DecompressedTooLarge when the limit is passed, RecordsError(CORRUPT_MESSAGE) when the
 // payload is not valid for its codec. Synchronous, pure; no shared mutable state.
 import { gunzipSync } from 'node:zlib';
-import { decompressFrameSync } from 'lz4-napi';
-import { uncompressSync as snappyUncompress } from 'snappy';
-import zstd from 'zstd-napi/binding.js';
+import { lz4, snappy, zstdBinding, type ZstdBinding } from './native-codecs.js';
 import { isXerialSnappy } from './compression.js';
 import { COMPRESSION_NAMES, CompressionType } from './record-batch.js';
 import { RecordsError, RecordsErrorCode } from './records-error.js';
@@ -79,7 +77,7 @@ function readUvarint(buf: Buffer, pos: number, end: number): { value: number; ne
 function snappyBounded(data: Buffer, limit: number): Buffer {
   if (!isXerialSnappy(data)) {
     if (readUvarint(data, 0, data.length).value > limit) throw new DecompressedTooLarge(limit);
-    return snappyUncompress(data) as Buffer;
+    return snappy().uncompressSync(data) as Buffer;
   }
   // xerial framing: 16-byte header, then [int32 length][raw snappy block]...; sum the blocks' declared sizes first.
   const blocks: Buffer[] = [];
@@ -95,7 +93,7 @@ function snappyBounded(data: Buffer, limit: number): Buffer {
     blocks.push(block);
     pos += len;
   }
-  return Buffer.concat(blocks.map((b) => snappyUncompress(b) as Buffer));
+  return Buffer.concat(blocks.map((b) => snappy().uncompressSync(b) as Buffer));
 }
 
 const LZ4_MAGIC = 0x184d2204;
@@ -156,13 +154,14 @@ function lz4Bounded(data: Buffer, limit: number): Buffer {
   // block (<= 4 MiB): decompressing then is safe, and the real size is checked afterwards.
   const lastBlockSlack = 4 * 1024 * 1024;
   if (bound > limit + lastBlockSlack) throw new DecompressedTooLarge(limit);
-  return decompressFrameSync(data);
+  return lz4().decompressFrameSync(data);
 }
 
-let zstdContext: InstanceType<typeof zstd.DCtx> | undefined;
+let zstdContext: InstanceType<ZstdBinding['DCtx']> | undefined;
 
 /** One decompression context for the process (contexts are large to create); reset per use. */
-function zstdDctx(): InstanceType<typeof zstd.DCtx> {
+function zstdDctx(): InstanceType<ZstdBinding['DCtx']> {
+  const zstd = zstdBinding();
   if (!zstdContext) {
     zstdContext = new zstd.DCtx();
     zstdContext.setParameter(zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
@@ -176,7 +175,7 @@ function zstdBounded(data: Buffer, limit: number): Buffer {
   // A declared content size is only a hint for the first chunk; the output is bounded by counting.
   let declared: number | null = null;
   try {
-    declared = zstd.getFrameContentSize(data);
+    declared = zstdBinding().getFrameContentSize(data);
   } catch {
     // not a valid frame header: decompressStream below reports it
   }

@@ -3,9 +3,7 @@
 // (LZ4 frame format, as KafkaLZ4BlockOutputStream/librdkafka), zstd. Synchronous; used only
 // off the broker's hot path (coordinator, cleaner, tests). No shared mutable state.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import { compress as zstdCompress, decompress as zstdDecompress } from 'zstd-napi';
+import { lz4, snappy, zstd } from './native-codecs.js';
 import { CompressionType } from './record-batch.js';
 import { RecordsError, RecordsErrorCode } from './records-error.js';
 
@@ -26,7 +24,7 @@ function xerialCompress(data: Buffer): Buffer {
   header.writeInt32BE(1, 12);
   parts.push(header);
   for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK_SIZE) {
-    const block = snappyCompress(data.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, data.length)));
+    const block = snappy().compressSync(data.subarray(pos, Math.min(pos + XERIAL_BLOCK_SIZE, data.length)));
     const len = Buffer.alloc(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);
@@ -42,7 +40,7 @@ function xerialDecompress(data: Buffer): Buffer {
     const len = data.readInt32BE(pos);
     pos += 4;
     if (len < 0 || pos + len > data.length) throw new RangeError('xerial snappy block truncated');
-    parts.push(snappyUncompress(data.subarray(pos, pos + len)) as Buffer);
+    parts.push(snappy().uncompressSync(data.subarray(pos, pos + len)) as Buffer);
     pos += len;
   }
   return Buffer.concat(parts);
@@ -57,9 +55,9 @@ export function compress(type: CompressionType, data: Buffer): Buffer {
     case CompressionType.Snappy:
       return xerialCompress(data);
     case CompressionType.Lz4:
-      return compressFrameSync(data);
+      return lz4().compressFrameSync(data);
     case CompressionType.Zstd:
-      return zstdCompress(data);
+      return zstd().compress(data);
     default:
       throw new RecordsError(RecordsErrorCode.CORRUPT_MESSAGE, `Unknown compression type ${type as number}`);
   }
@@ -74,11 +72,11 @@ export function decompress(type: CompressionType, data: Buffer): Buffer {
       case CompressionType.Gzip:
         return gunzipSync(data);
       case CompressionType.Snappy:
-        return isXerialSnappy(data) ? xerialDecompress(data) : (snappyUncompress(data) as Buffer);
+        return isXerialSnappy(data) ? xerialDecompress(data) : (snappy().uncompressSync(data) as Buffer);
       case CompressionType.Lz4:
-        return decompressFrameSync(data);
+        return lz4().decompressFrameSync(data);
       case CompressionType.Zstd:
-        return zstdDecompress(data);
+        return zstd().decompress(data);
       default:
         throw new Error(`unknown compression type ${type as number}`);
     }

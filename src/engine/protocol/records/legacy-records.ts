@@ -7,7 +7,7 @@
 //   | timestamp int64 (magic 1 only) | key bytes (int32 length, -1 null) | value bytes
 // A compressed message (codec in attributes bits 0-2) wraps an inner message set in its
 // value; magic-1 wrappers number the inner messages with relative offsets 0..n-1.
-import { crc32 as nativeCrc32 } from '@node-rs/crc32';
+import { crc32Native } from './native-codecs.js';
 import { DecompressedTooLarge, decompressBounded } from './bounded-decompress.js';
 import { BATCH_HEADER_SIZE, CompressionType, isControl, LOG_OVERHEAD, NO_TIMESTAMP, readBatchHeader } from './record-batch.js';
 import { buildRecordBatch, decodeRecordBatch } from './record-codec.js';
@@ -72,7 +72,7 @@ export function readLegacyMessageSet(buf: Buffer, maxBytes = 0x7fffffff, nested 
     if (size < MIN_MESSAGE_SIZE_V0 || start + size > buf.length) throw corrupt(`Message at position ${pos} has an invalid size ${size}`);
     const msg = buf.subarray(start, start + size);
     pos = start + size;
-    if ((nativeCrc32(msg.subarray(CRC_SIZE)) >>> 0) !== msg.readUInt32BE(0)) throw corrupt(`Message at offset ${offset} failed its CRC check`);
+    if ((crc32Native().crc32(msg.subarray(CRC_SIZE)) >>> 0) !== msg.readUInt32BE(0)) throw corrupt(`Message at offset ${offset} failed its CRC check`);
     const m = msg.readInt8(CRC_SIZE);
     if (m !== 0 && m !== 1) throw corrupt(`Message at offset ${offset} has magic ${m} inside a magic ${magic ?? m} message set`);
     if (magic !== undefined && m !== magic) throw corrupt(`Message set mixes magic ${magic} and ${m}`);
@@ -158,7 +158,7 @@ export function encodeLegacyMessage(magic: LegacyMagic, offset: bigint, timestam
     p += 4;
     if (b) p += b.copy(buf, p);
   }
-  buf.writeUInt32BE(nativeCrc32(buf.subarray(LOG_OVERHEAD + CRC_SIZE)) >>> 0, LOG_OVERHEAD);
+  buf.writeUInt32BE(crc32Native().crc32(buf.subarray(LOG_OVERHEAD + CRC_SIZE)) >>> 0, LOG_OVERHEAD);
   return buf;
 }
 
