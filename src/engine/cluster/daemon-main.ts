@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   dir.ensure();
   const logger = createLogger({ sink: fileSink(dir.daemonLog), fields: { proc: 'daemon', pid: process.pid } });
   process.on('SIGHUP', () => undefined);
-  // The daemon's children die with it (execa's cleanup), so one unexpected error (a full disk
-  // under cluster.json or the logs) must not end it: log and keep supervising.
+  // The daemon is what restarts and stops the cluster's processes, so one unexpected error (a
+  // full disk under cluster.json or the logs) must not end it: log and keep supervising.
   process.on('uncaughtException', (error) => logger.error('uncaught exception; the daemon keeps running', { error }));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection; the daemon keeps running', { error }));
   let daemon: ClusterDaemon;

@@ -1,5 +1,5 @@
 // One worker process as the supervisor sees it: writes the worker's config file, spawns
-// `node worker-main.js <worker-config.json>` with execa (stdout/stderr appended to
+// `node worker-main.js <worker-config.json>` (node:child_process; stdout/stderr appended to
 // worker.out in the worker dir through a file descriptor the worker owns, so it outlives
 // the supervisor), notices when it exits and restarts it with exponential backoff, and
 // stops it with SIGTERM then SIGKILL. The worker rewrites a local heartbeat file in its dir
@@ -13,7 +13,7 @@
 // the hard limit; that kill and a death from V8's out-of-heap abort become component
 // errors (takeErrors) that the supervisor sends to nimbus, so `topology describe` shows
 // them. Driven by the supervisor's loop; one instance per worker id.
-import { execa } from 'execa';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
@@ -157,25 +157,17 @@ export class WorkerProcess {
     writeFileSync(configPath, JSON.stringify(this.config, null, 2), { mode: PRIVATE_FILE_MODE });
     // The worker writes straight into worker.out (its own descriptor, not a pipe through
     // this process), so it keeps running if the supervisor dies and is adopted later.
-    // execa's types list only descriptors 3-9; any open descriptor works at run time.
     this.#outStart = fileSize(join(this.workerDir, 'worker.out'));
     this.#killedForMemory = false;
-    const out = openSync(join(this.workerDir, 'worker.out'), 'a', PRIVATE_FILE_MODE) as 3;
-    const spawn = () =>
-      execa(this.#options.command, [`--max-old-space-size=${this.#limits().heapMb}`, ...this.#options.args, configPath], {
-        detached: false,
-        cleanup: true,
-        reject: false,
-        stdin: 'ignore',
-        stdout: out,
-        stderr: out,
+    const out = openSync(join(this.workerDir, 'worker.out'), 'a', PRIVATE_FILE_MODE);
+    let child: ChildProcess;
+    try {
+      child = spawnProcess(this.#options.command, [`--max-old-space-size=${this.#limits().heapMb}`, ...this.#options.args, configPath], {
+        stdio: ['ignore', out, out],
         cwd: this.workerDir,
       });
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn();
     } finally {
-      closeSync(out);
+      closeSync(out); // the worker holds its own copy
     }
     this.#child = child;
     this.#pid = child.pid;
@@ -183,7 +175,17 @@ export class WorkerProcess {
     this.#startedAtMs = this.#options.clock.now();
     if (child.pid !== undefined) writeFileSync(join(this.workerDir, 'worker.pid'), String(child.pid), { mode: PRIVATE_FILE_MODE });
     this.#log.info('worker started', { pid: child.pid, port: this.config.port, topologyId: this.config.topologyId });
-    this.#exited = child.then((result) => this.#onExit(child.pid, result.exitCode, result.signal));
+    this.#exited = new Promise<void>((resolve) => {
+      let done = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (done) return;
+        done = true;
+        this.#onExit(child.pid, code ?? undefined, signal ?? undefined);
+        resolve();
+      };
+      child.once('exit', finish);
+      child.once('error', () => finish(null, null)); // could not be spawned
+    });
   }
 
   #onExit(pid: number | undefined, exitCode: number | undefined, signal: string | undefined): void {
