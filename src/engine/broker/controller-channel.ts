@@ -29,6 +29,7 @@ export interface ControllerChannelOptions {
 }
 
 const METADATA_VERSION = 12;
+const FIRST_BACKOFF_MS = 20;
 const MAX_BACKOFF_MS = 2000;
 
 export class ControllerChannel {
@@ -192,12 +193,13 @@ export class ControllerChannel {
 
   async #loop(): Promise<void> {
     const log = this.#options.logger;
-    let backoffMs = 100;
+    // Short first retries: at cluster start the controller comes up beside the brokers.
+    let backoffMs = FIRST_BACKOFF_MS;
     while (!this.#closed) {
       try {
         if (!this.#connection || this.#connection.closed) {
           await this.#connect();
-          backoffMs = 100;
+          backoffMs = FIRST_BACKOFF_MS;
         }
         await this.#heartbeat();
         await this.#pollMetadata();
@@ -213,7 +215,8 @@ export class ControllerChannel {
         const first = this.#connection !== null;
         this.#connection?.close();
         this.#connection = null;
-        if (first || !this.#connectedOnce) log.warn('controller unreachable, retrying', { error: (error as Error).message, backoffMs });
+        // Not yet reachable while the cluster starts is normal; say so once it lasts.
+        if (first || (!this.#connectedOnce && backoffMs >= 400)) log.warn('controller unreachable, retrying', { error: (error as Error).message, backoffMs });
         await this.#sleep(backoffMs);
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
       }

@@ -7,20 +7,22 @@
 // makes the cluster dir owner-only and writes a new nimbus API token (<dir>/nimbus.token).
 // Concurrency: one event loop; operations on one process are serialised through a per-process
 // promise chain so a restart never races a stop.
-import { chmodSync, closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import net from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DATA_PROCESS_NODE_FLAGS } from '../common/node-flags.js';
 import { StreamctlError, isStreamctlError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { nimbusAuthHeaders, writeNewNimbusToken } from '../common/nimbus-token.js';
 import { PRIVATE_FILE_MODE } from '../common/private-files.js';
+import { LIFELINE_ENV } from '../common/lifeline.js';
 import { KafkaConnection } from '../network/connection.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { ClusterDir } from './cluster-dir.js';
 import { checkPortsAvailable, planPorts, portOwners, type PortPlan } from './ports.js';
 import { ProcessHandle } from './process-handle.js';
+import { defaultMains, type ProcessMains } from './process-mains.js';
+export type { ProcessMains } from './process-mains.js';
 import type { BrokerProcessConfig, ClusterFile, ControllerProcessConfig, ProcessInfo, ProcessKind, ProcessStatus, Settings } from './process-configs.js';
 
 /** Config of nimbus-main (mirrors runtime/nimbus-main's NimbusProcessConfig; cluster must not import runtime). */
@@ -62,14 +64,6 @@ export interface ClusterSpec {
   force?: boolean;
 }
 
-/** Absolute paths of the process entry scripts. */
-export interface ProcessMains {
-  controller: string;
-  broker: string;
-  nimbus: string;
-  supervisor: string;
-}
-
 export interface DaemonTimings {
   /** How long a process may take to become ready. */
   readyTimeoutMs: number;
@@ -93,28 +87,6 @@ export const DEFAULT_TIMINGS: DaemonTimings = {
   stableAfterMs: 30_000,
 };
 
-/** Root of the streamctl package (the folder with package.json), from this file's location. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new StreamctlError('INTERNAL', 'Cannot find the streamctl package root.');
-    dir = up;
-  }
-}
-
-/** The compiled entry points under dist/ (child processes always run compiled code). */
-export function defaultMains(): ProcessMains {
-  const dist = join(packageRoot(), 'dist', 'engine');
-  return {
-    controller: join(dist, 'controller', 'controller-main.js'),
-    broker: join(dist, 'broker', 'broker-main.js'),
-    nimbus: join(dist, 'runtime', 'nimbus-main.js'),
-    supervisor: join(dist, 'runtime', 'supervisor-main.js'),
-  };
-}
-
 export function nimbusUrlFor(host: string, port: number): string {
   return `http://${host}:${port}`;
 }
@@ -137,6 +109,8 @@ export interface ClusterDaemonOptions {
   logger?: Logger;
   mains?: Partial<ProcessMains>;
   timings?: Partial<DaemonTimings>;
+  /** Children (and their workers) exit when this process is gone (common/lifeline.ts): ephemeral clusters. */
+  lifelinePid?: number;
 }
 
 export class ClusterDaemon {
@@ -145,6 +119,7 @@ export class ClusterDaemon {
   readonly #logger: Logger;
   readonly #mains: ProcessMains;
   readonly #timings: DaemonTimings;
+  readonly #env: Record<string, string> | undefined;
   readonly #plan: PortPlan;
   readonly #clusterId: string;
   readonly #startedAt = new Date().toISOString();
@@ -165,6 +140,7 @@ export class ClusterDaemon {
     this.#logger = options.logger ?? silentLogger;
     this.#mains = { ...defaultMains(), ...options.mains };
     this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.#env = options.lifelinePid ? { [LIFELINE_ENV]: String(options.lifelinePid) } : undefined;
     this.#plan = planPorts({
       basePort: options.spec.basePort,
       brokers: options.spec.brokers,
@@ -258,6 +234,33 @@ export class ClusterDaemon {
         this.#state = 'stopped';
         this.#writeClusterFile();
         this.#logger.info('cluster stopped');
+        this.#resolveStopped();
+      })();
+    }
+    return this.#stopping;
+  }
+
+  /**
+   * Ends every process at once with SIGKILL and closes the control socket: for ephemeral
+   * clusters, whose data is thrown away (stop() is the graceful way).
+   */
+  kill(): Promise<void> {
+    if (!this.#stopping) {
+      this.#stopping = (async () => {
+        this.#state = 'stopping';
+        const all = [this.#controller, ...this.#brokers, ...(this.#nimbus ? [this.#nimbus] : []), ...this.#supervisors];
+        await Promise.all(
+          all.map(async (m) => {
+            m.wantedDown = true;
+            if (m.restartTimer) clearTimeout(m.restartTimer);
+            m.restartTimer = undefined;
+            await m.handle.kill();
+            this.#setStatus(m, 'killed', null);
+          }),
+        );
+        this.#closeControl();
+        this.#state = 'stopped';
+        this.#writeClusterFile();
         this.#resolveStopped();
       })();
     }
@@ -370,6 +373,7 @@ export class ClusterDaemon {
       main,
       args: [configPath],
       ...(kind === 'broker' ? { nodeArgs: DATA_PROCESS_NODE_FLAGS } : {}),
+      ...(this.#env ? { env: this.#env } : {}),
       outFile: this.#dir.outFile(proc),
       onExit: (exit) => this.#onExit(m, exit),
     });
@@ -378,13 +382,17 @@ export class ClusterDaemon {
 
   // ---- lifecycle ----
 
+  /**
+   * Every process at once: brokers retry the controller and supervisors retry nimbus until
+   * they answer, so starting in dependency order would only add up the start-up times.
+   * The first failure wins; start() then stops whatever did start.
+   */
   async #startAll(): Promise<void> {
-    await this.#launch(this.#controller);
-    await Promise.all(this.#brokers.map((b) => this.#launch(b)));
-    if (this.#nimbus) {
-      await this.#launch(this.#nimbus);
-      await Promise.all(this.#supervisors.map((s) => this.#launch(s)));
-    }
+    const all = [this.#controller, ...this.#brokers, ...(this.#nimbus ? [this.#nimbus] : []), ...this.#supervisors];
+    const launches = all.map((m) => this.#launch(m));
+    // The launches still waiting when one fails end when start()'s clean-up stops their processes.
+    for (const launch of launches) launch.catch(() => undefined);
+    await Promise.all(launches);
   }
 
   async #stopAll(): Promise<void> {
@@ -495,7 +503,8 @@ export class ClusterDaemon {
       if (Date.now() > deadline) {
         throw new StreamctlError('TIMEOUT', `${m.proc} was not ready within ${this.#timings.readyTimeoutMs} ms; see ${m.info.logFile}.`);
       }
-      await delay(100);
+      // Refused connections fail at once, so probing often costs little and shortens start-up.
+      await delay(Date.now() - m.startedAt < 5000 ? 15 : 100);
     }
   }
 

@@ -11,7 +11,8 @@ import { createLogger, fileSink, silentLogger, type Logger } from '../common/log
 import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { KafkaConnection } from '../network/connection.js';
 import { ApiKey } from '../protocol/api-keys.js';
-import { ClusterDaemon, DEFAULT_TIMINGS, isAlive, packageRoot, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
+import { ClusterDaemon, DEFAULT_TIMINGS, isAlive, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
+import { daemonMain } from './process-mains.js';
 import { ClusterDir } from './cluster-dir.js';
 import { DEFAULT_BASE_PORT } from './ports.js';
 import type { ClusterFile, ProcessInfo, Settings } from './process-configs.js';
@@ -144,7 +145,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<StartClus
   const out = openSync(dir.daemonOut, 'a', PRIVATE_FILE_MODE);
   let pid: number;
   try {
-    const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'engine', 'cluster', 'daemon-main.js'), specPath], {
+    const child = spawn(process.execPath, [daemonMain(), specPath], {
       detached: true,
       stdio: ['ignore', out, out],
     });

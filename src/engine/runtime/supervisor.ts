@@ -71,10 +71,13 @@ export class Supervisor {
     const s = new Supervisor(options);
     s.#adoptWorkers();
     const interval = options.heartbeatIntervalMs ?? 500;
+    const openedAt = Date.now();
     const loop = () => {
       if (s.#closed) return;
       s.#round = s.#reconcile().finally(() => {
-        if (!s.#closed) s.#timer = setTimeout(loop, interval);
+        // Until nimbus first answers (it starts beside us), ask again soon, for a while.
+        const starting = !s.#registered && Date.now() - openedAt < 10_000;
+        if (!s.#closed) s.#timer = setTimeout(loop, starting ? Math.min(interval, 50) : interval);
       });
     };
     loop();
