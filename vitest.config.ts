@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const TESTS = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
-const STARTS_PROCESSES = /startTestCluster|startKafka|from 'execa'|node:child_process|cluster-harness|kafka-cli-helpers|helpers\/cluster\.js|kafka-processes|raw-kafka|\bspawn\(|\bfork\(|dist\//;
+const STARTS_PROCESSES = /startTestCluster|startKafka|from 'execa'|node:child_process|cluster-harness|kafka-cli-helpers|helpers\/cluster\.js|kafka-processes|raw-kafka|\bspawn\(|\bfork\(|dist\/|embedded\/start-cluster|streamctl\/testing/;
 const processTests = readdirSync('test', { recursive: true, encoding: 'utf8' })
   .map((f) => join('test', f))
   .filter((f) => /\.test\.tsx?$/.test(f) && STARTS_PROCESSES.test(readFileSync(f, 'utf8')));

@@ -6,12 +6,12 @@
 //   const cluster = await startTestCluster({ brokers: 3 });
 //   afterAll(() => cluster.stop());
 //   new Kafka({ brokers: cluster.bootstrap.split(',') })
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DaemonTimings, ProcessMains } from '../../src/engine/cluster/cluster-daemon.js';
 import { startCluster, stopCluster } from '../../src/engine/cluster/local-cluster.js';
-import { findFreeBasePort } from '../../src/engine/cluster/ports.js';
+import { leaseBasePort } from '../../src/engine/cluster/port-lock.js';
 import { nimbusTokenPath, readNimbusToken } from '../../src/engine/common/nimbus-token.js';
 import type { ClusterFile } from '../../src/engine/cluster/process-configs.js';
 
@@ -48,32 +48,6 @@ export interface TestCluster {
   /** Re-reads cluster.json (pids change after restarts). */
   readClusterFile(): ClusterFile;
   stop(): Promise<void>;
-}
-
-const LOCK_DIR = join(tmpdir(), 'streamctl-test-ports');
-
-function lockBasePort(base: number): boolean {
-  mkdirSync(LOCK_DIR, { recursive: true });
-  const path = join(LOCK_DIR, String(base));
-  try {
-    mkdirSync(path);
-  } catch {
-    // Stale lock from a dead test process?
-    try {
-      const pid = Number(readFileSync(join(path, 'pid'), 'utf8'));
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      rmSync(path, { recursive: true, force: true });
-      return lockBasePort(base);
-    }
-  }
-  writeFileSync(join(path, 'pid'), String(process.pid));
-  return true;
-}
-
-function unlockBasePort(base: number): void {
-  rmSync(join(LOCK_DIR, String(base)), { recursive: true, force: true });
 }
 
 /** Every pid cluster.json names (daemon and children). */
@@ -136,12 +110,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const supervisors = options.supervisors ?? 0;
   const storm = options.storm ?? supervisors > 0;
   const slots = options.slots ?? 2;
-  let basePort = 0;
-  for (let i = 0; i < 20 && basePort === 0; i++) {
-    const candidate = await findFreeBasePort({ brokers, supervisors, slotsPerSupervisor: slots });
-    if (lockBasePort(candidate)) basePort = candidate;
-  }
-  if (basePort === 0) throw new Error('no free port range for a test cluster');
+  const lease = await leaseBasePort({ brokers, supervisors, slotsPerSupervisor: slots });
+  const basePort = lease.basePort;
   const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'streamctl-cluster-'));
   let stopped = false;
   const stop = async () => {
@@ -155,7 +125,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       // fall through to the hard kill
     } finally {
       killEverything(dir, [...pids, ...recordedPids(dir)]);
-      unlockBasePort(basePort);
+      lease.release();
       rmSync(dir, { recursive: true, force: true });
     }
   };

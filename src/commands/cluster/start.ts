@@ -1,11 +1,14 @@
 // `streamctl cluster start`: starts the local cluster (controller, brokers, nimbus,
 // supervisors) detached, or in the foreground, and prints its processes and how to connect.
+// --ephemeral: a throwaway cluster (temporary dir, free ports) in the foreground that prints
+// its bootstrap servers (or, with --json, its description) and is removed when stopped.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { isDefaultClusterDir, resolveClusterDir } from '../../cli/cluster-locator.js';
 import { renderStarted } from '../../engine/cluster/cluster-report.js';
 import { startCluster, type StartClusterResult } from '../../engine/cluster/local-cluster.js';
 import { StreamctlError } from '../../engine/common/errors.js';
+import { startCluster as startEphemeral } from '../../embedded/start-cluster.js';
 
 export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
   static override summary = 'Start the local cluster: a controller, Kafka-protocol brokers, nimbus and supervisors.';
@@ -15,6 +18,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
     { description: 'Three brokers for replication, Kafka only:', command: '<%= config.bin %> cluster start --brokers 3 --no-storm' },
     { description: 'A second cluster next to the first:', command: '<%= config.bin %> cluster start --dir /tmp/c2 --base-port 19092' },
     { description: 'In the foreground until Ctrl-C (CI, containers):', command: '<%= config.bin %> cluster start --foreground' },
+    { description: 'A throwaway Kafka-only cluster for a test run; prints its bootstrap servers:', command: '<%= config.bin %> cluster start --ephemeral --no-storm' },
     { description: 'With broker settings:', command: '<%= config.bin %> cluster start --set num.partitions=3 --set auto.create.topics.enable=true' },
   ];
   static override flags = {
@@ -24,6 +28,12 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
     'base-port': Flags.integer({ summary: 'First broker port; the other ports follow from it.', helpValue: 'P', min: 1, max: 65535 }),
     storm: Flags.boolean({ summary: 'Start nimbus and supervisors (--no-storm for Kafka only).', allowNo: true }),
     foreground: Flags.boolean({ summary: 'Run in this terminal until Ctrl-C instead of detaching.' }),
+    ephemeral: Flags.boolean({
+      summary: 'A throwaway cluster: new temporary dir, free ports, in the foreground until Ctrl-C/SIGTERM, then removed.',
+      description:
+        'Prints the bootstrap servers on the first line of stdout (with --json: the whole cluster description, including dir and nimbusUrl) once the cluster serves requests, and stays until interrupted. Ignores --dir and $STREAMCTL_DIR. Its processes exit when this command dies, even by SIGKILL.',
+      exclusive: ['foreground', 'force', 'ui-open'],
+    }),
     'ui-open': Flags.boolean({
       summary: "Let nimbus's read-only Storm UI API (GET /api/v1/...) answer without the token.",
       description: 'By default every request to nimbus needs the bearer token in <dir>/nimbus.token. Host and Origin checks apply either way.',
@@ -33,13 +43,14 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
   };
 
   async run(): Promise<StartClusterResult> {
-    const dir = resolveClusterDir(this.flags.dir);
     const settings: Record<string, string> = {};
     for (const kv of this.flags.set ?? []) {
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new StreamctlError('USAGE', `--set expects key=value, got "${kv}".`);
       settings[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
     }
+    if (this.flags.ephemeral) return this.#runEphemeral(settings);
+    const dir = resolveClusterDir(this.flags.dir);
     const print = (r: Omit<StartClusterResult, 'dir'>) => {
       if (!this.jsonEnabled()) {
         process.stdout.write(renderStarted(r.cluster, dir, { alreadyRunning: r.alreadyRunning, defaultDir: isDefaultClusterDir(dir), bin: this.config.bin }));
@@ -63,5 +74,31 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
     });
     if (!this.flags.foreground || result.alreadyRunning) print(result);
     return result;
+  }
+
+  /** --ephemeral: start, print the address, wait for SIGINT/SIGTERM, remove everything, exit 0. */
+  async #runEphemeral(settings: Record<string, string>): Promise<never> {
+    const cluster = await startEphemeral({
+      brokers: this.flags.brokers ?? 1,
+      storm: this.flags.storm ?? true,
+      ...(this.flags.supervisors === undefined ? {} : { supervisors: this.flags.supervisors }),
+      ...(this.flags.slots === undefined ? {} : { slots: this.flags.slots }),
+      ...(this.flags['base-port'] === undefined ? {} : { basePort: this.flags['base-port'] }),
+      config: settings,
+    });
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    if (this.jsonEnabled()) {
+      process.stdout.write(`${JSON.stringify({ ...cluster.describe(), dir: cluster.dir, ephemeral: true }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${cluster.bootstrapServers}\n`);
+      const nimbus = cluster.nimbusUrl ? `; nimbus ${cluster.nimbusUrl} (token in ${cluster.dir}/nimbus.token)` : '';
+      process.stderr.write(`Ephemeral cluster in ${cluster.dir}${nimbus}. Other commands reach it with --dir ${cluster.dir}. Ctrl-C or SIGTERM stops and removes it.\n`);
+    }
+    await stopped;
+    await cluster.stop();
+    return this.exit(0);
   }
 }

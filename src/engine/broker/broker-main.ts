@@ -12,6 +12,7 @@ import { LogManager } from '../storage/log-manager.js';
 import { systemClock } from '../common/clock.js';
 import { Broker } from './broker.js';
 import { EXIT_LOG_DIR_FAILED, isLogDirIoError } from './log-dir-failure.js';
+import { exitWithLifeline } from '../common/lifeline.js';
 
 function num(settings: Record<string, string>, key: string): number | undefined {
   const v = settings[key];
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
+  exitWithLifeline();
   process.on('SIGINT', () => stop('SIGINT'));
 }
 

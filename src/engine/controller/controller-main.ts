@@ -11,6 +11,7 @@ import { KafkaServer } from '../network/server.js';
 import { Controller } from './controller.js';
 import { MetadataPusher } from './metadata-pusher.js';
 import { systemClock } from '../common/clock.js';
+import { exitWithLifeline } from '../common/lifeline.js';
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  exitWithLifeline();
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 

@@ -11,6 +11,7 @@ import { usePrivateUmask } from '../common/private-files.js';
 import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Nimbus } from './nimbus.js';
 import { NimbusHttpApi } from './nimbus/http-api.js';
+import { exitWithLifeline } from '../common/lifeline.js';
 
 /** Config file written by the cluster daemon for the nimbus process. */
 export interface NimbusProcessConfig {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  exitWithLifeline();
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 

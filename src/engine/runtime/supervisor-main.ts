@@ -7,6 +7,7 @@ import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
 import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Supervisor } from './supervisor.js';
+import { exitWithLifeline } from '../common/lifeline.js';
 
 /** Config file written by the cluster daemon for each supervisor process. */
 export interface SupervisorProcessConfig {
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  exitWithLifeline();
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 

@@ -16,6 +16,7 @@ import type { Assignment, TopologyStatus, WorkerConfig, WorkerHeartbeat, WorkerH
 import { RUNTIME_DEFAULTS } from './local-runner.js';
 import { TcpTransport } from './transport/tcp-transport.js';
 import { Worker } from './worker.js';
+import { exitWithLifeline } from '../common/lifeline.js';
 
 const HEARTBEAT_MS = 500;
 const STATUSES: readonly TopologyStatus[] = ['ACTIVE', 'INACTIVE', 'REBALANCING', 'KILLED'];
@@ -257,6 +258,7 @@ async function main(): Promise<void> {
       .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  exitWithLifeline();
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
