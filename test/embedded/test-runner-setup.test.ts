@@ -19,7 +19,7 @@ const ourDirs = () => new Set(readdirSync(tmpdir()).filter((d) => /^streamctl-[A
 describe('streamctl/testing', () => {
   it('vitest globalSetup: one cluster for the run, reachable from every test file, removed after', async () => {
     const before = ourDirs();
-    const env: NodeJS.ProcessEnv = { ...process.env, STREAMCTL_TEST_BROKERS: '3' };
+    const env: NodeJS.ProcessEnv = { ...process.env, STREAMCTL_TEST_BROKERS: '3', NO_COLOR: '1', FORCE_COLOR: '0' };
     delete env.VITEST; // a clean nested run, not this run's worker state
     delete env.VITEST_POOL_ID;
     delete env.VITEST_WORKER_ID;
@@ -30,7 +30,8 @@ describe('streamctl/testing', () => {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(0);
-    expect(out).toMatch(/Tests\s+2 passed/);
+    // eslint-disable-next-line no-control-regex
+    expect(out.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Tests\s+2 passed/);
     const leftovers = [...ourDirs()].filter((d) => !before.has(d));
     expect(leftovers).toEqual([]);
   }, 240_000);
