@@ -10,7 +10,7 @@ import { ZERO_UUID, type Message } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { KafkaRequest } from '../../network/server.js';
 import type { ApiHandler } from '../api-handler.js';
-import type { FetchPartitionRequest, FetchPartitionResult } from '../replica-manager.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../local-fetch.js';
 import { settingInt, type BrokerContext } from './broker-context.js';
 import { downConvert } from '../../protocol/records/legacy-records.js';
 
