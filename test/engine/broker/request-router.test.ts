@@ -6,6 +6,8 @@ import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
 import { encodeResponseFrame, type Message } from '../../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
 import type { KafkaRequest } from '../../../src/engine/network/server.js';
+import type { BrokerContext } from '../../../src/engine/broker/handlers/broker-context.js';
+import { createProduceHandler } from '../../../src/engine/broker/handlers/produce.js';
 
 const request = (apiKey: number, apiVersion: number, body: Message): KafkaRequest => ({
   header: { apiKey, apiVersion, correlationId: 7, clientId: 'test' } as KafkaRequest['header'],
@@ -19,19 +21,14 @@ describe('RequestRouter', () => {
     expect(router.supportedVersions().get(ApiKey.Produce)).toEqual([3, 11]);
   });
 
-  it('answers a handler that throws with UNKNOWN_SERVER_ERROR per partition, encodable at that version', async () => {
-    const router = new RequestRouter({
-      handlers: [
-        {
-          apiKey: ApiKey.Produce,
-          versions: [3, 11],
-          handle: () => {
-            throw new Error('boom');
-          },
-        },
-      ],
-      logger: silentLogger,
+  it('answers a handler that throws with its own UNKNOWN_SERVER_ERROR per partition, encodable at that version', async () => {
+    // The produce handler's first use of the broker fails: the router answers with Produce's errorResponse.
+    const failing = new Proxy({} as BrokerContext, {
+      get() {
+        throw new Error('boom');
+      },
     });
+    const router = new RequestRouter({ handlers: [createProduceHandler(failing)], logger: silentLogger });
     const body = { acks: 1, timeoutMs: 100, transactionalId: null, topicData: [{ name: 't', partitionData: [{ index: 0, records: null }, { index: 1, records: null }] }] };
     const res = (await router.handle(request(ApiKey.Produce, 9, body))) as Message;
     const partitions = (res.responses as Message[])[0]!.partitionResponses as Message[];
