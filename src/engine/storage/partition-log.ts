@@ -77,8 +77,6 @@ export class PartitionLog {
     return log;
   }
 
-  // ---------------------------------------------------------------- accessors
-
   get name(): string {
     return `${this.topic}-${this.partition}`;
   }
@@ -143,8 +141,6 @@ export class PartitionLog {
   #ensureOpen(): void {
     if (this.#closed) throw new StreamctlError('STORAGE', `Log ${this.name} is closed`, { kafkaErrorCode: RecordsErrorCode.KAFKA_STORAGE_ERROR });
   }
-
-  // ---------------------------------------------------------------- append
 
   /**
    * Appends a Produce request's records for this partition as leader: validates every batch
@@ -261,8 +257,6 @@ export class PartitionLog {
     return segment;
   }
 
-  // ---------------------------------------------------------------- read
-
   /**
    * Reads whole stored batches from `fetchOffset`: at most `maxBytes` (but at least one
    * batch when minOneMessage), never a batch containing `maxOffset` or later, and never
@@ -298,8 +292,6 @@ export class PartitionLog {
     else found = this.#segments.offsetForTimestamp(timestamp, this.#logStartOffset);
     return found ? { ...found, leaderEpoch: this.epochForOffset(found.offset) } : null;
   }
-
-  // ---------------------------------------------------------------- truncation and retention
 
   /** Follower truncation: removes every batch with offsets >= `offset`. Returns true when anything was removed. */
   truncateTo(offset: bigint): boolean {
@@ -379,8 +371,6 @@ export class PartitionLog {
     return deletable.length;
   }
 
-  // ---------------------------------------------------------------- cleaner support
-
   /** A new segment whose files carry the `.cleaned` suffix, for the log cleaner to fill. */
   newCleanedSegment(baseOffset: bigint): LogSegment {
     return this.#segments.open(baseOffset, CLEANED_SUFFIX);
@@ -395,8 +385,6 @@ export class PartitionLog {
     this.#ensureOpen();
     return this.#segments.replace(oldSegments, cleaned);
   }
-
-  // ---------------------------------------------------------------- flush and lifecycle
 
   /** fsyncs every segment holding offsets at or after the recovery point; recoveryPoint = logEndOffset. */
   flush(): void {
