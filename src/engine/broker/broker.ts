@@ -27,8 +27,7 @@ import type {
   LeadershipListener,
 } from './broker-services.js';
 import { ControllerChannel } from './controller-channel.js';
-import { LogManagerProvider } from './log-adapter.js';
-import type { LogProvider } from './local-log.js';
+import type { LogProvider } from './replica-log.js';
 import { MetadataCache } from './metadata-cache.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -43,7 +42,7 @@ export interface BrokerOptions {
   logManager: LogManager;
   logger: Logger;
   clock?: Clock;
-  /** Overrides the log provider (tests); defaults to the LogManager adapter. */
+  /** Overrides the log provider (tests); defaults to the LogManager. */
   logs?: LogProvider;
   /**
    * Called once the controller was told that the log dir failed (leaders moved away); the
@@ -94,7 +93,7 @@ export class Broker implements BrokerServices {
     this.host = config.host;
     this.logger = options.logger;
     this.#logManager = options.logManager;
-    this.#logs = options.logs ?? new LogManagerProvider(options.logManager);
+    this.#logs = options.logs ?? options.logManager;
     this.#self = { nodeId: config.brokerId, host: config.host, port: config.port };
     this.#cache = new MetadataCache({ clusterId: config.clusterId });
     this.#channel = new ControllerChannel({
@@ -266,7 +265,7 @@ export class Broker implements BrokerServices {
     const p = this.#replicaManager.partition(topic, partition);
     if (!p) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, records: Buffer.alloc(0), highWatermark: -1n, logStartOffset: -1n };
     try {
-      const records = fromOffset < p.highWatermark ? p.log.read(fromOffset, maxBytes, p.highWatermark, true).records : Buffer.alloc(0);
+      const records = p.readCommitted(fromOffset, maxBytes);
       return { errorCode: ErrorCode.NONE, records, highWatermark: p.highWatermark, logStartOffset: p.logStartOffset };
     } catch (error) {
       const code = (error as { kafkaErrorCode?: number }).kafkaErrorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;

@@ -2,11 +2,13 @@
 // transition table), leader epoch, replica set, ISR, high watermark, and — when leading —
 // each follower's log end offset and last-caught-up time (Kafka's Partition.scala). Decides
 // when the high watermark advances, when acks=-1 appends are done, and which ISR change to
-// propose (shrink lagging followers, add caught-up ones). Proposals go to the controller
-// through the replica manager; the ISR changes only when the controller accepts.
+// propose (shrink lagging followers, add caught-up ones), and serves reads as leader
+// (fetchRecords: consumers up to the high watermark, followers up to the log end offset).
+// Proposals go to the controller through the AlterPartitionManager; the ISR changes only
+// when the controller accepts.
 // Single-threaded: every method runs synchronously on the broker's event loop.
 import { ErrorCode } from '../protocol/error-codes.js';
-import type { LeaderAppendInfo, LocalLog } from './local-log.js';
+import type { LeaderAppendInfo, ReplicaLog } from './replica-log.js';
 
 export type PartitionRole = 'none' | 'leader' | 'follower' | 'offline';
 
@@ -28,6 +30,32 @@ export interface FollowerState {
   lastFetchLeaderLogEndOffset: bigint;
 }
 
+/** One partition of a Fetch, as the leader serves it (see fetchRecords). */
+export interface PartitionFetchParams {
+  /** -1 for consumers; the follower's broker id for replica fetches. */
+  replicaId: number;
+  fetchOffset: bigint;
+  maxBytes: number;
+  /** Return the first batch even when larger than maxBytes (the first partition of a response). */
+  minOneMessage: boolean;
+  currentLeaderEpoch: number;
+  /** Record a follower's position (false when a parked fetch reads again). */
+  updateFetchState: boolean;
+  nowMs: number;
+}
+
+export interface PartitionFetchResult {
+  errorCode: number;
+  records: Buffer;
+  highWatermarkChanged: boolean;
+  /** The fetching follower caught up and may join the ISR. */
+  canJoinIsr: boolean;
+  /** The read threw (I/O, a batch failing its CRC, RecordsError): the caller decides what it means. */
+  readError?: unknown;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 export interface LeadershipState {
   leaderId: number;
   leaderEpoch: number;
@@ -41,7 +69,7 @@ export class Partition {
   readonly key: string;
   readonly localBrokerId: number;
   topicId: string;
-  readonly log: LocalLog;
+  readonly log: ReplicaLog;
   #role: PartitionRole = 'none';
   #leaderId = -1;
   #leaderEpoch = -1;
@@ -56,7 +84,7 @@ export class Partition {
   /** Bytes appended since open (for delayed fetch min.bytes estimates). */
   #appendedBytes = 0;
 
-  constructor(options: { topic: string; partition: number; topicId: string; localBrokerId: number; log: LocalLog; highWatermark?: bigint }) {
+  constructor(options: { topic: string; partition: number; topicId: string; localBrokerId: number; log: ReplicaLog; highWatermark?: bigint }) {
     this.topic = options.topic;
     this.partition = options.partition;
     this.key = `${options.topic}-${options.partition}`;
@@ -285,6 +313,48 @@ export class Partition {
       return { done: true, errorCode: this.#isr.length < minIsr ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE };
     }
     return { done: false, errorCode: ErrorCode.NONE };
+  }
+
+  /**
+   * Serves one partition of a Fetch as leader (Kafka's fetchRecords): checks leadership, the
+   * epoch the client believes current and the offset range, records a follower's position,
+   * then reads whole batches up to the high watermark (consumers) or the log end offset
+   * (followers). A read failure comes back as readError, after the follower's position
+   * was recorded.
+   */
+  fetchRecords(params: PartitionFetchParams): PartitionFetchResult {
+    const fail = (errorCode: number): PartitionFetchResult => ({ errorCode, records: EMPTY, highWatermarkChanged: false, canJoinIsr: false });
+    if (!this.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    const epochError = this.checkLeaderEpoch(params.currentLeaderEpoch);
+    if (epochError !== ErrorCode.NONE) return fail(epochError);
+    const leo = this.log.logEndOffset;
+    if (params.fetchOffset < this.log.logStartOffset || params.fetchOffset > leo) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
+    const isFollower = params.replicaId >= 0;
+    let highWatermarkChanged = false;
+    let canJoinIsr = false;
+    if (isFollower && params.updateFetchState) {
+      ({ highWatermarkChanged, canJoinIsr } = this.updateFollowerFetchState(params.replicaId, params.fetchOffset, params.nowMs));
+    }
+    const maxOffset = isFollower ? leo : this.#highWatermark;
+    try {
+      const records = this.#readRecords(params.fetchOffset, params.maxBytes, maxOffset, params.minOneMessage);
+      return { errorCode: ErrorCode.NONE, records, highWatermarkChanged, canJoinIsr };
+    } catch (readError) {
+      return { errorCode: ErrorCode.NONE, records: EMPTY, highWatermarkChanged, canJoinIsr, readError };
+    }
+  }
+
+  /**
+   * Reads committed batches (below the high watermark) from `fetchOffset`, whatever the role
+   * (the group coordinator reading its offsets topic). Throws like PartitionLog.read.
+   */
+  readCommitted(fetchOffset: bigint, maxBytes: number): Buffer {
+    return this.#readRecords(fetchOffset, maxBytes, this.#highWatermark, true);
+  }
+
+  #readRecords(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneMessage: boolean): Buffer {
+    if (fetchOffset >= maxOffset || (maxBytes <= 0 && !minOneMessage)) return EMPTY;
+    return this.log.read(fetchOffset, maxBytes, { maxOffset, minOneMessage }).records;
   }
 
   /** Checks the epoch a client believes current: FENCED_LEADER_EPOCH (older) / UNKNOWN_LEADER_EPOCH (newer). */

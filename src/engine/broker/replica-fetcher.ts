@@ -8,7 +8,7 @@
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { ApiKey } from '../protocol/api-keys.js';
-import type { Message } from '../protocol/codec.js';
+import type { Encodable, FetchRequest, FetchResponse, Message, OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { BrokerNode } from './broker-services.js';
 import type { Partition } from './partition.js';
@@ -47,6 +47,9 @@ interface Entry {
   /** State to resume in once the delay passed. */
   resume: FetchState;
 }
+
+type EpochRequestPartition = Encodable<OffsetForLeaderEpochRequest['topics'][number]['partitions'][number]>;
+type FetchRequestPartition = Encodable<FetchRequest['topics'][number]['partitions'][number]>;
 
 const FETCH_VERSION = 11;
 const EPOCH_VERSION = 3;
@@ -135,29 +138,31 @@ export class ReplicaFetcher {
 
   /** OffsetForLeaderEpoch for our latest epoch; truncate to min(leader's end offset, our LEO). */
   async #truncate(entries: Entry[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, EpochRequestPartition[]>();
     for (const e of entries) {
       const list = byTopic.get(e.partition.topic) ?? [];
       list.push({ partition: e.partition.partition, currentLeaderEpoch: e.leaderEpoch, leaderEpoch: e.partition.log.latestEpoch });
       byTopic.set(e.partition.topic, list);
     }
-    const res = await this.#link!.send(ApiKey.OffsetForLeaderEpoch, EPOCH_VERSION, {
+    const request: Encodable<OffsetForLeaderEpochRequest> = {
       replicaId: this.#o.brokerId,
       topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-    });
-    for (const t of (res.topics ?? []) as Message[]) {
-      for (const r of (t.partitions ?? []) as Message[]) {
+    };
+    // The link decodes with the schema of the API it sent: this is that response.
+    const res = (await this.#link!.send(ApiKey.OffsetForLeaderEpoch, EPOCH_VERSION, request)) as OffsetForLeaderEpochResponse;
+    for (const t of res.topics) {
+      for (const r of t.partitions) {
         const e = this.#entries.get(`${t.topic}-${r.partition}`);
         if (!e || e.state !== 'truncating') continue;
         const p = e.partition;
         if (r.errorCode !== ErrorCode.NONE) {
-          this.#delay(e, `OffsetForLeaderEpoch: ${errorName(r.errorCode as number)}`, 'truncating');
+          this.#delay(e, `OffsetForLeaderEpoch: ${errorName(r.errorCode)}`, 'truncating');
           continue;
         }
-        const endOffset = BigInt(r.endOffset as bigint);
+        const endOffset = BigInt(r.endOffset);
         const leo = p.logEndOffset;
         let target: bigint;
-        if ((r.leaderEpoch as number) < 0 || endOffset < 0n) {
+        if (r.leaderEpoch < 0 || endOffset < 0n) {
           // The leader knows no epoch of ours: fall back to the high watermark.
           target = p.highWatermark;
         } else {
@@ -182,7 +187,7 @@ export class ReplicaFetcher {
   }
 
   async #fetch(entries: Entry[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, FetchRequestPartition[]>();
     for (const e of entries) {
       const list = byTopic.get(e.partition.topic) ?? [];
       list.push({
@@ -195,37 +200,33 @@ export class ReplicaFetcher {
       byTopic.set(e.partition.topic, list);
     }
     const sent = new Map(entries.map((e) => [e.partition.key, { entry: e, fetchOffset: e.partition.logEndOffset }]));
-    const res = await this.#link!.send(
-      ApiKey.Fetch,
-      FETCH_VERSION,
-      {
-        replicaId: this.#o.brokerId,
-        maxWaitMs: this.#o.maxWaitMs,
-        minBytes: 1,
-        maxBytes: this.#o.maxBytes,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-        forgottenTopicsData: [],
-        rackId: '',
-      },
-      { timeoutMs: this.#o.maxWaitMs + 30_000 },
-    );
-    if (res.errorCode && res.errorCode !== ErrorCode.NONE) throw new Error(`fetch failed: ${errorName(res.errorCode as number)}`);
-    for (const t of (res.responses ?? []) as Message[]) {
-      for (const r of (t.partitions ?? []) as Message[]) {
+    const request: Encodable<FetchRequest> = {
+      replicaId: this.#o.brokerId,
+      maxWaitMs: this.#o.maxWaitMs,
+      minBytes: 1,
+      maxBytes: this.#o.maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      forgottenTopicsData: [],
+      rackId: '',
+    };
+    // The link decodes with the schema of the API it sent: this is that response.
+    const res = (await this.#link!.send(ApiKey.Fetch, FETCH_VERSION, request, { timeoutMs: this.#o.maxWaitMs + 30_000 })) as FetchResponse;
+    if (res.errorCode && res.errorCode !== ErrorCode.NONE) throw new Error(`fetch failed: ${errorName(res.errorCode)}`);
+    for (const t of res.responses) {
+      for (const r of t.partitions) {
         const key = `${t.topic}-${r.partitionIndex}`;
         const s = sent.get(key);
         if (!s || this.#entries.get(key) !== s.entry || s.entry.state !== 'fetching') continue;
         const e = s.entry;
         const p = e.partition;
-        const code = r.errorCode as number;
+        const code = r.errorCode;
         if (code === ErrorCode.NONE) {
           if (p.logEndOffset !== s.fetchOffset) continue; // truncated meanwhile
-          const records = r.records as Buffer | null;
           try {
-            const moved = p.appendAsFollower(records ?? Buffer.alloc(0), BigInt(r.highWatermark as bigint));
+            const moved = p.appendAsFollower(r.records ?? Buffer.alloc(0), BigInt(r.highWatermark));
             this.#o.onAppended(p, moved);
           } catch (error) {
             this.#o.logger.error('follower append failed; truncating again', { topic: p.topic, partition: p.partition, error: (error as Error).message });

@@ -1,24 +1,29 @@
 // Owns every partition replica hosted on this broker: applies controller metadata (become
 // leader / follower / gone, with new leader epochs), appends produced batches as leader,
-// serves fetches (consumers up to the high watermark, followers up to the log end offset,
-// recording follower positions), parks acks=-1 produces and long-poll fetches in purgatories,
-// proposes ISR shrinks/expansions to the controller, and runs replica fetchers toward
-// leaders. Single-threaded: appends happen synchronously inside the produce handler (before
-// any await), so per-connection ordering holds.
+// serves fetches through Partition.fetchRecords (recording follower positions), parks
+// acks=-1 produces and long-poll fetches in purgatories (DelayedProduce, DelayedFetch),
+// decides when the ISR should shrink or expand (proposals go through the
+// AlterPartitionManager) and tells the ReplicaFetcherManager what to follow. Takes the log
+// dir offline on an I/O error. Single-threaded: appends happen synchronously inside the
+// produce handler (before any await), so per-connection ordering holds.
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { toLogConfig } from '../common/topic-config.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { isRecordsError, type RecordError } from '../protocol/records/records-error.js';
-import type { Message } from '../protocol/codec.js';
-import type { BrokerNode, LeadershipListener } from './broker-services.js';
-import { DelayedOperation, DelayedOperationPurgatory } from './delayed-operations.js';
-import type { LeaderAppendInfo, LogProvider } from './local-log.js';
-import type { MetadataCache } from './metadata-cache.js';
-import { isLogDirIoError } from './log-dir-failure.js';
 import { isCorruptLogError } from '../storage/segment-check.js';
+import { AlterPartitionManager, type AlterPartitionSender } from './alter-partition-manager.js';
+import type { LeadershipListener } from './broker-services.js';
+import { DelayedFetch } from './delayed-fetch.js';
+import { readFromLocalLog, type FetchParams, type FetchPartitionResult, type LocalReadResult } from './local-fetch.js';
+import { DelayedOperationPurgatory } from './delayed-operations.js';
+import { DelayedProduce } from './delayed-produce.js';
+import { isLogDirIoError } from './log-dir-failure.js';
+import type { MetadataCache } from './metadata-cache.js';
 import { Partition } from './partition.js';
-import { ReplicaFetcher, type FetcherConnect } from './replica-fetcher.js';
+import type { LeaderAppendInfo, LogProvider } from './replica-log.js';
+import type { FetcherConnect } from './replica-fetcher.js';
+import { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 
 export interface AppendResult {
   errorCode: number;
@@ -27,42 +32,6 @@ export interface AppendResult {
   recordErrors?: readonly RecordError[];
   info?: LeaderAppendInfo;
   logStartOffset: bigint;
-}
-
-export interface FetchPartitionRequest {
-  topic: string;
-  partition: number;
-  fetchOffset: bigint;
-  partitionMaxBytes: number;
-  currentLeaderEpoch: number;
-}
-
-export interface FetchParams {
-  /** -1 for consumers; the follower's broker id for replica fetches. */
-  replicaId: number;
-  maxWaitMs: number;
-  minBytes: number;
-  maxBytes: number;
-  partitions: FetchPartitionRequest[];
-  /**
-   * Bytes the process can still afford to hold for responses nobody has read yet, asked at
-   * read time (a parked fetch reads later). The read stays within it, but always returns
-   * at least one batch so that every fetcher progresses.
-   */
-  memoryAvailableBytes?: () => number;
-}
-
-export interface FetchPartitionResult {
-  errorCode: number;
-  highWatermark: bigint;
-  lastStableOffset: bigint;
-  logStartOffset: bigint;
-  records: Buffer;
-  currentLeader?: { leaderId: number; leaderEpoch: number };
-}
-
-export interface AlterPartitionSender {
-  alterPartition(topics: Message[]): Promise<Message | null>;
 }
 
 export interface ReplicaManagerOptions {
@@ -79,8 +48,6 @@ export interface ReplicaManagerOptions {
   onLogDirFailure?: (error: Error) => void;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 function settingNumber(settings: Record<string, string>, key: string, fallback: number): number {
   const v = settings[key];
   if (v === undefined) return fallback;
@@ -93,13 +60,13 @@ export class ReplicaManager {
   readonly #partitions = new Map<string, Partition>();
   readonly #produceWaits: DelayedOperationPurgatory;
   readonly #fetchWaits: DelayedOperationPurgatory;
-  readonly #fetchers = new Map<number, ReplicaFetcher>();
+  readonly #fetchers: ReplicaFetcherManager;
+  readonly #isrChanges: AlterPartitionManager;
   readonly #listeners = new Set<LeadershipListener>();
-  /** Partition key → time before which no new ISR proposal is sent (after a rejection). */
-  readonly #isrBackoffUntil = new Map<string, number>();
+  /** High watermarks of the last checkpoint, for partitions opened after a restart. */
+  readonly #checkpointedHighWatermarks: Map<string, bigint>;
   readonly #replicaLagTimeMaxMs: number;
   #isrTimer: { cancel(): void } | undefined;
-  #metadataRequests = 0;
   #closed = false;
   /** Set when the log dir failed: every partition answers KAFKA_STORAGE_ERROR. */
   #logDirFailure: Error | undefined;
@@ -109,6 +76,29 @@ export class ReplicaManager {
     this.#produceWaits = new DelayedOperationPurgatory({ name: 'produce', clock: options.clock });
     this.#fetchWaits = new DelayedOperationPurgatory({ name: 'fetch', clock: options.clock });
     this.#replicaLagTimeMaxMs = settingNumber(options.settings, 'replica.lag.time.max.ms', 30_000);
+    this.#checkpointedHighWatermarks = options.logs.highWatermarkCheckpoint();
+    this.#isrChanges = new AlterPartitionManager({
+      controller: options.controller,
+      metadata: options.metadata,
+      clock: options.clock,
+      logger: options.logger,
+      onIsrChangeCompleted: (p, moved) => {
+        // The ISR size matters to acks=-1 waiters even when the HW did not move.
+        this.#produceWaits.checkAndComplete(p.key);
+        if (moved) this.#fetchWaits.checkAndComplete(p.key);
+      },
+    });
+    this.#fetchers = new ReplicaFetcherManager({
+      brokerId: options.brokerId,
+      connect: options.connect,
+      clock: options.clock,
+      logger: options.logger,
+      maxWaitMs: settingNumber(options.settings, 'replica.fetch.wait.max.ms', 500),
+      partitionMaxBytes: settingNumber(options.settings, 'replica.fetch.max.bytes', 1_048_576),
+      maxBytes: settingNumber(options.settings, 'replica.fetch.response.max.bytes', 10_485_760),
+      onAppended: (p, hwChanged) => hwChanged && this.#fetchWaits.checkAndComplete(p.key),
+      onAppendError: (p, error) => isLogDirIoError(error) && this.markLogDirFailed(error, { topic: p.topic, partition: p.partition, op: 'follower append' }),
+    });
   }
 
   get brokerId(): number {
@@ -143,8 +133,7 @@ export class ReplicaManager {
     if (this.#logDirFailure) return;
     this.#logDirFailure = error;
     this.#o.logger.error('LOG DIR FAILED: every partition now answers KAFKA_STORAGE_ERROR; giving up leadership', { ...where, error });
-    for (const f of this.#fetchers.values()) f.close();
-    this.#fetchers.clear();
+    this.#fetchers.closeAll();
     this.#o.onLogDirFailure?.(error);
   }
 
@@ -163,14 +152,9 @@ export class ReplicaManager {
 
   // ---------------------------------------------------------------- metadata
 
-  /**
-   * Counts Metadata requests to the controller: the channel takes a stamp just before each
-   * one. AlterPartition goes over the same connection, so metadata requested after an ISR
-   * proposal reflects its outcome, and metadata requested before it may not (Kafka orders
-   * these by partition epoch, which the Metadata response does not carry).
-   */
+  /** A stamp the controller channel takes before each Metadata request (AlterPartitionManager.nextMetadataStamp). */
   nextMetadataStamp(): number {
-    return ++this.#metadataRequests;
+    return this.#isrChanges.nextMetadataStamp();
   }
 
   /**
@@ -184,6 +168,7 @@ export class ReplicaManager {
     const now = this.#o.clock.now();
     const seen = new Set<string>();
     const toFetch = new Map<number, Partition[]>();
+    const follow = (leaderId: number, p: Partition) => toFetch.set(leaderId, [...(toFetch.get(leaderId) ?? []), p]);
     for (const topic of cache.topics()) {
       const overrides = cache.topicConfig(topic.name) ?? {};
       for (const pm of topic.partitions) {
@@ -197,23 +182,7 @@ export class ReplicaManager {
           p = undefined;
         }
         if (!p) {
-          const config = toLogConfig(overrides, this.#o.settings);
-          const storedId = this.#o.logs.topicIdOf(topic.name, pm.partition);
-          if (storedId !== undefined && storedId !== topic.topicId) {
-            // A log left from an earlier topic of the same name (deleted while we were down).
-            this.#o.logger.info('deleting stale local replica of a recreated topic', { topic: topic.name, partition: pm.partition });
-            this.#o.logs.deleteLog(topic.name, pm.partition);
-          }
-          const log = this.#o.logs.getOrCreateLog(topic.name, pm.partition, config, topic.topicId);
-          p = new Partition({
-            topic: topic.name,
-            partition: pm.partition,
-            topicId: topic.topicId,
-            localBrokerId: me,
-            log,
-            highWatermark: this.#o.logs.checkpointedHighWatermark(topic.name, pm.partition),
-          });
-          this.#partitions.set(key, p);
+          p = this.#createPartition(topic.name, pm.partition, topic.topicId, overrides);
         } else {
           p.topicId = topic.topicId;
         }
@@ -224,35 +193,28 @@ export class ReplicaManager {
           const isNew = p.makeLeader(state, now, keepLocalIsr);
           if (keepLocalIsr && !isNew) cache.updateIsr(topic.name, pm.partition, [...p.isr], p.leaderEpoch);
           if (isNew) {
-            this.#removeFromFetchers(p);
+            this.#fetchers.removePartition(p);
             this.#o.logger.info('became leader', { topic: p.topic, partition: p.partition, leaderEpoch: p.leaderEpoch, isr: p.isr });
             this.#notify(p, true);
           }
           // ISR changes (shrink by the controller) can complete acks=-1 waits and move the HW.
-          this.#produceWaits.checkAndComplete(key);
-          this.#fetchWaits.checkAndComplete(key);
+          this.#checkWaits(key);
         } else if (pm.leaderId >= 0) {
           const isNew = p.makeFollower(state);
           if (isNew) {
-            this.#removeFromFetchers(p);
-            const list = toFetch.get(pm.leaderId) ?? [];
-            list.push(p);
-            toFetch.set(pm.leaderId, list);
+            this.#fetchers.removePartition(p);
+            follow(pm.leaderId, p);
             this.#o.logger.info('became follower', { topic: p.topic, partition: p.partition, leader: pm.leaderId, leaderEpoch: pm.leaderEpoch });
             if (wasLeader) this.#notify(p, false);
-            this.#produceWaits.checkAndComplete(key);
-            this.#fetchWaits.checkAndComplete(key);
-          } else if (!this.#fetcherHas(pm.leaderId, p)) {
-            const list = toFetch.get(pm.leaderId) ?? [];
-            list.push(p);
-            toFetch.set(pm.leaderId, list);
+            this.#checkWaits(key);
+          } else if (!this.#fetchers.isFetching(pm.leaderId, p)) {
+            follow(pm.leaderId, p);
           }
         } else if (p.role !== 'offline') {
-          this.#removeFromFetchers(p);
+          this.#fetchers.removePartition(p);
           p.makeOffline();
           if (wasLeader) this.#notify(p, false);
-          this.#produceWaits.checkAndComplete(key);
-          this.#fetchWaits.checkAndComplete(key);
+          this.#checkWaits(key);
         }
         p.log.updateConfig(toLogConfig(overrides, this.#o.settings));
       }
@@ -264,15 +226,30 @@ export class ReplicaManager {
     }
     for (const [leaderId, parts] of toFetch) {
       const leader = cache.broker(leaderId);
-      if (!leader) continue;
-      this.#fetcherFor(leader).addPartitions(parts);
+      if (leader) this.#fetchers.addPartitions(leader, parts);
     }
-    for (const [id, f] of this.#fetchers) {
-      if (f.size === 0) {
-        f.close();
-        this.#fetchers.delete(id);
-      }
+    this.#fetchers.shutdownIdleFetchers();
+  }
+
+  #createPartition(topic: string, partition: number, topicId: string, overrides: Record<string, string>): Partition {
+    const logs = this.#o.logs;
+    const storedId = logs.getLog(topic, partition)?.topicId;
+    if (storedId !== undefined && storedId !== topicId) {
+      // A log left from an earlier topic of the same name (deleted while we were down).
+      this.#o.logger.info('deleting stale local replica of a recreated topic', { topic, partition });
+      logs.deleteLog(topic, partition);
     }
+    const log = logs.getOrCreateLog(topic, partition, topicId, toLogConfig(overrides, this.#o.settings));
+    const highWatermark = this.#checkpointedHighWatermarks.get(`${topic}-${partition}`);
+    const p = new Partition({ topic, partition, topicId, localBrokerId: this.#o.brokerId, log, highWatermark });
+    this.#partitions.set(p.key, p);
+    return p;
+  }
+
+  /** Something changed for `key` (append, HW, ISR, leadership): retry the parked operations. */
+  #checkWaits(key: string): void {
+    this.#produceWaits.checkAndComplete(key);
+    this.#fetchWaits.checkAndComplete(key);
   }
 
   #notify(p: Partition, isLeader: boolean): void {
@@ -286,55 +263,16 @@ export class ReplicaManager {
   }
 
   #removePartition(p: Partition, deleteLog: boolean): void {
-    this.#removeFromFetchers(p);
+    this.#fetchers.removePartition(p);
     const wasLeader = p.isLeader;
     if (p.role !== 'offline') p.makeOffline();
     this.#partitions.delete(p.key);
     if (wasLeader) this.#notify(p, false);
-    this.#produceWaits.checkAndComplete(p.key);
-    this.#fetchWaits.checkAndComplete(p.key);
+    this.#checkWaits(p.key);
     if (deleteLog) {
       this.#o.logger.info('deleting local replica', { topic: p.topic, partition: p.partition });
       this.#o.logs.deleteLog(p.topic, p.partition);
     }
-  }
-
-  #fetcherFor(leader: BrokerNode): ReplicaFetcher {
-    let f = this.#fetchers.get(leader.nodeId);
-    if (f && (f.leader.host !== leader.host || f.leader.port !== leader.port)) {
-      f.close();
-      this.#fetchers.delete(leader.nodeId);
-      f = undefined;
-    }
-    if (!f) {
-      f = new ReplicaFetcher({
-        brokerId: this.#o.brokerId,
-        leader,
-        connect: this.#o.connect,
-        clock: this.#o.clock,
-        logger: this.#o.logger.child({ fetcher: leader.nodeId }),
-        maxWaitMs: settingNumber(this.#o.settings, 'replica.fetch.wait.max.ms', 500),
-        partitionMaxBytes: settingNumber(this.#o.settings, 'replica.fetch.max.bytes', 1_048_576),
-        maxBytes: settingNumber(this.#o.settings, 'replica.fetch.response.max.bytes', 10_485_760),
-        onAppended: (p, hwChanged) => {
-          if (hwChanged) this.#fetchWaits.checkAndComplete(p.key);
-        },
-        onAppendError: (p, error) => {
-          if (isLogDirIoError(error)) this.markLogDirFailed(error, { topic: p.topic, partition: p.partition, op: 'follower append' });
-        },
-      });
-      this.#fetchers.set(leader.nodeId, f);
-      f.start();
-    }
-    return f;
-  }
-
-  #fetcherHas(leaderId: number, p: Partition): boolean {
-    return this.#fetchers.get(leaderId)?.has(p) ?? false;
-  }
-
-  #removeFromFetchers(p: Partition): void {
-    for (const f of this.#fetchers.values()) f.removePartition(p);
   }
 
   // ---------------------------------------------------------------- produce
@@ -391,7 +329,7 @@ export class ReplicaManager {
       const op = new DelayedProduce(
         entries.map((e) => {
           const p = this.#partitions.get(`${e.topic}-${e.partition}`);
-          return { partition: p, leaderEpoch: p?.leaderEpoch ?? -1, requiredOffset: e.requiredOffset, errorCode: null };
+          return { partition: p, leaderEpoch: p?.leaderEpoch ?? -1, requiredOffset: e.requiredOffset };
         }),
         resolve,
       );
@@ -406,19 +344,14 @@ export class ReplicaManager {
   fetchMessages(params: FetchParams): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     const isFollower = params.replicaId >= 0;
     const first = this.#read(params, true);
-    if (first.highWatermarkMoved.length > 0) {
-      for (const key of first.highWatermarkMoved) {
-        this.#produceWaits.checkAndComplete(key);
-        this.#fetchWaits.checkAndComplete(key);
-      }
-    }
+    for (const key of first.highWatermarkMoved) this.#checkWaits(key);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
     return new Promise((resolve) => {
-      const watched = params.partitions.map((r) => {
+      const waits = params.partitions.map((r) => {
         const p = this.#partitions.get(`${r.topic}-${r.partition}`);
-        return { request: r, partition: p, appendedBytesAtStart: p?.appendedBytes ?? 0, leaderEpoch: p?.leaderEpoch ?? -1 };
+        return { fetchOffset: r.fetchOffset, partition: p, appendedBytesAtStart: p?.appendedBytes ?? 0, leaderEpoch: p?.leaderEpoch ?? -1 };
       });
-      const op = new DelayedFetch(watched, params.minBytes, isFollower, first.bytes, () => resolve(this.#read(params, false).results));
+      const op = new DelayedFetch({ waits, minBytes: params.minBytes, isFollower, bytesAtStart: first.bytes, onComplete: () => resolve(this.#read(params, false).results) });
       this.#fetchWaits.tryCompleteElseWatch(
         op,
         params.partitions.map((r) => `${r.topic}-${r.partition}`),
@@ -427,82 +360,27 @@ export class ReplicaManager {
     });
   }
 
-  #read(params: FetchParams, updateFollower: boolean): { results: FetchPartitionResult[]; bytes: number; hasError: boolean; highWatermarkMoved: string[] } {
-    const isFollower = params.replicaId >= 0;
-    const now = this.#o.clock.now();
-    const results: FetchPartitionResult[] = [];
-    const moved: string[] = [];
-    let bytes = 0;
-    let hasError = false;
-    let budget = params.maxBytes > 0 ? params.maxBytes : 0x7fffffff;
-    if (params.memoryAvailableBytes) budget = Math.min(budget, Math.max(1, params.memoryAvailableBytes()));
-    for (const r of params.partitions) {
-      const p = this.#partitions.get(`${r.topic}-${r.partition}`);
-      const fail = (errorCode: number, part?: Partition): FetchPartitionResult => {
-        hasError = true;
-        return {
-          errorCode,
-          highWatermark: part?.highWatermark ?? -1n,
-          lastStableOffset: part?.highWatermark ?? -1n,
-          logStartOffset: part?.logStartOffset ?? -1n,
-          records: EMPTY,
-          currentLeader: part ? { leaderId: part.leaderId, leaderEpoch: part.leaderEpoch } : undefined,
-        };
-      };
-      if (!p) {
-        const known = this.#o.metadata.partition(r.topic, r.partition) !== undefined;
-        results.push(fail(known ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
-        continue;
-      }
-      if (this.#logDirFailure) {
-        results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
-        continue;
-      }
-      if (!p.isLeader) {
-        results.push(fail(ErrorCode.NOT_LEADER_OR_FOLLOWER, p));
-        continue;
-      }
-      const epochError = p.checkLeaderEpoch(r.currentLeaderEpoch);
-      if (epochError !== ErrorCode.NONE) {
-        results.push(fail(epochError, p));
-        continue;
-      }
-      const leo = p.logEndOffset;
-      if (r.fetchOffset < p.logStartOffset || r.fetchOffset > leo) {
-        results.push(fail(ErrorCode.OFFSET_OUT_OF_RANGE, p));
-        continue;
-      }
-      if (isFollower && updateFollower) {
-        const st = p.updateFollowerFetchState(params.replicaId, r.fetchOffset, now);
-        if (st.highWatermarkChanged) moved.push(p.key);
-        if (st.canJoinIsr) this.#proposeIsr(p, [...p.isr, params.replicaId]);
-      }
-      const maxOffset = isFollower ? leo : p.highWatermark;
-      let records: Buffer = EMPTY;
-      if (r.fetchOffset < maxOffset && budget > 0) {
-        try {
-          records = p.log.read(r.fetchOffset, Math.min(r.partitionMaxBytes, budget), maxOffset, bytes === 0).records;
-        } catch (error) {
-          if (isCorruptLogError(error)) {
-            this.#resignLeadership(p, error);
-            results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
-            continue;
-          }
-          if (isRecordsError(error)) {
-            results.push(fail(error.kafkaErrorCode, p));
-            continue;
-          }
-          this.#o.logger.error('read failed', { topic: r.topic, partition: r.partition, error });
-          if (isLogDirIoError(error)) this.markLogDirFailed(error, { topic: r.topic, partition: r.partition, op: 'read' });
-          results.push(fail(ErrorCode.KAFKA_STORAGE_ERROR, p));
-          continue;
-        }
-      }
-      bytes += records.length;
-      budget -= records.length;
-      results.push({ errorCode: ErrorCode.NONE, highWatermark: p.highWatermark, lastStableOffset: p.highWatermark, logStartOffset: p.logStartOffset, records });
+  #read(params: FetchParams, updateFetchState: boolean): LocalReadResult {
+    return readFromLocalLog(params, updateFetchState, {
+      partition: (topic, partition) => this.#partitions.get(`${topic}-${partition}`),
+      isKnown: (topic, partition) => this.#o.metadata.partition(topic, partition) !== undefined,
+      logDirOffline: () => this.#logDirFailure !== undefined,
+      nowMs: this.#o.clock.now(),
+      proposeIsr: (p, isr) => this.#isrChanges.propose(p, isr),
+      readFailed: (p, error) => this.#readFailed(p, error),
+    });
+  }
+
+  /** A read threw: the error code to answer, after resigning leadership or failing the log dir as needed. */
+  #readFailed(p: Partition, error: unknown): number {
+    if (isCorruptLogError(error)) {
+      this.#resignLeadership(p, error);
+      return ErrorCode.KAFKA_STORAGE_ERROR;
     }
-    return { results, bytes, hasError, highWatermarkMoved: moved };
+    if (isRecordsError(error)) return error.kafkaErrorCode;
+    this.#o.logger.error('read failed', { topic: p.topic, partition: p.partition, error });
+    if (isLogDirIoError(error)) this.markLogDirFailed(error, { topic: p.topic, partition: p.partition, op: 'read' });
+    return ErrorCode.KAFKA_STORAGE_ERROR;
   }
 
   // ---------------------------------------------------------------- ISR
@@ -515,7 +393,7 @@ export class ReplicaManager {
       if (lagging.length === 0) continue;
       const newIsr = p.isr.filter((id) => !lagging.includes(id));
       this.#o.logger.info('shrinking ISR', { topic: p.topic, partition: p.partition, from: p.isr, to: newIsr, lagging });
-      this.#proposeIsr(p, newIsr);
+      this.#isrChanges.propose(p, newIsr);
     }
   }
 
@@ -533,46 +411,7 @@ export class ReplicaManager {
       handingTo: others,
     });
     if (others.length === 0) return; // no in-sync replica with good data: stay, answering the error for the bad range
-    this.#proposeIsr(p, others);
-  }
-
-  #proposeIsr(p: Partition, newIsr: number[]): void {
-    if (p.pendingIsr || !p.isLeader) return;
-    const backoff = this.#isrBackoffUntil.get(p.key);
-    if (backoff !== undefined) {
-      if (this.#o.clock.now() < backoff) return;
-      this.#isrBackoffUntil.delete(p.key);
-    }
-    p.setPendingIsr(newIsr);
-    p.isrProposalStamp = this.#metadataRequests;
-    const leaderEpoch = p.leaderEpoch;
-    const request: Message = {
-      topicId: p.topicId,
-      partitions: [{ partitionIndex: p.partition, leaderEpoch, newIsr, leaderRecoveryState: 0, partitionEpoch: -1 }],
-    };
-    void this.#o.controller.alterPartition([request]).then(
-      (res) => {
-        const part = (res?.topics as Message[] | undefined)?.[0]?.partitions?.[0] as Message | undefined;
-        const ok = res && res.errorCode === ErrorCode.NONE && part && part.errorCode === ErrorCode.NONE;
-        if (!ok) {
-          const code = !res ? 'unreachable' : res.errorCode !== ErrorCode.NONE ? res.errorCode : part?.errorCode;
-          this.#o.logger.info('ISR change not accepted', { topic: p.topic, partition: p.partition, proposed: newIsr, errorCode: code });
-          // Do not propose again at once (a returning follower is ineligible until unfenced).
-          this.#isrBackoffUntil.set(p.key, this.#o.clock.now() + 500);
-        } else {
-          this.#o.logger.info('ISR changed', { topic: p.topic, partition: p.partition, isr: part.isr, leaderEpoch: part.leaderEpoch });
-          this.#o.metadata.updateIsr(p.topic, p.partition, part.isr as number[], part.leaderEpoch as number);
-        }
-        // Unanswered, or committed together with a leader change (preferred leader restored):
-        // the controller may hold the proposed ISR, so it keeps counting until metadata says.
-        const keepPending = !res || (!!ok && part.leaderEpoch !== p.leaderEpoch);
-        const moved = p.completeIsrChange(ok ? { isr: part.isr as number[], leaderEpoch: part.leaderEpoch as number } : null, keepPending);
-        // The ISR size matters to acks=-1 waiters even when the HW did not move.
-        this.#produceWaits.checkAndComplete(p.key);
-        if (moved) this.#fetchWaits.checkAndComplete(p.key);
-      },
-      () => p.completeIsrChange(null, true),
-    );
+    this.#isrChanges.propose(p, others);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -582,102 +421,25 @@ export class ReplicaManager {
     return [...this.#partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.highWatermark }));
   }
 
+  /** Tells every log its high watermark (it bounds retention) and returns them for the checkpoint. */
+  #syncHighWatermarks(): Array<{ topic: string; partition: number; offset: bigint }> {
+    for (const p of this.#partitions.values()) p.log.updateHighWatermark(p.highWatermark);
+    return this.highWatermarks();
+  }
+
   checkpointHighWatermarks(): void {
-    this.#o.logs.checkpointHighWatermarks(this.highWatermarks());
+    this.#o.logs.checkpointHighWatermarks(this.#syncHighWatermarks());
   }
 
   checkpointHighWatermarksAsync(): Promise<void> {
-    return this.#o.logs.checkpointHighWatermarksAsync(this.highWatermarks());
+    return this.#o.logs.checkpointHighWatermarksAsync(this.#syncHighWatermarks());
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     this.#isrTimer?.cancel();
-    for (const f of this.#fetchers.values()) f.close();
-    await Promise.all([...this.#fetchers.values()].map((f) => f.closed));
-    this.#fetchers.clear();
+    await this.#fetchers.shutdown();
     this.#produceWaits.completeAll();
     this.#fetchWaits.completeAll();
-  }
-}
-
-interface ProduceEntry {
-  partition: Partition | undefined;
-  leaderEpoch: number;
-  requiredOffset: bigint;
-  errorCode: number | null;
-}
-
-class DelayedProduce extends DelayedOperation {
-  readonly #entries: ProduceEntry[];
-  readonly #resolve: (codes: number[]) => void;
-
-  constructor(entries: ProduceEntry[], resolve: (codes: number[]) => void) {
-    super();
-    this.#entries = entries;
-    this.#resolve = resolve;
-  }
-
-  tryComplete(): boolean {
-    let pending = false;
-    for (const e of this.#entries) {
-      if (e.errorCode !== null) continue;
-      const p = e.partition;
-      if (!p || !p.isLeader || p.leaderEpoch !== e.leaderEpoch) {
-        e.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
-        continue;
-      }
-      const r = p.checkEnoughReplicasReachOffset(e.requiredOffset);
-      if (r.done) e.errorCode = r.errorCode;
-      else pending = true;
-    }
-    if (pending) return false;
-    return this.forceComplete();
-  }
-
-  protected onComplete(): void {
-    this.#resolve(this.#entries.map((e) => e.errorCode ?? ErrorCode.REQUEST_TIMED_OUT));
-  }
-}
-
-interface WatchedFetch {
-  request: FetchPartitionRequest;
-  partition: Partition | undefined;
-  appendedBytesAtStart: number;
-  leaderEpoch: number;
-}
-
-class DelayedFetch extends DelayedOperation {
-  readonly #watched: WatchedFetch[];
-  readonly #minBytes: number;
-  readonly #isFollower: boolean;
-  readonly #bytesAtStart: number;
-  readonly #done: () => void;
-
-  constructor(watched: WatchedFetch[], minBytes: number, isFollower: boolean, bytesAtStart: number, done: () => void) {
-    super();
-    this.#watched = watched;
-    this.#minBytes = minBytes;
-    this.#isFollower = isFollower;
-    this.#bytesAtStart = bytesAtStart;
-    this.#done = done;
-  }
-
-  tryComplete(): boolean {
-    let bytes = this.#bytesAtStart;
-    for (const w of this.#watched) {
-      const p = w.partition;
-      // Leadership changed or the partition went away: answer now with the error.
-      if (!p || !p.isLeader || p.leaderEpoch !== w.leaderEpoch) return this.forceComplete();
-      const end = this.#isFollower ? p.logEndOffset : p.highWatermark;
-      if (end > w.request.fetchOffset) bytes += Math.max(1, p.appendedBytes - w.appendedBytesAtStart);
-      if (end < w.request.fetchOffset && !this.#isFollower && p.logEndOffset < w.request.fetchOffset) return this.forceComplete();
-    }
-    if (bytes >= this.#minBytes) return this.forceComplete();
-    return false;
-  }
-
-  protected onComplete(): void {
-    this.#done();
   }
 }

@@ -59,29 +59,12 @@ export class RequestRouter {
 
 /**
  * A response for `request` where every topic/partition (or the whole request) carries
- * `errorCode`. Covers the APIs a broker serves; others get a top-level errorCode.
+ * `errorCode`, for handlers without an errorResponse of their own (Produce and Fetch have
+ * theirs); others get a top-level errorCode.
  */
 export function errorResponse(apiKey: number, apiVersion: number, body: Message, errorCode: number, errorMessage: string | null = null): Message {
   const topics = (body.topics ?? []) as Message[];
   switch (apiKey) {
-    case ApiKey.Produce:
-      return {
-        throttleTimeMs: 0,
-        responses: ((body.topicData ?? []) as Message[]).map((t) => ({
-          name: t.name,
-          partitionResponses: ((t.partitionData ?? []) as Message[]).map((p) => ({
-            index: p.index,
-            errorCode,
-            baseOffset: -1n,
-            logAppendTimeMs: -1n,
-            logStartOffset: -1n,
-            recordErrors: [],
-            errorMessage,
-          })),
-        })),
-      };
-    case ApiKey.Fetch:
-      return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
     case ApiKey.CreateTopics:
       return { throttleTimeMs: 0, topics: topics.map((t) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null })) };
     case ApiKey.DeleteTopics:

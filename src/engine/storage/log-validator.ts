@@ -7,7 +7,10 @@
 // bit, no producer-set LogAppendTime); a compressed payload really decompresses, within
 // max.message.bytes (streamed with a limit, so a bomb never allocates its size); keys are
 // present on compacted topics; CreateTime timestamps lie within
-// message.timestamp.before/after.max.ms. Uncompressed records are walked in place (no
+// message.timestamp.before/after.max.ms. A topic-level compression.type other than
+// "producer" re-compresses batches that differ (applyTopicCompression). Offsets are then
+// assigned in place (assignOffsetsAsLeader); follower appends get their offsets checked
+// (analyzeFollowerBatches). Uncompressed records are walked in place (no
 // decoding into objects, no copies). On success the batch's maxTimestamp is set to the
 // records' real maximum as Kafka does (CRC recomputed only when it changed). Failures throw
 // RecordsError with Kafka's code (CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP,
@@ -23,6 +26,8 @@ import {
   CURRENT_MAGIC,
   CompressionType,
   MAX_TIMESTAMP_OFFSET,
+  NO_TIMESTAMP,
+  assignOffsets,
   compressionOf,
   computeBatchCrc,
   hasDeleteHorizon,
@@ -33,6 +38,7 @@ import {
   type BatchHeader,
   type BatchPosition,
 } from '../protocol/records/record-batch.js';
+import { buildRecordBatch, decodeRecordBatch } from '../protocol/records/record-codec.js';
 import { RecordsError, RecordsErrorCode, type RecordError } from '../protocol/records/records-error.js';
 
 export type LogValidatorConfig = Pick<LogConfig, 'maxMessageBytes' | 'cleanupPolicy' | 'messageTimestampType' | 'messageTimestampBeforeMaxMs' | 'messageTimestampAfterMaxMs'>;
@@ -302,4 +308,120 @@ export function validateRecordsAsLeader(input: Buffer, options: LogValidatorOpti
     cursor.buf = EMPTY;
   }
   return { records, batches, recordCount };
+}
+
+function compressionFromConfig(c: LogConfig['compressionType']): CompressionType | undefined {
+  switch (c) {
+    case 'producer':
+      return undefined;
+    case 'uncompressed':
+      return CompressionType.None;
+    case 'gzip':
+      return CompressionType.Gzip;
+    case 'snappy':
+      return CompressionType.Snappy;
+    case 'lz4':
+      return CompressionType.Lz4;
+    case 'zstd':
+      return CompressionType.Zstd;
+  }
+}
+
+/**
+ * Topic-level compression.type other than "producer": re-compresses the validated batches
+ * whose codec differs (Kafka's LogValidator does the same). Returns the input untouched
+ * when nothing differs; throws MESSAGE_TOO_LARGE when a re-compressed batch exceeds
+ * max.message.bytes.
+ */
+export function applyTopicCompression(
+  records: Buffer,
+  batches: BatchPosition[],
+  config: Pick<LogConfig, 'compressionType' | 'maxMessageBytes'>,
+): { records: Buffer; batches: BatchPosition[] } {
+  const target = compressionFromConfig(config.compressionType);
+  if (target === undefined || !batches.some((b) => compressionOf(b.header.attributes) !== target)) return { records, batches };
+  const out: Buffer[] = [];
+  for (const b of batches) {
+    if (compressionOf(b.header.attributes) === target) {
+      out.push(records.subarray(b.position, b.position + b.size));
+      continue;
+    }
+    const { header, records: decoded } = decodeRecordBatch(records, b.position);
+    out.push(
+      buildRecordBatch(
+        decoded.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offsetDelta })),
+        {
+          compression: target,
+          producerId: header.producerId,
+          producerEpoch: header.producerEpoch,
+          baseSequence: header.baseSequence,
+          transactional: isTransactional(header.attributes),
+          baseTimestamp: header.baseTimestamp,
+          maxTimestamp: header.maxTimestamp,
+          lastOffsetDelta: header.lastOffsetDelta,
+        },
+      ),
+    );
+  }
+  const recompressed = Buffer.concat(out);
+  const recompressedBatches = validateRecordBatches(recompressed, { verifyCrc: false }).batches;
+  for (const b of recompressedBatches) {
+    if (b.size > config.maxMessageBytes) throw new RecordsError(RecordsErrorCode.MESSAGE_TOO_LARGE, `The record batch is ${b.size} bytes after re-compression, larger than max.message.bytes ${config.maxMessageBytes}`);
+  }
+  return { records: recompressed, batches: recompressedBatches };
+}
+
+export interface AssignedOffsets {
+  lastOffset: bigint;
+  maxTimestamp: bigint;
+  offsetOfMaxTimestamp: bigint;
+}
+
+/**
+ * Assigns consecutive offsets from `firstOffset`, the leader epoch and (under LogAppendTime)
+ * the append time to validated batches, in place in `records` and in their headers.
+ */
+export function assignOffsetsAsLeader(records: Buffer, batches: readonly BatchPosition[], firstOffset: bigint, leaderEpoch: number, logAppendTimeMs: bigint | undefined): AssignedOffsets {
+  let nextOffset = firstOffset;
+  let maxTimestamp = NO_TIMESTAMP;
+  let offsetOfMaxTimestamp = firstOffset;
+  for (const b of batches) {
+    assignOffsets(records, b, nextOffset, leaderEpoch, logAppendTimeMs);
+    const last = nextOffset + BigInt(b.header.lastOffsetDelta);
+    if (b.header.maxTimestamp > maxTimestamp) {
+      maxTimestamp = b.header.maxTimestamp;
+      offsetOfMaxTimestamp = last;
+    }
+    nextOffset = last + 1n;
+  }
+  return { lastOffset: nextOffset - 1n, maxTimestamp, offsetOfMaxTimestamp };
+}
+
+export interface FollowerBatches extends AssignedOffsets {
+  firstOffset: bigint;
+  recordCount: number;
+}
+
+/**
+ * Checks that batches fetched from the leader (offsets already assigned, at least one)
+ * continue from `logEndOffset` (gaps allowed, as after compaction) and sums them up.
+ */
+export function analyzeFollowerBatches(batches: readonly BatchPosition[], logEndOffset: bigint, topicPartition: string): FollowerBatches {
+  let expected = logEndOffset;
+  let recordCount = 0;
+  let maxTimestamp = NO_TIMESTAMP;
+  let offsetOfMaxTimestamp = expected;
+  for (const b of batches) {
+    if (b.header.baseOffset < expected) {
+      throw new RecordsError(RecordsErrorCode.UNKNOWN_SERVER_ERROR, `Unexpected append offset in ${topicPartition}: batch base offset ${b.header.baseOffset} is below the expected next offset ${expected}`);
+    }
+    const last = b.header.baseOffset + BigInt(b.header.lastOffsetDelta);
+    if (b.header.maxTimestamp > maxTimestamp) {
+      maxTimestamp = b.header.maxTimestamp;
+      offsetOfMaxTimestamp = last;
+    }
+    recordCount += b.header.recordCount;
+    expected = last + 1n;
+  }
+  return { firstOffset: batches[0]!.header.baseOffset, lastOffset: expected - 1n, maxTimestamp, offsetOfMaxTimestamp, recordCount };
 }

@@ -1,70 +1,50 @@
 // Sparse offset index of one segment (`.index`): 8-byte entries of (int32 offset relative to
 // the segment's base offset, int32 position in the .log file), appended every
-// index.interval.bytes. Entries are kept in memory (Node has no mmap) and written to the file
-// in runs of WRITE_BATCH_ENTRIES, when the segment is flushed, recovered or becomes inactive
-// (Kafka's mmap'd index costs no system call per entry either). The file is always a prefix of
-// whole entries; no preallocation, hence nothing to trim on close. Entries not yet written when
-// the process dies are rebuilt by recovery: they only exist past the recovery point, and every
-// segment there is re-read on an unclean start. `maxIndexSize` (segment.index.bytes) only
+// index.interval.bytes; lookup of the largest entry at or below an offset. The file handling
+// (entries kept in memory because Node has no mmap, written in runs, always a prefix of whole
+// entries, nothing preallocated) is AbstractIndex's. `maxIndexSize` (segment.index.bytes) only
 // decides isFull, which rolls the segment like Kafka. Owned by one LogSegment; single-threaded.
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, fdatasyncSync } from 'node:fs';
-import { PRIVATE_FILE_MODE } from '../common/private-files.js';
 import { StreamctlError } from '../common/errors.js';
+import { AbstractIndex } from './abstract-index.js';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
-/** Pending entries written in one go (4 KiB). */
-const WRITE_BATCH_ENTRIES = 512;
 
-export class OffsetIndex {
-  #path: string;
-  readonly baseOffset: bigint;
-  readonly #maxEntries: number;
-  #fd: number;
-  #relOffsets: Int32Array;
-  #positions: Int32Array;
+export class OffsetIndex extends AbstractIndex {
+  #relOffsets = new Int32Array(64);
+  #positions = new Int32Array(64);
   #count = 0;
 
-  private constructor(path: string, baseOffset: bigint, maxIndexSize: number, fd: number) {
-    this.#path = path;
-    this.baseOffset = baseOffset;
-    this.#maxEntries = Math.max(1, Math.floor(maxIndexSize / OFFSET_INDEX_ENTRY_SIZE));
-    this.#fd = fd;
-    this.#relOffsets = new Int32Array(64);
-    this.#positions = new Int32Array(64);
+  private constructor(path: string, baseOffset: bigint, maxIndexSize: number) {
+    super(path, baseOffset, maxIndexSize, OFFSET_INDEX_ENTRY_SIZE);
   }
 
   /** Opens (or creates) an index file and loads its entries. Does not validate them: see sanityCheck. */
   static open(path: string, baseOffset: bigint, maxIndexSize: number): OffsetIndex {
-    const existed = existsSync(path);
-    const fd = openSync(path, existed ? 'r+' : 'w+', PRIVATE_FILE_MODE);
-    const index = new OffsetIndex(path, baseOffset, maxIndexSize, fd);
-    if (existed) {
-      const data = readFileSync(path);
-      const n = Math.floor(data.length / OFFSET_INDEX_ENTRY_SIZE);
-      index.#ensureCapacity(n);
-      for (let i = 0; i < n; i++) {
-        index.#relOffsets[i] = data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE);
-        index.#positions[i] = data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE + 4);
-      }
-      index.#count = n;
-      index.#fileLength = data.length;
-    }
+    const index = new OffsetIndex(path, baseOffset, maxIndexSize);
+    index.load();
     return index;
   }
 
-  #fileLength = 0;
-
-  get path(): string {
-    return this.#path;
+  protected decodeEntries(data: Buffer, n: number): void {
+    this.#ensureCapacity(n);
+    for (let i = 0; i < n; i++) {
+      this.#relOffsets[i] = data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE);
+      this.#positions[i] = data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE + 4);
+    }
+    this.#count = n;
   }
+
+  protected encodeEntry(buf: Buffer, i: number, at: number): void {
+    buf.writeInt32BE(this.#relOffsets[i]!, at);
+    buf.writeInt32BE(this.#positions[i]!, at + 4);
+  }
+
+  protected dropEntriesFrom(n: number): void {
+    this.#count = n;
+  }
+
   get entries(): number {
     return this.#count;
-  }
-  get isFull(): boolean {
-    return this.#count >= this.#maxEntries;
-  }
-  get sizeInBytes(): number {
-    return this.#count * OFFSET_INDEX_ENTRY_SIZE;
   }
   /** Offset of the last entry, or the base offset when empty. */
   get lastOffset(): bigint {
@@ -83,8 +63,8 @@ export class OffsetIndex {
    * positions not increasing, negative values, or positions beyond `logSize`.
    */
   sanityCheck(logSize: number): void {
-    const fail = (why: string) => new StreamctlError('STORAGE', `Corrupt index found, index file (${this.#path}) ${why}`);
-    if (this.#fileLength % OFFSET_INDEX_ENTRY_SIZE !== 0) throw fail(`has size ${this.#fileLength}, not a multiple of ${OFFSET_INDEX_ENTRY_SIZE}`);
+    const fail = (why: string) => new StreamctlError('STORAGE', `Corrupt index found, index file (${this.path}) ${why}`);
+    if (this.fileLength % OFFSET_INDEX_ENTRY_SIZE !== 0) throw fail(`has size ${this.fileLength}, not a multiple of ${OFFSET_INDEX_ENTRY_SIZE}`);
     let prevOff = -1;
     let prevPos = -1;
     for (let i = 0; i < this.#count; i++) {
@@ -101,26 +81,13 @@ export class OffsetIndex {
   append(offset: bigint, position: number): void {
     const rel = Number(offset - this.baseOffset);
     if (this.#count > 0 && (rel <= this.#relOffsets[this.#count - 1]! || position <= this.#positions[this.#count - 1]!)) {
-      throw new StreamctlError('INTERNAL', `offset index ${this.#path}: entry (${offset}, ${position}) does not follow the last entry`);
+      throw new StreamctlError('INTERNAL', `offset index ${this.path}: entry (${offset}, ${position}) does not follow the last entry`);
     }
     this.#ensureCapacity(this.#count + 1);
     this.#relOffsets[this.#count] = rel;
     this.#positions[this.#count] = position;
     this.#count++;
-    if (this.#count - this.#fileLength / OFFSET_INDEX_ENTRY_SIZE >= WRITE_BATCH_ENTRIES) this.writePending();
-  }
-
-  /** Writes the entries made since the last write to the file (one system call). */
-  writePending(): void {
-    const from = this.#fileLength / OFFSET_INDEX_ENTRY_SIZE;
-    if (from >= this.#count || this.#fd < 0) return;
-    const buf = Buffer.allocUnsafe((this.#count - from) * OFFSET_INDEX_ENTRY_SIZE);
-    for (let i = from; i < this.#count; i++) {
-      buf.writeInt32BE(this.#relOffsets[i]!, (i - from) * OFFSET_INDEX_ENTRY_SIZE);
-      buf.writeInt32BE(this.#positions[i]!, (i - from) * OFFSET_INDEX_ENTRY_SIZE + 4);
-    }
-    writeSync(this.#fd, buf, 0, buf.length, this.#fileLength);
-    this.#fileLength += buf.length;
+    this.maybeWritePending();
   }
 
   /** Largest entry with offset <= target, or (baseOffset, 0). */
@@ -147,27 +114,14 @@ export class OffsetIndex {
   truncateTo(offset: bigint): void {
     let n = this.#count;
     while (n > 0 && this.baseOffset + BigInt(this.#relOffsets[n - 1]!) >= offset) n--;
-    this.#truncateToEntries(n);
+    this.truncateToEntries(n);
   }
 
   /** Removes entries whose position is >= `position` (log truncated there). */
   truncateToPosition(position: number): void {
     let n = this.#count;
     while (n > 0 && this.#positions[n - 1]! >= position) n--;
-    this.#truncateToEntries(n);
-  }
-
-  reset(): void {
-    this.#truncateToEntries(0);
-  }
-
-  #truncateToEntries(n: number): void {
-    this.#count = n;
-    // Entries not written yet just go; the file shrinks only if it held removed ones.
-    if (n * OFFSET_INDEX_ENTRY_SIZE < this.#fileLength) {
-      this.#fileLength = n * OFFSET_INDEX_ENTRY_SIZE;
-      ftruncateSync(this.#fd, this.#fileLength);
-    }
+    this.truncateToEntries(n);
   }
 
   #ensureCapacity(n: number): void {
@@ -180,31 +134,5 @@ export class OffsetIndex {
     p.set(this.#positions.subarray(0, this.#count));
     this.#relOffsets = o;
     this.#positions = p;
-  }
-
-  get fd(): number {
-    return this.#fd;
-  }
-
-  flush(): void {
-    this.writePending();
-    fdatasyncSync(this.#fd);
-  }
-
-  renameTo(path: string): void {
-    renameSync(this.#path, path);
-    this.#path = path;
-  }
-
-  /** Closes the file; entries not written yet are lost, as in a crash (LogSegment.close writes them first). */
-  close(): void {
-    if (this.#fd >= 0) closeSync(this.#fd);
-    this.#fd = -1;
-  }
-
-  /** Closes and removes the file. */
-  delete(): void {
-    this.close();
-    if (existsSync(this.#path)) unlinkSync(this.#path);
   }
 }

@@ -1,60 +1,47 @@
 // Time index of one segment (`.timeindex`): 12-byte entries of (int64 timestamp, int32 offset
 // relative to the base offset), appended only when the segment's max timestamp so far grows,
 // at the same points as offset index entries and once more when the segment becomes inactive
-// or is closed (so the last entry carries the segment's largest timestamp). Kept in memory and
-// written to the file in runs, like OffsetIndex (see there for why a crash loses nothing).
-// Owned by one LogSegment; single-threaded.
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { PRIVATE_FILE_MODE } from '../common/private-files.js';
+// or is closed (so the last entry carries the segment's largest timestamp); lookup of the
+// largest entry at or below a timestamp. File handling is AbstractIndex's (see there for why
+// a crash loses nothing). Owned by one LogSegment; single-threaded.
 import { StreamctlError } from '../common/errors.js';
+import { AbstractIndex } from './abstract-index.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
-/** Pending entries written in one go (6 KiB). */
-const WRITE_BATCH_ENTRIES = 512;
 
-export class TimeIndex {
-  #path: string;
-  readonly baseOffset: bigint;
-  readonly #maxEntries: number;
-  #fd: number;
+export class TimeIndex extends AbstractIndex {
   #timestamps: bigint[] = [];
   #relOffsets: number[] = [];
-  #fileLength = 0;
 
-  private constructor(path: string, baseOffset: bigint, maxIndexSize: number, fd: number) {
-    this.#path = path;
-    this.baseOffset = baseOffset;
-    this.#maxEntries = Math.max(1, Math.floor(maxIndexSize / TIME_INDEX_ENTRY_SIZE));
-    this.#fd = fd;
+  private constructor(path: string, baseOffset: bigint, maxIndexSize: number) {
+    super(path, baseOffset, maxIndexSize, TIME_INDEX_ENTRY_SIZE);
   }
 
   static open(path: string, baseOffset: bigint, maxIndexSize: number): TimeIndex {
-    const existed = existsSync(path);
-    const fd = openSync(path, existed ? 'r+' : 'w+', PRIVATE_FILE_MODE);
-    const index = new TimeIndex(path, baseOffset, maxIndexSize, fd);
-    if (existed) {
-      const data = readFileSync(path);
-      const n = Math.floor(data.length / TIME_INDEX_ENTRY_SIZE);
-      for (let i = 0; i < n; i++) {
-        index.#timestamps.push(data.readBigInt64BE(i * TIME_INDEX_ENTRY_SIZE));
-        index.#relOffsets.push(data.readInt32BE(i * TIME_INDEX_ENTRY_SIZE + 8));
-      }
-      index.#fileLength = data.length;
-    }
+    const index = new TimeIndex(path, baseOffset, maxIndexSize);
+    index.load();
     return index;
   }
 
-  get path(): string {
-    return this.#path;
+  protected decodeEntries(data: Buffer, n: number): void {
+    for (let i = 0; i < n; i++) {
+      this.#timestamps.push(data.readBigInt64BE(i * TIME_INDEX_ENTRY_SIZE));
+      this.#relOffsets.push(data.readInt32BE(i * TIME_INDEX_ENTRY_SIZE + 8));
+    }
   }
+
+  protected encodeEntry(buf: Buffer, i: number, at: number): void {
+    buf.writeBigInt64BE(this.#timestamps[i]!, at);
+    buf.writeInt32BE(this.#relOffsets[i]!, at + 8);
+  }
+
+  protected dropEntriesFrom(n: number): void {
+    this.#timestamps.length = n;
+    this.#relOffsets.length = n;
+  }
+
   get entries(): number {
     return this.#timestamps.length;
-  }
-  get isFull(): boolean {
-    return this.#timestamps.length >= this.#maxEntries;
-  }
-  get sizeInBytes(): number {
-    return this.#timestamps.length * TIME_INDEX_ENTRY_SIZE;
   }
   /** The last entry, or undefined when empty. */
   get lastEntry(): { timestamp: bigint; offset: bigint } | undefined {
@@ -64,8 +51,8 @@ export class TimeIndex {
 
   /** Throws STORAGE on a partial entry, decreasing timestamps/offsets or offsets below base. */
   sanityCheck(): void {
-    const fail = (why: string) => new StreamctlError('STORAGE', `Corrupt time index found, time index file (${this.#path}) ${why}`);
-    if (this.#fileLength % TIME_INDEX_ENTRY_SIZE !== 0) throw fail(`has size ${this.#fileLength}, not a multiple of ${TIME_INDEX_ENTRY_SIZE}`);
+    const fail = (why: string) => new StreamctlError('STORAGE', `Corrupt time index found, time index file (${this.path}) ${why}`);
+    if (this.fileLength % TIME_INDEX_ENTRY_SIZE !== 0) throw fail(`has size ${this.fileLength}, not a multiple of ${TIME_INDEX_ENTRY_SIZE}`);
     for (let i = 0; i < this.#timestamps.length; i++) {
       if (this.#relOffsets[i]! < 0) throw fail(`has a negative relative offset at entry ${i}`);
       if (i > 0 && (this.#timestamps[i]! < this.#timestamps[i - 1]! || this.#relOffsets[i]! < this.#relOffsets[i - 1]!)) throw fail(`has a decreasing entry ${i}`);
@@ -80,21 +67,7 @@ export class TimeIndex {
     if (n > 0 && rel < this.#relOffsets[n - 1]!) return;
     this.#timestamps.push(timestamp);
     this.#relOffsets.push(rel);
-    if (this.#timestamps.length - this.#fileLength / TIME_INDEX_ENTRY_SIZE >= WRITE_BATCH_ENTRIES) this.writePending();
-  }
-
-  /** Writes the entries made since the last write to the file (one system call). */
-  writePending(): void {
-    const from = this.#fileLength / TIME_INDEX_ENTRY_SIZE;
-    const n = this.#timestamps.length;
-    if (from >= n || this.#fd < 0) return;
-    const buf = Buffer.allocUnsafe((n - from) * TIME_INDEX_ENTRY_SIZE);
-    for (let i = from; i < n; i++) {
-      buf.writeBigInt64BE(this.#timestamps[i]!, (i - from) * TIME_INDEX_ENTRY_SIZE);
-      buf.writeInt32BE(this.#relOffsets[i]!, (i - from) * TIME_INDEX_ENTRY_SIZE + 8);
-    }
-    writeSync(this.#fd, buf, 0, buf.length, this.#fileLength);
-    this.#fileLength += buf.length;
+    this.maybeWritePending();
   }
 
   /** Largest entry with timestamp <= target, or (-1, baseOffset). */
@@ -116,41 +89,6 @@ export class TimeIndex {
   truncateTo(offset: bigint): void {
     let n = this.#timestamps.length;
     while (n > 0 && this.baseOffset + BigInt(this.#relOffsets[n - 1]!) >= offset) n--;
-    this.#timestamps.length = n;
-    this.#relOffsets.length = n;
-    // Entries not written yet just go; the file shrinks only if it held removed ones.
-    if (n * TIME_INDEX_ENTRY_SIZE < this.#fileLength) {
-      this.#fileLength = n * TIME_INDEX_ENTRY_SIZE;
-      ftruncateSync(this.#fd, this.#fileLength);
-    }
-  }
-
-  reset(): void {
-    this.truncateTo(this.baseOffset - 1n);
-  }
-
-  flush(): void {
-    this.writePending();
-    fdatasyncSync(this.#fd);
-  }
-
-  get fd(): number {
-    return this.#fd;
-  }
-
-  renameTo(path: string): void {
-    renameSync(this.#path, path);
-    this.#path = path;
-  }
-
-  /** Closes the file; entries not written yet are lost, as in a crash (LogSegment.close writes them first). */
-  close(): void {
-    if (this.#fd >= 0) closeSync(this.#fd);
-    this.#fd = -1;
-  }
-
-  delete(): void {
-    this.close();
-    if (existsSync(this.#path)) unlinkSync(this.#path);
+    this.truncateToEntries(n);
   }
 }

@@ -1,13 +1,15 @@
-// In-memory LocalLog for broker unit tests: appends whole batches (validated and
+// In-memory ReplicaLog for broker unit tests: appends whole batches (validated and
 // offset-assigned with the real record-batch helpers), reads by offset, keeps an epoch list.
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../../src/engine/common/topic-config.js';
-import type { LeaderAppendInfo, LocalLog, LogReadResult, TimestampOffset } from '../../../src/engine/broker/local-log.js';
+import type { LeaderAppendInfo, ReplicaLog, ReplicaReadOptions, TimestampOffset } from '../../../src/engine/broker/replica-log.js';
 import { assignOffsets, lastOffsetOf, validateRecordBatches } from '../../../src/engine/protocol/records/record-batch.js';
 
-export class MemoryLog implements LocalLog {
+export class MemoryLog implements ReplicaLog {
   readonly topic: string;
   readonly partition: number;
+  topicId: string | undefined = undefined;
   config: LogConfig;
+  highWatermark = 0n;
   logStartOffset = 0n;
   logEndOffset = 0n;
   readonly batches: Array<{ base: bigint; last: bigint; bytes: Buffer; epoch: number }> = [];
@@ -44,7 +46,7 @@ export class MemoryLog implements LocalLog {
       this.logEndOffset = last + 1n;
     }
   }
-  read(startOffset: bigint, maxBytes: number, maxOffset: bigint, minOneMessage: boolean): LogReadResult {
+  read(startOffset: bigint, maxBytes: number, { maxOffset = this.logEndOffset, minOneMessage }: ReplicaReadOptions): { records: Buffer } {
     const out: Buffer[] = [];
     let size = 0;
     for (const b of this.batches) {
@@ -55,8 +57,8 @@ export class MemoryLog implements LocalLog {
     }
     return { records: Buffer.concat(out) };
   }
-  offsetForTimestamp(): TimestampOffset | undefined {
-    return undefined;
+  offsetForTimestamp(): TimestampOffset | null {
+    return null;
   }
   epochForOffset(offset: bigint): number {
     let e = -1;
@@ -79,6 +81,9 @@ export class MemoryLog implements LocalLog {
     while (this.batches.length > 0 && this.batches.at(-1)!.last >= offset) this.batches.pop();
     this.logEndOffset = this.batches.length > 0 ? this.batches.at(-1)!.last + 1n : this.logStartOffset;
     while (this.epochs.length > 0 && this.epochs.at(-1)!.start >= this.logEndOffset && this.epochs.length > 1) this.epochs.pop();
+  }
+  updateHighWatermark(offset: bigint): void {
+    this.highWatermark = offset;
   }
   flush(): void {}
 }

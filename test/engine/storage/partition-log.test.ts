@@ -178,12 +178,12 @@ describe('PartitionLog', () => {
     log = openLog(tmp.dir, { config: config({ 'index.interval.bytes': '100' }) });
     for (let i = 0; i < 20; i++) log.appendAsLeader(batch(10, { ts: 1000n + BigInt(i * 100), compression: CompressionType.Lz4 }), 0);
     // batch i holds timestamps 1000+100i .. 1009+100i at offsets 10i .. 10i+9
-    expect(log.offsetForTimestamp(1505n)).toEqual({ offset: 55n, timestamp: 1505n });
-    expect(log.offsetForTimestamp(1510n)).toEqual({ offset: 60n, timestamp: 1600n });
-    expect(log.offsetForTimestamp(0n)).toEqual({ offset: 0n, timestamp: 1000n });
+    expect(log.offsetForTimestamp(1505n)).toMatchObject({ offset: 55n, timestamp: 1505n });
+    expect(log.offsetForTimestamp(1510n)).toMatchObject({ offset: 60n, timestamp: 1600n });
+    expect(log.offsetForTimestamp(0n)).toMatchObject({ offset: 0n, timestamp: 1000n });
     expect(log.offsetForTimestamp(99999n)).toBeNull();
-    expect(log.offsetForTimestamp(-2n)).toEqual({ offset: 0n, timestamp: -1n });
-    expect(log.offsetForTimestamp(-1n)).toEqual({ offset: 200n, timestamp: -1n });
+    expect(log.offsetForTimestamp(-2n)).toMatchObject({ offset: 0n, timestamp: -1n });
+    expect(log.offsetForTimestamp(-1n)).toMatchObject({ offset: 200n, timestamp: -1n });
   });
 
   it('finds timestamps across rolled segments', () => {
@@ -191,7 +191,7 @@ describe('PartitionLog', () => {
     for (let i = 0; i < 30; i++) log.appendAsLeader(batch(3, { ts: 10_000n + BigInt(i * 10), valueSize: 40 }), 0);
     expect(log.numberOfSegments).toBeGreaterThan(3);
     for (let i = 0; i < 30; i++) {
-      expect(log.offsetForTimestamp(10_000n + BigInt(i * 10) + 1n)).toEqual({ offset: BigInt(i * 3 + 1), timestamp: 10_000n + BigInt(i * 10) + 1n });
+      expect(log.offsetForTimestamp(10_000n + BigInt(i * 10) + 1n)).toMatchObject({ offset: BigInt(i * 3 + 1), timestamp: 10_000n + BigInt(i * 10) + 1n });
     }
   });
 

@@ -142,7 +142,7 @@ describe('PartitionLog recovery', () => {
     unlinkSync(segFile(0n, '.timeindex'));
     log = openLog(tmp.dir, { config: config({ 'index.interval.bytes': '10' }), hadCleanShutdown: true });
     expect(log.activeSegment.offsetIndex.entries).toBeGreaterThan(5);
-    expect(log.offsetForTimestamp(5041n)).toEqual({ offset: 13n, timestamp: 5041n });
+    expect(log.offsetForTimestamp(5041n)).toMatchObject({ offset: 13n, timestamp: 5041n });
     expect(readValues(log)).toHaveLength(30);
   });
 
@@ -177,7 +177,7 @@ describe('PartitionLog recovery', () => {
     // Kept in memory until a run is full or the segment is flushed, rolled or closed.
     expect(statSync(segFile(0n, '.index')).size).toBe(0);
     expect(statSync(segFile(0n, '.timeindex')).size).toBe(0);
-    expect(log.offsetForTimestamp(9_201n)).toEqual({ offset: 41n, timestamp: 9_201n });
+    expect(log.offsetForTimestamp(9_201n)).toMatchObject({ offset: 41n, timestamp: 9_201n });
 
     // kill -9: the unwritten entries are rebuilt from the log on the unclean start.
     log.closeWithoutFlush();
@@ -185,7 +185,7 @@ describe('PartitionLog recovery', () => {
     expect(log.activeSegment.offsetIndex.entries).toBe(entries);
     expect(log.activeSegment.timeIndex.entries).toBe(timeEntries);
     expect(statSync(segFile(0n, '.index')).size).toBe(entries * 8);
-    expect(log.offsetForTimestamp(9_201n)).toEqual({ offset: 41n, timestamp: 9_201n });
+    expect(log.offsetForTimestamp(9_201n)).toMatchObject({ offset: 41n, timestamp: 9_201n });
     expect(readValues(log)).toEqual(Array.from({ length: 80 }, (_, i) => `v${i}`));
 
     // flush (the recovery point moves past these offsets) and a clean close write them all.

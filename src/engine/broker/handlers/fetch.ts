@@ -5,12 +5,12 @@
 // responses may hold; topic ids from v13; sessionless answers (session id 0), which every
 // client accepts. Returns stored batch bytes as they are (zero decode) from v4; v0-3 (old
 // clients) get the records down-converted to message format v0/v1, and only they pay for it.
+// Owns its whole-request error answer (a top-level error code, no partitions).
 import { ApiKey } from '../../protocol/api-keys.js';
-import { ZERO_UUID, type Message } from '../../protocol/codec.js';
+import { ZERO_UUID, type Encodable, type FetchResponse } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
-import type { FetchPartitionRequest, FetchPartitionResult } from '../replica-manager.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../local-fetch.js';
 import { settingInt, type BrokerContext } from './broker-context.js';
 import { downConvert } from '../../protocol/records/legacy-records.js';
 
@@ -20,6 +20,8 @@ const EMPTY_RECORDS = Buffer.alloc(0);
 /** Kafka's default fetch.max.bytes (55 MiB). */
 const DEFAULT_FETCH_MAX_BYTES = 57_671_680;
 
+type PartitionResponse = Encodable<FetchResponse['responses'][number]['partitions'][number]>;
+
 interface TopicSlot {
   topic: string | null;
   topicId: string;
@@ -28,21 +30,22 @@ interface TopicSlot {
 }
 
 export function createFetchHandler(ctx: BrokerContext): ApiHandler {
-  return {
+  return defineHandler({
     apiKey: ApiKey.Fetch,
     versions: [0, 17],
-    handle(request: KafkaRequest): Message | Promise<Message> {
+    handle(request) {
       const body = request.body;
       const version = request.header.apiVersion;
-      const replicaId = version >= 15 ? ((body.replicaState?.replicaId as number | undefined) ?? -1) : (body.replicaId as number);
+      // replicaState exists from v15 (the decoder leaves it out before).
+      const replicaId = version >= 15 ? (body.replicaState?.replicaId ?? -1) : body.replicaId;
       const useIds = version >= 13;
       const requests: FetchPartitionRequest[] = [];
       const slots: TopicSlot[] = [];
-      for (const t of (body.topics ?? []) as Message[]) {
-        const topicId = useIds ? (t.topicId as string) : ZERO_UUID;
-        const name = useIds ? (ctx.metadata.topicById(topicId)?.name ?? null) : (t.topic as string);
+      for (const t of body.topics) {
+        const topicId = useIds ? t.topicId : ZERO_UUID;
+        const name = useIds ? (ctx.metadata.topicById(topicId)?.name ?? null) : t.topic;
         const slot: TopicSlot = { topic: name, topicId, partitions: [] };
-        for (const p of (t.partitions ?? []) as Message[]) {
+        for (const p of t.partitions) {
           if (name === null) {
             slot.partitions.push({ partition: p.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_ID });
             continue;
@@ -50,15 +53,15 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
           slot.partitions.push({ partition: p.partition, index: requests.length });
           requests.push({
             topic: name,
-            partition: p.partition as number,
-            fetchOffset: BigInt(p.fetchOffset as bigint),
-            partitionMaxBytes: p.partitionMaxBytes as number,
-            currentLeaderEpoch: (p.currentLeaderEpoch as number | undefined) ?? -1,
+            partition: p.partition,
+            fetchOffset: BigInt(p.fetchOffset),
+            partitionMaxBytes: p.partitionMaxBytes,
+            currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
           });
         }
         slots.push(slot);
       }
-      const build = (results: FetchPartitionResult[]): Message => ({
+      const build = (results: FetchPartitionResult[]): Encodable<FetchResponse> => ({
         throttleTimeMs: 0,
         errorCode: ErrorCode.NONE,
         sessionId: 0,
@@ -71,7 +74,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
             }
             const r = results[p.index]!;
             const req = requests[p.index]!;
-            const out: Message = {
+            const out: PartitionResponse = {
               partitionIndex: p.partition,
               errorCode: r.errorCode,
               highWatermark: r.highWatermark,
@@ -89,12 +92,12 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
       });
       // Kafka caps a consumer's response by the broker's fetch.max.bytes (followers by
       // replica.fetch.response.max.bytes, which their own requests already carry).
-      const requested = version >= 3 ? (body.maxBytes as number) : 0x7fffffff;
+      const requested = version >= 3 ? body.maxBytes : 0x7fffffff;
       const cap = replicaId >= 0 ? 0x7fffffff : settingInt(ctx.settings, 'fetch.max.bytes', DEFAULT_FETCH_MAX_BYTES);
       const results = ctx.replicaManager.fetchMessages({
         replicaId,
-        maxWaitMs: body.maxWaitMs as number,
-        minBytes: body.minBytes as number,
+        maxWaitMs: body.maxWaitMs,
+        minBytes: body.minBytes,
         maxBytes: Math.min(requested > 0 ? requested : 0x7fffffff, cap > 0 ? cap : DEFAULT_FETCH_MAX_BYTES),
         partitions: requests,
         memoryAvailableBytes: () => ctx.fetchMemoryAvailable(),
@@ -102,5 +105,8 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
       if (results instanceof Promise) return results.then(build);
       return build(results);
     },
-  };
+    errorResponse(_request, errorCode) {
+      return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
+    },
+  });
 }

@@ -1,15 +1,17 @@
-// Produce (api 0, v0–11; v0-2 carry message format v0/v1, which the log validator converts). Appends every partition synchronously before
-// the first await (so a connection's produces land in arrival order), answers at once for
-// acks=1, sends nothing for acks=0, and for acks=-1 waits in the purgatory until the ISR has
-// the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND], REQUEST_TIMED_OUT). Records are validated by the
-// log (log-validator); a refused append answers its record_errors (v8+) and error_message.
+// Produce (api 0, v0–11; v0-2 carry message format v0/v1, which the log validator converts).
+// Appends every partition synchronously before the first await (so a connection's produces
+// land in arrival order), answers at once for acks=1, sends nothing for acks=0, and for
+// acks=-1 waits in the purgatory until the ISR has the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND],
+// REQUEST_TIMED_OUT). Records are validated by the log (log-validator); a refused append
+// answers its record_errors (v8+) and error_message. Owns its whole-request error answer.
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
+import type { Encodable, ProduceResponse } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
+import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { AppendResult } from '../replica-manager.js';
 import type { BrokerContext } from './broker-context.js';
+
+type PartitionResponse = Encodable<ProduceResponse['responses'][number]['partitionResponses'][number]>;
 
 interface Slot {
   topic: string;
@@ -19,27 +21,28 @@ interface Slot {
 }
 
 export function createProduceHandler(ctx: BrokerContext): ApiHandler {
-  return {
+  return defineHandler({
     apiKey: ApiKey.Produce,
     versions: [0, 11],
-    handle(request: KafkaRequest): Message | null | Promise<Message | null> {
+    handle(request) {
       const body = request.body;
-      const acks = body.acks as number;
+      const acks = body.acks;
       const version = request.header.apiVersion;
       const slots: Slot[][] = [];
       const rm = ctx.replicaManager;
       const validAcks = acks === 0 || acks === 1 || acks === -1;
       if (body.transactionalId !== null && body.transactionalId !== undefined) {
         // Transactions are out of scope: refuse rather than store half-supported data.
-        for (const t of (body.topicData ?? []) as Message[]) {
-          slots.push(((t.partitionData ?? []) as Message[]).map((p) => ({ topic: t.name, partition: p.index, result: { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: 'Transactions are not supported by this broker', logStartOffset: -1n }, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED })));
+        const refused = { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: 'Transactions are not supported by this broker', logStartOffset: -1n };
+        for (const t of body.topicData) {
+          slots.push(t.partitionData.map((p) => ({ topic: t.name, partition: p.index, result: refused, errorCode: refused.errorCode })));
         }
       } else {
-        for (const t of (body.topicData ?? []) as Message[]) {
+        for (const t of body.topicData) {
           const row: Slot[] = [];
-          for (const p of (t.partitionData ?? []) as Message[]) {
+          for (const p of t.partitionData) {
             const result: AppendResult = validAcks
-              ? rm.appendToLocalLog(t.name as string, p.index as number, p.records as Buffer | null, acks)
+              ? rm.appendToLocalLog(t.name, p.index, p.records, acks)
               : { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: `acks must be -1, 0 or 1, not ${acks}`, logStartOffset: -1n };
             row.push({ topic: t.name, partition: p.index, result, errorCode: result.errorCode });
           }
@@ -47,8 +50,8 @@ export function createProduceHandler(ctx: BrokerContext): ApiHandler {
         }
       }
       if (acks === 0) return null;
-      const names = ((body.topicData ?? []) as Message[]).map((t) => t.name as string);
-      const build = (): Message => ({
+      const names = body.topicData.map((t) => t.name);
+      const build = (): Encodable<ProduceResponse> => ({
         throttleTimeMs: 0,
         responses: slots.map((row, i) => ({
           name: names[i],
@@ -59,7 +62,7 @@ export function createProduceHandler(ctx: BrokerContext): ApiHandler {
       // Duplicates wait too: the original batch may not be replicated yet.
       const waiting = slots.flat().filter((s) => s.errorCode === ErrorCode.NONE && s.result.info);
       if (waiting.length === 0) return build();
-      const timeoutMs = Math.max(0, body.timeoutMs as number);
+      const timeoutMs = Math.max(0, body.timeoutMs);
       return rm
         .waitForIsr(
           waiting.map((s) => ({ topic: s.topic, partition: s.partition, requiredOffset: s.result.info!.lastOffset + 1n })),
@@ -70,13 +73,22 @@ export function createProduceHandler(ctx: BrokerContext): ApiHandler {
           return build();
         });
     },
-  };
+    errorResponse(request, errorCode, errorMessage) {
+      return {
+        throttleTimeMs: 0,
+        responses: request.body.topicData.map((t) => ({
+          name: t.name,
+          partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage })),
+        })),
+      };
+    },
+  });
 }
 
-function partitionResponse(ctx: BrokerContext, s: Slot, version: number): Message {
+function partitionResponse(ctx: BrokerContext, s: Slot, version: number): PartitionResponse {
   const ok = s.errorCode === ErrorCode.NONE;
   const info = s.result.info;
-  const r: Message = {
+  const r: PartitionResponse = {
     index: s.partition,
     errorCode: s.errorCode,
     baseOffset: ok && info ? info.firstOffset : -1n,

@@ -1,6 +1,8 @@
-// The slice of a storage PartitionLog the broker's replication layer uses, declared here so
-// partition.ts and replica-manager.ts depend on a small surface (and tests can provide an
-// in-memory log). storage/partition-log implements it (adapted in log-adapter.ts).
+// The slice of a partition's log the replication layer uses (ReplicaLog), and where the
+// replica manager gets logs (LogProvider). Declared here, below nothing in storage, so
+// partition.ts and replica-manager.ts depend on a small surface and tests can provide an
+// in-memory log. storage's PartitionLog and LogManager satisfy them as they are (no adapter).
+// Named ReplicaLog, not LocalLog: in Kafka LocalLog is the segment layer under UnifiedLog.
 // Single-threaded: every call runs synchronously on the broker's event loop.
 import type { LogConfig } from '../common/topic-config.js';
 
@@ -14,8 +16,11 @@ export interface LeaderAppendInfo {
   duplicate: boolean;
 }
 
-export interface LogReadResult {
-  records: Buffer;
+export interface ReplicaReadOptions {
+  /** Exclusive upper bound: batches containing it or later are not returned. */
+  maxOffset?: bigint;
+  /** Return the first batch even when it is larger than maxBytes. */
+  minOneMessage: boolean;
 }
 
 export interface TimestampOffset {
@@ -24,9 +29,10 @@ export interface TimestampOffset {
   leaderEpoch: number;
 }
 
-export interface LocalLog {
+export interface ReplicaLog {
   readonly topic: string;
   readonly partition: number;
+  readonly topicId: string | undefined;
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
   readonly config: LogConfig;
@@ -37,14 +43,14 @@ export interface LocalLog {
    */
   appendAsLeader(records: Buffer, leaderEpoch: number): LeaderAppendInfo;
   /** Appends batches that already carry offsets (from the leader). Throws a RecordsError. */
-  appendAsFollower(records: Buffer): void;
+  appendAsFollower(records: Buffer): unknown;
   /**
-   * Whole batches from the one containing `startOffset`, at most `maxBytes` (but at least one
+   * Whole batches from the one containing `fetchOffset`, at most `maxBytes` (but at least one
    * batch when minOneMessage), never past `maxOffset` (exclusive). Throws OFFSET_OUT_OF_RANGE.
    */
-  read(startOffset: bigint, maxBytes: number, maxOffset: bigint, minOneMessage: boolean): LogReadResult;
+  read(fetchOffset: bigint, maxBytes: number, options: ReplicaReadOptions): { records: Buffer };
   /** First offset whose timestamp >= ts (ts >= 0), or the max-timestamp record (ts = -3). */
-  offsetForTimestamp(timestamp: bigint): TimestampOffset | undefined;
+  offsetForTimestamp(timestamp: bigint): TimestampOffset | null;
   /** Latest leader epoch in the epoch cache, -1 when none. */
   readonly latestEpoch: number;
   /** Leader epoch cache lookup for OffsetForLeaderEpoch. */
@@ -54,24 +60,28 @@ export interface LocalLog {
   /** Records that `epoch` starts at `startOffset` (a new leader's first offset). */
   assignEpochStartOffset(epoch: number, startOffset: bigint): void;
   /** Drops everything at and after `offset`. */
-  truncateTo(offset: bigint): void;
+  truncateTo(offset: bigint): unknown;
+  /** Tells the log the high watermark (it bounds retention and DeleteRecords). */
+  updateHighWatermark(offset: bigint): unknown;
   /** Recovery point / HW bookkeeping. */
   flush(): void;
 }
 
-/** Where the replica manager gets local logs (storage's LogManager, adapted). */
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+/** Where the replica manager gets local logs (storage's LogManager). */
 export interface LogProvider {
-  getLog(topic: string, partition: number): LocalLog | undefined;
-  getOrCreateLog(topic: string, partition: number, config: LogConfig, topicId?: string): LocalLog;
-  /** Topic id recorded with a local log (partition.metadata), if any. */
-  topicIdOf(topic: string, partition: number): string | undefined;
-  deleteLog(topic: string, partition: number): void;
-  /** Every log found on disk or created since. */
-  allLogs(): LocalLog[];
-  /** Last checkpointed high watermark of a partition (for restart), if any. */
-  checkpointedHighWatermark(topic: string, partition: number): bigint | undefined;
+  getLog(topic: string, partition: number): ReplicaLog | undefined;
+  getOrCreateLog(topic: string, partition: number, topicId: string | undefined, config: LogConfig): ReplicaLog;
+  deleteLog(topic: string, partition: number): unknown;
+  /** High watermarks of the last checkpoint (for restart), keyed `topic-partition`. */
+  highWatermarkCheckpoint(): Map<string, bigint>;
   /** Writes the high watermark checkpoint. */
-  checkpointHighWatermarks(entries: Array<{ topic: string; partition: number; offset: bigint }>): void;
+  checkpointHighWatermarks(entries: TopicPartitionOffset[]): void;
   /** The same off the event loop (the periodic checkpoint must not stall requests on fsync). */
-  checkpointHighWatermarksAsync(entries: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void>;
+  checkpointHighWatermarksAsync(entries: TopicPartitionOffset[]): Promise<void>;
 }
