@@ -1,7 +1,7 @@
 // Maps api key → handler, gates versions (the same table builds the ApiVersions answer via
 // KafkaServer's supportedVersions), and turns an unexpected handler failure into an
-// UNKNOWN_SERVER_ERROR response shaped for that API (per topic/partition when the API has
-// them) instead of a crash or a dropped connection. Single-threaded; handlers are invoked
+// UNKNOWN_SERVER_ERROR response shaped for that API by the handler's own errorResponse (per
+// topic/partition when the API has them) instead of a crash or a dropped connection. Single-threaded; handlers are invoked
 // synchronously in arrival order (ordering-sensitive work must happen before their first await).
 import type { Logger } from '../common/logger.js';
 import { apiName, type Message } from '../protocol/codec.js';
@@ -35,7 +35,7 @@ export class RequestRouter {
     const h = this.#handlers.get(apiKey);
     if (!h || apiVersion < h.versions[0] || apiVersion > h.versions[1]) {
       // The server already refuses versions outside the table; this guards direct callers.
-      return errorResponse(apiKey, apiVersion, request.body, ErrorCode.UNSUPPORTED_VERSION);
+      return this.#errorAnswer(request, ErrorCode.UNSUPPORTED_VERSION, null);
     }
     let result: Message | null | Promise<Message | null>;
     try {
@@ -51,18 +51,22 @@ export class RequestRouter {
     const { apiKey, apiVersion, correlationId } = request.header;
     this.#logger.error('request handler failed', { api: apiName(apiKey), apiVersion, correlationId, error });
     const message = error instanceof Error ? error.message : String(error);
-    const h = this.#handlers.get(apiKey);
-    if (h?.errorResponse) return h.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, message);
-    return errorResponse(apiKey, apiVersion, request.body, ErrorCode.UNKNOWN_SERVER_ERROR, message);
+    return this.#errorAnswer(request, ErrorCode.UNKNOWN_SERVER_ERROR, message);
+  }
+
+  /** The handler's own error answer; `{ errorCode, errorMessage }` for APIs with a top-level error. */
+  #errorAnswer(request: KafkaRequest, errorCode: number, errorMessage: string | null): Message {
+    const h = this.#handlers.get(request.header.apiKey);
+    if (h?.errorResponse) return h.errorResponse(request, errorCode, errorMessage);
+    return errorResponse(request.header.apiKey, request.body, errorCode, errorMessage);
   }
 }
 
 /**
- * A response for `request` where every topic/partition (or the whole request) carries
- * `errorCode`. Covers the APIs a broker serves; others get a top-level errorCode.
+ * The error answer for an API whose handler has no errorResponse of its own: Produce and
+ * Fetch per partition (until their handlers own theirs), else a top-level error code.
  */
-export function errorResponse(apiKey: number, apiVersion: number, body: Message, errorCode: number, errorMessage: string | null = null): Message {
-  const topics = (body.topics ?? []) as Message[];
+function errorResponse(apiKey: number, body: Message, errorCode: number, errorMessage: string | null): Message {
   switch (apiKey) {
     case ApiKey.Produce:
       return {
@@ -82,24 +86,6 @@ export function errorResponse(apiKey: number, apiVersion: number, body: Message,
       };
     case ApiKey.Fetch:
       return { throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] };
-    case ApiKey.CreateTopics:
-      return { throttleTimeMs: 0, topics: topics.map((t) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null })) };
-    case ApiKey.DeleteTopics:
-      return {
-        throttleTimeMs: 0,
-        responses: [
-          ...((body.topicNames ?? []) as string[]).map((name) => ({ name, errorCode, errorMessage })),
-          ...topics.map((t) => ({ name: t.name, topicId: t.topicId, errorCode, errorMessage })),
-        ],
-      };
-    case ApiKey.CreatePartitions:
-      return { throttleTimeMs: 0, results: topics.map((t) => ({ name: t.name, errorCode, errorMessage })) };
-    case ApiKey.DescribeConfigs:
-    case ApiKey.AlterConfigs:
-    case ApiKey.IncrementalAlterConfigs: {
-      const entries = ((body.resources ?? []) as Message[]).map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] }));
-      return apiKey === ApiKey.DescribeConfigs ? { throttleTimeMs: 0, results: entries } : { throttleTimeMs: 0, responses: entries };
-    }
     default:
       return { throttleTimeMs: 0, errorCode, errorMessage };
   }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { brokerControl, clusterStatus, startCluster, stopCluster } from '../../../src/engine/cluster/local-cluster.js';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
+import type { ApiKeyNumber, Encodable, RequestOf } from '../../../src/engine/protocol/codec.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
 import { isPidAlive } from '../../helpers/pid.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -22,7 +23,7 @@ function poll<T>(what: string, fn: () => Promise<T | undefined> | T | undefined,
   return waitFor(what, fn, timeoutMs);
 }
 
-async function controllerRequest(c: TestCluster, apiKey: number, version: number, body: Record<string, unknown>) {
+async function controllerRequest<K extends ApiKeyNumber>(c: TestCluster, apiKey: K, version: number, body: Encodable<RequestOf<K>>) {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.clusterFile.controller.port });
   try {
     return await conn.send(apiKey, version, body);
@@ -51,7 +52,7 @@ describe('local cluster', () => {
     const created = await controllerRequest(cluster, ApiKey.CreateTopics, 7, {
       topics: [{ name: 'orders', numPartitions: 4, replicationFactor: 2, assignments: [], configs: [] }], timeoutMs: 15_000, validateOnly: false,
     });
-    expect(created.topics[0].errorCode).toBe(0);
+    expect(created.topics[0]?.errorCode).toBe(0);
     const status = await clusterStatus(cluster.dir);
     expect(status.running).toBe(true);
     expect(status.health).toMatchObject({ healthy: true, allNodes: [1, 2], nodesDown: [], underReplicatedPartitions: [], leaderlessPartitions: [], partitions: 4 });
@@ -82,7 +83,7 @@ describe('local cluster', () => {
     expect(restarted.cluster.clusterId).toBe(before.clusterId);
     expect(restarted.cluster.basePort).toBe(before.basePort);
     const md = await controllerRequest(cluster, ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    expect(md.topics.map((t: { name: string }) => t.name)).toEqual(['kept']);
+    expect(md.topics.map((t) => t.name)).toEqual(['kept']);
   });
 
   it('restarts a controller killed with SIGKILL, which keeps its topics', async () => {
@@ -99,7 +100,7 @@ describe('local cluster', () => {
     });
     expect(isPidAlive(restarted.pid)).toBe(true);
     const md = await controllerRequest(cluster, ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    expect(md.topics.map((t: { name: string }) => t.name)).toEqual(['durable']);
+    expect(md.topics.map((t) => t.name)).toEqual(['durable']);
     // the broker keeps its session across the controller restart
     await poll('broker listed again', async () => {
       const m = await controllerRequest(c, ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });

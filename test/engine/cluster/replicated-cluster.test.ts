@@ -54,7 +54,7 @@ describe('replicated local cluster', () => {
       validateOnly: false,
     });
     conn.close();
-    expect(created.topics[0].errorCode).toBe(0);
+    expect(created.topics[0]?.errorCode).toBe(0);
     const broker1 = c.clusterFile.brokers[0]!.port;
     const initial = await poll('topic on broker 1', async () => {
       const p = await partitionsFrom(broker1, 'failover');
