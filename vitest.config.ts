@@ -1,13 +1,14 @@
 // Two projects: `unit` (in-process tests: fast, no build needed; `npx vitest run --project unit`)
 // and `process` (tests that start real processes from dist/: clusters, brokers, the CLI, real
 // clients; `npm test` builds first). A test file belongs to `process` when it starts
-// processes, which its source says (the markers below); everything else is `unit`.
+// processes, which its source says (the markers below: a cluster or broker started, a child
+// process, a multilang ShellBolt/ShellSpout child); everything else is `unit`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const TESTS = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
-const STARTS_PROCESSES = /startTestCluster|startKafka|from 'execa'|node:child_process|cluster-harness|kafka-cli-helpers|helpers\/cluster\.js|kafka-processes|raw-kafka|\bspawn\(|\bfork\(|dist\//;
+const STARTS_PROCESSES = /startTestCluster|startKafka|from 'execa'|node:child_process|cluster-harness|kafka-cli-helpers|helpers\/cluster\.js|kafka-processes|raw-kafka|\bstartCluster\(|new Shell(?:Bolt|Spout)\(|\bspawn\(|\bfork\(|dist\//;
 const processTests = readdirSync('test', { recursive: true, encoding: 'utf8' })
   .map((f) => join('test', f))
   .filter((f) => /\.test\.tsx?$/.test(f) && STARTS_PROCESSES.test(readFileSync(f, 'utf8')));

@@ -19,10 +19,6 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-function poll<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  return waitFor(what, fn, timeoutMs);
-}
-
 async function controllerRequest<K extends ApiKeyNumber>(c: TestCluster, apiKey: K, version: number, body: Encodable<RequestOf<K>>) {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.clusterFile.controller.port });
   try {
@@ -94,18 +90,18 @@ describe('local cluster', () => {
     const oldPid = cluster.readClusterFile().controller.pid!;
     process.kill(oldPid, 'SIGKILL');
     const c = cluster;
-    const restarted = await poll('controller restart', () => {
+    const restarted = await waitFor('controller restart', () => {
       const f = c.readClusterFile();
       return f.controller.status === 'running' && f.controller.pid !== oldPid ? f.controller : undefined;
-    });
+    }, 20_000);
     expect(isPidAlive(restarted.pid)).toBe(true);
     const md = await controllerRequest(cluster, ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     expect(md.topics.map((t) => t.name)).toEqual(['durable']);
     // the broker keeps its session across the controller restart
-    await poll('broker listed again', async () => {
+    await waitFor('broker listed again', async () => {
       const m = await controllerRequest(c, ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
       return m.brokers.length === 1 ? true : undefined;
-    });
+    }, 20_000);
   });
 
   it('keeps a killed broker down until it is started again, electing new leaders meanwhile', async () => {
@@ -118,12 +114,12 @@ describe('local cluster', () => {
     expect(killed).toMatchObject({ id: 2, status: 'killed', pid: null });
     expect(isPidAlive(oldPid)).toBe(false);
     const c = cluster;
-    const status = await poll('broker 2 fenced', async () => {
+    const status = await waitFor('broker 2 fenced', async () => {
       const s = await clusterStatus(c.dir);
       return s.health?.nodesDown.includes(2) ? s : undefined;
-    });
+    }, 20_000);
     expect(status.health).toMatchObject({ healthy: false, underReplicatedPartitions: ['t/0'], leaderCounts: { '1': 1 } });
-    // stays down: no restart by the daemon
+    // stays down: no restart by the daemon (deliberately time: nothing restarts it within 1 s)
     await new Promise((r) => setTimeout(r, 1000));
     expect(cluster.readClusterFile().brokers[1]).toMatchObject({ status: 'killed', pid: null });
 
@@ -158,7 +154,7 @@ describe('local cluster', () => {
     const file = cluster.readClusterFile();
     process.kill(file.daemon.pid, 'SIGKILL');
     const c = cluster;
-    await poll('daemon gone', () => (isPidAlive(file.daemon.pid) ? undefined : true));
+    await waitFor('daemon gone', () => (isPidAlive(file.daemon.pid) ? undefined : true), 20_000);
     const status = await clusterStatus(c.dir);
     expect(status.state).toBe('orphaned');
     await expect(startCluster({ dir: c.dir, mains })).rejects.toMatchObject({ code: 'ALREADY_EXISTS', hint: expect.stringContaining('cluster stop') });
