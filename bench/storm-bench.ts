@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology } from '../src/engine/topology/load-topology.js';
-import { FakeNimbus, STREAMCTL_URL, spawnWorker, waitFor, writeWorkerConfigs } from '../test/engine/runtime/fixtures/worker-harness.js';
+import { FakeNimbus, STREAMCTL_URL, spawnWorker, writeWorkerConfigs } from '../test/engine/runtime/fixtures/worker-harness.js';
+import { waitFor } from '../test/helpers/wait-for.js';
 
 /** The value after `--name`, or undefined when the flag is absent. */
 function flagValue(name: string): string | undefined {
@@ -120,10 +121,10 @@ async function run(label: string, runConf: Record<string, unknown>): Promise<Run
     nimbus.status = 'INACTIVE';
     const configs = await writeWorkerConfigs({ dir, spec: topology.spec, bundlePath, numWorkers: 2, nimbusUrl: nimbus.url, stormConf: conf, initialStatus: 'INACTIVE' });
     for (const c of configs) children.push(spawnWorker(c.path, nodeArgs));
-    await waitFor(() => nimbus.latest.size === 2, 20_000, 'workers started');
+    await waitFor('workers started', () => nimbus.latest.size === 2, 20_000);
     await new Promise((r) => setTimeout(r, 500));
     nimbus.status = 'ACTIVE';
-    await waitFor(() => nimbus.total('count', (e) => e.executed) > 0, 20_000, 'workers running');
+    await waitFor('workers running', () => nimbus.total('count', (e) => e.executed) > 0, 20_000);
     await new Promise((r) => setTimeout(r, 3000)); // warm-up
     const words0 = nimbus.total('count', (e) => e.executed);
     const acked0 = nimbus.total('spout', (e) => e.acked);

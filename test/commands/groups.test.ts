@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { streamctl } from './kafka-cli-helpers.js';
 
@@ -81,9 +82,7 @@ describe('groups, lag and perf commands against a real cluster', () => {
         joined = true;
       });
       await consumer.run({ eachMessage: async () => undefined });
-      const deadline = Date.now() + 30_000;
-      while (!joined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(joined).toBe(true);
+      await waitFor('the consumer joined', () => joined, 30_000);
       const r = await streamctl(['groups', 'reset-offsets', '--group', 'active', '--topic', 'events', '--to-earliest', '--execute', ...b()]);
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toContain("\nError: Assignments can only be reset if the group 'active' is inactive, but the current state is Stable.\n");

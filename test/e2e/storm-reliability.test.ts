@@ -13,15 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nimbusAuthHeaders } from '../../src/engine/common/nimbus-token.js';
 import { TopologyClient } from '../../src/engine/runtime/topology-client.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { waitFor as sharedWaitFor } from '../helpers/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(here, '..', '..');
 const FIXTURES = join(here, 'fixtures');
-
-function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  return sharedWaitFor(what, fn, timeoutMs, everyMs);
-}
 
 /** Numbers, one per line, of every file in `dir` whose name starts with `prefix`. */
 function readNumbers(dir: string, prefix: string): number[] {

@@ -5,7 +5,7 @@
 // count and time, and every socket it opens is closed before it returns.
 import net from 'node:net';
 import { KafkaConnection } from '../../src/engine/network/connection.js';
-import { ApiKey, decodeRequestHeader, encodeRequestFrame, type Message } from '../../src/engine/protocol/index.js';
+import { ApiKey, decodeRequestHeader, encodeRequestFrame, isApiKey, type ApiKeyNumber, type Message } from '../../src/engine/protocol/index.js';
 import type { Prng } from './prng.js';
 
 /** A served api key and its version range (from ApiVersions). */
@@ -22,7 +22,7 @@ export async function servedApis(port: number): Promise<ServedApi[]> {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port });
   try {
     const res = await conn.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' });
-    return res.apiKeys as ServedApi[];
+    return res.apiKeys;
   } finally {
     conn.close();
   }
@@ -33,11 +33,12 @@ export async function servedApis(port: number): Promise<ServedApi[]> {
  * richer `extra` requests (a produce with a real batch, a fetch of a real topic...). Each
  * is a whole frame with its size prefix.
  */
-export function realRequests(apis: ServedApi[], extra: Array<{ apiKey: number; version: number; body: Message }> = []): Buffer[] {
+export function realRequests(apis: ServedApi[], extra: Array<{ apiKey: ApiKeyNumber; version: number; body: Message }> = []): Buffer[] {
   const out: Buffer[] = [];
   let correlationId = 1;
-  for (const api of apis) {
-    for (let v = api.minVersion; v <= api.maxVersion; v++) out.push(Buffer.concat(encodeRequestFrame(api.apiKey, v, correlationId++, 'fuzz', {})));
+  for (const { apiKey, minVersion, maxVersion } of apis) {
+    if (!isApiKey(apiKey)) throw new Error(`the broker serves api key ${apiKey}, which the schemas do not know`);
+    for (let v = minVersion; v <= maxVersion; v++) out.push(Buffer.concat(encodeRequestFrame(apiKey, v, correlationId++, 'fuzz', {})));
   }
   for (const e of extra) out.push(Buffer.concat(encodeRequestFrame(e.apiKey, e.version, correlationId++, 'fuzz', e.body)));
   return out;

@@ -8,7 +8,8 @@ import { ApiKey } from '../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
-import { createTopic, metadataOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, metadataOf, startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { fetchBody } from './helpers/request-bodies.js';
 
 let k: KafkaProcesses;
@@ -97,6 +98,7 @@ describe('broker protocol behaviour', () => {
       const pending = other.send(ApiKey.Fetch, 11, fetchBody('poll', 0n, { maxWaitMs: 10_000, minBytes: 1 }));
       let done = false;
       void pending.then(() => (done = true));
+      // Deliberately time, not a condition: nothing may answer the fetch within 200 ms.
       await new Promise((r) => setTimeout(r, 200));
       expect(done).toBe(false);
       await produce('poll', buildRecordBatch([{ key: null, value: Buffer.from('wake') }]));

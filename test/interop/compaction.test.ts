@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 
 const KCAT = '/usr/bin/kcat';
@@ -122,25 +123,28 @@ describe('log compaction on a real broker', () => {
     const tombstoned = new Set(Array.from({ length: TOMBSTONED }, (_, k) => `key-${k}`));
 
     // Poll until compacted below the active segment, then until the tombstones are gone.
-    const deadline = Date.now() + 90_000;
     let compactedAt: number | undefined;
     let tombstonesAtCompaction = -1;
-    let records: Consumed[];
     let activeBase = 0n;
-    for (;;) {
-      activeBase = activeSegmentBase(c.dir);
-      records = await consumeAll(c.bootstrap);
-      const cleanedPart = records.filter((r) => r.offset < activeBase);
-      const compacted = new Set(cleanedPart.map((r) => r.key)).size === cleanedPart.length && records.length > 0;
-      const tombstonesLeft = records.filter((r) => tombstoned.has(r.key)).length;
-      if (compacted && compactedAt === undefined) {
-        compactedAt = Date.now();
-        tombstonesAtCompaction = tombstonesLeft;
-      }
-      if (compacted && tombstonesLeft === 0) break;
-      if (Date.now() > deadline) throw new Error(`not compacted in time: ${records.length} records, ${cleanedPart.length} below the active segment ${activeBase}, ${tombstonesLeft} tombstoned-key records`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const records = await waitFor(
+      'compaction below the active segment and the tombstones gone',
+      async () => {
+        activeBase = activeSegmentBase(c.dir);
+        const consumed = await consumeAll(c.bootstrap);
+        const cleanedPart = consumed.filter((r) => r.offset < activeBase);
+        const compacted = new Set(cleanedPart.map((r) => r.key)).size === cleanedPart.length && consumed.length > 0;
+        const tombstonesLeft = consumed.filter((r) => tombstoned.has(r.key)).length;
+        if (compacted && compactedAt === undefined) {
+          compactedAt = Date.now();
+          tombstonesAtCompaction = tombstonesLeft;
+        }
+        if (compacted && tombstonesLeft === 0) return consumed;
+        // Thrown, not returned: waitFor quotes the last state when the deadline passes.
+        throw new Error(`${consumed.length} records, ${cleanedPart.length} below the active segment ${activeBase}, ${tombstonesLeft} tombstoned-key records`);
+      },
+      90_000,
+      250,
+    );
     const goneAt = Date.now();
     const activeCount = records.filter((r) => r.offset >= activeBase).length;
     console.log(

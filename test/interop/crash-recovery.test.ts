@@ -9,7 +9,8 @@ import { ApiKey } from '../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../src/engine/protocol/codec.js';
 import { buildRecordBatch, decodeRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
 import { iterateBatchPositions } from '../../src/engine/protocol/records/record-batch.js';
-import { createTopic, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let k: KafkaProcesses;
 

@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/engine/protocol/codec.js';
-import { createTopic, logValues, metadataOf, partitionsOf, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, logValues, metadataOf, partitionsOf, startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let k: KafkaProcesses | undefined;
 

@@ -11,7 +11,8 @@ import { ApiKey } from '../../src/engine/protocol/api-keys.js';
 import { encodeRequestFrame, type Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
-import { createTopic, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { fetchBody, produceAndFetchBack, produceBody } from './helpers/request-bodies.js';
 
 const TOPIC = 'big';

@@ -3,7 +3,8 @@
 // what was produced.
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let k: KafkaProcesses;
 let kafka: Kafka;

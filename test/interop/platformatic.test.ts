@@ -3,7 +3,8 @@
 // idempotent), and a group Consumer reading the records back (keys, values, headers).
 import { Admin, Consumer, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let k: KafkaProcesses;
 let admin: Admin;

@@ -10,7 +10,8 @@ import { ApiKey } from '../../src/engine/protocol/api-keys.js';
 import type { Message } from '../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../src/engine/protocol/error-codes.js';
 import { buildRecordBatch } from '../../src/engine/protocol/records/record-codec.js';
-import { createTopic, logValues, metadataOf, partitionsOf, segmentFiles, startKafka, waitFor, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { createTopic, logValues, metadataOf, partitionsOf, segmentFiles, startKafka, type KafkaProcesses } from './helpers/kafka-processes.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let k: KafkaProcesses | undefined;
 

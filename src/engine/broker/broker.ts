@@ -14,7 +14,7 @@ import type { BrokerProcessConfig } from '../cluster/process-configs.js';
 import { KafkaConnection } from '../network/connection.js';
 import { KafkaServer, DEFAULT_MAX_REQUEST_BYTES } from '../network/server.js';
 import { ApiKey } from '../protocol/api-keys.js';
-import type { Message } from '../protocol/codec.js';
+import type { MetadataResponse } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
@@ -214,12 +214,12 @@ export class Broker implements BrokerServices {
     }
   }
 
-  async #onMetadata(res: Message, requestStamp: number): Promise<void> {
+  async #onMetadata(res: MetadataResponse, requestStamp: number): Promise<void> {
     // Configs of hosted topics first (needed before their logs are created), then the cache
     // and the replica manager together, so clients never see a leader that is not yet one.
-    const hosted = ((res.topics ?? []) as Message[])
-      .filter((t) => t.errorCode === ErrorCode.NONE && ((t.partitions ?? []) as Message[]).some((p) => ((p.replicaNodes ?? []) as number[]).includes(this.brokerId)))
-      .map((t) => t.name as string);
+    const hosted = res.topics
+      .filter((t) => t.errorCode === ErrorCode.NONE && t.partitions.some((p) => p.replicaNodes.includes(this.brokerId)))
+      .flatMap((t) => (t.name === null ? [] : [t.name]));
     const fresh = hosted.filter((t) => !this.#knownConfigTopics.has(t));
     this.#polls++;
     if (fresh.length > 0) await this.#refreshConfigs(fresh);
@@ -302,7 +302,7 @@ export class Broker implements BrokerServices {
       validateOnly: false,
     });
     if (!res) throw new StreamctlError('NOT_RUNNING', 'the controller is not reachable', { retriable: true });
-    const code = (res.topics as Message[])[0]?.errorCode as number;
+    const code = res.topics[0]?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
     if (code !== ErrorCode.NONE && code !== ErrorCode.TOPIC_ALREADY_EXISTS) {
       throw new StreamctlError('KAFKA', `creating ${topic} failed: ${errorName(code)}`, { kafkaErrorCode: code });
     }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { ApiKey } from '../protocol/api-keys.js';
-import type { Message } from '../protocol/codec.js';
+import type { AlterPartitionRequestTopicData, AlterPartitionResponse, ApiKeyNumber, Encodable, MetadataResponse, RequestOf, ResponseOf } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import { KafkaConnection } from '../network/connection.js';
 
@@ -23,7 +23,7 @@ export interface ControllerChannelOptions {
   logger: Logger;
   clock: Clock;
   /** Called with every controller Metadata response (all topics) and the stamp read before requesting it. */
-  onMetadata: (response: Message, requestStamp: number) => void | Promise<void>;
+  onMetadata: (response: MetadataResponse, requestStamp: number) => void | Promise<void>;
   /** Read just before each Metadata request (the replica manager's ISR stamp). */
   metadataStamp?: () => number;
 }
@@ -88,7 +88,7 @@ export class ControllerChannel {
    * Sends an admin request to the controller at `version` or the highest version both serve.
    * Returns null when the controller is unreachable or does not serve the API.
    */
-  async forward(apiKey: number, version: number, body: Message): Promise<Message | null> {
+  async forward<K extends ApiKeyNumber>(apiKey: K, version: number, body: Encodable<RequestOf<K>>): Promise<ResponseOf<K> | null> {
     if (!this.#connection || this.#connection.closed) return null;
     const range = this.#versions.get(apiKey);
     if (!range) return null;
@@ -96,7 +96,7 @@ export class ControllerChannel {
     try {
       const conn = await this.#forwarder();
       // The controller answers admin requests once the brokers applied them, within the request's timeout.
-      const requestTimeoutMs = typeof body.timeoutMs === 'number' && body.timeoutMs > 0 ? body.timeoutMs : 0;
+      const requestTimeoutMs = requestTimeoutOf(body);
       return await conn.send(apiKey, v, body, { timeoutMs: Math.max(30_000, requestTimeoutMs + 5_000) });
     } catch (error) {
       this.#options.logger.warn('forwarding to the controller failed', { apiKey, error: (error as Error).message });
@@ -132,7 +132,7 @@ export class ControllerChannel {
   }
 
   /** Sends AlterPartition (topic ids, v2) and returns the response, or null on failure. */
-  async alterPartition(topics: Message[]): Promise<Message | null> {
+  async alterPartition(topics: ReadonlyArray<Encodable<AlterPartitionRequestTopicData>>): Promise<AlterPartitionResponse | null> {
     const conn = this.#connection;
     if (!conn || conn.closed || this.#brokerEpoch < 0n) return null;
     try {
@@ -153,12 +153,12 @@ export class ControllerChannel {
         includeSynonyms: false,
       });
       const out = new Map<string, Record<string, string>>();
-      for (const r of (res.results ?? []) as Message[]) {
+      for (const r of res.results) {
         if (r.errorCode !== ErrorCode.NONE) continue;
         const cfg: Record<string, string> = {};
         // Only overrides: broker-level defaults come from this broker's own settings.
-        for (const c of (r.configs ?? []) as Message[]) if (c.value !== null && c.configSource === 1) cfg[c.name as string] = c.value as string;
-        out.set(r.resourceName as string, cfg);
+        for (const c of r.configs) if (c.value !== null && c.configSource === 1) cfg[c.name] = c.value;
+        out.set(r.resourceName, cfg);
       }
       return out;
     } catch (error) {
@@ -229,7 +229,7 @@ export class ControllerChannel {
     try {
       const versions = await conn.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'streamctl-broker', clientSoftwareVersion: '0.1.0' });
       const map = new Map<number, readonly [number, number]>();
-      for (const k of (versions.apiKeys ?? []) as Message[]) map.set(k.apiKey as number, [k.minVersion as number, k.maxVersion as number]);
+      for (const k of versions.apiKeys) map.set(k.apiKey, [k.minVersion, k.maxVersion]);
       this.#versions = map;
       const reg = await conn.send(ApiKey.BrokerRegistration, 0, {
         brokerId,
@@ -239,8 +239,8 @@ export class ControllerChannel {
         features: [],
         rack: null,
       });
-      if (reg.errorCode !== ErrorCode.NONE) throw new Error(`BrokerRegistration failed: ${errorName(reg.errorCode as number)}`);
-      this.#brokerEpoch = BigInt(reg.brokerEpoch as bigint);
+      if (reg.errorCode !== ErrorCode.NONE) throw new Error(`BrokerRegistration failed: ${errorName(reg.errorCode)}`);
+      this.#brokerEpoch = reg.brokerEpoch;
       this.#metadataApplied = 0n;
       this.#fenced = true;
       this.#connection = conn;
@@ -261,10 +261,10 @@ export class ControllerChannel {
       wantFence: false,
       wantShutDown: false,
     });
-    if (res.errorCode === ErrorCode.NONE) this.#fenced = res.isFenced as boolean;
+    if (res.errorCode === ErrorCode.NONE) this.#fenced = res.isFenced;
     if (res.errorCode === ErrorCode.STALE_BROKER_EPOCH || res.errorCode === ErrorCode.BROKER_ID_NOT_REGISTERED) {
       this.#brokerEpoch = -1n;
-      throw new Error(`heartbeat rejected: ${errorName(res.errorCode as number)}; registering again`);
+      throw new Error(`heartbeat rejected: ${errorName(res.errorCode)}; registering again`);
     }
   }
 
@@ -301,4 +301,10 @@ export class ControllerChannel {
       };
     });
   }
+}
+
+/** The request's own timeout (admin requests carry `timeoutMs`), 0 when it has none. */
+function requestTimeoutOf(body: unknown): number {
+  const timeoutMs: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'timeoutMs') : undefined;
+  return typeof timeoutMs === 'number' && timeoutMs > 0 ? timeoutMs : 0;
 }

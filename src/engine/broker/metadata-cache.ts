@@ -3,7 +3,7 @@
 // leader epoch, replicas and ISR; plus the topic config overrides fetched with
 // DescribeConfigs. Serves client Metadata answers and leader lookups; kept when the
 // controller is unreachable so produce and fetch go on. Single-threaded.
-import type { Message } from '../protocol/codec.js';
+import type { MetadataResponse } from '../protocol/codec.js';
 import type { BrokerNode } from './broker-services.js';
 
 export interface PartitionMetadata {
@@ -84,28 +84,28 @@ export class MetadataCache {
   }
 
   /** Replaces the cache with a controller Metadata response (all topics). */
-  update(response: Message): void {
-    if (typeof response.clusterId === 'string' && response.clusterId) this.#clusterId = response.clusterId;
-    this.#controllerId = (response.controllerId as number) ?? -1;
+  update(response: MetadataResponse): void {
+    if (response.clusterId) this.#clusterId = response.clusterId;
+    this.#controllerId = response.controllerId;
     const brokers = new Map<number, BrokerNode>();
-    for (const b of (response.brokers ?? []) as Message[]) brokers.set(b.nodeId as number, { nodeId: b.nodeId as number, host: b.host as string, port: b.port as number });
+    for (const b of response.brokers) brokers.set(b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port });
     this.#brokers = brokers;
     const topics = new Map<string, TopicMetadata>();
     const byId = new Map<string, TopicMetadata>();
-    for (const t of (response.topics ?? []) as Message[]) {
-      if (t.errorCode !== 0 || typeof t.name !== 'string') continue;
+    for (const t of response.topics) {
+      if (t.errorCode !== 0 || t.name === null) continue;
       const partitions: PartitionMetadata[] = [];
-      for (const p of (t.partitions ?? []) as Message[]) {
-        partitions[p.partitionIndex as number] = {
-          partition: p.partitionIndex as number,
-          leaderId: p.leaderId as number,
-          leaderEpoch: p.leaderEpoch as number,
-          replicas: [...((p.replicaNodes ?? []) as number[])],
-          isr: [...((p.isrNodes ?? []) as number[])],
-          offlineReplicas: [...((p.offlineReplicas ?? []) as number[])],
+      for (const p of t.partitions) {
+        partitions[p.partitionIndex] = {
+          partition: p.partitionIndex,
+          leaderId: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+          replicas: [...p.replicaNodes],
+          isr: [...p.isrNodes],
+          offlineReplicas: [...p.offlineReplicas],
         };
       }
-      const topic: TopicMetadata = { name: t.name, topicId: t.topicId as string, isInternal: Boolean(t.isInternal), partitions };
+      const topic: TopicMetadata = { name: t.name, topicId: t.topicId, isInternal: t.isInternal, partitions };
       topics.set(topic.name, topic);
       byId.set(topic.topicId, topic);
     }

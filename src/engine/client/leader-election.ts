@@ -5,7 +5,7 @@ import { StreamctlError } from '../common/errors.js';
 import { KafkaConnection } from '../network/connection.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
-import type { Message } from '../protocol/codec.js';
+import type { ElectLeadersResponse } from '../protocol/codec.js';
 import type { KafkaConnectOptions } from './client-options.js';
 
 export type ElectionType = 'PREFERRED' | 'UNCLEAN';
@@ -31,7 +31,7 @@ export async function electLeaders(options: KafkaConnectOptions, request: Leader
   try {
     const byTopic = new Map<string, number[]>();
     for (const p of request.partitions ?? []) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
-    const res: Message = await conn.send(
+    const res = await conn.send(
       ApiKey.ElectLeaders,
       ELECT_LEADERS_VERSION,
       {
@@ -51,10 +51,10 @@ export async function electLeaders(options: KafkaConnectOptions, request: Leader
 }
 
 /** Splits an ElectLeaders response into Kafka's three result groups. Pure. */
-export function summarize(electionType: ElectionType, res: Message): LeaderElectionResult {
+export function summarize(electionType: ElectionType, res: Pick<ElectLeadersResponse, 'replicaElectionResults'>): LeaderElectionResult {
   const result: LeaderElectionResult = { electionType, succeeded: [], noop: [], failed: [] };
-  for (const t of res.replicaElectionResults ?? []) {
-    for (const p of t.partitionResult ?? []) {
+  for (const t of res.replicaElectionResults) {
+    for (const p of t.partitionResult) {
       const name = `${t.topic}-${p.partitionId}`;
       if (p.errorCode === ErrorCode.NONE) result.succeeded.push(name);
       else if (p.errorCode === ErrorCode.ELECTION_NOT_NEEDED) result.noop.push(name);

@@ -517,7 +517,7 @@ export class ClusterDaemon {
         return res.errorCode === 0;
       }
       const res = await conn.send(ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-      return ((res.brokers ?? []) as { nodeId: number }[]).some((b) => b.nodeId === brokerId);
+      return res.brokers.some((b) => b.nodeId === brokerId);
     } finally {
       conn.close();
     }

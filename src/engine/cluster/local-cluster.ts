@@ -301,15 +301,14 @@ async function brokerHealth(broker: ProcessInfo, expectedIds: number[], logger: 
   const conn = await KafkaConnection.connect({ host: broker.host, port: broker.port, clientId: 'streamctl-status', logger, connectTimeoutMs: 2000, requestTimeoutMs: 5000 });
   try {
     const md = await conn.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    const live = ((md.brokers ?? []) as { nodeId: number }[]).map((b) => b.nodeId).sort((a, b) => a - b);
+    const live = md.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
     const allNodes = [...new Set([...expectedIds, ...live])].sort((a, b) => a - b);
     const nodesDown = allNodes.filter((id) => !live.includes(id));
     const leaderCounts: Record<string, number> = Object.fromEntries(live.map((id) => [String(id), 0]));
     const leaderless: string[] = [];
     const underReplicated: string[] = [];
     let partitions = 0;
-    const topics = (md.topics ?? []) as { name: string; partitions: { partitionIndex: number; leaderId: number; replicaNodes: number[]; isrNodes: number[] }[] }[];
-    for (const t of topics) {
+    for (const t of md.topics) {
       for (const p of t.partitions) {
         partitions++;
         const name = `${t.name}/${p.partitionIndex}`;
@@ -318,7 +317,7 @@ async function brokerHealth(broker: ProcessInfo, expectedIds: number[], logger: 
         if (p.isrNodes.length < p.replicaNodes.length) underReplicated.push(name);
       }
     }
-    const controllerId = md.controllerId as number;
+    const controllerId = md.controllerId;
     const reasons: string[] = [];
     if (nodesDown.length > 0) reasons.push('nodes_down');
     if (leaderless.length > 0) reasons.push('leaderless_partitions');
@@ -333,7 +332,7 @@ async function brokerHealth(broker: ProcessInfo, expectedIds: number[], logger: 
       leaderCounts,
       leaderlessPartitions: leaderless,
       underReplicatedPartitions: underReplicated,
-      topics: topics.length,
+      topics: md.topics.length,
       partitions,
     };
   } finally {

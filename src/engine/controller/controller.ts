@@ -31,7 +31,12 @@ interface Route {
   handler: Handler;
   minVersion: number;
   maxVersion: number;
+  /** The answer when the change was made but brokers lagged (admin APIs that wait for them). */
+  timedOut?: (response: Message, mark: Mark) => Message;
 }
+
+/** Turns a successful result into REQUEST_TIMED_OUT with the lagging brokers named. */
+type Mark = <T extends { errorCode?: number; errorMessage?: string | null }>(result: T) => T;
 
 /** A route whose handler is typed by its api key (the server decoded the body with that key's schema). */
 function route<K extends ApiKeyNumber>(
@@ -39,16 +44,18 @@ function route<K extends ApiKeyNumber>(
   handler: (ctx: ControllerContext, body: RequestOf<K>, apiVersion: number) => Encodable<ResponseOf<K>>,
   minVersion: number,
   maxVersion: number,
+  timedOut?: (response: Encodable<ResponseOf<K>>, mark: Mark) => Encodable<ResponseOf<K>>,
 ): [number, Route] {
-  return [apiKey, { handler: handler as unknown as Handler, minVersion, maxVersion }];
+  // Erased to the router's untyped shape here, once: ROUTES dispatches by this same key.
+  return [apiKey, { handler: handler as unknown as Handler, minVersion, maxVersion, timedOut: timedOut as Route['timedOut'] }];
 }
 
 /** API key → handler and served version range (the Kafka server builds ApiVersions from it). */
 const ROUTES = new Map<number, Route>([
   route(ApiKey.Metadata, handleMetadata, 0, 12),
-  route(ApiKey.CreateTopics, handleCreateTopics, 0, 7),
-  route(ApiKey.DeleteTopics, handleDeleteTopics, 0, 6),
-  route(ApiKey.CreatePartitions, handleCreatePartitions, 0, 3),
+  route(ApiKey.CreateTopics, handleCreateTopics, 0, 7, (r, mark) => ({ ...r, topics: r.topics?.map(mark) })),
+  route(ApiKey.DeleteTopics, handleDeleteTopics, 0, 6, (r, mark) => ({ ...r, responses: r.responses?.map(mark) })),
+  route(ApiKey.CreatePartitions, handleCreatePartitions, 0, 3, (r, mark) => ({ ...r, results: r.results?.map(mark) })),
   route(ApiKey.DescribeConfigs, handleDescribeConfigs, 0, 4),
   route(ApiKey.AlterConfigs, handleAlterConfigs, 0, 2),
   route(ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs, 0, 1),
@@ -151,7 +158,7 @@ export class Controller {
       return response;
     }
     const timeoutMs = typeof body.timeoutMs === 'number' && body.timeoutMs > 0 ? body.timeoutMs : DEFAULT_PUSH_TIMEOUT_MS;
-    return this.#push(timeoutMs).then((lagging) => (lagging.length === 0 ? response : timedOut(apiKey, response, lagging)));
+    return this.#push(timeoutMs).then((lagging) => (lagging.length === 0 || !route.timedOut ? response : route.timedOut(response, markLagging(lagging))));
   }
 
   #push(timeoutMs: number): Promise<number[]> {
@@ -272,17 +279,7 @@ export class Controller {
 }
 
 /** Kafka's answer when the change was made but not every live broker applied it in time. */
-function timedOut(apiKey: number, response: Message, lagging: number[]): Message {
+function markLagging(lagging: number[]): Mark {
   const errorMessage = `Brokers ${lagging.join(', ')} did not apply the change before the request timed out`;
-  const mark = (r: Message) => (r.errorCode === ErrorCode.NONE ? { ...r, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage } : r);
-  switch (apiKey) {
-    case ApiKey.CreateTopics:
-      return { ...response, topics: (response.topics as Message[]).map(mark) };
-    case ApiKey.DeleteTopics:
-      return { ...response, responses: (response.responses as Message[]).map(mark) };
-    case ApiKey.CreatePartitions:
-      return { ...response, results: (response.results as Message[]).map(mark) };
-    default:
-      return response;
-  }
+  return (r) => (r.errorCode === undefined || r.errorCode === ErrorCode.NONE ? { ...r, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage } : r);
 }

@@ -304,7 +304,7 @@ export class Group {
         if (metadata.length < 2) return null;
         const version = Math.min(metadata.readInt16BE(0), 3);
         const subscription = decodeMessage('ConsumerProtocolSubscription', version, metadata, 2);
-        for (const t of subscription.topics as string[]) topics.add(t);
+        for (const t of subscription.topics) topics.add(t);
       } catch {
         return null;
       }

@@ -116,7 +116,7 @@ export function decodeOffsetsTopicRecord(key: Buffer | null, value: Buffer | nul
         protocol: v.protocol,
         leader: v.leader,
         currentStateTimestamp: v.currentStateTimestamp,
-        members: (v.members as GroupMemberRecord[]).map((m) => ({
+        members: v.members.map((m) => ({
           memberId: m.memberId,
           groupInstanceId: m.groupInstanceId ?? null,
           clientId: m.clientId,

@@ -2,7 +2,7 @@
 // leader) and tests: one TCP connection, pipelined requests matched to responses by
 // correlation id. Not a general client: commands use @platformatic/kafka.
 import net from 'node:net';
-import { decodeResponseFrame, encodeRequestFrame, peekCorrelationId, type Message } from '../protocol/codec.js';
+import { decodeResponseFrame, encodeRequestFrame, peekCorrelationId, type ApiKeyNumber, type Encodable, type RequestOf, type ResponseOf } from '../protocol/codec.js';
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
@@ -28,9 +28,8 @@ interface ReadSink {
 }
 
 interface Pending {
-  apiKey: number;
-  apiVersion: number;
-  resolve: (body: Message) => void;
+  /** Decodes the response frame with the request's api key and version and resolves with it. */
+  settle: (frame: Buffer) => void;
   reject: (err: Error) => void;
   timer?: NodeJS.Timeout;
 }
@@ -108,13 +107,23 @@ export class KafkaConnection {
     return this.#closed;
   }
 
-  /** Sends a request and resolves with the decoded response body. */
-  send(apiKey: number, apiVersion: number, body: Message, options: { timeoutMs?: number } = {}): Promise<Message> {
+  /** Sends a request and resolves with the decoded response body, typed by the api key. */
+  send<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, body: Encodable<RequestOf<K>>, options: { timeoutMs?: number } = {}): Promise<ResponseOf<K>> {
     if (this.#closed) return Promise.reject(this.#closeError ?? new StreamctlError('NOT_RUNNING', 'connection is closed', { retriable: true }));
     const correlationId = this.#nextCorrelationId++ & 0x7fffffff;
     const chunks = encodeRequestFrame(apiKey, apiVersion, correlationId, this.#clientId, body);
-    return new Promise<Message>((resolve, reject) => {
-      const pending: Pending = { apiKey, apiVersion, resolve, reject };
+    return new Promise<ResponseOf<K>>((resolve, reject) => {
+      const settle = (frame: Buffer): void => {
+        let response: ResponseOf<K>;
+        try {
+          response = decodeResponseFrame(apiKey, apiVersion, frame).body;
+        } catch (err) {
+          reject(new StreamctlError('PROTOCOL', `could not decode response: ${(err as Error).message}`, { cause: err }));
+          return;
+        }
+        resolve(response);
+      };
+      const pending: Pending = { settle, reject };
       const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
       if (timeoutMs > 0) {
         pending.timer = setTimeout(() => {
@@ -130,7 +139,7 @@ export class KafkaConnection {
   }
 
   /** Sends a request that gets no response (Produce with acks=0). */
-  sendOneWay(apiKey: number, apiVersion: number, body: Message): void {
+  sendOneWay<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, body: Encodable<RequestOf<K>>): void {
     const correlationId = this.#nextCorrelationId++ & 0x7fffffff;
     for (const c of encodeRequestFrame(apiKey, apiVersion, correlationId, this.#clientId, body)) this.#socket.write(c);
   }
@@ -151,14 +160,7 @@ export class KafkaConnection {
     if (!p) return; // timed out earlier
     this.#pending.delete(id);
     if (p.timer) clearTimeout(p.timer);
-    let body: Message;
-    try {
-      body = decodeResponseFrame(p.apiKey, p.apiVersion, frame).body;
-    } catch (err) {
-      p.reject(new StreamctlError('PROTOCOL', `could not decode response: ${(err as Error).message}`, { cause: err }));
-      return;
-    }
-    p.resolve(body);
+    p.settle(frame);
   }
 
   #fail(err: Error): void {

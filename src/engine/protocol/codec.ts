@@ -32,10 +32,36 @@ export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 type Read = (r: ByteReader) => unknown;
 type Write = (w: ByteWriter, v: unknown) => void;
 
+/** A decoded struct while the codec builds or reads it (field name → value). */
+type Struct = Record<string, unknown>;
+
 interface Compiled {
   read: Read;
   write: Write;
-  defaults: () => Message;
+  defaults: () => Struct;
+}
+
+/** The compiled codec of one message at one version, typed by the message. */
+export interface MessageCodec<T> {
+  read(r: ByteReader): T;
+  write(w: ByteWriter, value: Encodable<T>): void;
+  defaults(): T;
+}
+
+// The compiled closures check what they are given, so a value of the wrong type is a clear
+// ProtocolError naming the field rather than a TypeError deep in Buffer.
+function num(v: unknown, name: string): number {
+  if (typeof v !== 'number') throw new ProtocolError(`${name}: expected a number, got ${typeof v}`);
+  return v;
+}
+
+function bytesOf(v: unknown, name: string): Buffer {
+  if (!Buffer.isBuffer(v)) throw new ProtocolError(`${name}: expected a Buffer, got ${typeof v}`);
+  return v;
+}
+
+function isStruct(v: unknown): v is Struct {
+  return typeof v === 'object' && v !== null;
 }
 
 const inRange = (v: number, r: VersionRange | null | undefined): boolean => !!r && v >= r[0] && v <= r[1];
@@ -70,8 +96,8 @@ function defaultValue(f: FieldSchema): unknown {
   }
 }
 
-function structDefaults(fields: readonly FieldSchema[]): Message {
-  const o: Message = {};
+function structDefaults(fields: readonly FieldSchema[]): Struct {
+  const o: Struct = {};
   for (const f of fields) o[f.name] = defaultValue(f);
   return o;
 }
@@ -81,9 +107,9 @@ function isDefault(f: FieldSchema, v: unknown): boolean {
   const d = defaultValue(f);
   if (d === null) return v === null;
   if (v === null) return false;
-  if (f.type === 'array') return (v as unknown[]).length === 0;
-  if (f.type === 'bytes') return (v as Buffer).length === 0;
-  if (f.type === 'struct') return (f.fields ?? []).every((sf) => isDefault(sf, (v as Message)[sf.name]));
+  if (f.type === 'array') return Array.isArray(v) && v.length === 0;
+  if (f.type === 'bytes') return Buffer.isBuffer(v) && v.length === 0;
+  if (f.type === 'struct') return isStruct(v) && (f.fields ?? []).every((sf) => isDefault(sf, v[sf.name]));
   return v === d;
 }
 
@@ -96,24 +122,25 @@ function primitiveCodec(type: string, nullable: boolean, compact: boolean, name:
     case 'bool':
       return { read: (r) => r.bool(), write: (w, v) => w.bool(Boolean(v)) };
     case 'int8':
-      return { read: (r) => r.int8(), write: (w, v) => w.int8(v as number) };
+      return { read: (r) => r.int8(), write: (w, v) => w.int8(num(v, name)) };
     case 'int16':
-      return { read: (r) => r.int16(), write: (w, v) => w.int16(v as number) };
+      return { read: (r) => r.int16(), write: (w, v) => w.int16(num(v, name)) };
     case 'int32':
-      return { read: (r) => r.int32(), write: (w, v) => w.int32(v as number) };
+      return { read: (r) => r.int32(), write: (w, v) => w.int32(num(v, name)) };
     case 'uint16':
-      return { read: (r) => r.uint16(), write: (w, v) => w.uint16(v as number) };
+      return { read: (r) => r.uint16(), write: (w, v) => w.uint16(num(v, name)) };
     case 'uint32':
-      return { read: (r) => r.uint32(), write: (w, v) => w.uint32(v as number) };
+      return { read: (r) => r.uint32(), write: (w, v) => w.uint32(num(v, name)) };
     case 'float64':
-      return { read: (r) => r.float64(), write: (w, v) => w.float64(v as number) };
+      return { read: (r) => r.float64(), write: (w, v) => w.float64(num(v, name)) };
     case 'int64':
-      return { read: (r) => r.int64(), write: (w, v) => w.int64(typeof v === 'bigint' ? v : BigInt(v as number)) };
+      return { read: (r) => r.int64(), write: (w, v) => w.int64(typeof v === 'bigint' ? v : BigInt(num(v, name))) };
     case 'uuid':
       return {
         read: (r) => r.uuid(),
         write: (w, v) => {
-          const b = Buffer.from((v as string) ?? ZERO_UUID, 'base64url');
+          if (v !== null && v !== undefined && typeof v !== 'string') throw new ProtocolError(`${name}: expected a uuid string, got ${typeof v}`);
+          const b = Buffer.from(v ?? ZERO_UUID, 'base64url');
           if (b.length !== 16) throw new ProtocolError(`${name}: invalid uuid ${String(v)}`);
           w.raw(b);
         },
@@ -160,7 +187,7 @@ function primitiveCodec(type: string, nullable: boolean, compact: boolean, name:
                 w.uvarint(0);
                 return;
               }
-              const b = v as Buffer;
+              const b = bytesOf(v, name);
               w.uvarint(b.length + 1);
               w.raw(b);
             },
@@ -173,7 +200,7 @@ function primitiveCodec(type: string, nullable: boolean, compact: boolean, name:
                 w.int32(-1);
                 return;
               }
-              const b = v as Buffer;
+              const b = bytesOf(v, name);
               w.int32(b.length);
               w.raw(b);
             },
@@ -229,7 +256,8 @@ function fieldCodec(f: FieldSchema, version: number, flexible: boolean): { read:
           writeLen(w, -1);
           return;
         }
-        const a = v as unknown[];
+        if (!Array.isArray(v)) throw new ProtocolError(`${name}: expected an array, got ${typeof v}`);
+        const a: readonly unknown[] = v;
         writeLen(w, a.length);
         for (let i = 0; i < a.length; i++) elem.write(w, a[i]);
       },
@@ -257,7 +285,7 @@ function compileStruct(fields: readonly FieldSchema[], version: number, flexible
   const defaults = () => structDefaults(fields);
 
   const read: Read = (r) => {
-    const o: Message = {};
+    const o: Struct = {};
     for (const f of absent) o[f.name] = defaultValue(f);
     for (const { f, c } of regular) o[f.name] = c.read(r);
     if (flexible) {
@@ -280,7 +308,7 @@ function compileStruct(fields: readonly FieldSchema[], version: number, flexible
   };
 
   const write: Write = (w, v) => {
-    const o = (v ?? {}) as Message;
+    const o: Struct = isStruct(v) ? v : {};
     for (const { f, c } of regular) {
       const x = o[f.name];
       c.write(w, x === undefined ? defaultValue(f) : x);
@@ -309,8 +337,7 @@ export function messageSchema(name: string): MessageSchema {
   return s;
 }
 
-/** Compiled codec for one message at one version. */
-export function codecFor(name: string, version: number): Compiled {
+function compiledFor(name: string, version: number): Compiled {
   const key = `${name}@${version}`;
   let c = compiled.get(key);
   if (!c) {
@@ -322,8 +349,17 @@ export function codecFor(name: string, version: number): Compiled {
   return c;
 }
 
+/**
+ * Compiled codec for one message at one version, typed by the message name. The compiled
+ * closures build exactly the fields of the schema the generated type was written from, so
+ * this is the one place the untyped struct becomes the message type.
+ */
+export function codecFor<N extends MessageName>(name: N, version: number): MessageCodec<MessageTypes[N]> {
+  return compiledFor(name, version) as MessageCodec<MessageTypes[N]>;
+}
+
 export function decodeMessage<N extends MessageName>(name: N, version: number, buf: Buffer, offset = 0, end = buf.length): MessageTypes[N] {
-  return codecFor(name, version).read(new ByteReader(buf, offset, end)) as MessageTypes[N];
+  return codecFor(name, version).read(new ByteReader(buf, offset, end));
 }
 
 export function encodeMessage<N extends MessageName>(name: N, version: number, value: Encodable<MessageTypes[N]>): Buffer {
@@ -339,6 +375,11 @@ export interface RequestHeader {
   apiVersion: number;
   correlationId: number;
   clientId: string | null;
+}
+
+/** Whether the schemas know `apiKey` (narrows a key read at run time for the typed API). */
+export function isApiKey(apiKey: number): apiKey is ApiKeyNumber {
+  return API_SCHEMA_VERSIONS[apiKey] !== undefined;
 }
 
 export function apiName(apiKey: number): string | undefined {
@@ -394,10 +435,27 @@ function skipTaggedFields(r: ByteReader): void {
   }
 }
 
-export function decodeRequestBody(apiKey: number, apiVersion: number, reader: ByteReader): Message {
+function knownApiName(apiKey: number): string {
   const name = apiName(apiKey);
   if (!name) throw new ProtocolError(`unknown api key ${apiKey}`);
-  return codecFor(`${name}Request`, apiVersion).read(reader) as Message;
+  return name;
+}
+
+/** The codec of api `apiKey`'s request at `version`, typed by the key. */
+export function requestCodec<K extends ApiKeyNumber>(apiKey: K, version: number): MessageCodec<RequestOf<K>> {
+  return compiledFor(`${knownApiName(apiKey)}Request`, version) as MessageCodec<RequestOf<K>>;
+}
+
+/** The codec of api `apiKey`'s response at `version`, typed by the key. */
+export function responseCodec<K extends ApiKeyNumber>(apiKey: K, version: number): MessageCodec<ResponseOf<K>> {
+  return compiledFor(`${knownApiName(apiKey)}Response`, version) as MessageCodec<ResponseOf<K>>;
+}
+
+/** Decodes a request body for the server's dispatch, which knows the api key only at run time. */
+export function decodeRequestBody(apiKey: number, apiVersion: number, reader: ByteReader): Message {
+  const body = compiledFor(`${knownApiName(apiKey)}Request`, apiVersion).read(reader);
+  if (!isStruct(body)) throw new ProtocolError(`api key ${apiKey}: request body did not decode to a struct`);
+  return body;
 }
 
 function frame(w: ByteWriter): Buffer[] {
@@ -409,25 +467,23 @@ function frame(w: ByteWriter): Buffer[] {
 
 /** Encodes a response with its header and size prefix, as chunks ready for a socket. */
 export function encodeResponseFrame(apiKey: number, apiVersion: number, correlationId: number, body: Message): Buffer[] {
-  const name = apiName(apiKey);
-  if (!name) throw new ProtocolError(`unknown api key ${apiKey}`);
+  const name = knownApiName(apiKey);
   const w = new ByteWriter();
   w.int32(correlationId);
   if (responseHeaderVersion(apiKey, apiVersion) >= 1) w.uvarint(0);
-  codecFor(`${name}Response`, apiVersion).write(w, body);
+  compiledFor(`${name}Response`, apiVersion).write(w, body);
   return frame(w);
 }
 
 /** Encodes a request with its header and size prefix. */
-export function encodeRequestFrame(
-  apiKey: number,
+export function encodeRequestFrame<K extends ApiKeyNumber>(
+  apiKey: K,
   apiVersion: number,
   correlationId: number,
   clientId: string | null,
-  body: Message,
+  body: Encodable<RequestOf<K>>,
 ): Buffer[] {
-  const name = apiName(apiKey);
-  if (!name) throw new ProtocolError(`unknown api key ${apiKey}`);
+  const codec = requestCodec(apiKey, apiVersion);
   const w = new ByteWriter();
   w.int16(apiKey);
   w.int16(apiVersion);
@@ -442,18 +498,17 @@ export function encodeRequestFrame(
     }
   }
   if (hv >= 2) w.uvarint(0);
-  codecFor(`${name}Request`, apiVersion).write(w, body);
+  codec.write(w, body);
   return frame(w);
 }
 
 /** Decodes a response frame (without its size prefix) for a request we sent. */
-export function decodeResponseFrame(apiKey: number, apiVersion: number, frameBuf: Buffer): { correlationId: number; body: Message } {
-  const name = apiName(apiKey);
-  if (!name) throw new ProtocolError(`unknown api key ${apiKey}`);
+export function decodeResponseFrame<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, frameBuf: Buffer): { correlationId: number; body: ResponseOf<K> } {
+  const codec = responseCodec(apiKey, apiVersion);
   const r = new ByteReader(frameBuf);
   const correlationId = r.int32();
   if (responseHeaderVersion(apiKey, apiVersion) >= 1) skipTaggedFields(r);
-  const body = codecFor(`${name}Response`, apiVersion).read(r) as Message;
+  const body = codec.read(r);
   return { correlationId, body };
 }
 

@@ -47,9 +47,13 @@ export interface MessageSchema {
 
 /**
  * What the encoder accepts for a message of type T: every field may be left out (it encodes
- * as its schema default, as Kafka's generated classes start from defaults).
+ * as its schema default, as Kafka's generated classes start from defaults). A whole T is
+ * accepted as it is (written out so that it holds for a T not yet known, e.g. ResponseOf<K>
+ * inside a handler generic in its api key).
  */
-export type Encodable<T> = T extends Buffer
+export type Encodable<T> = T | EncodableFields<T>;
+
+type EncodableFields<T> = T extends Buffer
   ? T
   : T extends bigint | number | string | boolean | null | undefined
     ? T

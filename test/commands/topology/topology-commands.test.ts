@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStormList } from '../../../src/engine/runtime/topology-client.js';
-import { copyTopologyFixtures, Harness, REPO_ROOT, submitBody, waitFor } from '../../engine/runtime/fixtures/cluster-harness.js';
+import { copyTopologyFixtures, Harness, REPO_ROOT, submitBody } from '../../engine/runtime/fixtures/cluster-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 // Commands run through oclif as a user would: node bin/run.js topology ...
 describe('topology commands', () => {

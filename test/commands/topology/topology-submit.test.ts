@@ -3,7 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleTopology, readBundleSpec } from '../../../src/engine/runtime/bundler.js';
-import { copyTopologyFixtures, Harness, REPO_ROOT, waitFor } from '../../engine/runtime/fixtures/cluster-harness.js';
+import { copyTopologyFixtures, Harness, REPO_ROOT } from '../../engine/runtime/fixtures/cluster-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 // submit and init through bin/run.js, with the real worker (dist/engine/runtime/worker-main.js).
 describe('topology submit and init', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreeBasePort } from '../../../src/engine/cluster/ports.js';
-import { REPO_ROOT, waitFor } from '../../engine/runtime/fixtures/cluster-harness.js';
+import { REPO_ROOT } from '../../engine/runtime/fixtures/cluster-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 // The new-user path of the issue: cluster start → topology init → submit → counts in Kafka.
 describe('word-count template on a local cluster', () => {

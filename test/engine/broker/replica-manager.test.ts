@@ -92,9 +92,12 @@ function setup(options: { replicas?: number[]; isr?: number[]; topicConfig?: Rec
   open.push(rm);
   const setMetadata: Setup['setMetadata'] = (s) => {
     cache.update({
+      throttleTimeMs: 0,
+      clusterId: 'c',
+      clusterAuthorizedOperations: -2147483648,
       controllerId: 0,
-      brokers: [1, 2, 3].map((nodeId) => ({ nodeId, host: '127.0.0.1', port: 9000 + nodeId })),
-      topics: [{ errorCode: 0, name: 't', topicId: TOPIC_ID, partitions: [{ partitionIndex: 0, leaderId: s.leaderId, leaderEpoch: s.leaderEpoch, replicaNodes: s.replicas, isrNodes: s.isr }] }],
+      brokers: [1, 2, 3].map((nodeId) => ({ nodeId, host: '127.0.0.1', port: 9000 + nodeId, rack: null })),
+      topics: [{ errorCode: 0, name: 't', topicId: TOPIC_ID, isInternal: false, topicAuthorizedOperations: -2147483648, partitions: [{ errorCode: 0, offlineReplicas: [], partitionIndex: 0, leaderId: s.leaderId, leaderEpoch: s.leaderEpoch, replicaNodes: s.replicas, isrNodes: s.isr }] }],
     });
     if (options.topicConfig) cache.setTopicConfig('t', options.topicConfig);
     rm.applyMetadata();

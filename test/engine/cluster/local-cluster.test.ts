@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { brokerControl, clusterStatus, startCluster, stopCluster } from '../../../src/engine/cluster/local-cluster.js';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
+import type { ApiKeyNumber, Encodable, RequestOf } from '../../../src/engine/protocol/codec.js';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.js';
 import { isPidAlive } from '../../helpers/pid.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -18,11 +19,7 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-function poll<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  return waitFor(what, fn, timeoutMs);
-}
-
-async function controllerRequest(c: TestCluster, apiKey: number, version: number, body: Record<string, unknown>) {
+async function controllerRequest<K extends ApiKeyNumber>(c: TestCluster, apiKey: K, version: number, body: Encodable<RequestOf<K>>) {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: c.clusterFile.controller.port });
   try {
     return await conn.send(apiKey, version, body);
@@ -51,7 +48,7 @@ describe('local cluster', () => {
     const created = await controllerRequest(cluster, ApiKey.CreateTopics, 7, {
       topics: [{ name: 'orders', numPartitions: 4, replicationFactor: 2, assignments: [], configs: [] }], timeoutMs: 15_000, validateOnly: false,
     });
-    expect(created.topics[0].errorCode).toBe(0);
+    expect(created.topics[0]?.errorCode).toBe(0);
     const status = await clusterStatus(cluster.dir);
     expect(status.running).toBe(true);
     expect(status.health).toMatchObject({ healthy: true, allNodes: [1, 2], nodesDown: [], underReplicatedPartitions: [], leaderlessPartitions: [], partitions: 4 });
@@ -82,7 +79,7 @@ describe('local cluster', () => {
     expect(restarted.cluster.clusterId).toBe(before.clusterId);
     expect(restarted.cluster.basePort).toBe(before.basePort);
     const md = await controllerRequest(cluster, ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    expect(md.topics.map((t: { name: string }) => t.name)).toEqual(['kept']);
+    expect(md.topics.map((t) => t.name)).toEqual(['kept']);
   });
 
   it('restarts a controller killed with SIGKILL, which keeps its topics', async () => {
@@ -93,18 +90,18 @@ describe('local cluster', () => {
     const oldPid = cluster.readClusterFile().controller.pid!;
     process.kill(oldPid, 'SIGKILL');
     const c = cluster;
-    const restarted = await poll('controller restart', () => {
+    const restarted = await waitFor('controller restart', () => {
       const f = c.readClusterFile();
       return f.controller.status === 'running' && f.controller.pid !== oldPid ? f.controller : undefined;
-    });
+    }, 20_000);
     expect(isPidAlive(restarted.pid)).toBe(true);
     const md = await controllerRequest(cluster, ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    expect(md.topics.map((t: { name: string }) => t.name)).toEqual(['durable']);
+    expect(md.topics.map((t) => t.name)).toEqual(['durable']);
     // the broker keeps its session across the controller restart
-    await poll('broker listed again', async () => {
+    await waitFor('broker listed again', async () => {
       const m = await controllerRequest(c, ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
       return m.brokers.length === 1 ? true : undefined;
-    });
+    }, 20_000);
   });
 
   it('keeps a killed broker down until it is started again, electing new leaders meanwhile', async () => {
@@ -117,12 +114,12 @@ describe('local cluster', () => {
     expect(killed).toMatchObject({ id: 2, status: 'killed', pid: null });
     expect(isPidAlive(oldPid)).toBe(false);
     const c = cluster;
-    const status = await poll('broker 2 fenced', async () => {
+    const status = await waitFor('broker 2 fenced', async () => {
       const s = await clusterStatus(c.dir);
       return s.health?.nodesDown.includes(2) ? s : undefined;
-    });
+    }, 20_000);
     expect(status.health).toMatchObject({ healthy: false, underReplicatedPartitions: ['t/0'], leaderCounts: { '1': 1 } });
-    // stays down: no restart by the daemon
+    // stays down: no restart by the daemon (deliberately time: nothing restarts it within 1 s)
     await new Promise((r) => setTimeout(r, 1000));
     expect(cluster.readClusterFile().brokers[1]).toMatchObject({ status: 'killed', pid: null });
 
@@ -157,7 +154,7 @@ describe('local cluster', () => {
     const file = cluster.readClusterFile();
     process.kill(file.daemon.pid, 'SIGKILL');
     const c = cluster;
-    await poll('daemon gone', () => (isPidAlive(file.daemon.pid) ? undefined : true));
+    await waitFor('daemon gone', () => (isPidAlive(file.daemon.pid) ? undefined : true), 20_000);
     const status = await clusterStatus(c.dir);
     expect(status.state).toBe('orphaned');
     await expect(startCluster({ dir: c.dir, mains })).rejects.toMatchObject({ code: 'ALREADY_EXISTS', hint: expect.stringContaining('cluster stop') });

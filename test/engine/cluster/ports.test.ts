@@ -41,8 +41,7 @@ describe('checkPortsAvailable', () => {
 
   it('passes when every port is free', async () => {
     const port = await occupy();
-    servers.pop()!.close();
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => servers.pop()!.close(r));
     await expect(checkPortsAvailable('127.0.0.1', [{ port, owner: 'controller' }])).resolves.toBeUndefined();
   });
 

@@ -33,10 +33,6 @@ async function partitionsFrom(port: number, topic: string): Promise<PartitionVie
   }
 }
 
-function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  return waitFor(what, fn, timeoutMs, 150);
-}
-
 describe('replicated local cluster', () => {
   it('elects a new leader when the leader broker is killed and restores the preferred leader after the daemon restarts it', async () => {
     // The daemon waits 5 s before restarting a crashed broker: longer than the 2 s session
@@ -54,26 +50,26 @@ describe('replicated local cluster', () => {
       validateOnly: false,
     });
     conn.close();
-    expect(created.topics[0].errorCode).toBe(0);
+    expect(created.topics[0]?.errorCode).toBe(0);
     const broker1 = c.clusterFile.brokers[0]!.port;
-    const initial = await poll('topic on broker 1', async () => {
+    const initial = await waitFor('topic on broker 1', async () => {
       const p = await partitionsFrom(broker1, 'failover');
       return p?.[0]?.leaderId === 2 && p[0].isrNodes.length === 3 ? p[0] : undefined;
-    });
+    }, 30_000, 150);
 
     const leaderPid = c.readClusterFile().brokers[1]!.pid!;
     process.kill(leaderPid, 'SIGKILL');
-    const failedOver = await poll('new leader', async () => {
+    const failedOver = await waitFor('new leader', async () => {
       const p = (await partitionsFrom(broker1, 'failover'))?.[0];
       return p && p.leaderId !== 2 && p.leaderId !== -1 ? p : undefined;
-    });
+    }, 30_000, 150);
     expect(failedOver.leaderId).toBe(3);
     expect(failedOver.leaderEpoch).toBeGreaterThan(initial.leaderEpoch);
     expect(failedOver.isrNodes).not.toContain(2);
 
     // The daemon restarts broker 2 (it crashed, nobody stopped it); it catches up, rejoins
     // the ISR and becomes leader again as the preferred replica.
-    const back = await poll('preferred leader restored', async () => {
+    const back = await waitFor('preferred leader restored', async () => {
       const p = (await partitionsFrom(broker1, 'failover'))?.[0];
       return p && p.leaderId === 2 && p.isrNodes.length === 3 ? p : undefined;
     }, 45_000);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { KafkaBolt, type KafkaBoltProducer } from '../../../src/engine/connectors/kafka-bolt.js';
 import { KafkaSpout, type KafkaSpoutConnectOptions, type KafkaSpoutConnection, type KafkaMessageId } from '../../../src/engine/connectors/kafka-spout.js';
 import type { OutputCollector, SpoutOutputCollector } from '../../../src/engine/topology/collectors.js';
@@ -291,7 +292,7 @@ describe('KafkaBolt', () => {
     const b = tuple({ word: 'hat', count: 1 });
     bolt.execute(a);
     bolt.execute(b);
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor('the batch sent', () => bolt.producer.sent.length > 0, 5000, 1);
     expect(bolt.producer.sent).toHaveLength(1);
     expect(bolt.producer.sent[0]!.map((m) => [m.topic, m.key!.toString(), m.value!.toString()])).toEqual([
       ['word-counts', 'cat', '2'],
@@ -309,7 +310,7 @@ describe('KafkaBolt', () => {
     bolt.prepare({}, context, collector);
     const a = tuple({ v: { x: 1 } });
     bolt.execute(a);
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor('the batch sent', () => bolt.producer.sent.length > 0, 5000, 1);
     expect(bolt.producer.sent[0]![0]!.value!.toString()).toBe('{"x":1}');
     expect(bolt.producer.sent[0]![0]!.key).toBeUndefined();
     bolt.producer.fail = new Error('NOT_LEADER_OR_FOLLOWER');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { findFreeBasePort } from '../../../src/engine/cluster/ports.js';
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
@@ -20,16 +21,7 @@ async function startController(): Promise<void> {
   const configPath = join(dir, 'controller.json');
   writeFileSync(configPath, JSON.stringify({ clusterId: 'test-cluster', host: '127.0.0.1', port, dataDir: join(dir, 'data'), logFile: join(dir, 'controller.log'), settings: { 'num.partitions': '2' } }));
   child = execa('node', [MAIN, configPath], { reject: false });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      conn = await KafkaConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: 500 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  conn = await waitFor('the controller listening', () => KafkaConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: 500 }), 15_000);
 }
 
 beforeEach(async () => {
@@ -71,8 +63,8 @@ describe('controller-main', () => {
     // created, and the answer says not every live broker applied it in time (as Kafka does).
     expect(created.topics[0]).toMatchObject({ name: 'wire', errorCode: ErrorCode.REQUEST_TIMED_OUT, numPartitions: 2, replicationFactor: 1 });
     const md = await conn!.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    expect(md.topics[0]).toMatchObject({ name: 'wire', topicId: created.topics[0].topicId });
-    expect(md.topics[0].partitions.map((p: { leaderId: number }) => p.leaderId)).toEqual([1, 1]);
+    expect(md.topics[0]).toMatchObject({ name: 'wire', topicId: created.topics[0]?.topicId });
+    expect(md.topics[0]!.partitions.map((p: { leaderId: number }) => p.leaderId)).toEqual([1, 1]);
   });
 
   it('answers a too-large replication factor with INVALID_REPLICATION_FACTOR on the wire', async () => {

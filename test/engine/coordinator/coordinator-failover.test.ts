@@ -25,10 +25,6 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-function poll<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 45_000): Promise<T> {
-  return waitFor(what, fn, timeoutMs, 200);
-}
-
 async function findCoordinator(groupId: string, ports: number[]): Promise<number | undefined> {
   for (const port of ports) {
     try {
@@ -60,25 +56,25 @@ describe('group coordinator failover', () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async () => void consumed++ });
-    await poll('30 records consumed', () => consumed >= 30);
+    await waitFor('30 records consumed', () => consumed >= 30, 45_000, 200);
     const ends = await admin.fetchTopicOffsets(topic);
     const committedEverywhere = async () => {
       const [c] = await admin.fetchOffsets({ groupId: 'durable', topics: [topic] });
       const byPartition = new Map(c!.partitions.map((p) => [p.partition, p.offset]));
       return ends.every((e) => byPartition.get(e.partition) === e.high);
     };
-    await poll('offsets committed', committedEverywhere);
+    await waitFor('offsets committed', committedEverywhere, 45_000, 200);
     await consumer.disconnect();
 
     const ports = cluster.clusterFile.brokers.map((b) => b.port);
-    const coordinatorId = await poll('the group coordinator', () => findCoordinator('durable', ports));
+    const coordinatorId = await waitFor('the group coordinator', () => findCoordinator('durable', ports), 45_000, 200);
     await brokerControl(cluster.dir, 'kill', coordinatorId);
 
     const survivors = cluster.clusterFile.brokers.filter((b) => b.id !== coordinatorId).map((b) => b.port);
-    const next = await poll('a new coordinator', async () => {
+    const next = await waitFor('a new coordinator', async () => {
       const id = await findCoordinator('durable', survivors);
       return id !== undefined && id !== coordinatorId ? id : undefined;
-    });
+    }, 45_000, 200);
     expect(next).not.toBe(coordinatorId);
     const survivorAdmin = new Kafka({
       clientId: 'failover-2',
@@ -87,11 +83,11 @@ describe('group coordinator failover', () => {
     }).admin();
     await survivorAdmin.connect();
     try {
-      await poll('the committed offsets on the new coordinator', async () => {
+      await waitFor('the committed offsets on the new coordinator', async () => {
         const [c] = await survivorAdmin.fetchOffsets({ groupId: 'durable', topics: [topic] });
         const byPartition = new Map(c!.partitions.map((p) => [p.partition, p.offset]));
         return ends.every((e) => byPartition.get(e.partition) === e.high);
-      });
+      }, 45_000, 200);
     } finally {
       await survivorAdmin.disconnect();
     }

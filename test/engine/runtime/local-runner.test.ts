@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { LocalRunner } from '../../../src/engine/runtime/local-runner.js';
 import {
   BaseBasicBolt,
@@ -69,7 +70,7 @@ describe('LocalRunner', () => {
     const probe = newProbe();
     const total = 3000;
     runner = await LocalRunner.start(wordCountBuilder(probe, total).createTopology(), { workers: 2 });
-    await runner.waitFor(() => probe.acked.size === total, 20_000, 'all sentences acked');
+    await waitFor('all sentences acked', () => probe.acked.size === total, 20_000, 10);
     expect(probe.counts).toEqual(expectedCounts(total));
     expect(probe.failed).toEqual([]);
     const spout = runner.componentTotals('spout');
@@ -98,7 +99,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 200));
     b.setBolt('flaky', () => new Flaky(), 2).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => new Set(log.acked).size === 200, 10_000, 'all acked');
+    await waitFor('all acked', () => new Set(log.acked).size === 200, 10_000, 10);
     expect([...log.failed].sort((a, c) => a - c)).toEqual(Array.from({ length: 20 }, (_, i) => i * 10));
     expect(log.emitted).toBe(220);
     expect(runner.errors()).toEqual([]); // FailedException is not reported
@@ -120,7 +121,7 @@ describe('LocalRunner', () => {
     b.setBolt('fails', () => new Fails()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 60 }));
     const start = Date.now();
-    await runner.waitFor(() => log.failed.length >= 1, 5_000, 'fail');
+    await waitFor('fail', () => log.failed.length >= 1, 5_000, 10);
     expect(Date.now() - start).toBeLessThan(2_000);
   });
 
@@ -133,7 +134,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 3));
     b.setBolt('forgets', () => new Forgets()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1 }));
-    await runner.waitFor(() => log.failed.length >= 3, 5_000, 'timeouts');
+    await waitFor('timeouts', () => log.failed.length >= 3, 5_000, 10);
     expect(log.acked).toEqual([]);
     expect(runner.componentTotals('numbers').failed).toBeGreaterThanOrEqual(3);
   });
@@ -154,7 +155,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 3));
     b.setBolt('late', () => new AcksLate()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1, 'topology.enable.message.timeouts': false }));
-    await runner.waitFor(() => log.acked.length === 3, 10_000, 'late acks');
+    await waitFor('late acks', () => log.acked.length === 3, 10_000, 10);
     expect(log.acked.sort()).toEqual([0, 1, 2]);
     expect(log.failed).toEqual([]);
     expect(runner.componentTotals('numbers').failed).toBe(0);
@@ -171,7 +172,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 50));
     b.setBolt('fails', () => new AlwaysFails()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology({ 'topology.acker.executors': 0 }));
-    await runner.waitFor(() => runner!.componentTotals('fails').executed === 50, 5_000, 'all executed');
+    await waitFor('all executed', () => runner!.componentTotals('fails').executed === 50, 5_000, 10);
     expect(runner.assignment.taskToComponent).not.toContain('__acker');
     expect(log.acked).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(log.failed).toEqual([]);
@@ -191,6 +192,7 @@ describe('LocalRunner', () => {
     b.setBolt('slow', () => new Slow()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology({ 'topology.executor.receive.buffer.size': 256 }), { workers: 2 });
     let maxQueue = 0;
+    // Samples the queues over a 1.5 s window of back pressure (the window is the measurement).
     const deadline = Date.now() + 1500;
     while (Date.now() < deadline) {
       for (const w of runner.workers) for (const q of w.queueLengths()) maxQueue = Math.max(maxQueue, q.length);
@@ -222,7 +224,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 100)).setMaxSpoutPending(5);
     b.setBolt('hold', () => new Hold()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => log.acked.length === 100, 5_000, 'acks');
+    await waitFor('acks', () => log.acked.length === 100, 5_000, 10);
     expect(maxPending).toBe(5);
   });
 
@@ -234,14 +236,15 @@ describe('LocalRunner', () => {
       execute(): void {}
     })()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => log.nextTupleCalls > 100, 5_000, 'spout running');
+    await waitFor('spout running', () => log.nextTupleCalls > 100, 5_000, 10);
     await runner.deactivate();
     const at = log.nextTupleCalls;
+    // Deliberately time: a deactivated spout gets no nextTuple call for 300 ms.
     await new Promise((r) => setTimeout(r, 300));
     expect(log.nextTupleCalls).toBe(at);
     expect(log.activations).toEqual(['activate', 'deactivate']);
     await runner.activate();
-    await runner.waitFor(() => log.nextTupleCalls > at + 100, 5_000, 'spout resumed');
+    await waitFor('spout resumed', () => log.nextTupleCalls > at + 100, 5_000, 10);
     expect(log.activations).toEqual(['activate', 'deactivate', 'activate']);
   });
 
@@ -250,6 +253,7 @@ describe('LocalRunner', () => {
     const b = new TopologyBuilder();
     b.setSpout('numbers', () => new NumberSpout(log));
     runner = await LocalRunner.start(b.createTopology(), { status: 'INACTIVE' });
+    // Deliberately time: an inactive spout gets no nextTuple call for 100 ms.
     await new Promise((r) => setTimeout(r, 100));
     expect(log.nextTupleCalls).toBe(0);
     expect(log.activations).toEqual([]);
@@ -271,7 +275,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 0));
     b.setBolt('ticked', () => new Ticked(), 1).setNumTasks(2).shuffleGrouping('numbers').setTickTupleFreqSecs(1);
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => ticks.length >= 2, 5_000, 'ticks');
+    await waitFor('ticks', () => ticks.length >= 2, 5_000, 10);
     expect(new Set(ticks.map((t) => t.task)).size).toBe(2);
     expect(ticks[0]).toMatchObject({ values: [1], source: '__system', stream: '__tick' });
   });
@@ -308,7 +312,7 @@ describe('LocalRunner', () => {
     b.setSpout('src', () => new DirectSpout());
     b.setBolt('sink', () => new Sink(), 2).setNumTasks(3).directGrouping('src', 'd');
     runner = await LocalRunner.start(b.createTopology(), { workers: 2 });
-    await runner.waitFor(() => got.length === 9, 5_000, 'direct tuples');
+    await waitFor('direct tuples', () => got.length === 9, 5_000, 10);
     for (const [task, target] of got) expect(task).toBe(target);
   });
 
@@ -323,7 +327,7 @@ describe('LocalRunner', () => {
     b.setSpout('numbers', () => new NumberSpout(log, 1));
     b.setBolt('throws', () => new Throws()).shuffleGrouping('numbers');
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => log.failed.length >= 1, 5_000, 'fail');
+    await waitFor('fail', () => log.failed.length >= 1, 5_000, 10);
     const errors = runner.errors();
     expect(errors[0]).toMatchObject({ component: 'throws' });
     expect(errors[0]!.error).toContain('boom in execute');
@@ -356,7 +360,7 @@ describe('LocalRunner', () => {
       }
     })()).globalGrouping('async');
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => log.acked.length === 20, 5_000, 'acks');
+    await waitFor('acks', () => log.acked.length === 20, 5_000, 10);
     expect(maxConcurrent).toBe(1);
     expect(doubles.sort((a, c) => a - c)).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
   });
@@ -368,7 +372,7 @@ describe('LocalRunner', () => {
     b.setBolt('split', new SplitBolt(), 2).shuffleGrouping('spout');
     b.setBolt('count', new CountBolt(probe), 2).fieldsGrouping('split', ['word']);
     runner = await LocalRunner.start(b.createTopology());
-    await runner.waitFor(() => runner!.componentTotals('spout').acked === 100, 5_000, 'acks');
+    await waitFor('acks', () => runner!.componentTotals('spout').acked === 100, 5_000, 10);
     const words = [...expectedCounts(100).values()].reduce((a, c) => a + c);
     expect(runner.componentTotals('count').executed).toBe(words);
     // The tasks got copies of the probe: the instance given to the builder saw nothing.

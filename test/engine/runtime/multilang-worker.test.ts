@@ -9,7 +9,8 @@ import type { ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectResources, writeResources } from '../../../src/engine/runtime/resources.js';
 import { loadTopology } from '../../../src/engine/topology/load-topology.js';
-import { FakeNimbus, STREAMCTL_URL, spawnWorker, waitFor, writeWorkerConfigs } from './fixtures/worker-harness.js';
+import { FakeNimbus, STREAMCTL_URL, spawnWorker, writeWorkerConfigs } from './fixtures/worker-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const RESOURCES = join(import.meta.dirname, '..', 'topology', 'fixtures', 'multilang', 'resources');
 
@@ -60,7 +61,7 @@ describe('shell components in a worker process', () => {
     const [config] = await writeWorkerConfigs({ dir, spec: topology.spec, bundlePath, numWorkers: 1, nimbusUrl: nimbus.url });
     const child = spawnWorker(config!.path);
     children.push(child);
-    await waitFor(() => nimbus.total('words', (e) => e.acked) >= 100, 20_000, '100 words acked through the python bolt');
+    await waitFor('100 words acked through the python bolt', () => nimbus.total('words', (e) => e.acked) >= 100, 20_000);
     const result = await Promise.race([child, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
     expect(result, 'the worker exited').not.toBeNull();
     expect(result!.exitCode).toBe(11);

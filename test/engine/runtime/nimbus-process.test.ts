@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Harness, submitBody, waitFor } from './fixtures/cluster-harness.js';
+import { Harness, submitBody } from './fixtures/cluster-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 // nimbus-main and supervisor-main as real processes (from dist/), with the fake worker.
 describe('nimbus REST API', () => {

@@ -4,7 +4,8 @@ import { loadTopology } from '../../../src/engine/topology/load-topology.js';
 import { REPO_ROOT } from './fixtures/cluster-harness.js';
 import { STREAMCTL_URL } from './fixtures/worker-harness.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, submitBody, waitFor } from './fixtures/cluster-harness.js';
+import { Harness, submitBody } from './fixtures/cluster-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const alive = (pid: number) => {
   try {

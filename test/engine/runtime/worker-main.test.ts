@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadTopology } from '../../../src/engine/topology/load-topology.js';
-import { FakeNimbus, STREAMCTL_URL, spawnWorker, waitFor, writeWorkerConfigs } from './fixtures/worker-harness.js';
+import { FakeNimbus, STREAMCTL_URL, spawnWorker, writeWorkerConfigs } from './fixtures/worker-harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const TOPOLOGY = `
 import { BaseRichSpout, BaseBasicBolt, TopologyBuilder } from '${STREAMCTL_URL}';
@@ -59,12 +60,12 @@ describe('worker-main', () => {
     const spoutWorker = configs.find((c) => c.config.assignment.workers.find((w) => w.port === c.config.port)!.executors.some((e) => e.component === 'numbers'))!;
     // Both workers run count tasks, fed by the one spout: tuples crossed the socket.
     await waitFor(
+      'tuples processed and acked in both workers',
       () =>
         nimbus.latest.size === 2 &&
         [...nimbus.latest.values()].every(({ body }) => body.executors.some((e) => e.component === 'count' && e.executed > 100)) &&
         nimbus.total('numbers', (e) => e.acked) > 1000,
       20_000,
-      'tuples processed and acked in both workers',
     );
     const hb = nimbus.latest.get(spoutWorker.config.workerId)!.body;
     expect(hb).toMatchObject({ topologyId: 'test-1-1', supervisorId: 'sup-1', port: spoutWorker.config.port, assignmentVersion: 1 });
@@ -74,15 +75,16 @@ describe('worker-main', () => {
 
     nimbus.status = 'INACTIVE';
     const t0 = Date.now();
-    await waitFor(() => nimbus.heartbeats.some((h) => h.atMs >= t0 + 1100 && h.body.workerId === spoutWorker.config.workerId), 5_000, 'heartbeat 1 s after deactivation');
+    await waitFor('heartbeat 1 s after deactivation', () => nimbus.heartbeats.some((h) => h.atMs >= t0 + 1100 && h.body.workerId === spoutWorker.config.workerId), 5_000);
     const at = nimbus.heartbeats.filter((h) => h.atMs >= t0 + 1100 && h.body.workerId === spoutWorker.config.workerId)[0]!;
     const emittedAt = at.body.executors.find((e) => e.component === 'numbers')!.emitted.default!;
+    // Deliberately time, not a condition: the inactive spout must emit nothing for 1.2 s.
     await new Promise((r) => setTimeout(r, 1200));
     const later = nimbus.latest.get(spoutWorker.config.workerId)!.body.executors.find((e) => e.component === 'numbers')!.emitted.default!;
     expect(later).toBe(emittedAt);
 
     nimbus.status = 'ACTIVE';
-    await waitFor(() => nimbus.latest.get(spoutWorker.config.workerId)!.body.executors.find((e) => e.component === 'numbers')!.emitted.default! > later, 5_000, 'spout resumed');
+    await waitFor('spout resumed', () => nimbus.latest.get(spoutWorker.config.workerId)!.body.executors.find((e) => e.component === 'numbers')!.emitted.default! > later, 5_000);
   });
 
   it('reconnects to a peer worker that restarts (lost trees time out and fail), and exits cleanly on SIGTERM', async () => {
@@ -91,20 +93,20 @@ describe('worker-main', () => {
     const configs = await startTwoWorkers({ 'topology.message.timeout.secs': 2 });
     const spoutIndex = configs.findIndex((c) => c.config.assignment.workers.find((w) => w.port === c.config.port)!.executors.some((e) => e.component === 'numbers'));
     const other = 1 - spoutIndex;
-    await waitFor(() => nimbus.total('numbers', (e) => e.acked) > 1000, 20_000, 'acks');
+    await waitFor('acks', () => nimbus.total('numbers', (e) => e.acked) > 1000, 20_000);
     children[other]!.kill('SIGKILL');
     await children[other];
     children[other] = spawnWorker(configs[other]!.path);
     const restartedAt = Date.now();
     await waitFor(
+      'the restarted worker receives tuples again',
       () => {
         const h = nimbus.latest.get(configs[other]!.config.workerId);
         return !!h && h.atMs > restartedAt && h.body.executors.some((e) => e.component === 'count' && e.executed > 100);
       },
       20_000,
-      'the restarted worker receives tuples again',
     );
-    await waitFor(() => nimbus.total('numbers', (e) => e.failed) > 0, 10_000, 'lost trees failed by timeout');
+    await waitFor('lost trees failed by timeout', () => nimbus.total('numbers', (e) => e.failed) > 0, 10_000);
     const child = children[spoutIndex]!;
     child.kill('SIGTERM');
     const result = await child;
@@ -116,16 +118,17 @@ describe('worker-main', () => {
 
   it('keeps running with the last status while nimbus is down, and heartbeats again when it is back', async () => {
     const configs = await startTwoWorkers();
-    await waitFor(() => nimbus.total('numbers', (e) => e.acked) > 500, 20_000, 'acks');
+    await waitFor('acks', () => nimbus.total('numbers', (e) => e.acked) > 500, 20_000);
     const port = Number(new URL(nimbus.url).port);
     const spoutWorkerId = [...nimbus.latest.values()].find((h) => h.body.executors.some((e) => e.component === 'numbers'))!.body.workerId;
     const ackedBeforeOutage = nimbus.latest.get(spoutWorkerId)!.body.executors.find((e) => e.component === 'numbers')!.acked;
     await nimbus.close();
     const downAt = Date.now();
-    await waitFor(() => configs.every((c) => readFileSync(c.config.logFile, 'utf8').includes('nimbus unreachable')), 5_000, 'workers notice nimbus is gone');
+    await waitFor('workers notice nimbus is gone', () => configs.every((c) => readFileSync(c.config.logFile, 'utf8').includes('nimbus unreachable')), 5_000);
+    // Deliberately time: the outage under test lasts a second.
     await new Promise((r) => setTimeout(r, 1000));
     nimbus = await FakeNimbus.start(port);
-    await waitFor(() => nimbus.latest.size === 2, 10_000, 'heartbeats to the restarted nimbus');
+    await waitFor('heartbeats to the restarted nimbus', () => nimbus.latest.size === 2, 10_000);
     // The spout kept emitting and acking while nimbus was away (about 1.5 s of work).
     const first = nimbus.heartbeats.find((h) => h.body.executors.some((e) => e.component === 'numbers'))!;
     const acked = first.body.executors.find((e) => e.component === 'numbers')!.acked;
@@ -133,7 +136,7 @@ describe('worker-main', () => {
     expect(first.body.workerId).toBe(spoutWorkerId);
     expect(acked).toBeGreaterThan(ackedBeforeOutage + 500);
     const before = acked;
-    await waitFor(() => nimbus.total('numbers', (e) => e.acked) > before + 1000, 10_000, 'still processing');
+    await waitFor('still processing', () => nimbus.total('numbers', (e) => e.acked) > before + 1000, 10_000);
     expect(Date.now() - downAt).toBeGreaterThan(1000);
   });
 });

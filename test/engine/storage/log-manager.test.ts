@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { ManualClock } from '../../../src/engine/common/clock.js';
 import { silentLogger } from '../../../src/engine/common/logger.js';
 import { LogManager, parseTopicPartitionDir } from '../../../src/engine/storage/log-manager.js';
@@ -69,8 +70,7 @@ describe('LogManager', () => {
     expect(manager.deleteLog('gone', 0)).toBe(true);
     expect(manager.getLog('gone', 0)).toBeUndefined();
     expect(existsSync(join(tmp.dir, 'gone-0'))).toBe(false);
-    const deadline = Date.now() + 5000;
-    while (readdirSync(tmp.dir).some((n) => n.endsWith('-delete')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the -delete folder removed', () => !readdirSync(tmp.dir).some((n) => n.endsWith('-delete')), 5000, 10);
     expect(readdirSync(tmp.dir).filter((n) => n.startsWith('gone'))).toEqual([]);
   });
 
@@ -78,8 +78,7 @@ describe('LogManager', () => {
     mkdirSync(join(tmp.dir, 'old-0.abc-delete'));
     manager = open();
     expect(manager.allLogs()).toHaveLength(0);
-    const deadline = Date.now() + 5000;
-    while (existsSync(join(tmp.dir, 'old-0.abc-delete')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the leftover folder removed', () => !existsSync(join(tmp.dir, 'old-0.abc-delete')), 5000, 10);
     expect(existsSync(join(tmp.dir, 'old-0.abc-delete'))).toBe(false);
   });
 

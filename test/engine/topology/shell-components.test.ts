@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.js';
 import { LocalRunner } from '../../../src/engine/runtime/local-runner.js';
 import {
   BaseBasicBolt,
@@ -68,7 +69,7 @@ describe('ShellBolt', () => {
     b.setBolt('split', () => new ShellBolt('python3', 'splitsentence.py').setDefaultStream(['word']), 2).shuffleGrouping('sentences');
     b.setBolt('count', () => new CountWords(probe), 2).fieldsGrouping('split', ['word']);
     runner = await LocalRunner.start(b.createTopology(), { workers: 2, codeDir });
-    await runner.waitFor(() => probe.acked.size === 60, 20_000, 'all 60 sentences acked');
+    await waitFor('all 60 sentences acked', () => probe.acked.size === 60, 20_000, 10);
     expect(probe.counts).toEqual(expectedCounts(60));
     expect(probe.failed).toEqual([]);
     expect(runner.errors()).toEqual([]);
@@ -86,7 +87,7 @@ describe('ShellBolt', () => {
     b.setBolt('upper', () => new ShellBolt('node', 'upper.js').setDefaultStream(['word']), 1).shuffleGrouping('split');
     b.setBolt('collect', () => new Collect(seen), 1).shuffleGrouping('upper');
     runner = await LocalRunner.start(b.createTopology(), { codeDir });
-    await runner.waitFor(() => probe.acked.size === 10, 20_000, 'all 10 sentences acked');
+    await waitFor('all 10 sentences acked', () => probe.acked.size === 10, 20_000, 10);
     const expected = [...expectedCounts(10).entries()].reduce((n, [, c]) => n + c, 0);
     expect(seen).toHaveLength(expected);
     expect(seen.every((s) => typeof s.value === 'string' && s.value === s.value.toUpperCase())).toBe(true);
@@ -101,7 +102,7 @@ describe('ShellBolt', () => {
     b.setBolt('echo', () => new ShellBolt('python3', '-c', ECHO_CONTEXT).setDefaultStream(['ctx']), 1).fieldsGrouping('sentences', ['sentence']);
     b.setBolt('collect', () => new Collect(seen), 1).shuffleGrouping('echo');
     runner = await LocalRunner.start(b.createTopology({ 'test.marker': 'abc' }), { codeDir });
-    await runner.waitFor(() => seen.length === 1, 20_000, 'the echoed context');
+    await waitFor('the echoed context', () => seen.length === 1, 20_000, 10);
     const ctx = JSON.parse(seen[0]!.value as string) as Record<string, any>;
     expect(ctx.marker).toBe('abc');
     expect(ctx.context).toMatchObject({
@@ -123,12 +124,12 @@ describe('ShellBolt', () => {
     b.setSpout('words', () => new WordsSpout(['ok', 'crash'], log), 1);
     b.setBolt('crashy', () => new ShellBolt('python3', 'crash.py').setDefaultStream(['word']), 1).shuffleGrouping('words');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 600 }), { codeDir });
-    await runner.waitFor(() => runner!.fatalErrors().length > 0, 20_000, 'a fatal error');
+    await waitFor('a fatal error', () => runner!.fatalErrors().length > 0, 20_000, 10);
     const fatal = runner.fatalErrors()[0]!;
     expect(fatal.component).toBe('crashy');
     expect(fatal.error).toMatch(/exited with code 3/);
     expect(fatal.error).toMatch(/crashing on purpose/);
-    await runner.waitFor(() => log.failed.includes('crash'), 5_000, 'the crashing input failed');
+    await waitFor('the crashing input failed', () => log.failed.includes('crash'), 5_000, 10);
     expect(log.acked).toEqual(['ok']);
     expect(runner.errors().some((e) => e.component === 'crashy' && /exited with code 3/.test(e.error))).toBe(true);
   });
@@ -139,9 +140,9 @@ describe('ShellBolt', () => {
     b.setSpout('words', () => new WordsSpout(['garbage'], log), 1);
     b.setBolt('crashy', () => new ShellBolt('python3', 'crash.py').setDefaultStream(['word']), 1).shuffleGrouping('words');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 600 }), { codeDir });
-    await runner.waitFor(() => runner!.fatalErrors().length > 0, 20_000, 'a fatal error');
+    await waitFor('a fatal error', () => runner!.fatalErrors().length > 0, 20_000, 10);
     expect(runner.fatalErrors()[0]!.error).toMatch(/not JSON: "this is not json"/);
-    await runner.waitFor(() => log.failed.includes('garbage'), 5_000, 'the input failed');
+    await waitFor('the input failed', () => log.failed.includes('garbage'), 5_000, 10);
   });
 
   it('dies with a heartbeat timeout when the child stops answering', async () => {
@@ -151,10 +152,10 @@ describe('ShellBolt', () => {
     b.setBolt('crashy', () => new ShellBolt('python3', 'crash.py').setDefaultStream(['word']), 1).shuffleGrouping('words');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 600, 'topology.subprocess.timeout.secs': 2 }), { codeDir });
     const t0 = Date.now();
-    await runner.waitFor(() => runner!.fatalErrors().length > 0, 20_000, 'a fatal error');
+    await waitFor('a fatal error', () => runner!.fatalErrors().length > 0, 20_000, 10);
     expect(runner.fatalErrors()[0]!.error).toMatch(/subprocess heartbeat timeout/);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
-    await runner.waitFor(() => log.failed.includes('hang'), 5_000, 'the input failed');
+    await waitFor('the input failed', () => log.failed.includes('hang'), 5_000, 10);
   });
 
   it('holds execute() back once topology.shellbolt.max.pending messages wait for a child that stopped reading', async () => {
@@ -199,10 +200,10 @@ describe('ShellBolt', () => {
     b.setSpout('words', () => new WordsSpout(['x'], log), 1);
     b.setBolt('missing', () => new ShellBolt('./no-such-program').setDefaultStream(['word']), 1).shuffleGrouping('words');
     runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 600 }), { codeDir });
-    await runner.waitFor(() => runner!.fatalErrors().length > 0, 10_000, 'a fatal error');
+    await waitFor('a fatal error', () => runner!.fatalErrors().length > 0, 10_000, 10);
     expect(runner.fatalErrors()[0]!.error).toMatch(/no-such-program.*ENOENT/);
     // Inputs of a dead shell bolt fail right away instead of waiting for the timeout.
-    await runner.waitFor(() => log.failed.includes('x'), 5_000, 'the input failed');
+    await waitFor('the input failed', () => log.failed.includes('x'), 5_000, 10);
   });
 });
 
@@ -216,7 +217,7 @@ describe('ShellSpout', () => {
     b.setBolt('count', () => new CountWords(probe), 2).fieldsGrouping('split', ['word']);
     b.setBolt('acks', () => new Collect(acks), 1).shuffleGrouping('sentences', 'acks');
     runner = await LocalRunner.start(b.createTopology({ 'test.sentences': 30 }), { workers: 2, codeDir });
-    await runner.waitFor(() => acks.length === 30, 20_000, 'acks of all 30 sentences reported by the child');
+    await waitFor('acks of all 30 sentences reported by the child', () => acks.length === 30, 20_000, 10);
     expect(acks.map((a) => a.value).sort((x, y) => (x as number) - (y as number))).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(probe.counts).toEqual(sentenceWords(30));
     expect(runner.componentTotals('sentences')).toMatchObject({ acked: 30, failed: 0 });
@@ -230,7 +231,7 @@ describe('ShellSpout', () => {
     b.setBolt('flaky', () => new FailFirstTime(), 1).shuffleGrouping('sentences');
     b.setBolt('acks', () => new Collect(seen), 1).shuffleGrouping('sentences', 'acks');
     runner = await LocalRunner.start(b.createTopology({ 'test.sentences': 10 }), { codeDir });
-    await runner.waitFor(() => seen.length === 10, 20_000, 'all 10 acked');
+    await waitFor('all 10 acked', () => seen.length === 10, 20_000, 10);
     expect(runner.componentTotals('sentences')).toMatchObject({ acked: 10, failed: 10 });
   });
 
@@ -240,7 +241,7 @@ describe('ShellSpout', () => {
     b.setSpout('slow', () => new ShellSpout('python3', 'slow_spout.py').setDefaultStream(['x']), 1);
     runner = await LocalRunner.start(b.createTopology({ 'topology.subprocess.timeout.secs': 2 }), { codeDir });
     const read = () => (existsSync(commands) ? readFileSync(commands, 'utf8') : '');
-    await runner.waitFor(() => read().includes('next-start'), 20_000, 'a next in progress');
+    await waitFor('a next in progress', () => read().includes('next-start'), 20_000, 10);
     await runner.deactivate();
     expect(read()).toMatch(/next-start\nnext-end\ndeactivate\n/);
     // Absence over time: well past the 2 s heartbeat timeout with no command in flight.
@@ -253,7 +254,7 @@ describe('ShellSpout', () => {
     const b = new TopologyBuilder();
     b.setSpout('bad', () => new ShellSpout('python3', '-c', BAD_SPOUT).setDefaultStream(['x']), 1);
     runner = await LocalRunner.start(b.createTopology(), { codeDir });
-    await runner.waitFor(() => runner!.fatalErrors().length > 0, 20_000, 'a fatal error');
+    await waitFor('a fatal error', () => runner!.fatalErrors().length > 0, 20_000, 10);
     expect(runner.fatalErrors()[0]!.error).toMatch(/Unknown command received: "dance"/);
   });
 });

@@ -13,7 +13,7 @@ import type { Message } from '../../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
 import { iterateBatchPositions } from '../../../src/engine/protocol/records/record-batch.js';
 import { decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
-import { waitFor as sharedWaitFor } from '../../helpers/wait-for.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CONTROLLER_MAIN = join(ROOT, 'dist/engine/controller/controller-main.js');
@@ -54,10 +54,6 @@ export async function freePort(): Promise<number> {
       s.close(() => resolvePort(port));
     });
   });
-}
-
-export function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
-  return sharedWaitFor(what, fn, timeoutMs, intervalMs);
 }
 
 export async function metadataOf(port: number, topics: string[] | null = null): Promise<Message> {

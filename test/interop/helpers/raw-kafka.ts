@@ -2,11 +2,11 @@
 // one request per connection, partition 0 of a topic, values as strings.
 import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey } from '../../../src/engine/protocol/api-keys.js';
-import type { Message } from '../../../src/engine/protocol/codec.js';
+import type { ApiKeyNumber, Encodable, Message, RequestOf, ResponseOf } from '../../../src/engine/protocol/codec.js';
 import { iterateBatchPositions } from '../../../src/engine/protocol/records/record-batch.js';
 import { buildRecordBatch, decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 
-export async function send(port: number, apiKey: number, version: number, body: Record<string, unknown>): Promise<Message> {
+export async function send<K extends ApiKeyNumber>(port: number, apiKey: K, version: number, body: Encodable<RequestOf<K>>): Promise<ResponseOf<K>> {
   const conn = await KafkaConnection.connect({ host: '127.0.0.1', port, connectTimeoutMs: 2000, requestTimeoutMs: 10_000 });
   try {
     return await conn.send(apiKey, version, body);

@@ -2,38 +2,124 @@
 // CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DescribeConfigs, ElectLeaders): sent at the
 // client's version, or the highest the controller serves, and its answer returned. After a
 // change the broker polls metadata (and configs) before answering, so the client's next
-// Metadata call sees it. Controller unreachable → NOT_CONTROLLER (retriable) per resource.
+// Metadata call sees it. Controller unreachable → NOT_CONTROLLER (retriable) per resource;
+// each API's error answer (per topic, resource or partition) is written here, by its handler.
 import { ApiKey } from '../../protocol/api-keys.js';
-import type { Message } from '../../protocol/codec.js';
+import type { ApiKeyNumber, RequestOf } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { KafkaRequest } from '../../network/server.js';
-import type { ApiHandler } from '../api-handler.js';
-import { errorResponse } from '../request-router.js';
+import { defineHandler, type ApiHandler, type ApiResponse } from '../api-handler.js';
 import type { BrokerContext } from './broker-context.js';
 
-const FORWARDED: ReadonlyArray<{ apiKey: number; versions: readonly [number, number]; mutates: boolean; configs: boolean }> = [
-  { apiKey: ApiKey.CreateTopics, versions: [0, 7], mutates: true, configs: false },
-  { apiKey: ApiKey.DeleteTopics, versions: [0, 6], mutates: true, configs: false },
-  { apiKey: ApiKey.CreatePartitions, versions: [0, 3], mutates: true, configs: false },
-  { apiKey: ApiKey.AlterConfigs, versions: [0, 2], mutates: true, configs: true },
-  { apiKey: ApiKey.IncrementalAlterConfigs, versions: [0, 1], mutates: true, configs: true },
-  { apiKey: ApiKey.DescribeConfigs, versions: [0, 4], mutates: false, configs: false },
-  { apiKey: ApiKey.ElectLeaders, versions: [0, 2], mutates: true, configs: false },
-];
+/** One forwarded API: what it changes and its answer when the whole request failed. */
+interface Forwarded<K extends ApiKeyNumber> {
+  readonly apiKey: K;
+  readonly versions: readonly [number, number];
+  /** Whether this request changes metadata (then the broker polls before answering). */
+  mutates(body: RequestOf<K>): boolean;
+  /** Whether the change touches topic configs (then the broker refreshes them too). */
+  readonly configs: boolean;
+  errorResponse(body: RequestOf<K>, errorCode: number, errorMessage: string | null): ApiResponse<K>;
+}
+
+const NOT_CONTROLLER_MESSAGE = 'The controller is not reachable right now; retry';
 
 export function createAdminForwardHandlers(ctx: BrokerContext): ApiHandler[] {
-  return FORWARDED.map(({ apiKey, versions, mutates, configs }) => ({
-    apiKey,
-    versions,
-    async handle(request: KafkaRequest): Promise<Message> {
-      const { apiVersion } = request.header;
-      const res = await ctx.controller.forward(apiKey, apiVersion, request.body);
-      if (!res) return errorResponse(apiKey, apiVersion, request.body, ErrorCode.NOT_CONTROLLER, 'The controller is not reachable right now; retry');
-      if (mutates && !request.body.validateOnly) {
+  return [
+    forwardHandler(ctx, {
+      apiKey: ApiKey.CreateTopics,
+      versions: [0, 7],
+      mutates: (body) => !body.validateOnly,
+      configs: false,
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        topics: body.topics.map((t) => ({ name: t.name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null })),
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.DeleteTopics,
+      versions: [0, 6],
+      mutates: () => true,
+      configs: false,
+      // Up to v5 topics are named in topicNames, from v6 in topics (by name or id).
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        responses: [
+          ...body.topicNames.map((name) => ({ name, errorCode, errorMessage })),
+          ...body.topics.map((t) => ({ name: t.name, topicId: t.topicId, errorCode, errorMessage })),
+        ],
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.CreatePartitions,
+      versions: [0, 3],
+      mutates: (body) => !body.validateOnly,
+      configs: false,
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        results: body.topics.map((t) => ({ name: t.name, errorCode, errorMessage })),
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.AlterConfigs,
+      versions: [0, 2],
+      mutates: (body) => !body.validateOnly,
+      configs: true,
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        responses: body.resources.map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName })),
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.IncrementalAlterConfigs,
+      versions: [0, 1],
+      mutates: (body) => !body.validateOnly,
+      configs: true,
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        responses: body.resources.map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName })),
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.DescribeConfigs,
+      versions: [0, 4],
+      mutates: () => false,
+      configs: false,
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        results: body.resources.map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] })),
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.ElectLeaders,
+      versions: [0, 2],
+      mutates: () => true,
+      configs: false,
+      // v1+ has a top-level error code; every version answers per partition.
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        errorCode,
+        replicaElectionResults: (body.topicPartitions ?? []).map((t) => ({
+          topic: t.topic,
+          partitionResult: t.partitions.map((partitionId) => ({ partitionId, errorCode, errorMessage })),
+        })),
+      }),
+    }),
+  ];
+}
+
+function forwardHandler<K extends ApiKeyNumber>(ctx: BrokerContext, api: Forwarded<K>): ApiHandler {
+  return defineHandler<K>({
+    apiKey: api.apiKey,
+    versions: api.versions,
+    async handle(request) {
+      const res = await ctx.controller.forward(api.apiKey, request.header.apiVersion, request.body);
+      if (!res) return api.errorResponse(request.body, ErrorCode.NOT_CONTROLLER, NOT_CONTROLLER_MESSAGE);
+      if (api.mutates(request.body)) {
         await ctx.controller.refreshMetadata(3000);
-        if (configs) await ctx.refreshTopicConfigs();
+        if (api.configs) await ctx.refreshTopicConfigs();
       }
       return res;
     },
-  }));
+    errorResponse: (request, errorCode, errorMessage) => api.errorResponse(request.body, errorCode, errorMessage),
+  });
 }

@@ -4,7 +4,7 @@
 // Single-threaded: handlers run on the broker's event loop.
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
-import type { Message } from '../../protocol/codec.js';
+import type { ApiKeyNumber, Encodable, RequestOf, ResponseOf } from '../../protocol/codec.js';
 import type { BrokerNode } from '../broker-services.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { ProducerIdManager } from '../producer-id-manager.js';
@@ -12,8 +12,7 @@ import type { ReplicaManager } from '../replica-manager.js';
 
 export interface ControllerForwarder {
   /** Sends a request to the controller (null when unreachable or not served). */
-  forward(apiKey: number, version: number, body: Message): Promise<Message | null>;
-  /** Polls metadata now; resolves after the next successful poll or the timeout. */
+  forward<K extends ApiKeyNumber>(apiKey: K, version: number, body: Encodable<RequestOf<K>>): Promise<ResponseOf<K> | null>;
   /** Resolves true once a metadata poll that started after the call was applied, false on timeout. */
   refreshMetadata(timeoutMs?: number): Promise<boolean>;
 }

@@ -167,6 +167,13 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
         });
         return { throttleTimeMs: 0, topics };
       },
+      // OffsetCommit has no top-level error code: every partition carries it.
+      errorResponse(request, errorCode) {
+        return {
+          throttleTimeMs: 0,
+          topics: request.body.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+        };
+      },
     }),
     defineHandler({
       apiKey: ApiKey.OffsetFetch,
@@ -187,6 +194,14 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
         const r = c.fetchOffsets(body.groupId, wanted(v >= 2 ? body.topics : (body.topics ?? [])));
         if (v < 2) return { throttleTimeMs: 0, topics: r.topics };
         return { throttleTimeMs: 0, topics: r.errorCode === ErrorCode.NONE ? r.topics : [], errorCode: r.errorCode };
+      },
+      // v8+ batches groups, each with its own error code; v0-1 have only per-partition ones.
+      errorResponse(request, errorCode) {
+        const body = request.body;
+        const perPartition = (topics: ReadonlyArray<{ name: string; partitionIndexes: number[] }> | null) =>
+          (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1n, errorCode })) }));
+        if (request.header.apiVersion >= 8) return { throttleTimeMs: 0, groups: body.groups.map((g) => ({ groupId: g.groupId, topics: [], errorCode })) };
+        return { throttleTimeMs: 0, topics: perPartition(body.topics), errorCode };
       },
     }),
     defineHandler({
@@ -212,6 +227,9 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
         }));
         return { throttleTimeMs: 0, groups };
       },
+      errorResponse(request, errorCode) {
+        return { throttleTimeMs: 0, groups: request.body.groups.map((groupId) => ({ groupId, errorCode, groupState: '', protocolType: '', protocolData: '', members: [] })) };
+      },
     }),
     defineHandler({
       apiKey: ApiKey.DeleteGroups,
@@ -219,6 +237,9 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
       async handle(request) {
         const results = await c.deleteGroups(request.body.groupsNames);
         return { throttleTimeMs: 0, results };
+      },
+      errorResponse(request, errorCode) {
+        return { throttleTimeMs: 0, results: request.body.groupsNames.map((groupId) => ({ groupId, errorCode })) };
       },
     }),
     defineHandler({
