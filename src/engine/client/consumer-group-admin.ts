@@ -60,10 +60,6 @@ function errorName(code: number): string {
   return (protocolErrorsCodesById as Record<number, string>)[code] ?? `UNKNOWN_ERROR_${code}`;
 }
 
-function kafkaMessage(code: number): string {
-  return errorName(code);
-}
-
 function findResponse(error: unknown): Record<string, unknown> | undefined {
   const seen = new Set<unknown>();
   const visit = (e: unknown): Record<string, unknown> | undefined => {
@@ -295,7 +291,7 @@ export async function deleteOffsets(ops: GroupOpsDeps, group: string, topicArgs:
     topLevelError = response?.errorCode ? errorName(response.errorCode) : kafka.id;
     for (const t of targets) {
       const code = partitionErrors.get(`${t.topic}:${t.partition}`) ?? (response?.errorCode || kafka.code);
-      partitions.push({ ...t, error: code ? kafkaMessage(code) : null });
+      partitions.push({ ...t, error: code ? errorName(code) : null });
     }
   }
   if (topLevelError === null && partitions.some((p) => p.error !== null)) topLevelError = 'UNKNOWN_TOPIC_OR_PARTITION';
