@@ -6,6 +6,7 @@
 import { Command, Errors, Flags, Help, type Interfaces } from '@oclif/core';
 import { exitCodeFor, isStreamctlError, StreamctlError } from '../engine/common/errors.js';
 import { watchStdoutClosed } from './interrupt.js';
+import { toJsonValue } from './output.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -46,6 +47,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       // Every parse failure (unknown flag, bad value, missing or unexpected argument) is a usage error.
       throw new StreamctlError('USAGE', parseErrorMessage(error), { cause: error });
     }
+  }
+
+  /** Every --json result follows the one convention (src/cli/output.ts). */
+  protected override toSuccessJson(result: unknown): unknown {
+    return toJsonValue(result);
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {

@@ -50,16 +50,6 @@ export function topicCommandError(error: unknown): string {
   return `Error while executing topic command : ${message}\n`;
 }
 
-/** Makes a result JSON-printable: bigint → decimal string, Map → object, Buffer → UTF-8 text. */
-export function jsonSafe<T>(value: T): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), jsonSafe(v)]));
-  if (Array.isArray(value)) return value.map((v) => jsonSafe(v));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
-  return value;
-}
-
 export { interruptSignal, writeStdout } from './interrupt.js';
 
 /**

@@ -6,7 +6,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { nimbusFlags } from '../cli/nimbus-flags.js';
 import { locateClusterDir, resolveClusterDir } from '../cli/cluster-locator.js';
-import { connectOptions, interruptSignal, jsonSafe, kafkaFlags } from '../cli/kafka-flags.js';
+import { connectOptions, interruptSignal, kafkaFlags } from '../cli/kafka-flags.js';
 import { DashboardPoller } from '../ui/dashboard-snapshot.js';
 
 export default class Dashboard extends BaseCommand<typeof Dashboard> {
@@ -50,7 +50,7 @@ Keys: q or Ctrl-C quits; tab, shift-tab or 1-4 focus a panel (the focused panel 
     if (this.jsonEnabled()) {
       try {
         const snapshot = await poller.poll();
-        return jsonSafe({ takenAt: new Date(snapshot.takenAtMs).toISOString(), ...snapshot });
+        return { takenAt: new Date(snapshot.takenAtMs).toISOString(), ...snapshot };
       } finally {
         await poller.close();
       }

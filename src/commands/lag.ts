@@ -4,8 +4,8 @@ import { AdminClient, watchGroupLag } from '../engine/client/admin-client.js';
 import { type GroupLag, lagTable } from '../engine/client/consumer-lag.js';
 import { PartitionFetcher } from '../engine/client/partition-fetcher.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { connectOptions, interruptSignal, jsonSafe, kafkaFlags, writeOut } from '../cli/kafka-flags.js';
-import { renderTable } from '../cli/output.js';
+import { connectOptions, interruptSignal, kafkaFlags, writeOut } from '../cli/kafka-flags.js';
+import { jsonLine, renderTable } from '../cli/output.js';
 
 export default class Lag extends BaseCommand<typeof Lag> {
   static override summary = 'Show consumer lag per group and topic, in records and in time.';
@@ -32,13 +32,13 @@ export default class Lag extends BaseCommand<typeof Lag> {
       if (!this.flags.watch) {
         const lag = await admin.groupLag({ groups: this.flags.group });
         print(lag);
-        return { groups: jsonSafe(lag) };
+        return { groups: lag };
       }
       const interrupt = interruptSignal();
       try {
         await watchGroupLag(admin, { groups: this.flags.group, intervalMs: this.flags.interval * 1000, signal: interrupt.signal }, (lag) => {
           if (this.jsonEnabled()) {
-            writeOut(`${JSON.stringify({ at: new Date().toISOString(), groups: jsonSafe(lag) })}\n`);
+            writeOut(jsonLine({ at: new Date().toISOString(), groups: lag }));
           } else {
             if (process.stdout.isTTY) writeOut('\x1b[2J\x1b[H');
             writeOut(`${new Date().toISOString()}\n`);

@@ -36,7 +36,7 @@ class PartialResult<T> {
 }
 
 export interface BrokerRow {
-  id: number;
+  broker: number;
   /** null when only the broker id is known (remote cluster without metadata for it). */
   host: string | null;
   port: number | null;
@@ -60,7 +60,7 @@ export interface BrokersView {
 }
 
 export interface TopicRow {
-  name: string;
+  topic: string;
   partitions: number;
   replicationFactor: number;
   underReplicated: number;
@@ -171,7 +171,7 @@ export function brokersFromStatus(status: ClusterStatus): BrokersView {
       const id = p.id ?? -1;
       const answering = health ? !health.nodesDown.includes(id) && health.allNodes.includes(id) : false;
       return {
-        id,
+        broker: id,
         host: p.host,
         port: p.port,
         up: p.status === 'running' && (health === null ? false : answering),
@@ -180,7 +180,7 @@ export function brokersFromStatus(status: ClusterStatus): BrokersView {
         controller: health?.controllerId === id,
       };
     })
-    .sort((a, b) => a.id - b.id);
+    .sort((a, b) => a.broker - b.broker);
   return {
     clusterId: status.clusterId,
     controller: controller ? { host: controller.host, port: controller.port, status: controller.status } : null,
@@ -190,7 +190,7 @@ export function brokersFromStatus(status: ClusterStatus): BrokersView {
 }
 
 /** Broker rows of a remote cluster, from topic metadata (ids, addresses, leader counts). */
-export function brokersFromTopics(topics: TopicDescription[], liveBrokers: number[], addresses: ReadonlyArray<{ id: number; host: string; port: number }> = []): BrokersView {
+export function brokersFromTopics(topics: TopicDescription[], liveBrokers: number[], addresses: ReadonlyArray<{ broker: number; host: string; port: number }> = []): BrokersView {
   const leaders = new Map<number, number>(liveBrokers.map((id) => [id, 0]));
   const leaderless: string[] = [];
   const underReplicated: string[] = [];
@@ -198,9 +198,9 @@ export function brokersFromTopics(topics: TopicDescription[], liveBrokers: numbe
   for (const t of topics) {
     for (const p of t.partitions) {
       partitions++;
-      if (p.leader === null || p.leader < 0) leaderless.push(`${t.name}/${p.partition}`);
+      if (p.leader === null || p.leader < 0) leaderless.push(`${t.topic}/${p.partition}`);
       else leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
-      if (p.isr.length < p.replicas.length) underReplicated.push(`${t.name}/${p.partition}`);
+      if (p.isr.length < p.replicas.length) underReplicated.push(`${t.topic}/${p.partition}`);
     }
   }
   const ids = [...leaders.keys()].sort((a, b) => a - b);
@@ -209,8 +209,8 @@ export function brokersFromTopics(topics: TopicDescription[], liveBrokers: numbe
     clusterId: null,
     controller: null,
     brokers: ids.map((id) => {
-      const a = addresses.find((x) => x.id === id);
-      return { id, host: a?.host ?? null, port: a?.port ?? null, up: liveBrokers.includes(id), processStatus: null, leaders: leaders.get(id) ?? 0, controller: false };
+      const a = addresses.find((x) => x.broker === id);
+      return { broker: id, host: a?.host ?? null, port: a?.port ?? null, up: liveBrokers.includes(id), processStatus: null, leaders: leaders.get(id) ?? 0, controller: false };
     }),
     health: {
       healthy: reasons.length === 0,
@@ -238,27 +238,27 @@ export function messagesPerSec(previous: bigint | null | undefined, current: big
 
 /** Topic rows from a describe result and the latest offsets (`topic:partition` → offset). */
 export function topicRows(topics: TopicDescription[], ends: Map<string, bigint> | null, previous: DashboardSnapshot | null | undefined, nowMs: number): TopicRow[] {
-  const before = new Map((previous?.topics.data ?? []).map((t) => [t.name, t.logEndOffset]));
+  const before = new Map((previous?.topics.data ?? []).map((t) => [t.topic, t.logEndOffset]));
   const elapsedMs = previous ? nowMs - previous.takenAtMs : 0;
   return topics
     .map((t): TopicRow => {
       let logEndOffset: bigint | null = ends ? 0n : null;
       for (const p of t.partitions) {
-        const end = ends?.get(`${t.name}:${p.partition}`);
+        const end = ends?.get(`${t.topic}:${p.partition}`);
         if (end === undefined) logEndOffset = null;
         else if (logEndOffset !== null) logEndOffset += end;
       }
       return {
-        name: t.name,
+        topic: t.topic,
         partitions: t.partitions.length,
         replicationFactor: t.partitions[0]?.replicas.length ?? 0,
         underReplicated: t.partitions.filter((p) => p.isr.length < p.replicas.length).length,
         leaderless: t.partitions.filter((p) => p.leader === null || p.leader < 0).length,
         logEndOffset,
-        messagesPerSec: messagesPerSec(before.get(t.name), logEndOffset, elapsedMs),
+        messagesPerSec: messagesPerSec(before.get(t.topic), logEndOffset, elapsedMs),
       };
     })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
 }
 
 type TopicsData = { described: DescribeTopicsResult; rows: TopicRow[] };
@@ -266,7 +266,7 @@ type TopicsData = { described: DescribeTopicsResult; rows: TopicRow[] };
 /** Topic metadata, then log-end offsets; without offsets the rows still come (partial). */
 async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot | null | undefined, nowMs: number): Promise<TopicsData | PartialResult<TopicsData>> {
   const described = await admin.describeTopics({ excludeInternal: true });
-  const partitions = described.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+  const partitions = described.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
   let ends: Map<string, bigint> | null = new Map();
   let offsetsError: string | null = null;
   if (partitions.length > 0) {
@@ -283,7 +283,7 @@ async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot 
 async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[] | PartialResult<GroupRow[]>> {
   const listed = await admin.listGroups();
   if (listed.length === 0) return [];
-  const ids = listed.map((g) => g.groupId);
+  const ids = listed.map((g) => g.group);
   const [membersRun, lagRun] = await Promise.allSettled([admin.describeGroupMembers(ids), admin.groupLag({ groups: ids })]);
   const members = membersRun.status === 'fulfilled' ? membersRun.value : [];
   const lag = lagRun.status === 'fulfilled' ? lagRun.value : [];
@@ -292,10 +292,10 @@ async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[] | Partia
     ...(lagRun.status === 'rejected' ? [`lag: ${errorText(lagRun.reason)}`] : []),
   ];
   const rows = listed.map((g) => {
-    const m = members.find((x) => x.group === g.groupId);
-    const l = lag.find((x) => x.group === g.groupId);
+    const m = members.find((x) => x.group === g.group);
+    const l = lag.find((x) => x.group === g.group);
     return {
-      group: g.groupId,
+      group: g.group,
       state: m?.state ?? g.state,
       members: m?.members.length ?? 0,
       totalLag: l ? l.totalLag : null,

@@ -54,8 +54,11 @@ const EXTRA: Record<string, string[]> = {
   'leader-election': ['--all-topic-partitions'],
 };
 
-/** Commands that do not act on a cluster (start makes one; init and completion need none). */
-const CLUSTERLESS = new Set(['cluster:start', 'topology:init', 'completion']);
+/**
+ * Commands that do not act on a cluster (start makes one; init, completion and version need
+ * none; __complete asks one only while completing a name, and silently).
+ */
+const CLUSTERLESS = new Set(['cluster:start', 'topology:init', 'completion', 'version', '__complete']);
 
 function expectNoStackTrace(r: CliResult): void {
   expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)|\n\s+at .+:\d+:\d+/);

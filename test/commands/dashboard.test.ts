@@ -11,7 +11,7 @@ import { streamctl } from './kafka-cli-helpers.js';
 interface JsonSnapshot {
   takenAt: string;
   target: { dir: string | null; bootstrapServers: string | null; nimbusUrl: string };
-  brokers: { data: { brokers: Array<{ id: number; up: boolean; processStatus: string | null; leaders: number; controller: boolean }>; health: { healthy: boolean } | null } | null; error: string | null };
+  brokers: { data: { brokers: Array<{ broker: number; up: boolean; processStatus: string | null; leaders: number; controller: boolean }>; health: { healthy: boolean } | null } | null; error: string | null };
   topics: { data: Array<{ name: string; partitions: number; replicationFactor: number; underReplicated: number; logEndOffset: string | null }> | null; error: string | null };
   groups: { data: Array<{ group: string; state: string; members: number; totalLag: string | null; topics: string[] }> | null; error: string | null };
   topologies: { data: unknown[] | null; error: string | null };
@@ -73,12 +73,12 @@ describe('dashboard command against a real cluster', () => {
     expect(s.target.dir).toBe(cluster.dir);
     expect(s.target.nimbusUrl).toBe(cluster.nimbusUrl);
     expect(s.brokers.error).toBeNull();
-    expect(s.brokers.data!.brokers.map((x) => [x.id, x.up])).toEqual([
+    expect(s.brokers.data!.brokers.map((x) => [x.broker, x.up])).toEqual([
       [1, true],
       [2, true],
     ]);
     expect(s.brokers.data!.brokers.reduce((n, x) => n + x.leaders, 0)).toBeGreaterThanOrEqual(2);
-    expect(s.topics.data).toContainEqual(expect.objectContaining({ name: 'events', partitions: 2, replicationFactor: 2, logEndOffset: '10' }));
+    expect(s.topics.data).toContainEqual(expect.objectContaining({ topic: 'events', partitions: 2, replicationFactor: 2, logEndOffset: '10' }));
     expect(s.groups.data).toContainEqual({ group: 'readers', state: 'Empty', members: 0, totalLag: '6', topics: ['events'] });
     expect(s.topologies).toEqual({ data: [], error: null });
   });
@@ -129,7 +129,7 @@ describe('dashboard command against a real cluster', () => {
     expect(k.exitCode, k.stderr).toBe(0);
     const first = await streamctl(['dashboard', '--json', ...d()]);
     expect(first.exitCode, first.stderr).toBe(0);
-    const broker2 = (JSON.parse(first.stdout) as JsonSnapshot).brokers.data!.brokers.find((x) => x.id === 2)!;
+    const broker2 = (JSON.parse(first.stdout) as JsonSnapshot).brokers.data!.brokers.find((x) => x.broker === 2)!;
     expect([broker2.up, broker2.processStatus]).toEqual([false, 'killed']);
     // Until the controller fences broker 2, clients still try it: panels may show errors, but the
     // dashboard keeps going; afterwards leaders (and the group coordinator) move to broker 1.

@@ -60,8 +60,8 @@ describe('produce and consume commands against a real cluster', () => {
     const c = await streamctl(['consume', '--topic', 'offsets', '--partition', '1', '--offset', '1', '--max-messages', '2', '--json', ...b()]);
     const records = c.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(records.map((r) => [r.partition, r.offset, r.value])).toEqual([
-      [1, 1, 'one'],
-      [1, 2, 'two'],
+      [1, '1', 'one'],
+      [1, '2', 'two'],
     ]);
   });
 });

@@ -18,8 +18,9 @@ import {
 
 function describedTopic(name: string, partitions: Array<{ leader: number; replicas: number[]; isr: number[] }>): TopicDescription {
   return {
-    name,
+    topic: name,
     topicId: 'x',
+    minInsyncReplicas: null,
     internal: false,
     configs: [],
     partitions: partitions.map((p, partition) => ({ partition, ...p, elr: null, lastKnownElr: null })),
@@ -39,8 +40,8 @@ function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean; 
       topics,
       liveBrokers: [1, 2],
       brokerAddresses: [
-        { id: 1, host: '127.0.0.1', port: 9092 },
-        { id: 2, host: '127.0.0.1', port: 9093 },
+        { broker: 1, host: '127.0.0.1', port: 9092 },
+        { broker: 2, host: '127.0.0.1', port: 9093 },
       ],
       elrKnown: false,
     }),
@@ -57,7 +58,7 @@ function fakeAdmin(options: { ends?: Map<string, bigint>; groupsFail?: boolean; 
     },
     listGroups: async () => {
       if (options.groupsFail) throw new StreamctlError('TIMEOUT', 'Timed out listing groups.');
-      return [{ groupId: 'billing', state: 'Stable', protocolType: 'consumer' }];
+      return [{ group: 'billing', state: 'Stable', protocolType: 'consumer' }];
     },
     describeGroupMembers: async () => [
       {
@@ -132,8 +133,8 @@ describe('collectDashboardSnapshot', () => {
     const s = await collectDashboardSnapshot(sources(), { nowMs: 1000 });
     expect(s.topics.error).toBeNull();
     expect(s.topics.data).toEqual([
-      { name: 'lost', partitions: 1, replicationFactor: 1, underReplicated: 1, leaderless: 1, logEndOffset: 0n, messagesPerSec: null },
-      { name: 'orders', partitions: 2, replicationFactor: 2, underReplicated: 1, leaderless: 0, logEndOffset: 15n, messagesPerSec: null },
+      { topic: 'lost', partitions: 1, replicationFactor: 1, underReplicated: 1, leaderless: 1, logEndOffset: 0n, messagesPerSec: null },
+      { topic: 'orders', partitions: 2, replicationFactor: 2, underReplicated: 1, leaderless: 0, logEndOffset: 15n, messagesPerSec: null },
     ]);
   });
 
@@ -145,8 +146,8 @@ describe('collectDashboardSnapshot', () => {
       ['lost:0', 0n],
     ]);
     const second = await collectDashboardSnapshot(sources({ admin: () => fakeAdmin({ ends }) }), { nowMs: 3000, previous: first });
-    expect(second.topics.data!.find((t) => t.name === 'orders')!.messagesPerSec).toBe(10);
-    expect(second.topics.data!.find((t) => t.name === 'lost')!.messagesPerSec).toBe(0);
+    expect(second.topics.data!.find((t) => t.topic === 'orders')!.messagesPerSec).toBe(10);
+    expect(second.topics.data!.find((t) => t.topic === 'lost')!.messagesPerSec).toBe(0);
   });
 
   it('reports group state, members and total lag', async () => {
@@ -171,11 +172,11 @@ describe('collectDashboardSnapshot', () => {
   it('keeps the topic rows without log-end offsets when ListOffsets fails, with the error', async () => {
     const s = await collectDashboardSnapshot(sources({ admin: () => fakeAdmin({ offsetsFail: true }) }));
     expect(s.topics.error).toBe('log-end offsets: listing offsets: Connection to 127.0.0.1:9093 failed.');
-    expect(s.topics.data!.map((t) => [t.name, t.partitions, t.logEndOffset])).toEqual([
+    expect(s.topics.data!.map((t) => [t.topic, t.partitions, t.logEndOffset])).toEqual([
       ['lost', 1, null],
       ['orders', 2, null],
     ]);
-    expect(s.brokers.data!.brokers.map((b) => b.id)).toEqual([1, 2]);
+    expect(s.brokers.data!.brokers.map((b) => b.broker)).toEqual([1, 2]);
   });
 
   it('keeps the group list without lag when the lag cannot be read, with the error', async () => {
@@ -232,7 +233,7 @@ describe('collectDashboardSnapshot', () => {
 
   it('takes brokers from the local cluster status when there is one', async () => {
     const s = await collectDashboardSnapshot(sources({ clusterStatus: async () => status() }));
-    expect(s.brokers.data!.brokers.map((b) => [b.id, b.up, b.processStatus, b.leaders, b.controller])).toEqual([
+    expect(s.brokers.data!.brokers.map((b) => [b.broker, b.up, b.processStatus, b.leaders, b.controller])).toEqual([
       [1, true, 'running', 3, true],
       [2, false, 'killed', 0, false],
     ]);
@@ -262,9 +263,9 @@ describe('brokersFromTopics', () => {
         ]),
       ],
       [1, 2],
-      [{ id: 1, host: 'kafka1', port: 9092 }],
+      [{ broker: 1, host: 'kafka1', port: 9092 }],
     );
-    expect(view.brokers.map((b) => [b.id, b.host, b.port, b.leaders, b.up])).toEqual([
+    expect(view.brokers.map((b) => [b.broker, b.host, b.port, b.leaders, b.up])).toEqual([
       [1, 'kafka1', 9092, 1, true],
       [2, null, null, 0, true],
     ]);

@@ -3,7 +3,7 @@
 import type { DashboardSnapshot, TopicRow } from '../../src/ui/dashboard-snapshot.js';
 
 export function topic(name: string, overrides: Partial<TopicRow> = {}): TopicRow {
-  return { name, partitions: 3, replicationFactor: 3, underReplicated: 0, leaderless: 0, logEndOffset: 300n, messagesPerSec: 12.4, ...overrides };
+  return { topic: name, partitions: 3, replicationFactor: 3, underReplicated: 0, leaderless: 0, logEndOffset: 300n, messagesPerSec: 12.4, ...overrides };
 }
 
 export function fixedSnapshot(overrides: Partial<DashboardSnapshot> = {}): DashboardSnapshot {
@@ -15,9 +15,9 @@ export function fixedSnapshot(overrides: Partial<DashboardSnapshot> = {}): Dashb
         clusterId: 'c-42',
         controller: { host: '127.0.0.1', port: 19192, status: 'running' },
         brokers: [
-          { id: 1, host: '127.0.0.1', port: 19092, up: true, processStatus: 'running', leaders: 4, controller: true },
-          { id: 2, host: '127.0.0.1', port: 19093, up: true, processStatus: 'running', leaders: 2, controller: false },
-          { id: 3, host: '127.0.0.1', port: 19094, up: false, processStatus: 'killed', leaders: 0, controller: false },
+          { broker: 1, host: '127.0.0.1', port: 19092, up: true, processStatus: 'running', leaders: 4, controller: true },
+          { broker: 2, host: '127.0.0.1', port: 19093, up: true, processStatus: 'running', leaders: 2, controller: false },
+          { broker: 3, host: '127.0.0.1', port: 19094, up: false, processStatus: 'killed', leaders: 0, controller: false },
         ],
         health: {
           healthy: false,

@@ -14,7 +14,7 @@ export default class GroupsDelete extends BaseCommand<typeof GroupsDelete> {
   async run(): Promise<{ deleted: string[]; failed: Array<{ group: string; error: string }> }> {
     const admin = AdminClient.open(connectOptions(this.flags));
     try {
-      const groups = await selectGroups('delete', this.flags, async () => (await admin.listGroups()).map((g) => g.groupId));
+      const groups = await selectGroups('delete', this.flags, async () => (await admin.listGroups()).map((g) => g.group));
       const result = await admin.deleteGroups(groups);
       if (!this.jsonEnabled()) {
         const out = formatDeleteGroups(result.deleted, result.failed);

@@ -32,7 +32,7 @@ export default class GroupsDescribe extends BaseCommand<typeof GroupsDescribe> {
     }
     const admin = AdminClient.open(connectOptions(f));
     try {
-      const groups = await selectGroups('describe', f, async () => (await admin.listGroups()).map((g) => g.groupId));
+      const groups = await selectGroups('describe', f, async () => (await admin.listGroups()).map((g) => g.group));
       const out: ToolOutput = { stdout: '', stderr: '' };
       let result: unknown;
       let failed = false;

@@ -2,12 +2,12 @@
 // default, only for inactive groups).
 import { Flags } from '@oclif/core';
 import { AdminClient } from '../../engine/client/admin-client.js';
-import { formatResetOffsets, RESET_DRY_RUN_WARNING } from '../../engine/client/groups-format.js';
+import { formatResetNotices, formatResetOffsets, RESET_DRY_RUN_WARNING } from '../../engine/client/groups-format.js';
 import { parseIsoDuration, parseResetDateTime, type ResetScenario } from '../../engine/client/offset-reset-plan.js';
 import { StreamctlError } from '../../engine/common/errors.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { groupSelectionFlags, selectGroups } from '../../cli/group-flags.js';
-import { connectOptions, failRun, jsonSafe, kafkaFlags, writeErr, writeOut } from '../../cli/kafka-flags.js';
+import { connectOptions, failRun, kafkaFlags, writeErr, writeOut } from '../../cli/kafka-flags.js';
 
 export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOffsets> {
   static override summary = 'Reset the committed offsets of inactive groups (kafka-consumer-groups --reset-offsets).';
@@ -47,11 +47,12 @@ export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOf
     if (!f['dry-run'] && !f.execute && !this.jsonEnabled()) writeErr(`${RESET_DRY_RUN_WARNING}\n`);
     const admin = AdminClient.open(connectOptions(f));
     try {
-      const groups = await selectGroups('reset-offsets', f, async () => (await admin.listGroups()).map((g) => g.groupId));
+      const groups = await selectGroups('reset-offsets', f, async () => (await admin.listGroups()).map((g) => g.group));
       const result = await admin.resetOffsets({ groups, topics: f.topic ?? [], allTopics: f['all-topics'], scenario, execute: f.execute });
       if (!this.jsonEnabled()) {
-        writeErr(result.stderr);
-        writeOut(result.stdout);
+        const notices = formatResetNotices(result.notices);
+        writeErr(notices.stderr);
+        writeOut(notices.stdout);
         if (f.export) {
           const multi = groups.length > 1;
           writeOut(`${result.rows.map((r) => (multi ? `${r.group},` : '') + `${r.topic},${r.partition},${r.offset}`).join('\n')}\n`);
@@ -60,7 +61,7 @@ export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOf
         }
       }
       if (result.failedGroups.length > 0) failRun();
-      return jsonSafe(result);
+      return result;
     } finally {
       await admin.close();
     }

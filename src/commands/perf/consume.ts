@@ -1,6 +1,7 @@
 // `streamctl perf consume`: kafka-consumer-perf-test.
 import { Flags } from '@oclif/core';
 import { PerfConsumer } from '../../engine/client/perf-consumer.js';
+import { consumerPerfSummary } from '../../engine/client/perf-stats.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { connectOptions, interruptSignal, kafkaFlags, writeErr, writeOut } from '../../cli/kafka-flags.js';
 
@@ -40,7 +41,7 @@ export default class PerfConsume extends BaseCommand<typeof PerfConsume> {
         writeErr(result.stderr.map((l) => `${l}\n`).join(''));
         writeOut(result.stdout.map((l) => `${l}\n`).join(''));
       }
-      return { group, ...result };
+      return { topic: this.flags.topic, group, ...consumerPerfSummary(result), timedOut: result.timedOut };
     } finally {
       interrupt.dispose();
       await consumer.close();

@@ -1,6 +1,7 @@
 // `streamctl perf produce`: kafka-producer-perf-test.
 import { Flags } from '@oclif/core';
 import { PerfProducer } from '../../engine/client/perf-producer.js';
+import type { ProducerPerfSummary } from '../../engine/client/perf-stats.js';
 import { parseProperties } from '../../engine/client/properties.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { connectOptions, interruptSignal, kafkaFlags, writeOut } from '../../cli/kafka-flags.js';
@@ -22,7 +23,7 @@ export default class PerfProduce extends BaseCommand<typeof PerfProduce> {
     'producer-props': Flags.string({ summary: 'Producer properties k=v (space separated, repeatable).', multiple: true }),
   };
 
-  async run(): Promise<{ records: number; finalLine: string }> {
+  async run(): Promise<{ topic: string } & ProducerPerfSummary> {
     const props = parseProperties(this.flags['producer-props'], '--producer-props');
     const options = connectOptions({
       ...this.flags,
@@ -31,7 +32,7 @@ export default class PerfProduce extends BaseCommand<typeof PerfProduce> {
     const producer = PerfProducer.open({ ...options, clientId: props['client.id'] });
     const interrupt = interruptSignal();
     try {
-      return await producer.run({
+      const result = await producer.run({
         topic: this.flags.topic,
         numRecords: this.flags['num-records'],
         recordSize: this.flags['record-size'],
@@ -42,6 +43,7 @@ export default class PerfProduce extends BaseCommand<typeof PerfProduce> {
           if (!this.jsonEnabled()) writeOut(`${line}\n`);
         },
       });
+      return { topic: this.flags.topic, ...result.summary };
     } finally {
       interrupt.dispose();
       await producer.close();

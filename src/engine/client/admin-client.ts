@@ -1,6 +1,8 @@
 // Engine facade over @platformatic/kafka's Admin for the kafka-topics, kafka-configs and
 // kafka-consumer-groups style commands: topics, configs, groups, offsets and lag. Every
-// method is one user-level operation and returns plain data for the pure formatters.
+// method is one user-level operation and returns plain data; the pure formatters
+// (topics-format, configs-format, groups-format, consumer-lag) render Kafka's text from it.
+// The consumer-group operations live in consumer-group-admin; this class owns the connection.
 // Uses only standard Kafka APIs, so it works against streamctl and Apache Kafka alike.
 // Concurrency: one instance per command run; methods may run concurrently (the client pools
 // connections); close() once at the end.
@@ -8,29 +10,17 @@ import {
   Admin,
   ConfigResourceTypes,
   describeTopicPartitionsV0,
-  FindCoordinatorKeyTypes,
   IncrementalAlterConfigOperationTypes,
   kGetBootstrapConnection,
   metadataV12,
-  protocolErrorsCodesById,
 } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
-import { mapConcurrent } from '../common/map-concurrent.js';
 import { baseClientOptions, findKafkaError, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
 import { configSourceName, type ConfigEntityType, type ConfigResourceDescription } from './configs-format.js';
-import { computeGroupLag, type GroupLag, partitionLag, type PartitionLagInput } from './consumer-lag.js';
-import {
-  type DeleteOffsetsResult,
-  type GroupListing,
-  type GroupMembersView,
-  type GroupOffsetsView,
-  type GroupState,
-  type GroupStateView,
-  normalizeGroupState,
-  type PartitionOffsetRow,
-  type ResetOffsetsRow,
-} from './groups-format.js';
-import { parseTopicPartitionsArg, planResetOffsets, type PartitionResetInput, type ResetScenario, resetTimestamp } from './offset-reset-plan.js';
+import type { GroupLag } from './consumer-lag.js';
+import * as groupOps from './consumer-group-admin.js';
+import type { DeleteOffsetsResult, GroupListing, GroupMembersView, GroupOffsetsView, GroupState, GroupStateView } from './groups-format.js';
+import { normalizeGroupState } from './groups-format.js';
 import { type PartitionDescription, type TopicDescription, topicMatcher, ZERO_UUID } from './topics-format.js';
 
 export interface CreateTopicSpec {
@@ -54,7 +44,7 @@ export interface DescribeTopicsResult {
   topics: TopicDescription[];
   liveBrokers: number[];
   /** Addresses of the live brokers, by id (from the same Metadata answer). */
-  brokerAddresses: Array<{ id: number; host: string; port: number }>;
+  brokerAddresses: Array<{ broker: number; host: string; port: number }>;
   /** False when the brokers lack DescribeTopicPartitions (Elr printed as N/A). */
   elrKnown: boolean;
 }
@@ -67,32 +57,8 @@ export interface AlterConfigSpec {
   delete?: string[];
 }
 
-export interface ResetOffsetsSpec {
-  groups: string[];
-  /** `t` or `t:0,1`; ignored with allTopics. */
-  topics: string[];
-  allTopics: boolean;
-  scenario: ResetScenario;
-  execute: boolean;
-  nowMs?: number;
-}
-
-export interface ResetOffsetsResult {
-  rows: ResetOffsetsRow[];
-  /** Groups in the result (active groups count, with no rows). */
-  groupCount: number;
-  stdout: string;
-  stderr: string;
-  /** Groups that could not be reset (active). */
-  failedGroups: string[];
-  executed: boolean;
-}
-
 /** Reads the timestamp of the record at an offset (for time lag); null when none. */
 export type RecordTimestampReader = (topic: string, partition: number, offset: bigint) => Promise<bigint | null>;
-
-/** Groups (and one group's partitions) whose lag is read at once. */
-const LAG_CONCURRENCY = 8;
 
 const MISSING_TOPIC = (topic: string) => `Topic 'Optional[${topic}]' does not exist as expected`;
 
@@ -103,33 +69,26 @@ export function topicIdToBase64(uuid: string): string {
   return Buffer.from(hex, 'hex').toString('base64url');
 }
 
-function errorName(code: number): string {
-  return (protocolErrorsCodesById as Record<number, string>)[code] ?? `UNKNOWN_ERROR_${code}`;
-}
-
-function findResponse(error: unknown): Record<string, unknown> | undefined {
-  const seen = new Set<unknown>();
-  const visit = (e: unknown): Record<string, unknown> | undefined => {
-    if (!e || typeof e !== 'object' || seen.has(e)) return undefined;
-    seen.add(e);
-    const err = e as { response?: unknown; errors?: unknown[]; cause?: unknown };
-    if (err.response && typeof err.response === 'object') return err.response as Record<string, unknown>;
-    for (const inner of err.errors ?? []) {
-      const found = visit(inner);
-      if (found) return found;
-    }
-    return visit(err.cause);
-  };
-  return visit(error);
-}
+export type { ResetOffsetsResult, ResetOffsetsSpec } from './consumer-group-admin.js';
+export { watchGroupLag } from './consumer-group-admin.js';
 
 export class AdminClient {
   readonly #admin: Admin;
-  readonly #readTimestamp: RecordTimestampReader | undefined;
+  /** What the consumer-group operations (consumer-group-admin) use of this facade. */
+  readonly #groupOps: groupOps.GroupOpsDeps;
 
   constructor(deps: { admin: Admin; readTimestamp?: RecordTimestampReader }) {
     this.#admin = deps.admin;
-    this.#readTimestamp = deps.readTimestamp;
+    this.#groupOps = {
+      admin: deps.admin,
+      call: (what, fn) => this.#call(what, fn),
+      listTopics: () => this.listTopics(),
+      listGroups: () => this.listGroups(),
+      listOffsets: (partitions, spec) => this.listOffsets(partitions, spec),
+      committedOffsets: (group) => this.committedOffsets(group),
+      topicPartitions: (topics) => this.#topicPartitions(topics),
+      readTimestamp: deps.readTimestamp,
+    };
   }
 
   static open(options: KafkaConnectOptions & { readTimestamp?: RecordTimestampReader }): AdminClient {
@@ -236,16 +195,16 @@ export class AdminClient {
         };
       });
       return {
-        name,
+        topic: name,
         topicId: meta ? topicIdToBase64(meta.id) : ZERO_UUID,
         internal: raw?.isInternal ?? false,
         partitions,
         configs: cfg.filter((c) => c.configSource !== 5).map((c) => ({ name: c.name, value: c.value ?? null })),
-        minInsyncReplicas: minIsr ? Number(minIsr) : undefined,
+        minInsyncReplicas: minIsr ? Number(minIsr) : null,
       };
     });
-    const brokerAddresses = [...metadata.brokers].map(([id, b]) => ({ id, host: b.host, port: b.port })).sort((a, b) => a.id - b.id);
-    return { topics, liveBrokers: brokerAddresses.map((b) => b.id), brokerAddresses, elrKnown: elr !== undefined };
+    const brokerAddresses = [...metadata.brokers].map(([broker, b]) => ({ broker, host: b.host, port: b.port })).sort((a, b) => a.broker - b.broker);
+    return { topics, liveBrokers: brokerAddresses.map((b) => b.broker), brokerAddresses, elrKnown: elr !== undefined };
   }
 
   async #bootstrapConnection(): Promise<unknown> {
@@ -415,14 +374,9 @@ export class AdminClient {
     const groups = await this.#call('listing groups', () => this.#admin.listGroups());
     return [...groups.values()]
       .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
-      .map((g) => ({ groupId: g.id, state: normalizeGroupState(g.state), protocolType: g.protocolType }))
+      .map((g) => ({ group: g.id, state: normalizeGroupState(g.state), protocolType: g.protocolType }))
       .filter((g) => !options.states || options.states.length === 0 || options.states.includes(g.state))
-      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
-  }
-
-  async #describeGroups(groups: string[]) {
-    const described = await this.#call('describing groups', () => this.#admin.describeGroups({ groups }));
-    return described;
+      .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
   /** Committed offsets of a group, keyed `topic:partition` (only partitions with a commit). */
@@ -439,286 +393,35 @@ export class AdminClient {
     return result;
   }
 
-  async describeGroupOffsets(groups: string[]): Promise<GroupOffsetsView[]> {
-    const described = await this.#describeGroups(groups);
-    const views: GroupOffsetsView[] = [];
-    for (const group of groups) {
-      const d = described.get(group);
-      if (!d) {
-        views.push({ group, state: null, rows: [] });
-        continue;
-      }
-      const state = normalizeGroupState(d.state);
-      const committed = await this.committedOffsets(group);
-      const members = [...d.members.values()]
-        .map((m) => ({
-          m,
-          partitions: [...(m.assignments?.values() ?? [])].flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition }))),
-        }))
-        .filter((x) => x.partitions.length > 0)
-        .sort((a, b) => b.partitions.length - a.partitions.length);
-      const assigned = new Set(members.flatMap((x) => x.partitions.map((p) => `${p.topic}:${p.partition}`)));
-      const unassigned = [...committed.keys()]
-        .filter((k) => !assigned.has(k))
-        .map((k) => {
-          const i = k.lastIndexOf(':');
-          return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)) };
-        });
-      const all = [...members.flatMap((x) => x.partitions), ...unassigned];
-      const ends = await this.listOffsets(all, 'latest').catch(() => new Map<string, bigint>());
-      const rowsFor = (partitions: Array<{ topic: string; partition: number }>, who: { id: string; host: string; clientId: string } | null) =>
-        [...partitions]
-          .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
-          .map((p): PartitionOffsetRow => {
-            const key = `${p.topic}:${p.partition}`;
-            const c = committed.get(key);
-            const end = ends.get(key) ?? null;
-            return {
-              group,
-              topic: p.topic,
-              partition: p.partition,
-              leaderEpoch: c && c.leaderEpoch >= 0 ? c.leaderEpoch : null,
-              currentOffset: c?.offset ?? null,
-              logEndOffset: end,
-              lag: partitionLag(c?.offset ?? null, end),
-              consumerId: who?.id ?? '-',
-              host: who?.host ?? '-',
-              clientId: who?.clientId ?? '-',
-            };
-          });
-      const rows = [
-        ...members.flatMap((x) => rowsFor(x.partitions, { id: x.m.id, host: x.m.clientHost, clientId: x.m.clientId })),
-        ...rowsFor(unassigned, null),
-      ];
-      views.push({ group, state, rows });
-    }
-    return views;
+  // ---- group operations (consumer-group-admin) -----------------------------------------
+
+  describeGroupOffsets(groups: string[]): Promise<GroupOffsetsView[]> {
+    return groupOps.describeGroupOffsets(this.#groupOps, groups);
   }
 
-  async describeGroupMembers(groups: string[]): Promise<GroupMembersView[]> {
-    const described = await this.#describeGroups(groups);
-    return groups.map((group) => {
-      const d = described.get(group);
-      if (!d) return { group, state: null, members: [] };
-      return {
-        group,
-        state: normalizeGroupState(d.state),
-        members: [...d.members.values()].map((m) => ({
-          group,
-          consumerId: m.id,
-          groupInstanceId: m.groupInstanceId ?? '',
-          host: m.clientHost,
-          clientId: m.clientId,
-          assignment: [...(m.assignments?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions] })),
-        })),
-      };
-    });
+  describeGroupMembers(groups: string[]): Promise<GroupMembersView[]> {
+    return groupOps.describeGroupMembers(this.#groupOps, groups);
   }
 
-  async describeGroupStates(groups: string[]): Promise<GroupStateView[]> {
-    const described = await this.#describeGroups(groups);
-    const coordinators = await this.#call('finding coordinators', () =>
-      this.#admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: groups }),
-    );
-    return groups.map((group) => {
-      const d = described.get(group);
-      const c = coordinators.find((x) => x.key === group);
-      return {
-        group,
-        state: d ? normalizeGroupState(d.state) : 'Dead',
-        coordinator: c ? { host: c.host, port: c.port, id: c.nodeId } : null,
-        assignmentStrategy: d?.protocol ?? '',
-        members: d?.members.size ?? 0,
-      };
-    });
+  describeGroupStates(groups: string[]): Promise<GroupStateView[]> {
+    return groupOps.describeGroupStates(this.#groupOps, groups);
   }
 
-  async resetOffsets(spec: ResetOffsetsSpec): Promise<ResetOffsetsResult> {
-    const result: ResetOffsetsResult = { rows: [], groupCount: 0, stdout: '', stderr: '', failedGroups: [], executed: spec.execute };
-    const described = await this.#describeGroups(spec.groups);
-    for (const group of spec.groups) {
-      result.groupCount += 1;
-      const state = described.get(group) ? normalizeGroupState(described.get(group)!.state) : 'Dead';
-      if (state !== 'Empty' && state !== 'Dead') {
-        result.stdout += `\nError: Assignments can only be reset if the group '${group}' is inactive, but the current state is ${state}.\n`;
-        result.failedGroups.push(group);
-        continue;
-      }
-      const committed = await this.committedOffsets(group);
-      let partitions: Array<{ topic: string; partition: number }>;
-      if (spec.allTopics) {
-        partitions = [...committed.keys()].map((k) => {
-          const i = k.lastIndexOf(':');
-          return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)) };
-        });
-      } else {
-        const parsed = spec.topics.map(parseTopicPartitionsArg);
-        const whole = parsed.filter((p) => p.partitions === null).map((p) => p.topic);
-        const existing = new Set(await this.listTopics());
-        const missingTopics = whole.filter((t) => !existing.has(t));
-        if (missingTopics.length > 0) {
-          throw new StreamctlError('NOT_FOUND', `This server does not host this topic-partition. (${missingTopics.join(', ')})`);
-        }
-        partitions = [
-          ...parsed.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition }))),
-          ...(await this.#topicPartitions(whole)),
-        ];
-        const known = new Set(
-          (await this.#topicPartitions([...new Set(parsed.map((p) => p.topic))].filter((t) => existing.has(t)))).map((p) => `${p.topic}:${p.partition}`),
-        );
-        const missing = partitions.filter((p) => !known.has(`${p.topic}:${p.partition}`));
-        if (missing.length > 0) {
-          throw new StreamctlError('NOT_FOUND', `The partitions "${missing.map((p) => `${p.topic}-${p.partition}`).join(',')}" do not exist`);
-        }
-      }
-      const starts = await this.listOffsets(partitions, 'earliest');
-      const ends = await this.listOffsets(partitions, 'latest');
-      const ts = resetTimestamp(spec.scenario, spec.nowMs ?? Date.now());
-      const byTime = ts === null ? undefined : await this.listOffsets(partitions, BigInt(ts));
-      const inputs: PartitionResetInput[] = partitions.map((p) => {
-        const key = `${p.topic}:${p.partition}`;
-        return {
-          topic: p.topic,
-          partition: p.partition,
-          logStartOffset: starts.get(key) ?? 0n,
-          logEndOffset: ends.get(key) ?? 0n,
-          committed: committed.get(key)?.offset ?? null,
-          offsetForTimestamp: byTime ? (byTime.get(key) ?? null) : undefined,
-        };
-      });
-      const plan = planResetOffsets(spec.scenario, inputs);
-      result.stdout += plan.stdout;
-      result.stderr += plan.stderr;
-      if (spec.execute && plan.offsets.length > 0) {
-        const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
-        for (const o of plan.offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
-        await this.#call('', () =>
-          this.#admin.alterConsumerGroupOffsets({
-            groupId: group,
-            topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })),
-          }),
-        );
-      }
-      result.rows.push(...plan.offsets.map((o) => ({ group, ...o })));
-    }
-    return result;
+  resetOffsets(spec: groupOps.ResetOffsetsSpec): Promise<groupOps.ResetOffsetsResult> {
+    return groupOps.resetOffsets(this.#groupOps, spec);
   }
 
-  async deleteGroups(groups: string[]): Promise<{ deleted: string[]; failed: Array<{ group: string; error: string }> }> {
-    const deleted: string[] = [];
-    const failed: Array<{ group: string; error: string }> = [];
-    // One request per group so one failure does not hide the others' results.
-    for (const group of groups) {
-      try {
-        await this.#admin.deleteGroups({ groups: [group] });
-        deleted.push(group);
-      } catch (error) {
-        const kafka = findKafkaError(error);
-        if (!kafka) throw toStreamctlError(error);
-        failed.push({ group, error: `${kafka.id}` });
-      }
-    }
-    return { deleted, failed };
+  deleteGroups(groups: string[]): Promise<{ deleted: string[]; failed: Array<{ group: string; error: string }> }> {
+    return groupOps.deleteGroups(this.#groupOps, groups);
   }
 
-  async deleteOffsets(group: string, topicArgs: string[]): Promise<DeleteOffsetsResult> {
-    const parsed = topicArgs.map(parseTopicPartitionsArg);
-    const whole = parsed.filter((p) => p.partitions === null).map((p) => p.topic);
-    const existing = new Set(await this.listTopics());
-    const partitions: DeleteOffsetsResult['partitions'] = [];
-    for (const t of whole.filter((t) => !existing.has(t))) {
-      partitions.push({ topic: t, partition: -1, error: 'This server does not host this topic-partition.' });
-    }
-    const targets = [
-      ...parsed.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition }))),
-      ...(await this.#topicPartitions(whole.filter((t) => existing.has(t)))),
-    ];
-    const byTopic = new Map<string, number[]>();
-    for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t.partition]);
-    let topLevelError: string | null = null;
-    try {
-      if (byTopic.size > 0) {
-        await this.#admin.deleteConsumerGroupOffsets({
-          groupId: group,
-          topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-        });
-      }
-      for (const t of targets) partitions.push({ ...t, error: null });
-    } catch (error) {
-      const kafka = findKafkaError(error);
-      if (!kafka) throw toStreamctlError(error);
-      const response = findResponse(error) as
-        | { errorCode?: number; topics?: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }> }
-        | undefined;
-      const partitionErrors = new Map<string, number>();
-      for (const t of response?.topics ?? []) for (const p of t.partitions) partitionErrors.set(`${t.name}:${p.partitionIndex}`, p.errorCode);
-      topLevelError = response?.errorCode ? errorName(response.errorCode) : kafka.id;
-      for (const t of targets) {
-        const code = partitionErrors.get(`${t.topic}:${t.partition}`) ?? (response?.errorCode || kafka.code);
-        partitions.push({ ...t, error: code ? kafkaMessage(code) : null });
-      }
-    }
-    if (topLevelError === null && partitions.some((p) => p.error !== null)) topLevelError = 'UNKNOWN_TOPIC_OR_PARTITION';
-    return { group, topics: topicArgs, topLevelError, partitions };
+  deleteOffsets(group: string, topicArgs: string[]): Promise<DeleteOffsetsResult> {
+    return groupOps.deleteOffsets(this.#groupOps, group, topicArgs);
   }
 
-  // ---- lag ----------------------------------------------------------------------------
-
-  /**
-   * Per group and topic: lag in records and, from record timestamps, in time. Groups are
-   * read LAG_CONCURRENCY at a time, and each group's timestamp reads likewise, so a cluster
-   * with many groups or partitions answers in a few round trips rather than one per item.
-   */
-  async groupLag(options: { groups?: string[] } = {}): Promise<GroupLag[]> {
-    const groups = options.groups && options.groups.length > 0 ? options.groups : (await this.listGroups()).map((g) => g.groupId);
-    return mapConcurrent(groups, LAG_CONCURRENCY, (group) => this.#lagOf(group));
-  }
-
-  async #lagOf(group: string): Promise<GroupLag> {
-    const committed = await this.committedOffsets(group);
-    const partitions = [...committed.keys()].map((k) => {
-      const i = k.lastIndexOf(':');
-      return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)) };
-    });
-    const ends = await this.listOffsets(partitions, 'latest').catch(() => new Map<string, bigint>());
-    const readTimestamp = this.#readTimestamp;
-    const inputs = await mapConcurrent(partitions, LAG_CONCURRENCY, async (p): Promise<PartitionLagInput> => {
-      const key = `${p.topic}:${p.partition}`;
-      const c = committed.get(key)!.offset;
-      const end = ends.get(key) ?? null;
-      const input: PartitionLagInput = { ...p, committed: c, logEndOffset: end };
-      if (readTimestamp && end !== null && end > c) {
-        [input.committedRecordTimestamp, input.latestRecordTimestamp] = await Promise.all([
-          readTimestamp(p.topic, p.partition, c).catch(() => null),
-          readTimestamp(p.topic, p.partition, end - 1n).catch(() => null),
-        ]);
-      }
-      return input;
-    });
-    return computeGroupLag(group, inputs);
+  /** Lag per group and topic, in records and (from record timestamps) in time. */
+  groupLag(options: { groups?: string[] } = {}): Promise<GroupLag[]> {
+    return groupOps.groupLag(this.#groupOps, options);
   }
 }
 
-/** Samples group lag every `intervalMs` until the signal aborts (for `lag --watch`). */
-export async function watchGroupLag(
-  admin: AdminClient,
-  options: { groups?: string[]; intervalMs: number; signal: AbortSignal },
-  onSample: (lag: GroupLag[]) => void,
-): Promise<void> {
-  while (!options.signal.aborted) {
-    onSample(await admin.groupLag({ groups: options.groups }));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, options.intervalMs);
-      function done() {
-        clearTimeout(timer);
-        options.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      options.signal.addEventListener('abort', done, { once: true });
-    });
-  }
-}
-
-function kafkaMessage(code: number): string {
-  return errorName(code);
-}

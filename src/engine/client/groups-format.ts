@@ -2,6 +2,8 @@
 // describe --offsets/--members/--state tables with Kafka's printf widths, the state messages
 // that go to stdout or stderr, reset-offsets and delete/delete-offsets results. No I/O.
 
+import type { ResetNotice } from './offset-reset-plan.js';
+
 export const GROUP_STATES = ['Stable', 'PreparingRebalance', 'CompletingRebalance', 'Empty', 'Dead', 'Assigning', 'Reconciling', 'Unknown'] as const;
 export type GroupState = (typeof GROUP_STATES)[number];
 
@@ -30,16 +32,16 @@ function fmt(widths: number[], cells: string[]): string {
 }
 
 export interface GroupListing {
-  groupId: string;
+  group: string;
   state: GroupState;
   protocolType: string;
 }
 
 export function formatGroupList(groups: GroupListing[], withState: boolean): string {
-  if (!withState) return groups.map((g) => `${g.groupId}\n`).join('');
-  const groupWidth = Math.max(15, ...groups.map((g) => g.groupId.length)) + 10;
+  if (!withState) return groups.map((g) => `${g.group}\n`).join('');
+  const groupWidth = Math.max(15, ...groups.map((g) => g.group.length)) + 10;
   const line = (id: string, state: string) => `${padRight(id, groupWidth)} ${padRight(state, 20)}\n`;
-  return line('GROUP', 'STATE') + groups.map((g) => line(g.groupId, g.state)).join('');
+  return line('GROUP', 'STATE') + groups.map((g) => line(g.group, g.state)).join('');
 }
 
 /** Parses `--state` values for `groups list` (comma separated, case-insensitive). */
@@ -129,7 +131,8 @@ export function formatGroupOffsets(views: GroupOffsetsView[], verbose: boolean, 
 export interface MemberView {
   group: string;
   consumerId: string;
-  groupInstanceId: string;
+  /** null: a dynamic member (no group.instance.id). */
+  groupInstanceId: string | null;
   host: string;
   clientId: string;
   /** Assigned partitions by topic. */
@@ -160,11 +163,11 @@ export function formatGroupMembers(views: GroupMembersView[], verbose: boolean, 
     const max = (start: number, pick: (m: MemberView) => string) => Math.max(start, ...sized.map((m) => pick(m).length));
     const gw = max(15, (m) => m.group);
     const cw = max(15, (m) => m.consumerId);
-    const iw = max(17, (m) => m.groupInstanceId);
+    const iw = max(17, (m) => m.groupInstanceId ?? '');
     const hw = max(15, (m) => m.host);
     const clw = max(15, (m) => m.clientId);
     const caw = max(20, (m) => assignmentString(m.assignment));
-    const withInstance = sized.some((m) => m.groupInstanceId !== '');
+    const withInstance = sized.some((m) => (m.groupInstanceId ?? '') !== '');
     // "%-Gs %-Cs [%-Is ]%-Hs %-CLs %-15s " — every column padded and followed by one space.
     const base = (group: string, id: string, instance: string, host: string, client: string, count: string) =>
       [padRight(group, gw), padRight(id, cw), ...(withInstance ? [padRight(instance, iw)] : []), padRight(host, hw), padRight(client, clw), padRight(count, 15)]
@@ -178,7 +181,7 @@ export function formatGroupMembers(views: GroupMembersView[], verbose: boolean, 
     text += '\n';
     for (const m of members) {
       const count = String(m.assignment.reduce((n, a) => n + a.partitions.length, 0));
-      text += base(m.group, m.consumerId, m.groupInstanceId, m.host, m.clientId, count);
+      text += base(m.group, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, count);
       if (verbose) text += extra(MISSING, assignmentString(m.assignment), MISSING, MISSING);
       text += '\n';
     }
@@ -190,17 +193,18 @@ export function formatGroupMembers(views: GroupMembersView[], verbose: boolean, 
 export interface GroupStateView {
   group: string;
   state: GroupState;
-  coordinator: { host: string; port: number; id: number } | null;
-  assignmentStrategy: string;
+  coordinator: { broker: number; host: string; port: number } | null;
+  /** null: the group has no protocol yet (no members). */
+  assignmentStrategy: string | null;
   members: number;
 }
 
 export function formatGroupStates(views: GroupStateView[], out: ToolOutput = { stdout: '', stderr: '' }): ToolOutput {
   for (const view of [...views].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
     if (!groupStateNotice(view.group, view.state, 1, out)) continue;
-    const coordinator = view.coordinator ? `${view.coordinator.host}:${view.coordinator.port}  (${view.coordinator.id})` : MISSING;
+    const coordinator = view.coordinator ? `${view.coordinator.host}:${view.coordinator.port}  (${view.coordinator.broker})` : MISSING;
     const widths = [Math.max(15, view.group.length), Math.max(25, coordinator.length), 20, 20];
-    const strategy = view.assignmentStrategy === '' ? MISSING : view.assignmentStrategy;
+    const strategy = view.assignmentStrategy === null || view.assignmentStrategy === '' ? MISSING : view.assignmentStrategy;
     out.stdout += `\n${fmt(widths, ['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'])}`;
     out.stdout += `\n${fmt(widths, [view.group, coordinator, strategy, view.state, String(view.members)])}\n`;
   }
@@ -212,6 +216,33 @@ export interface ResetOffsetsRow {
   topic: string;
   partition: number;
   offset: bigint;
+}
+
+/** A reset-offsets notice of one group: a plan notice, or the group is active and was skipped. */
+export type GroupResetNotice = (ResetNotice & { group: string }) | { kind: 'group-active'; group: string; state: GroupState };
+
+/**
+ * Kafka's words for the reset-offsets notices, in order: the active-group error and the
+ * empty-partition fallback go to stdout, the clamping warnings (its logger) to stderr.
+ */
+export function formatResetNotices(notices: GroupResetNotice[], out: ToolOutput = { stdout: '', stderr: '' }): ToolOutput {
+  for (const n of notices) {
+    switch (n.kind) {
+      case 'group-active':
+        out.stdout += `\nError: Assignments can only be reset if the group '${n.group}' is inactive, but the current state is ${n.state}.\n`;
+        break;
+      case 'empty-partition':
+        out.stdout += `\nWarn: Partition ${n.partition} from topic ${n.topic} is empty. Falling back to latest known offset.\n`;
+        break;
+      case 'above-latest':
+        out.stderr += `New offset (${n.requested}) is higher than latest offset for topic partition ${n.topic}-${n.partition}. Value will be set to ${n.applied}.\n`;
+        break;
+      case 'below-earliest':
+        out.stderr += `New offset (${n.requested}) is lower than earliest offset for topic partition ${n.topic}-${n.partition}. Value will be set to ${n.applied}.\n`;
+        break;
+    }
+  }
+  return out;
 }
 
 export const RESET_DRY_RUN_WARNING =

@@ -96,12 +96,16 @@ export class MessageFormatter {
   }
 }
 
-/** One JSON object (no trailing newline) for `consume --json`; key/value/header values as UTF-8 text or null. */
+/**
+ * One JSON object (no trailing newline) for `consume --json`, in the JSON convention
+ * (src/cli/output.ts): the offset as a decimal string, the timestamp in epoch ms, key, value
+ * and header values as UTF-8 text or null.
+ */
 export function recordToJson(record: ConsumedRecord): string {
   return JSON.stringify({
     topic: record.topic,
     partition: record.partition,
-    offset: Number(record.offset),
+    offset: record.offset.toString(),
     timestamp: Number(record.timestamp),
     timestampType: record.timestampType,
     key: record.key === null ? null : record.key.toString('utf8'),

@@ -30,12 +30,16 @@ export interface PlannedOffset {
   offset: bigint;
 }
 
+/** What Kafka warns about while planning (the formatter renders its words). */
+export type ResetNotice =
+  /** A requested offset outside [log start, log end], clamped to `applied`. */
+  | { kind: 'above-latest' | 'below-earliest'; topic: string; partition: number; requested: bigint; applied: bigint }
+  /** No record at or after the timestamp: falls back to the log end. */
+  | { kind: 'empty-partition'; topic: string; partition: number };
+
 export interface ResetPlan {
   offsets: PlannedOffset[];
-  /** Kafka prints the empty-partition fallback on stdout ... */
-  stdout: string;
-  /** ... and the clamping warnings through its logger (stderr). */
-  stderr: string;
+  notices: ResetNotice[];
 }
 
 /** The ListOffsets timestamp a scenario looks up, or null when it needs none. */
@@ -46,15 +50,15 @@ export function resetTimestamp(scenario: ResetScenario, nowMs: number): number |
 }
 
 export function planResetOffsets(scenario: ResetScenario, partitions: PartitionResetInput[]): ResetPlan {
-  const plan: ResetPlan = { offsets: [], stdout: '', stderr: '' };
+  const plan: ResetPlan = { offsets: [], notices: [] };
   const sorted = [...partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
   const clamp = (p: PartitionResetInput, offset: bigint): bigint => {
     if (offset > p.logEndOffset) {
-      plan.stderr += `New offset (${offset}) is higher than latest offset for topic partition ${p.topic}-${p.partition}. Value will be set to ${p.logEndOffset}.\n`;
+      plan.notices.push({ kind: 'above-latest', topic: p.topic, partition: p.partition, requested: offset, applied: p.logEndOffset });
       return p.logEndOffset;
     }
     if (offset < p.logStartOffset) {
-      plan.stderr += `New offset (${offset}) is lower than earliest offset for topic partition ${p.topic}-${p.partition}. Value will be set to ${p.logStartOffset}.\n`;
+      plan.notices.push({ kind: 'below-earliest', topic: p.topic, partition: p.partition, requested: offset, applied: p.logStartOffset });
       return p.logStartOffset;
     }
     return offset;
@@ -83,7 +87,7 @@ export function planResetOffsets(scenario: ResetScenario, partitions: PartitionR
       case 'to-datetime':
       case 'by-duration':
         if (p.offsetForTimestamp === null || p.offsetForTimestamp === undefined || p.offsetForTimestamp < 0n) {
-          plan.stdout += `\nWarn: Partition ${p.partition} from topic ${p.topic} is empty. Falling back to latest known offset.\n`;
+          plan.notices.push({ kind: 'empty-partition', topic: p.topic, partition: p.partition });
           offset = p.logEndOffset;
         } else {
           offset = p.offsetForTimestamp;

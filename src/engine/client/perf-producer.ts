@@ -8,7 +8,7 @@ import { StreamctlError } from '../common/errors.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { baseClientOptions, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
 import { type Compression, COMPRESSIONS, parseAcks } from './console-producer.js';
-import { ProducerPerfStats } from './perf-stats.js';
+import { ProducerPerfStats, producerPerfFinalLine, type ProducerPerfSummary } from './perf-stats.js';
 import type { Properties } from './properties.js';
 import { ensureZstdSupport } from './zstd-support.js';
 
@@ -26,7 +26,8 @@ export interface PerfProducerRunOptions {
 }
 
 export interface PerfProducerResult {
-  records: number;
+  /** The final figures as numbers (what --json prints). */
+  summary: ProducerPerfSummary;
   finalLine: string;
 }
 
@@ -122,8 +123,9 @@ export class PerfProducer {
     if (batch.length > 0) sendBatch(batch);
     await Promise.all(inFlight);
     if (failure) throw toStreamctlError(failure, 'producing');
-    const finalLine = stats.finalLine(startWall + (now() - startMono));
+    const summary = stats.summary(startWall + (now() - startMono));
+    const finalLine = producerPerfFinalLine(summary);
     o.onLine(finalLine);
-    return { records: stats.count, finalLine };
+    return { summary, finalLine };
   }
 }

@@ -76,18 +76,47 @@ export class ProducerPerfStats {
     return ps.map((p) => Math.trunc(sorted[Math.floor(p * sorted.length)] ?? 0));
   }
 
-  finalLine(nowMs: number): string {
+  /** The figures of the final line, as numbers (`perf produce --json`). */
+  summary(nowMs: number): ProducerPerfSummary {
     const elapsed = nowMs - this.#start;
-    const recsPerSec = (1000 * this.#count) / elapsed;
-    const mbPerSec = (1000 * this.#bytes) / elapsed / MIB;
-    const avg = this.#count === 0 ? 0 : this.#totalLatency / this.#count;
     const [p50, p95, p99, p999] = this.percentiles([0.5, 0.95, 0.99, 0.999]);
-    return (
-      `${this.#count} records sent, ${javaFixed(recsPerSec, 6)} records/sec (${javaFixed(mbPerSec, 2)} MB/sec), ` +
-      `${javaFixed(avg, 2)} ms avg latency, ${javaFixed(this.#maxLatency, 2)} ms max latency, ` +
-      `${p50} ms 50th, ${p95} ms 95th, ${p99} ms 99th, ${p999} ms 99.9th.`
-    );
+    return {
+      records: this.#count,
+      recordsPerSec: (1000 * this.#count) / elapsed,
+      mbPerSec: (1000 * this.#bytes) / elapsed / MIB,
+      avgLatencyMs: this.#count === 0 ? 0 : this.#totalLatency / this.#count,
+      maxLatencyMs: this.#maxLatency,
+      p50LatencyMs: p50 ?? 0,
+      p95LatencyMs: p95 ?? 0,
+      p99LatencyMs: p99 ?? 0,
+      p999LatencyMs: p999 ?? 0,
+    };
   }
+
+  finalLine(nowMs: number): string {
+    return producerPerfFinalLine(this.summary(nowMs));
+  }
+}
+
+/** kafka-producer-perf-test's final figures (latencies in ms; MB is MiB, as Kafka's). */
+export interface ProducerPerfSummary {
+  records: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  avgLatencyMs: number;
+  maxLatencyMs: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
+  p99LatencyMs: number;
+  p999LatencyMs: number;
+}
+
+export function producerPerfFinalLine(s: ProducerPerfSummary): string {
+  return (
+    `${s.records} records sent, ${javaFixed(s.recordsPerSec, 6)} records/sec (${javaFixed(s.mbPerSec, 2)} MB/sec), ` +
+    `${javaFixed(s.avgLatencyMs, 2)} ms avg latency, ${javaFixed(s.maxLatencyMs, 2)} ms max latency, ` +
+    `${s.p50LatencyMs} ms 50th, ${s.p95LatencyMs} ms 95th, ${s.p99LatencyMs} ms 99th, ${s.p999LatencyMs} ms 99.9th.`
+  );
 }
 
 export const CONSUMER_PERF_HEADER =
@@ -108,21 +137,52 @@ export interface ConsumerPerfFigures {
   joinGroupTimeMs: number;
 }
 
-export function consumerPerfRow(f: ConsumerPerfFigures): string {
+/** The columns of kafka-consumer-perf-test's CSV row, as numbers (`perf consume --json`). */
+export interface ConsumerPerfSummary {
+  /** ISO-8601. */
+  startTime: string;
+  endTime: string;
+  mbConsumed: number;
+  mbPerSec: number;
+  messages: number;
+  messagesPerSec: number;
+  rebalanceTimeMs: number;
+  fetchTimeMs: number;
+  fetchMbPerSec: number;
+  fetchMessagesPerSec: number;
+}
+
+export function consumerPerfSummary(f: ConsumerPerfFigures): ConsumerPerfSummary {
   const elapsedSecs = (f.endMs - f.startMs) / 1000;
   const mb = f.bytes / MIB;
   const fetchTimeMs = f.endMs - f.startMs - f.joinGroupTimeMs;
+  return {
+    startTime: new Date(f.startMs).toISOString(),
+    endTime: new Date(f.endMs).toISOString(),
+    mbConsumed: mb,
+    mbPerSec: mb / elapsedSecs,
+    messages: f.messages,
+    messagesPerSec: f.messages / elapsedSecs,
+    rebalanceTimeMs: f.joinGroupTimeMs,
+    fetchTimeMs,
+    fetchMbPerSec: mb / (fetchTimeMs / 1000),
+    fetchMessagesPerSec: f.messages / (fetchTimeMs / 1000),
+  };
+}
+
+export function consumerPerfRow(f: ConsumerPerfFigures): string {
+  const s = consumerPerfSummary(f);
   return [
     perfDate(f.startMs),
     perfDate(f.endMs),
-    javaFixed(mb, 4),
-    javaFixed(mb / elapsedSecs, 4),
-    String(f.messages),
-    javaFixed(f.messages / elapsedSecs, 4),
-    String(f.joinGroupTimeMs),
-    String(fetchTimeMs),
-    javaFixed(mb / (fetchTimeMs / 1000), 4),
-    javaFixed(f.messages / (fetchTimeMs / 1000), 4),
+    javaFixed(s.mbConsumed, 4),
+    javaFixed(s.mbPerSec, 4),
+    String(s.messages),
+    javaFixed(s.messagesPerSec, 4),
+    String(s.rebalanceTimeMs),
+    String(s.fetchTimeMs),
+    javaFixed(s.fetchMbPerSec, 4),
+    javaFixed(s.fetchMessagesPerSec, 4),
   ].join(', ');
 }
 

@@ -24,15 +24,15 @@ export interface ConfigEntryView {
 }
 
 export interface TopicDescription {
-  name: string;
+  topic: string;
   /** Base64url topic id as Kafka prints it; ZERO_UUID or '' when unknown. */
   topicId: string;
   internal: boolean;
   partitions: PartitionDescription[];
   /** Non-default config entries (Kafka prints `!isDefault()` ones). */
   configs: ConfigEntryView[];
-  /** The effective min.insync.replicas, when known. */
-  minInsyncReplicas?: number;
+  /** The effective min.insync.replicas; null when unknown. */
+  minInsyncReplicas: number | null;
   markedForDeletion?: boolean;
 }
 
@@ -58,9 +58,9 @@ function partitionMatches(p: PartitionDescription, topic: TopicDescription, filt
     case 'unavailable':
       return !hasLeader(p) || (filter.liveBrokers !== undefined && !filter.liveBrokers.includes(p.leader as number));
     case 'under-min-isr':
-      return !hasLeader(p) || (topic.minInsyncReplicas !== undefined && p.isr.length < topic.minInsyncReplicas);
+      return !hasLeader(p) || (topic.minInsyncReplicas !== null && p.isr.length < topic.minInsyncReplicas);
     case 'at-min-isr':
-      return topic.minInsyncReplicas !== undefined && p.isr.length === topic.minInsyncReplicas;
+      return topic.minInsyncReplicas !== null && p.isr.length === topic.minInsyncReplicas;
   }
 }
 
@@ -69,7 +69,7 @@ export function formatTopicLine(topic: TopicDescription): string {
   const id = topic.topicId && topic.topicId !== ZERO_UUID ? `\tTopicId: ${topic.topicId}` : '';
   const configs = topic.configs.map((c) => `${c.name}=${c.value}`).join(',');
   const deletion = topic.markedForDeletion ? '\tMarkedForDeletion: true' : '';
-  return `Topic: ${topic.name}${id}\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${configs}${deletion}`;
+  return `Topic: ${topic.topic}${id}\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${configs}${deletion}`;
 }
 
 function ids(list: number[] | null): string {
@@ -80,7 +80,7 @@ export function formatPartitionLine(topic: TopicDescription, p: PartitionDescrip
   const leader = hasLeader(p) ? String(p.leader) : 'none';
   const deletion = topic.markedForDeletion ? '\tMarkedForDeletion: true' : '';
   return (
-    `\tTopic: ${topic.name}\tPartition: ${p.partition}\tLeader: ${leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}` +
+    `\tTopic: ${topic.topic}\tPartition: ${p.partition}\tLeader: ${leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}` +
     `\tElr: ${ids(p.elr)}\tLastKnownElr: ${ids(p.lastKnownElr)}${deletion}`
   );
 }

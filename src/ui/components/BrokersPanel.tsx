@@ -30,7 +30,7 @@ export function healthLine(h: ClusterHealth): string {
 export function BrokersPanel({ source, focused, maxRows }: BrokersPanelProps) {
   const view = source?.data;
   const rows = (view?.brokers ?? []).map((b) => [
-    String(b.id),
+    String(b.broker),
     b.host === null ? '-' : `${b.host}:${b.port}`,
     b.up ? 'up' : b.processStatus && b.processStatus !== 'running' ? `down (${b.processStatus})` : 'down',
     String(b.leaders),

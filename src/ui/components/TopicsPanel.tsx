@@ -14,7 +14,7 @@ export interface TopicsPanelProps {
 
 export function TopicsPanel({ source, focused, maxRows }: TopicsPanelProps) {
   const topics = source?.data ?? [];
-  const rows = topics.map((t) => [t.name, String(t.partitions), String(t.replicationFactor), String(t.underReplicated), String(t.leaderless), cell(t.logEndOffset), rate(t.messagesPerSec)]);
+  const rows = topics.map((t) => [t.topic, String(t.partitions), String(t.replicationFactor), String(t.underReplicated), String(t.leaderless), cell(t.logEndOffset), rate(t.messagesPerSec)]);
   return (
     <Panel index={2} title="Topics" focused={focused} error={source?.error} loading={source === null}>
       {!source?.data ? null : rows.length === 0 ? (

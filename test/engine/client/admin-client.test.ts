@@ -1,4 +1,5 @@
 import type { Admin } from '@platformatic/kafka';
+import { formatResetNotices } from '../../../src/engine/client/groups-format.js';
 import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../../../src/engine/client/admin-client.js';
 
@@ -57,7 +58,7 @@ describe('AdminClient with an injected client', () => {
     expect(view!.state).toBe('Stable');
     expect(view!.rows.map((r) => [r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId, r.leaderEpoch])).toEqual([
       [1, 7n, 7n, 0n, 'm1', 2],
-      [0, 4n, 10n, 6n, '-', null],
+      [0, 4n, 10n, 6n, null, null],
     ]);
   });
 
@@ -67,6 +68,6 @@ describe('AdminClient with an injected client', () => {
     });
     const result = await admin.resetOffsets({ groups: ['g'], topics: ['t'], allTopics: false, scenario: { kind: 'to-earliest' }, execute: true });
     expect(result.failedGroups).toEqual(['g']);
-    expect(result.stdout).toBe("\nError: Assignments can only be reset if the group 'g' is inactive, but the current state is Stable.\n");
+    expect(formatResetNotices(result.notices).stdout).toBe("\nError: Assignments can only be reset if the group 'g' is inactive, but the current state is Stable.\n");
   });
 });

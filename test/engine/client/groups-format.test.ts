@@ -76,7 +76,7 @@ describe('kafka-consumer-groups format', () => {
   });
 
   it('prints the state table with the coordinator as host:port  (id)', () => {
-    const out = formatGroupStates([{ group: 'g', state: 'Stable', coordinator: { host: 'localhost', port: 9092, id: 0 }, assignmentStrategy: 'range', members: 4 }]);
+    const out = formatGroupStates([{ group: 'g', state: 'Stable', coordinator: { broker: 0, host: 'localhost', port: 9092 }, assignmentStrategy: 'range', members: 4 }]);
     expect(out.stdout).toBe(
       '\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS' +
         '\ng               localhost:9092  (0)       range                Stable               4\n',
@@ -84,7 +84,7 @@ describe('kafka-consumer-groups format', () => {
   });
 
   it('lists groups plainly or as a GROUP/STATE table', () => {
-    const groups = [{ groupId: 'billing', state: 'Stable' as const, protocolType: 'consumer' }];
+    const groups = [{ group: 'billing', state: 'Stable' as const, protocolType: 'consumer' }];
     expect(formatGroupList(groups, false)).toBe('billing\n');
     expect(formatGroupList(groups, true)).toBe(`${'GROUP'.padEnd(25)} ${'STATE'.padEnd(20)}\n${'billing'.padEnd(25)} ${'Stable'.padEnd(20)}\n`);
   });

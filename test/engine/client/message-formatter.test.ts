@@ -46,12 +46,12 @@ describe('MessageFormatter', () => {
     expect(f.format(record()).toString()).toBe('k1\n');
   });
 
-  it('renders a record as one JSON object for --json', () => {
+  it('renders a record as one JSON object for --json, the offset as a decimal string', () => {
     const json = JSON.parse(recordToJson(record({ headers: [['h', Buffer.from('v')]] })));
     expect(json).toEqual({
       topic: 't',
       partition: 0,
-      offset: 42,
+      offset: '42',
       timestamp: 1700000000000,
       timestampType: 'CreateTime',
       key: 'k1',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatResetNotices } from '../../../src/engine/client/groups-format.js';
 import {
   parseIsoDuration,
   parseResetDateTime,
@@ -26,13 +27,16 @@ describe('reset-offsets planning', () => {
   it("clamps --to-offset above the log end with Kafka's warning", () => {
     const plan = planResetOffsets({ kind: 'to-offset', offset: 15n }, [p()]);
     expect(plan.offsets[0]!.offset).toBe(10n);
-    expect(plan.stderr).toBe('New offset (15) is higher than latest offset for topic partition t-0. Value will be set to 10.\n');
+    expect(plan.notices).toEqual([{ kind: 'above-latest', topic: 't', partition: 0, requested: 15n, applied: 10n }]);
+    expect(formatResetNotices(plan.notices.map((n) => ({ ...n, group: 'g' }))).stderr).toBe(
+      'New offset (15) is higher than latest offset for topic partition t-0. Value will be set to 10.\n',
+    );
   });
 
   it('clamps a shift below the log start', () => {
     const plan = planResetOffsets({ kind: 'shift-by', shift: -100n }, [p()]);
     expect(plan.offsets[0]!.offset).toBe(5n);
-    expect(plan.stderr).toContain('is lower than earliest offset for topic partition t-0. Value will be set to 5.');
+    expect(formatResetNotices(plan.notices.map((n) => ({ ...n, group: 'g' }))).stderr).toContain('is lower than earliest offset for topic partition t-0. Value will be set to 5.');
   });
 
   it('shifts the committed offset', () => {
@@ -53,7 +57,7 @@ describe('reset-offsets planning', () => {
   it('uses the timestamp lookup and falls back to the log end for an empty partition', () => {
     const plan = planResetOffsets({ kind: 'to-datetime', timestampMs: 0 }, [p({ offsetForTimestamp: 6n }), p({ partition: 1, offsetForTimestamp: -1n })]);
     expect(plan.offsets.map((o) => o.offset)).toEqual([6n, 10n]);
-    expect(plan.stdout).toBe('\nWarn: Partition 1 from topic t is empty. Falling back to latest known offset.\n');
+    expect(formatResetNotices(plan.notices.map((n) => ({ ...n, group: 'g' }))).stdout).toBe('\nWarn: Partition 1 from topic t is empty. Falling back to latest known offset.\n');
   });
 
   it('orders the plan by topic and partition', () => {

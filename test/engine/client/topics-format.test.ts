@@ -8,7 +8,7 @@ import {
 } from '../../../src/engine/client/topics-format.js';
 
 const orders: TopicDescription = {
-  name: 'orders',
+  topic: 'orders',
   topicId: 'w_H_w3F-S5qbT7PtD_vEyw',
   internal: false,
   configs: [{ name: 'min.insync.replicas', value: '2' }],
@@ -32,7 +32,8 @@ describe('kafka-topics describe format', () => {
 
   it('omits a zero TopicId, prints none for a missing leader and N/A without ELR data', () => {
     const t: TopicDescription = {
-      name: 'x',
+      topic: 'x',
+      minInsyncReplicas: null,
       topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
       internal: false,
       configs: [],
