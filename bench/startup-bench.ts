@@ -8,7 +8,7 @@
 // (STREAMCTL_NO_BUNDLE=1). The issue's starting figures (2.3 s, 318 MB for the default
 // cluster started the old way) are printed beside them. Run after `npm run build`:
 //   npx tsx bench/startup-bench.ts [--runs 5]
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,17 @@ interface Sample {
   createTopicsMs: number;
   rssMb: Record<string, number>;
   totalRssMb: number;
+  /** Proportional set size: shared pages (the node binary, ~34 MB of every process's RSS) counted once overall. */
+  totalPssMb: number;
+}
+
+function pssKb(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function rssKb(pid: number): number {
@@ -75,12 +86,14 @@ async function once(args: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
       tryFind();
     });
     const rssMb: Record<string, number> = { 'owner (CLI + daemon)': rssKb(child.pid!) / 1024 };
+    let pss = pssKb(child.pid!);
     for (const pid of processesUnder(dir)) {
+      pss += pssKb(pid);
       const kind = kindOf(pid);
       rssMb[kind] = (rssMb[kind] ?? 0) + rssKb(pid) / 1024;
     }
     const totalRssMb = Object.values(rssMb).reduce((a, b) => a + b, 0);
-    return { printedMs, createTopicsMs, rssMb, totalRssMb };
+    return { printedMs, createTopicsMs, rssMb, totalRssMb, totalPssMb: pss / 1024 };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -96,7 +109,7 @@ async function variant(label: string, args: string[], bundled: boolean): Promise
   const kinds = Object.keys(samples[0]!.rssMb);
   const rss = kinds.map((k) => `${k} ${median(samples.map((s) => s.rssMb[k] ?? 0)).toFixed(0)}`).join(', ');
   console.log(
-    `${label.padEnd(38)} printed ${median(samples.map((s) => s.printedMs)).toFixed(0).padStart(5)} ms  CreateTopics ok ${median(samples.map((s) => s.createTopicsMs)).toFixed(0).padStart(5)} ms  RSS ${median(samples.map((s) => s.totalRssMb)).toFixed(0)} MB (${rss})`,
+    `${label.padEnd(38)} printed ${median(samples.map((s) => s.printedMs)).toFixed(0).padStart(5)} ms  CreateTopics ok ${median(samples.map((s) => s.createTopicsMs)).toFixed(0).padStart(5)} ms  RSS ${median(samples.map((s) => s.totalRssMb)).toFixed(0)} MB (${rss}); PSS ${median(samples.map((s) => s.totalPssMb)).toFixed(0)} MB`,
   );
 }
 
@@ -105,4 +118,8 @@ await variant('--no-storm, bundled (ships)', ['--no-storm'], true);
 await variant('--no-storm, unbundled dist/engine (peer)', ['--no-storm'], false);
 await variant('default cluster, bundled (ships)', [], true);
 await variant('default cluster, unbundled (peer)', [], false);
+const bare = JSON.parse(
+  execFileSync(process.execPath, ['-e', "const s=require('fs').readFileSync('/proc/self/status','utf8');console.log(JSON.stringify({rss:+s.match(/VmRSS:\\s+(\\d+)/)[1],file:+s.match(/RssFile:\\s+(\\d+)/)[1]}))"], { encoding: 'utf8' }),
+) as { rss: number; file: number };
+console.log(`a bare node process here: RSS ${(bare.rss / 1024).toFixed(0)} MB, of which ${(bare.file / 1024).toFixed(0)} MB are file pages (the node binary) shared by every process; ps counts them in each`);
 console.log('previous (issue #16, default cluster, detached `cluster start`): 2.3 s to ready, 318 MB RSS; targets: < 0.5 s Kafka only, < 1 s default, < 200 MB');
