@@ -18,17 +18,8 @@ import { DEFAULT_STREAM } from '../topology/output-fields-declarer.js';
 import type { TopologyContext } from '../topology/topology-context.js';
 import type { Tuple } from '../topology/tuple.js';
 import { TupleImpl } from '../topology/tuple.js';
-import {
-  ACK_ACK_STREAM,
-  ACK_FAIL_STREAM,
-  ACK_RESET_TIMEOUT_STREAM,
-  Executor,
-  isThenable,
-  putXor,
-  random32,
-  type ExecutorOptions,
-  type StreamRoute,
-} from './executor.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_RESET_TIMEOUT_STREAM } from './acker.js';
+import { Executor, isThenable, putXor, random32, type ExecutorOptions, type StreamRoute } from './executor.js';
 
 export interface BoltTaskSetup {
   taskId: number;

@@ -10,17 +10,8 @@ import { DEFAULT_STREAM } from '../topology/output-fields-declarer.js';
 import type { Spout } from '../topology/spout.js';
 import type { TopologyContext } from '../topology/topology-context.js';
 import type { TupleImpl } from '../topology/tuple.js';
-import {
-  ACK_ACK_STREAM,
-  ACK_FAIL_STREAM,
-  ACK_INIT_STREAM,
-  Executor,
-  isThenable,
-  random32,
-  randomRoot,
-  type ExecutorOptions,
-  type StreamRoute,
-} from './executor.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM } from './acker.js';
+import { Executor, isThenable, random32, randomRoot, type ExecutorOptions, type StreamRoute } from './executor.js';
 
 interface PendingTree {
   messageId: unknown;

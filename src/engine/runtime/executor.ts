@@ -8,16 +8,13 @@ import type { Logger } from '../common/logger.js';
 import type { ExecutorStats, TopologyStatus } from './contracts.js';
 import { Fields } from '../topology/fields.js';
 import { TupleImpl } from '../topology/tuple.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM, ACK_RESET_TIMEOUT_STREAM } from './acker.js';
 import { ExecutorQueue } from './executor-queue.js';
 import type { Grouper } from './groupers/grouper.js';
 import { ExecutorMetrics, type StreamCounters } from './metrics/executor-metrics.js';
 
 export const SYSTEM_COMPONENT = '__system';
 export const TICK_STREAM = '__tick';
-export const ACK_INIT_STREAM = '__ack_init';
-export const ACK_ACK_STREAM = '__ack_ack';
-export const ACK_FAIL_STREAM = '__ack_fail';
-export const ACK_RESET_TIMEOUT_STREAM = '__ack_reset_timeout';
 
 /**
  * Fields of the system streams. The acking streams carry batches: their values repeat the

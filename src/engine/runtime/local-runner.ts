@@ -1,13 +1,13 @@
 // LocalRunner: runs a Topology in this process without nimbus or supervisors (Storm's
-// LocalCluster): computes task ids and executors like nimbus, spreads executors over N
-// in-process Workers (round-robin, as the even scheduler) joined by an in-memory
-// transport that serialises tuples like the TCP one. For tests of user topologies and for
+// LocalCluster): computes task ids and executors with nimbus's own functions (scheduler.ts),
+// spreads executors over N in-process Workers (round-robin, as the even scheduler) joined by
+// an in-memory transport that serialises tuples like the TCP one. For tests of user topologies and for
 // the runtime's own tests. Single-threaded.
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { ackerCount, computeExecutors, computeTaskIds } from '../topology/compute-task-ids.js';
 import type { TopologyLike } from '../topology/topology.js';
 import type { Assignment, ComponentError, ExecutorStats, TopologyStatus, WorkerAssignment } from './contracts.js';
+import { ackerCount, computeExecutors, executorCountsOf, stormTaskInfo } from './scheduler.js';
 import { MemoryNetwork } from './transport/memory-transport.js';
 import { Worker } from './worker.js';
 
@@ -33,8 +33,9 @@ export const RUNTIME_DEFAULTS: Record<string, unknown> = {
 
 /** Executors spread round-robin over `numWorkers` slots, sorted by start task (EvenScheduler). */
 export function localAssignment(topologyId: string, topology: TopologyLike, conf: Record<string, unknown>, numWorkers: number): Assignment {
-  const taskToComponent = computeTaskIds(topology.spec, ackerCount({ ...conf, 'topology.workers': numWorkers }));
-  const executors = computeExecutors(topology.spec, taskToComponent);
+  const ackers = ackerCount(conf, numWorkers);
+  const taskToComponent = stormTaskInfo(topology.spec, ackers);
+  const executors = computeExecutors(taskToComponent, executorCountsOf(topology.spec, ackers));
   const workers: WorkerAssignment[] = Array.from({ length: numWorkers }, (_, i) => ({ supervisorId: 'local', host: '127.0.0.1', port: i, executors: [] }));
   executors.forEach((e, i) => workers[i % numWorkers]!.executors.push(e));
   return { topologyId, version: 1, taskToComponent, workers };

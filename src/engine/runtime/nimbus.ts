@@ -15,32 +15,15 @@ import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
-import type {
-  Assignment,
-  ComponentError,
-  ExecutorSpec,
-  TopologySpec,
-  TopologyStatus,
-  WorkerAssignment,
-  WorkerConfig,
-  WorkerHeartbeat,
-  WorkerHeartbeatResponse,
-} from './contracts.js';
+import type { Assignment, ComponentError, ExecutorSpec, TopologyStatus, WorkerAssignment, WorkerConfig, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
+import type { TopologySpec } from '../topology/topology-spec.js';
 import { MetricsAggregator, type ComponentMetrics, type MetricsSnapshot, type StatsWindow } from './nimbus/metrics-aggregator.js';
 import { fixed3, prettyUptime } from './nimbus/format.js';
 import { transition, type TopologyEvent } from './nimbus/topology-state-machine.js';
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
 import { workerMemoryLimits } from './supervisor/worker-memory.js';
-import {
-  ACKER_COMPONENT_ID,
-  ackerCount,
-  compareIds,
-  componentTasksOf,
-  computeExecutors,
-  computeTaskToComponent,
-  scheduleTopology,
-  slotKey,
-} from './scheduler.js';
+import { ACKER_COMPONENT_ID } from './acker.js';
+import { ackerCount, compareIds, computeExecutors, executorCountsOf, scheduleTopology, slotKey, stormTaskInfo } from './scheduler.js';
 
 export const STORM_VERSION = '2.8.9-streamctl';
 
@@ -183,10 +166,10 @@ export class Nimbus {
     stormConf['topology.workers'] = numWorkers;
     stormConf['topology.name'] = name;
 
-    const taskToComponent = computeTaskToComponent(componentTasksOf(request.spec, ackers));
-    const executorCounts: Record<string, number> = {};
-    for (const c of request.spec.components) executorCounts[c.id] = Math.min(c.parallelism, c.numTasks);
-    if (ackers > 0) executorCounts[ACKER_COMPONENT_ID] = ackers;
+    const taskToComponent = stormTaskInfo(request.spec, ackers);
+    const executorCounts = executorCountsOf(request.spec, ackers);
+    // Throws (clear error) when a component asks for more executors than it has tasks.
+    computeExecutors(taskToComponent, executorCounts);
 
     const nowMs = this.#clock.now();
     const submittedSecs = Math.floor(nowMs / 1000);

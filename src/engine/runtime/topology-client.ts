@@ -11,6 +11,7 @@ import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js
 import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
 import { bundleTopology, PACKAGE_ROOT, readBundleSpec } from './bundler.js';
 import { collectResources } from './resources.js';
+import { ACKER_COMPONENT_ID } from './acker.js';
 import type { TopologyStatus } from './contracts.js';
 
 export const DEFAULT_NIMBUS_URL = 'http://127.0.0.1:9292';
@@ -419,7 +420,7 @@ export class TopologyClient {
   /** Log files of a topology's workers (from nimbus's worker heartbeats), optionally only those running `component`. */
   async workerLogFiles(name: string, component?: string): Promise<Array<{ workerId: string; port: number; logFile: string; components: string[] }>> {
     const detail = await this.describe(name);
-    if (component !== undefined && ![...detail.spouts.map((s) => s.spoutId), ...detail.bolts.map((b) => b.boltId), '__acker'].includes(component)) {
+    if (component !== undefined && ![...detail.spouts.map((s) => s.spoutId), ...detail.bolts.map((b) => b.boltId), ACKER_COMPONENT_ID].includes(component)) {
       throw new StreamctlError('USAGE', `Component '${component}' not found in topology ${name}`);
     }
     return detail.workers

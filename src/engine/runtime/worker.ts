@@ -14,8 +14,10 @@ import type { Spout } from '../topology/spout.js';
 import type { TopologyLike } from '../topology/topology.js';
 import { TopologyContextImpl } from '../topology/topology-context.js';
 import { TupleImpl } from '../topology/tuple.js';
-import type { Assignment, ComponentError, ExecutorSpec, ExecutorStats, TopologySpec, TopologyStatus } from './contracts.js';
-import { ACKER_COMPONENT, AckerExecutor } from './executor-acker.js';
+import type { Assignment, ComponentError, ExecutorSpec, ExecutorStats, TopologyStatus } from './contracts.js';
+import type { TopologySpec } from '../topology/topology-spec.js';
+import { ACKER_COMPONENT_ID } from './acker.js';
+import { AckerExecutor } from './executor-acker.js';
 import { BoltExecutor, type BoltTaskSetup } from './executor-bolt.js';
 import { SpoutExecutor, type SpoutTaskSetup } from './executor-spout.js';
 import { Executor, SYSTEM_COMPONENT, SYSTEM_STREAM_FIELDS, type ExecutorHost, type StreamRoute } from './executor.js';
@@ -105,7 +107,7 @@ export class Worker implements ExecutorHost {
       list.push(task);
     }
     for (const list of this.#tasksByComponent.values()) list.sort((a, b) => a - b);
-    this.ackerTasks = [...(this.#tasksByComponent.get(ACKER_COMPONENT) ?? [])];
+    this.ackerTasks = [...(this.#tasksByComponent.get(ACKER_COMPONENT_ID) ?? [])];
     this.#peerOfTask = new Int32Array(maxTask + 1).fill(-1);
     this.#remoteBlocked = new Uint8Array(maxTask + 1);
     options.assignment.workers.forEach((w, i) => {
@@ -420,7 +422,7 @@ export class Worker implements ExecutorHost {
     const workerTasks = [...this.#localTasks].sort((a, b) => a - b);
     for (const e of this.#myExecutors()) {
       const comp = this.#spec.components.find((c) => c.id === e.component);
-      const isAcker = e.component === ACKER_COMPONENT;
+      const isAcker = e.component === ACKER_COMPONENT_ID;
       if (!comp && !isAcker) throw new RangeError(`Assignment names component '${e.component}', which the topology does not have`);
       const compConf = { ...conf, ...(comp?.config ?? {}) };
       const cap = Number(compConf['topology.executor.receive.buffer.size'] ?? DEFAULT_QUEUE_CAPACITY);

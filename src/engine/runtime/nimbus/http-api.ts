@@ -10,7 +10,8 @@ import { isStreamctlError, StreamctlError, type ErrorCode } from '../../common/e
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import type { ResourceFile } from '../resources.js';
-import type { TopologySpec, WorkerHeartbeat } from '../contracts.js';
+import type { WorkerHeartbeat } from '../contracts.js';
+import type { TopologySpec } from '../../topology/topology-spec.js';
 import type { Nimbus, SupervisorHeartbeatRequest } from '../nimbus.js';
 import type { StatsWindow } from './metrics-aggregator.js';
 import { checkRequest } from './request-guard.js';
