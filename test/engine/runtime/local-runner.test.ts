@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/engine/common/clock.js';
 import { LocalRunner } from '../../../src/engine/runtime/local-runner.js';
 import {
   BaseBasicBolt,
@@ -132,8 +133,16 @@ describe('LocalRunner', () => {
     const b = new TopologyBuilder();
     b.setSpout('numbers', () => new NumberSpout(log, 3));
     b.setBolt('forgets', () => new Forgets()).shuffleGrouping('numbers');
-    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1 }));
-    await runner.waitFor(() => log.failed.length >= 3, 5_000, 'timeouts');
+    const clock = new ManualClock();
+    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 30 }), { clock });
+    await runner.waitFor(() => log.emitted === 3, 5_000, 'three emits');
+    clock.advance(29_000);
+    // The loop sleeps on clock timers when idle: move 1 ms per poll, nothing may fail before 30 s.
+    let polls = 0;
+    await runner.waitFor(() => (clock.advance(1), ++polls === 50), 5_000, 'passes at 29 s');
+    expect(log.failed).toEqual([]);
+    clock.advance(2_000);
+    await runner.waitFor(() => (clock.advance(1), log.failed.length >= 3), 5_000, 'timeouts');
     expect(log.acked).toEqual([]);
     expect(runner.componentTotals('numbers').failed).toBeGreaterThanOrEqual(3);
   });
@@ -146,15 +155,20 @@ describe('LocalRunner', () => {
         this.c = c;
       }
       execute(t: Tuple): void {
-        // Well past 2x the 1 s message timeout (the acker's expiry).
-        setTimeout(() => this.c.ack(t), 2_500);
+        held.push(() => this.c.ack(t));
       }
     }
+    const held: Array<() => void> = [];
     const b = new TopologyBuilder();
     b.setSpout('numbers', () => new NumberSpout(log, 3));
     b.setBolt('late', () => new AcksLate()).shuffleGrouping('numbers');
-    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1, 'topology.enable.message.timeouts': false }));
-    await runner.waitFor(() => log.acked.length === 3, 10_000, 'late acks');
+    const clock = new ManualClock();
+    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1, 'topology.enable.message.timeouts': false }), { clock });
+    await runner.waitFor(() => (clock.advance(1), held.length === 3), 5_000, 'three held inputs');
+    // Well past 2x the 1 s message timeout (the acker's expiry).
+    clock.advance(10_000);
+    for (const ack of held) ack();
+    await runner.waitFor(() => (clock.advance(1), log.acked.length === 3), 5_000, 'late acks');
     expect(log.acked.sort()).toEqual([0, 1, 2]);
     expect(log.failed).toEqual([]);
     expect(runner.componentTotals('numbers').failed).toBe(0);
