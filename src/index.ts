@@ -4,7 +4,8 @@
 // topology in-process (Storm's LocalCluster) for unit tests.
 export * from './engine/topology/index.js';
 export { LocalRunner, type LocalRunnerOptions } from './engine/runtime/local-runner.js';
-export type { TopologySpec, ComponentSpec, GroupingSpec, StreamSpec, ExecutorStats, LatencyStats, TopologyStatus } from './engine/runtime/contracts.js';
+export type { ExecutorStats, LatencyStats, TopologyStatus } from './engine/runtime/contracts.js';
+export type { TopologySpec, ComponentSpec, GroupingSpec, StreamSpec } from './engine/topology/topology-spec.js';
 // Kafka connectors (Storm's storm-kafka-client analogues).
 export { KafkaSpout, type KafkaSpoutOptions, type KafkaMessageId, type KafkaSpoutRecord, type FirstPollOffsetStrategy } from './engine/connectors/kafka-spout.js';
 export { KafkaBolt, type KafkaBoltOptions, toKafkaBytes } from './engine/connectors/kafka-bolt.js';

@@ -8,7 +8,7 @@
 import type { TopologyLike } from '../engine/topology/index.js';
 import { StreamctlError } from '../engine/common/errors.js';
 import { LocalRunner } from '../engine/runtime/local-runner.js';
-import { TopologyClient, type ComponentSummary } from '../engine/runtime/topology-client.js';
+import { TopologyClient } from '../engine/runtime/topology-client.js';
 
 export interface SubmitTopologyOptions {
   name: string;
@@ -94,9 +94,11 @@ export async function submitFile(file: string, options: SubmitTopologyOptions, c
     mode: 'cluster',
     totals: async (component) => {
       const detail = await client.describe(options.name, ':all-time');
-      const c = [...detail.spouts, ...detail.bolts].find((x: ComponentSummary) => x.spoutId === component || x.boltId === component);
-      if (!c) throw new StreamctlError('NOT_FOUND', `Topology ${options.name} has no component ${component}.`);
-      return { kind: c.spoutId === component ? 'spout' : 'bolt', emitted: c.emitted, transferred: c.transferred, acked: c.acked, failed: c.failed, executed: c.executed ?? 0 };
+      const spout = detail.spouts.find((x) => x.spoutId === component);
+      if (spout) return { kind: 'spout', emitted: spout.emitted, transferred: spout.transferred, acked: spout.acked, failed: spout.failed, executed: 0 };
+      const bolt = detail.bolts.find((x) => x.boltId === component);
+      if (!bolt) throw new StreamctlError('NOT_FOUND', `Topology ${options.name} has no component ${component}.`);
+      return { kind: 'bolt', emitted: bolt.emitted, transferred: bolt.transferred, acked: bolt.acked, failed: bolt.failed, executed: bolt.executed };
     },
     waitForProcessed: (component, count, o = {}) => waitUntil(handle, component, count, o.timeoutMs ?? 60_000),
     kill: async () => {

@@ -1,6 +1,7 @@
 // Layering and cycle checks over src/ (DESIGN.md "Allowed imports run downward"): the engine
 // never imports the CLI, commands or UI; broker and controller never import each other;
-// nothing imports commands; and the module graph has no cycles.
+// nothing imports commands; the Storm model (topology/) never imports its runtime; and the
+// module graph has no cycles.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,13 @@ describe('module graph', () => {
         )
         .map((d) => `${from} -> ${rel(d)}`);
     });
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps the Storm model (topology/) free of runtime imports', () => {
+    const bad = [...graph].flatMap(([f, deps]) =>
+      rel(f).startsWith('engine/topology/') ? deps.filter((d) => rel(d).startsWith('engine/runtime/')).map((d) => `${rel(f)} -> ${rel(d)}`) : [],
+    );
     expect(bad).toEqual([]);
   });
 

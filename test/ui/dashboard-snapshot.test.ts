@@ -212,7 +212,7 @@ describe('collectDashboardSnapshot', () => {
     const topologies: DashboardTopologies = {
       list: async () => ({
         topologies: [
-          { id: 'wc-1', name: 'wc', status: 'ACTIVE', owner: 'me', uptime: '5s', uptimeSeconds: 5, tasksTotal: 4, workersTotal: 1, executorsTotal: 4, assignmentVersion: 1 },
+          { id: 'wc-1', name: 'wc', status: 'ACTIVE', owner: 'me', uptime: '5s', uptimeSeconds: 5, tasksTotal: 4, workersTotal: 1, executorsTotal: 4, replicationCount: 1, assignmentVersion: 1, pendingAction: null },
         ],
       }),
       describe: async (id: string) => {

@@ -2,7 +2,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
-import { formatDescribe, type TopologyDetail } from '../../engine/runtime/topology-client.js';
+import type { TopologyDetail } from '../../engine/runtime/topology-client.js';
+import { formatDescribe } from '../../engine/runtime/topology-formatters.js';
 
 export default class TopologyDescribe extends BaseCommand<typeof TopologyDescribe> {
   static override summary = 'Show a topology: components, executors, tasks, workers and metrics.';

@@ -1,7 +1,7 @@
 // `streamctl topology init <dir> [--template word-count]`: scaffold a runnable topology project.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { initProject } from '../../engine/runtime/topology-client.js';
+import { initProject } from '../../engine/runtime/topology-init.js';
 
 export default class TopologyInit extends BaseCommand<typeof TopologyInit> {
   static override summary = 'Create a topology project from a template.';

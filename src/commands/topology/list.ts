@@ -2,7 +2,8 @@
 
 import { BaseCommand } from '../../cli/base-command.js';
 import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
-import { formatStormList, type ListResult } from '../../engine/runtime/topology-client.js';
+import type { ListResult } from '../../engine/runtime/topology-client.js';
+import { formatStormList } from '../../engine/runtime/topology-formatters.js';
 
 export default class TopologyList extends BaseCommand<typeof TopologyList> {
   static override summary = 'List the topologies on the cluster (as `storm list`).';

@@ -3,6 +3,18 @@
 // the spout task is known (the init arrived); a fail marks it failed at once. 64-bit
 // values are two 32-bit halves (hi, lo). Entries expire after the message timeout (Map
 // insertion order = age order, so expiry is O(expired)). Pure state, single-threaded.
+// Also the one home of the acker's names: its component id and its streams.
+
+/** Storm's Acker.ACKER_COMPONENT_ID: the system component running the acker tasks. */
+export const ACKER_COMPONENT_ID = '__acker';
+/** Spout → acker: a new tuple tree. */
+export const ACK_INIT_STREAM = '__ack_init';
+/** Bolt → acker: a tuple acked; acker → spout: trees completed. */
+export const ACK_ACK_STREAM = '__ack_ack';
+/** Bolt → acker: a tuple failed; acker → spout: trees failed. */
+export const ACK_FAIL_STREAM = '__ack_fail';
+/** Bolt → acker: restart a tree's timeout. */
+export const ACK_RESET_TIMEOUT_STREAM = '__ack_reset_timeout';
 
 export interface AckerOutcome {
   kind: 'ack' | 'fail';

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isStreamctlError, StreamctlError } from '../common/errors.js';
 import { loadTopology } from '../topology/load-topology.js';
-import type { TopologySpec } from './contracts.js';
+import type { TopologySpec } from '../topology/topology-spec.js';
 
 /** Root of this streamctl installation (the folder holding package.json and dist/). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -1,59 +1,9 @@
-// Shapes that cross process boundaries in the Storm side: topology spec (built by user
-// code, stored by nimbus), assignments (nimbus → supervisor → worker), the worker's config
+// Shapes that cross process boundaries in the Storm side (the topology spec itself lives in
+// topology/topology-spec.ts): assignments (nimbus → supervisor → worker), the worker's config
 // file and its heartbeat to nimbus. Plain JSON-serializable data only; no behaviour here.
 // Changing a shape means changing both sides (nimbus/supervisor and worker) together.
 
-export type GroupingType =
-  | 'shuffle'
-  | 'fields'
-  | 'all'
-  | 'global'
-  | 'none'
-  | 'direct'
-  | 'local-or-shuffle'
-  | 'partial-key'
-  | 'custom';
-
-export interface GroupingSpec {
-  type: GroupingType;
-  /** For fields and partial-key groupings. */
-  fields?: string[];
-  /** For custom groupings: the name the component registered its CustomStreamGrouping under. */
-  customName?: string;
-}
-
-export interface InputSpec {
-  /** Source component id. */
-  component: string;
-  /** Source stream id ('default' unless named). */
-  stream: string;
-  grouping: GroupingSpec;
-}
-
-export interface StreamSpec {
-  fields: string[];
-  direct: boolean;
-}
-
-export interface ComponentSpec {
-  id: string;
-  kind: 'spout' | 'bolt';
-  /** Initial executor count (parallelism hint). */
-  parallelism: number;
-  /** Task count, fixed for the topology's life. Defaults to parallelism. */
-  numTasks: number;
-  inputs: InputSpec[];
-  /** Declared output streams by stream id. */
-  streams: Record<string, StreamSpec>;
-  /** Per-component config (Storm's addConfiguration). */
-  config: Record<string, unknown>;
-}
-
-export interface TopologySpec {
-  components: ComponentSpec[];
-  /** Topology-level config set in code (topology.* keys); -c flags on submit override it. */
-  config: Record<string, unknown>;
-}
+import type { TopologySpec } from '../topology/topology-spec.js';
 
 /** Storm's executor id: an inclusive range of task ids run by one executor (thread). */
 export interface ExecutorSpec {

@@ -3,17 +3,9 @@
 // completes (`__ack_ack [root, deltaMs]*`) or fails (`__ack_fail [root]*`), batched per
 // spout task until the turn ends. Input messages are batches too (see executor.ts). Never blocked by
 // backpressure (its only consumers, spouts, always drain their input). Single-threaded.
-import { AckerState, type AckerOutcome } from './acker.js';
-import {
-  ACK_ACK_STREAM,
-  ACK_FAIL_STREAM,
-  ACK_INIT_STREAM,
-  ACK_RESET_TIMEOUT_STREAM,
-  Executor,
-  type ExecutorOptions,
-} from './executor.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM, ACK_RESET_TIMEOUT_STREAM, AckerState, type AckerOutcome } from './acker.js';
+import { Executor, type ExecutorOptions } from './executor.js';
 
-export const ACKER_COMPONENT = '__acker';
 /** Acking entries (not messages: a message is a batch) per turn. */
 const BUDGET = 8192;
 

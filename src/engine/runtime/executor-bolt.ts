@@ -18,17 +18,8 @@ import { DEFAULT_STREAM } from '../topology/output-fields-declarer.js';
 import type { TopologyContext } from '../topology/topology-context.js';
 import type { Tuple } from '../topology/tuple.js';
 import { TupleImpl } from '../topology/tuple.js';
-import {
-  ACK_ACK_STREAM,
-  ACK_FAIL_STREAM,
-  ACK_RESET_TIMEOUT_STREAM,
-  Executor,
-  isThenable,
-  putXor,
-  random32,
-  type ExecutorOptions,
-  type StreamRoute,
-} from './executor.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_RESET_TIMEOUT_STREAM } from './acker.js';
+import { Executor, isThenable, putXor, random32, type ExecutorOptions, type StreamRoute } from './executor.js';
 
 export interface BoltTaskSetup {
   taskId: number;
@@ -108,7 +99,7 @@ export class BoltExecutor extends Executor {
     const task = this.#tasks[t.destTask - this.startTask];
     if (task === undefined) return;
     const sampled = this.metrics.sample();
-    const start = sampled ? performance.now() : 0;
+    const start = sampled ? this.clock.monotonic() : 0;
     if (sampled) t.sampleStartMs = start;
     let r: unknown;
     if (task.basic) {
@@ -118,13 +109,13 @@ export class BoltExecutor extends Executor {
       } catch (error) {
         task.current = null;
         this.#basicFailed(task, t, error);
-        this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
+        this.metrics.recordExecuted(sampled ? this.clock.monotonic() - start : undefined);
         return;
       }
       if (isThenable(r)) {
         this.awaitAsync(r, task.taskId, 'execute', (error) => {
           task.current = null;
-          this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
+          this.metrics.recordExecuted(sampled ? this.clock.monotonic() - start : undefined);
           if (error) this.#basicFailed(task, t, error);
           else this.ack(task, t);
         });
@@ -137,13 +128,13 @@ export class BoltExecutor extends Executor {
         r = (task.bolt as Bolt).execute(t);
       } catch (error) {
         this.fail(task, t);
-        this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
+        this.metrics.recordExecuted(sampled ? this.clock.monotonic() - start : undefined);
         this.host.fatalError(this.component, task.taskId, error);
         return;
       }
       if (isThenable(r)) {
         this.awaitAsync(r, task.taskId, 'execute', (error) => {
-          this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
+          this.metrics.recordExecuted(sampled ? this.clock.monotonic() - start : undefined);
           if (error) {
             this.fail(task, t);
             this.host.fatalError(this.component, task.taskId, error);
@@ -152,7 +143,7 @@ export class BoltExecutor extends Executor {
         return;
       }
     }
-    this.metrics.recordExecuted(sampled ? performance.now() - start : undefined);
+    this.metrics.recordExecuted(sampled ? this.clock.monotonic() - start : undefined);
   }
 
   #basicFailed(task: BoltTask, t: TupleImpl, error: unknown): void {
@@ -165,7 +156,7 @@ export class BoltExecutor extends Executor {
     if (input.done) return;
     input.done = true;
     this.metrics.acked++;
-    if (input.sampleStartMs !== 0) this.metrics.processLatency.record(performance.now() - input.sampleStartMs);
+    if (input.sampleStartMs !== 0) this.metrics.processLatency.record(this.clock.monotonic() - input.sampleStartMs);
     const a = input.anchors;
     if (a === null || !this.ackingEnabled) return;
     const hi = input.ackHi;
@@ -180,7 +171,7 @@ export class BoltExecutor extends Executor {
     if (input.done) return;
     input.done = true;
     this.metrics.failed++;
-    if (input.sampleStartMs !== 0) this.metrics.processLatency.record(performance.now() - input.sampleStartMs);
+    if (input.sampleStartMs !== 0) this.metrics.processLatency.record(this.clock.monotonic() - input.sampleStartMs);
     const a = input.anchors;
     if (a === null || !this.ackingEnabled) return;
     for (let i = 0; i < a.length; i += 3) {

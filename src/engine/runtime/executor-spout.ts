@@ -10,17 +10,8 @@ import { DEFAULT_STREAM } from '../topology/output-fields-declarer.js';
 import type { Spout } from '../topology/spout.js';
 import type { TopologyContext } from '../topology/topology-context.js';
 import type { TupleImpl } from '../topology/tuple.js';
-import {
-  ACK_ACK_STREAM,
-  ACK_FAIL_STREAM,
-  ACK_INIT_STREAM,
-  Executor,
-  isThenable,
-  random32,
-  randomRoot,
-  type ExecutorOptions,
-  type StreamRoute,
-} from './executor.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM } from './acker.js';
+import { Executor, isThenable, random32, randomRoot, type ExecutorOptions, type StreamRoute } from './executor.js';
 
 interface PendingTree {
   messageId: unknown;
@@ -143,7 +134,7 @@ export class SpoutExecutor extends Executor {
     // 2. Timeouts.
     if (nowMs >= this.#nextTimeoutCheck && this.ackingEnabled && this.#timeouts) {
       this.#nextTimeoutCheck = nowMs + Math.min(100, this.host.messageTimeoutMs / 4);
-      if (this.#expire(performance.now())) work = true;
+      if (this.#expire(this.clock.monotonic())) work = true;
       if (this.busy) return work;
     }
     // 3. nextTuple.
@@ -202,7 +193,7 @@ export class SpoutExecutor extends Executor {
   /** Apply an acker batch from index `from`; if an async ack/fail makes us busy, keep the rest for the next turn. */
   #drainAcks(task: SpoutTask, v: number[], ack: boolean, from: number): void {
     const step = ack ? 2 : 1;
-    const now = ack ? performance.now() : 0;
+    const now = ack ? this.clock.monotonic() : 0;
     for (let i = from; i < v.length; i += step) {
       if (this.busy) {
         this.#resume = { task, values: v, ack, index: i };
@@ -285,7 +276,7 @@ export class SpoutExecutor extends Executor {
       il ^= lo;
       this.host.transfer(out[i]!, task.taskId, this.component, streamId, route.fields, vals, [root, hi, lo]);
     }
-    task.pending.set(root, { messageId, startMs: performance.now() });
+    task.pending.set(root, { messageId, startMs: this.clock.monotonic() });
     this.outbox.batch(this.ackerFor(root), ACK_INIT_STREAM).push(root, ih, il, task.taskId);
     return out;
   }

@@ -4,20 +4,19 @@
 // checks, tick tuples, async-callback bookkeeping and the random ids of the acking scheme.
 // Single-threaded: everything runs on the worker's event loop; an executor with an
 // outstanding Promise from user code is `busy` and is not run until it settles.
+import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import type { ExecutorStats, TopologyStatus } from './contracts.js';
 import { Fields } from '../topology/fields.js';
 import { TupleImpl } from '../topology/tuple.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM, ACK_RESET_TIMEOUT_STREAM } from './acker.js';
 import { ExecutorQueue } from './executor-queue.js';
 import type { Grouper } from './groupers/grouper.js';
 import { ExecutorMetrics, type StreamCounters } from './metrics/executor-metrics.js';
+import { repeatEvery, type RepeatingTimer } from './repeating-timer.js';
 
 export const SYSTEM_COMPONENT = '__system';
 export const TICK_STREAM = '__tick';
-export const ACK_INIT_STREAM = '__ack_init';
-export const ACK_ACK_STREAM = '__ack_ack';
-export const ACK_FAIL_STREAM = '__ack_fail';
-export const ACK_RESET_TIMEOUT_STREAM = '__ack_reset_timeout';
 
 /**
  * Fields of the system streams. The acking streams carry batches: their values repeat the
@@ -122,6 +121,8 @@ export class SystemOutbox {
 /** What an executor needs from the worker hosting it. */
 export interface ExecutorHost {
   readonly logger: Logger;
+  /** Time for tuple timeouts, ticks and latencies (a ManualClock in tests). */
+  readonly clock: Clock;
   /** Acker task ids, sorted; empty when acking is off (topology.acker.executors = 0). */
   readonly ackerTasks: readonly number[];
   readonly messageTimeoutMs: number;
@@ -190,6 +191,7 @@ const EMPTY: readonly number[] = Object.freeze([]);
 
 export abstract class Executor {
   readonly host: ExecutorHost;
+  readonly clock: Clock;
   readonly component: string;
   readonly startTask: number;
   readonly endTask: number;
@@ -207,10 +209,11 @@ export abstract class Executor {
   downstream: number[] = [];
   /** Batched acking messages, sent when the executor's turn ends (flushSystem). */
   readonly outbox: SystemOutbox;
-  #tickTimer: NodeJS.Timeout | undefined;
+  #tickTimer: RepeatingTimer | undefined;
 
   constructor(options: ExecutorOptions) {
     this.host = options.host;
+    this.clock = options.host.clock;
     this.component = options.component;
     this.startTask = options.startTask;
     this.endTask = options.endTask;
@@ -300,12 +303,11 @@ export abstract class Executor {
   startTicks(): void {
     const freq = Number(this.conf['topology.tick.tuple.freq.secs'] ?? 0);
     if (!(freq > 0)) return;
-    this.#tickTimer = setInterval(() => this.enqueueTick(freq), freq * 1000);
-    this.#tickTimer.unref();
+    this.#tickTimer = repeatEvery(this.host.clock, freq * 1000, () => this.enqueueTick(freq));
   }
 
   stopTicks(): void {
-    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    this.#tickTimer?.cancel();
     this.#tickTimer = undefined;
   }
 

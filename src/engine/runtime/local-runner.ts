@@ -1,13 +1,15 @@
 // LocalRunner: runs a Topology in this process without nimbus or supervisors (Storm's
-// LocalCluster): computes task ids and executors like nimbus, spreads executors over N
-// in-process Workers (round-robin, as the even scheduler) joined by an in-memory
-// transport that serialises tuples like the TCP one. For tests of user topologies and for
+// LocalCluster): computes task ids and executors with nimbus's own functions (scheduler.ts),
+// spreads executors over N in-process Workers (round-robin, as the even scheduler) joined by
+// an in-memory transport that serialises tuples like the TCP one. For tests of user topologies and for
 // the runtime's own tests. Single-threaded.
+import type { Clock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { ackerCount, computeExecutors, computeTaskIds } from '../topology/compute-task-ids.js';
 import type { TopologyLike } from '../topology/topology.js';
 import type { Assignment, ComponentError, ExecutorStats, TopologyStatus, WorkerAssignment } from './contracts.js';
+import { ackerCount, computeExecutors, executorCountsOf, stormTaskInfo } from './scheduler.js';
 import { MemoryNetwork } from './transport/memory-transport.js';
 import { Worker } from './worker.js';
 
@@ -20,6 +22,8 @@ export interface LocalRunnerOptions {
   status?: TopologyStatus;
   topologyId?: string;
   logger?: Logger;
+  /** Time for the workers' timeouts, ticks and latencies (default: the system clock); tests pass a ManualClock. */
+  clock?: Clock;
   /** Code dir of shell components (Storm's resources/): where their commands run. Default: process.cwd(). */
   codeDir?: string;
 }
@@ -33,8 +37,9 @@ export const RUNTIME_DEFAULTS: Record<string, unknown> = {
 
 /** Executors spread round-robin over `numWorkers` slots, sorted by start task (EvenScheduler). */
 export function localAssignment(topologyId: string, topology: TopologyLike, conf: Record<string, unknown>, numWorkers: number): Assignment {
-  const taskToComponent = computeTaskIds(topology.spec, ackerCount({ ...conf, 'topology.workers': numWorkers }));
-  const executors = computeExecutors(topology.spec, taskToComponent);
+  const ackers = ackerCount(conf, numWorkers);
+  const taskToComponent = stormTaskInfo(topology.spec, ackers);
+  const executors = computeExecutors(taskToComponent, executorCountsOf(topology.spec, ackers));
   const workers: WorkerAssignment[] = Array.from({ length: numWorkers }, (_, i) => ({ supervisorId: 'local', host: '127.0.0.1', port: i, executors: [] }));
   executors.forEach((e, i) => workers[i % numWorkers]!.executors.push(e));
   return { topologyId, version: 1, taskToComponent, workers };
@@ -59,7 +64,8 @@ export class LocalRunner {
     const stormConf = { ...RUNTIME_DEFAULTS, ...topology.spec.config, ...(options.conf ?? {}) };
     const n = options.workers ?? Number(stormConf['topology.workers'] ?? 1);
     const numWorkers = Number.isInteger(n) && n > 0 ? n : 1;
-    const topologyId = options.topologyId ?? `local-1-${Math.floor(Date.now() / 1000)}`;
+    const clock = options.clock ?? systemClock;
+    const topologyId = options.topologyId ?? `local-1-${Math.floor(clock.now() / 1000)}`;
     const assignment = localAssignment(topologyId, topology, stormConf, numWorkers);
     const network = new MemoryNetwork();
     const workers: Worker[] = [];
@@ -76,10 +82,11 @@ export class LocalRunner {
             initialStatus: options.status ?? 'ACTIVE',
             transport: network.factory(i),
             logger: (options.logger ?? silentLogger).child({ worker: i }),
+            clock,
             codeDir: options.codeDir ?? process.cwd(),
             // A worker process would exit here (and be restarted); in-process we record it.
             onFatalError: (component, taskId, error) =>
-              fatal.push({ component, taskId, timeSecs: Math.floor(Date.now() / 1000), error: error instanceof Error ? error.message : String(error) }),
+              fatal.push({ component, taskId, timeSecs: Math.floor(clock.now() / 1000), error: error instanceof Error ? error.message : String(error) }),
           }),
         );
       }

@@ -1,11 +1,10 @@
 // Nimbus: the topology master. Owns topology state (SQLite via TopologyStore), the bundle
 // store, Storm's status state machine with delayed KILL/REBALANCE actions, the even
 // scheduler's assignments (recomputed when supervisors come and go), supervisor and worker
-// heartbeats and the metrics views served by the REST API. Restart-safe: everything needed
+// heartbeats, and the metrics behind the REST API (whose views are nimbus/views.ts). Restart-safe: everything needed
 // to continue (status, assignment + version, pending actions with their due time) is in
 // SQLite, so a nimbus killed with -9 comes back and the running workers keep their slots.
 // Single-threaded (one event loop); `tick()` runs the timers and is driven by an interval.
-import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeResources, type ResourceFile } from './resources.js';
@@ -15,34 +14,18 @@ import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../common/private-files.js';
-import type {
-  Assignment,
-  ComponentError,
-  ExecutorSpec,
-  TopologySpec,
-  TopologyStatus,
-  WorkerAssignment,
-  WorkerConfig,
-  WorkerHeartbeat,
-  WorkerHeartbeatResponse,
-} from './contracts.js';
-import { MetricsAggregator, type ComponentMetrics, type MetricsSnapshot, type StatsWindow } from './nimbus/metrics-aggregator.js';
-import { fixed3, prettyUptime } from './nimbus/format.js';
+import type { Assignment, TopologyStatus, WorkerAssignment, WorkerHeartbeat, WorkerHeartbeatResponse } from './contracts.js';
+import type { TopologySpec } from '../topology/topology-spec.js';
+import type { SupervisorHeartbeatRequest, SupervisorHeartbeatResponse } from './nimbus/api-types.js';
+import { MetricsAggregator, type MetricsSnapshot, type StatsWindow } from './nimbus/metrics-aggregator.js';
 import { transition, type TopologyEvent } from './nimbus/topology-state-machine.js';
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
+import { TOPOLOGY_NAME_PATTERN, validateSpec } from './nimbus/spec-validation.js';
+import { NimbusViews } from './nimbus/views.js';
+import { sameWorkers, workerConfigsFor, workerIdOf } from './nimbus/worker-assignments.js';
 import { workerMemoryLimits } from './supervisor/worker-memory.js';
-import {
-  ACKER_COMPONENT_ID,
-  ackerCount,
-  compareIds,
-  componentTasksOf,
-  computeExecutors,
-  computeTaskToComponent,
-  scheduleTopology,
-  slotKey,
-} from './scheduler.js';
-
-export const STORM_VERSION = '2.8.9-streamctl';
+import { ACKER_COMPONENT_ID } from './acker.js';
+import { ackerCount, compareIds, computeExecutors, executorCountsOf, scheduleTopology, slotKey, stormTaskInfo } from './scheduler.js';
 
 /** Topology config defaults (Storm's defaults.yaml subset); spec.config and -c override. */
 export const TOPOLOGY_DEFAULTS: Record<string, unknown> = {
@@ -54,9 +37,6 @@ export const TOPOLOGY_DEFAULTS: Record<string, unknown> = {
   'topology.debug': false,
   'topology.tick.tuple.freq.secs': null,
 };
-
-/** Storm's topology name rule. */
-export const TOPOLOGY_NAME_PATTERN = /^[^/.:\\]+$/;
 
 export interface SubmitRequest {
   name: string;
@@ -72,22 +52,6 @@ export interface SubmitRequest {
 
 /** How often nimbus saves the all-time metric totals (what a nimbus restart can lose at most). */
 const METRICS_SAVE_EVERY_MS = 2_000;
-
-export interface SupervisorHeartbeatRequest {
-  supervisorId: string;
-  host: string;
-  slotPorts: number[];
-  uptimeSecs: number;
-  /** Workers the supervisor currently runs. */
-  runningWorkers: Array<{ workerId: string; topologyId: string; port: number; pid: number | null }>;
-  /** Errors the supervisor saw for its workers (memory limit kills, out-of-heap deaths) since its last heartbeat. */
-  workerErrors?: Array<ComponentError & { topologyId: string; port: number }>;
-}
-
-export interface SupervisorHeartbeatResponse {
-  /** Every worker this supervisor should run; it stops any other. */
-  workers: WorkerConfig[];
-}
 
 export interface NimbusOptions {
   dataDir: string;
@@ -121,6 +85,8 @@ export class Nimbus {
   #supervisors = new Map<string, SupervisorLive>();
   #startedMs: number;
   #metricsSavedMs: number;
+  /** The REST API's read-only views (Storm UI shapes) over this nimbus's state. */
+  readonly views: NimbusViews;
 
   private constructor(store: TopologyStore, options: NimbusOptions) {
     this.#store = store;
@@ -138,6 +104,16 @@ export class Nimbus {
       if (snapshot) this.#metrics.restore(t.id, snapshot);
     }
     this.#metricsSavedMs = this.#startedMs;
+    this.views = new NimbusViews({
+      store,
+      metrics: this.#metrics,
+      clock: this.#clock,
+      startedMs: this.#startedMs,
+      workerTimeoutMs: this.#workerTimeoutMs,
+      aliveSupervisors: () => this.#aliveSupervisors(),
+      supervisor: (id) => this.#supervisors.get(id),
+      getTopology: (idOrName) => this.getTopology(idOrName),
+    });
     // Known supervisors get a grace period after a restart before they count as dead, so a
     // nimbus coming back does not move workers that are running fine.
     for (const s of store.listSupervisors()) {
@@ -183,10 +159,10 @@ export class Nimbus {
     stormConf['topology.workers'] = numWorkers;
     stormConf['topology.name'] = name;
 
-    const taskToComponent = computeTaskToComponent(componentTasksOf(request.spec, ackers));
-    const executorCounts: Record<string, number> = {};
-    for (const c of request.spec.components) executorCounts[c.id] = Math.min(c.parallelism, c.numTasks);
-    if (ackers > 0) executorCounts[ACKER_COMPONENT_ID] = ackers;
+    const taskToComponent = stormTaskInfo(request.spec, ackers);
+    const executorCounts = executorCountsOf(request.spec, ackers);
+    // Throws (clear error) when a component asks for more executors than it has tasks.
+    computeExecutors(taskToComponent, executorCounts);
 
     const nowMs = this.#clock.now();
     const submittedSecs = Math.floor(nowMs / 1000);
@@ -410,33 +386,7 @@ export class Nimbus {
     if (changed || !wasAlive) this.#reschedule();
     const errors = (Array.isArray(req.workerErrors) ? req.workerErrors : []).filter((e) => this.#store.getTopology(e.topologyId) !== undefined);
     this.#store.addErrors(errors.map((e) => ({ topologyId: e.topologyId, component: e.component, taskId: e.taskId, timeSecs: e.timeSecs, error: String(e.error), host: req.host, port: e.port })));
-    return { workers: this.#workersFor(req.supervisorId) };
-  }
-
-  #workersFor(supervisorId: string): WorkerConfig[] {
-    const result: WorkerConfig[] = [];
-    for (const t of this.#store.listTopologies()) {
-      for (const w of t.assignment.workers) {
-        if (w.supervisorId !== supervisorId) continue;
-        result.push({
-          workerId: workerIdOf(t.id, w),
-          topologyId: t.id,
-          topologyName: t.name,
-          supervisorId,
-          host: w.host,
-          port: w.port,
-          bundlePath: t.bundlePath,
-          spec: t.spec,
-          stormConf: t.stormConf,
-          assignment: t.assignment,
-          initialStatus: t.status,
-          nimbusUrl: this.#nimbusUrl,
-          // The supervisor sets the log file inside its worker directory.
-          logFile: '',
-        });
-      }
-    }
-    return result;
+    return { workers: workerConfigsFor(this.#store.listTopologies(), req.supervisorId, this.#nimbusUrl) };
   }
 
   workerHeartbeat(hb: WorkerHeartbeat): WorkerHeartbeatResponse {
@@ -458,311 +408,6 @@ export class Nimbus {
     }
     return { status: t.status, assignmentVersion: t.assignment.version };
   }
-
-  // ---- views (Storm UI REST API shapes) ------------------------------------------------
-
-  #uptimeSecs(t: TopologyRecord): number {
-    return Math.max(0, Math.floor(this.#clock.now() / 1000) - t.submittedSecs);
-  }
-
-  clusterSummary(): Record<string, unknown> {
-    const supervisors = this.#aliveSupervisors();
-    const slotsTotal = supervisors.reduce((a, s) => a + s.ports.length, 0);
-    const topologies = this.#store.listTopologies();
-    const slotsUsed = topologies.reduce((a, t) => a + t.assignment.workers.length, 0);
-    return {
-      stormVersion: STORM_VERSION,
-      nimbusUptime: prettyUptime((this.#clock.now() - this.#startedMs) / 1000),
-      nimbusUptimeSeconds: Math.floor((this.#clock.now() - this.#startedMs) / 1000),
-      supervisors: supervisors.length,
-      topologies: topologies.length,
-      slotsTotal,
-      slotsUsed,
-      slotsFree: Math.max(0, slotsTotal - slotsUsed),
-      executorsTotal: topologies.reduce((a, t) => a + t.assignment.workers.reduce((b, w) => b + w.executors.length, 0), 0),
-      tasksTotal: topologies.reduce((a, t) => a + assignedTasks(t.assignment), 0),
-      schedulerDisplayResource: false,
-    };
-  }
-
-  supervisorSummary(): Record<string, unknown> {
-    const now = this.#clock.now();
-    const topologies = this.#store.listTopologies();
-    const supervisors = this.#aliveSupervisors().map((s) => {
-      const live = this.#supervisors.get(s.supervisorId)!;
-      const slotsUsed = topologies.reduce((a, t) => a + t.assignment.workers.filter((w) => w.supervisorId === s.supervisorId).length, 0);
-      return {
-        id: s.supervisorId,
-        host: s.host,
-        uptime: prettyUptime(live.uptimeSecs),
-        uptimeSeconds: live.uptimeSecs,
-        slotsTotal: s.ports.length,
-        slotsUsed,
-        slotsFree: s.ports.length - slotsUsed,
-        slotPorts: s.ports,
-        lastHeartbeatMsAgo: now - live.lastHeartbeatMs,
-        runningWorkers: live.runningWorkers,
-      };
-    });
-    return { supervisors, schedulerDisplayResource: false };
-  }
-
-  topologySummary(): Record<string, unknown> {
-    return { topologies: this.#store.listTopologies().map((t) => this.#topologyHead(t)), schedulerDisplayResource: false };
-  }
-
-  #topologyHead(t: TopologyRecord): Record<string, unknown> {
-    const uptimeSeconds = this.#uptimeSecs(t);
-    return {
-      id: t.id,
-      name: t.name,
-      status: t.status,
-      owner: t.owner,
-      uptime: prettyUptime(uptimeSeconds),
-      uptimeSeconds,
-      tasksTotal: assignedTasks(t.assignment),
-      workersTotal: new Set(t.assignment.workers.map(slotKey)).size,
-      executorsTotal: t.assignment.workers.reduce((a, w) => a + w.executors.length, 0),
-      replicationCount: 1,
-      assignmentVersion: t.assignment.version,
-      pendingAction: t.pending ? { event: t.pending.event, inSecs: Math.max(0, (t.pending.atMs - this.#clock.now()) / 1000) } : null,
-    };
-  }
-
-  /** Workers of a topology: the assignment joined with the latest heartbeats. */
-  topologyWorkers(idOrName: string): Array<Record<string, unknown>> {
-    const t = this.getTopology(idOrName);
-    const live = this.#metrics.workers(t.id);
-    const now = this.#clock.now();
-    return t.assignment.workers.map((w) => {
-      const workerId = workerIdOf(t.id, w);
-      const hb = live.find((l) => l.heartbeat.workerId === workerId);
-      const componentNumTasks: Record<string, number> = {};
-      for (const e of w.executors) componentNumTasks[e.component] = (componentNumTasks[e.component] ?? 0) + e.endTask - e.startTask + 1;
-      return {
-        topologyId: t.id,
-        topologyName: t.name,
-        workerId,
-        supervisorId: w.supervisorId,
-        host: w.host,
-        port: w.port,
-        executorsTotal: w.executors.length,
-        componentNumTasks,
-        executors: w.executors,
-        uptime: prettyUptime(hb?.heartbeat.uptimeSecs ?? 0),
-        uptimeSeconds: hb?.heartbeat.uptimeSecs ?? 0,
-        pid: hb?.heartbeat.pid ?? null,
-        logFile: hb?.heartbeat.logFile ?? null,
-        assignmentVersion: hb?.heartbeat.assignmentVersion ?? null,
-        alive: hb !== undefined && now - hb.receivedMs <= this.#workerTimeoutMs,
-        lastHeartbeatMsAgo: hb ? now - hb.receivedMs : null,
-      };
-    });
-  }
-
-  topologyDetail(idOrName: string, window: StatsWindow = 'all-time'): Record<string, unknown> {
-    const t = this.getTopology(idOrName);
-    const byWindow = (w: StatsWindow) => this.#metrics.componentMetrics(t.id, w);
-    const metrics = byWindow(window);
-    const errors = this.#store.listErrors(t.id);
-    const componentView = (c: TopologySpec['components'][number]) => {
-      const executors = t.assignment.workers.flatMap((w) => w.executors.filter((e) => e.component === c.id));
-      const m = metrics.get(c.id) ?? emptyMetrics(c.id, c.kind);
-      const lastError = errors.find((e) => e.component === c.id);
-      const common = {
-        executors: executors.length,
-        tasks: Object.values(t.taskToComponent).filter((x) => x === c.id).length,
-        emitted: userStreams(m.emittedByStream),
-        transferred: userStreams(m.transferredByStream),
-        acked: m.acked,
-        failed: m.failed,
-        lastError: lastError?.error ?? '',
-        errorHost: lastError?.host ?? '',
-        errorPort: lastError?.port ?? '',
-        errorTime: lastError?.timeSecs ?? null,
-        errorLapsedSecs: lastError ? Math.floor(this.#clock.now() / 1000) - lastError.timeSecs : null,
-      };
-      return c.kind === 'spout'
-        ? { spoutId: c.id, ...common, ...latencyFields('completeLatency', m.completeLatency.meanMs, m) }
-        : {
-            boltId: c.id,
-            ...common,
-            executed: m.executed,
-            ...latencyFields('executeLatency', m.executeLatency.meanMs, m),
-            ...latencyFields('processLatency', m.processLatency.meanMs, m),
-            capacity: fixed3(m.capacity),
-          };
-    };
-    const spouts = t.spec.components.filter((c) => c.kind === 'spout').sort((a, b) => compareIds(a.id, b.id));
-    const bolts = t.spec.components.filter((c) => c.kind === 'bolt').sort((a, b) => compareIds(a.id, b.id));
-    const topologyStats = (['600', 'all-time'] as StatsWindow[]).map((w) => {
-      const ms = [...byWindow(w).values()];
-      const user = ms.filter((m) => !m.component.startsWith('__'));
-      const spoutMs = user.filter((m) => m.kind === 'spout');
-      const complete = spoutMs.reduce((a, m) => ({ n: a.n + m.completeLatency.count, s: a.s + m.completeLatency.count * m.completeLatency.meanMs }), { n: 0, s: 0 });
-      return {
-        windowPretty: w === '600' ? '10m 0s' : 'All time',
-        window: w === '600' ? '600' : ':all-time',
-        emitted: user.reduce((a, m) => a + userStreams(m.emittedByStream), 0),
-        transferred: user.reduce((a, m) => a + userStreams(m.transferredByStream), 0),
-        completeLatency: fixed3(complete.n > 0 ? complete.s / complete.n : 0),
-        completeLatencyP99: fixed3(Math.max(0, ...spoutMs.map((m) => m.completeLatency.p99Ms))),
-        acked: spoutMs.reduce((a, m) => a + m.acked, 0),
-        failed: spoutMs.reduce((a, m) => a + m.failed, 0),
-      };
-    });
-    return {
-      ...this.#topologyHead(t),
-      msgTimeout: t.stormConf['topology.message.timeout.secs'],
-      window: window === '600' ? '600' : ':all-time',
-      windowHint: window === '600' ? '10m 0s' : 'All time',
-      debug: Boolean(t.stormConf['topology.debug']),
-      samplingPct: 100,
-      topologyStats,
-      spouts: spouts.map(componentView),
-      bolts: bolts.map(componentView),
-      workers: this.topologyWorkers(t.id),
-      taskToComponent: t.taskToComponent,
-      configuration: t.stormConf,
-    };
-  }
-
-  componentDetail(idOrName: string, componentId: string, window: StatsWindow = 'all-time'): Record<string, unknown> {
-    const t = this.getTopology(idOrName);
-    const c = t.spec.components.find((x) => x.id === componentId);
-    const isAcker = componentId === ACKER_COMPONENT_ID && t.executorCounts[ACKER_COMPONENT_ID] !== undefined;
-    if (!c && !isAcker) {
-      const valid = [...t.spec.components.map((x) => x.id)].sort(compareIds).join(', ');
-      throw new StreamctlError('NOT_FOUND', `Component '${componentId}' not found in topology ${t.name}; components: ${valid}`);
-    }
-    const kind = c?.kind ?? 'bolt';
-    const m = this.#metrics.componentMetrics(t.id, window).get(componentId) ?? emptyMetrics(componentId, kind);
-    const live = this.#metrics.workers(t.id);
-    const executorStats = t.assignment.workers.flatMap((w) =>
-      w.executors
-        .filter((e) => e.component === componentId)
-        .map((e) => {
-          const hb = live.find((l) => l.heartbeat.supervisorId === w.supervisorId && l.heartbeat.port === w.port && l.heartbeat.assignmentVersion === t.assignment.version);
-          const s = hb?.heartbeat.executors.find((x) => x.component === e.component && x.startTask === e.startTask && x.endTask === e.endTask);
-          return {
-            id: `[${e.startTask}-${e.endTask}]`,
-            host: w.host,
-            port: w.port,
-            supervisorId: w.supervisorId,
-            uptime: prettyUptime(hb?.heartbeat.uptimeSecs ?? 0),
-            uptimeSeconds: hb?.heartbeat.uptimeSecs ?? 0,
-            emitted: s ? userStreams(s.emitted) : 0,
-            transferred: s ? userStreams(s.transferred) : 0,
-            acked: s?.acked ?? 0,
-            failed: s?.failed ?? 0,
-            executed: s?.executed ?? 0,
-            completeLatency: fixed3(s?.completeLatency?.meanMs ?? 0),
-            executeLatency: fixed3(s?.executeLatency?.meanMs ?? 0),
-            processLatency: fixed3(s?.processLatency?.meanMs ?? 0),
-            capacity: fixed3(s?.capacity ?? 0),
-            workerLogFile: hb?.heartbeat.logFile ?? null,
-          };
-        }),
-    );
-    const executors = executorStats.length;
-    const tasks = Object.values(t.taskToComponent).filter((x) => x === componentId).length;
-    const stats = {
-      window: window === '600' ? '600' : ':all-time',
-      windowPretty: window === '600' ? '10m 0s' : 'All time',
-      emitted: userStreams(m.emittedByStream),
-      transferred: userStreams(m.transferredByStream),
-      acked: m.acked,
-      failed: m.failed,
-      ...(kind === 'spout'
-        ? latencyFields('completeLatency', m.completeLatency.meanMs, m)
-        : {
-            executed: m.executed,
-            ...latencyFields('executeLatency', m.executeLatency.meanMs, m),
-            ...latencyFields('processLatency', m.processLatency.meanMs, m),
-            capacity: fixed3(m.capacity),
-          }),
-    };
-    const outputStats = Object.keys({ ...m.emittedByStream, ...m.transferredByStream })
-      .sort(compareIds)
-      .map((stream) => ({ stream, emitted: m.emittedByStream[stream] ?? 0, transferred: m.transferredByStream[stream] ?? 0 }));
-    return {
-      id: componentId,
-      name: t.name,
-      componentType: kind === 'spout' ? 'SPOUT' : 'BOLT',
-      executors,
-      tasks,
-      topologyId: t.id,
-      topologyStatus: t.status,
-      window: stats.window,
-      windowHint: stats.windowPretty,
-      debug: false,
-      samplingPct: 100,
-      componentErrors: this.#store.listErrors(t.id, componentId).map((e) => ({
-        errorTime: e.timeSecs,
-        errorHost: e.host,
-        errorPort: e.port,
-        error: e.error,
-        errorLapsedSecs: Math.floor(this.#clock.now() / 1000) - e.timeSecs,
-      })),
-      ...(kind === 'spout' ? { spoutSummary: [stats] } : { boltStats: [stats] }),
-      outputStats,
-      executorStats,
-    };
-  }
-}
-
-/**
- * A worker's id names its slot and its executors, not the assignment version: a worker whose
- * slot and executors survive an assignment change keeps its id, so its supervisor keeps it
- * running and it only learns the new assignment (peers) from its heartbeat answer.
- */
-function workerIdOf(topologyId: string, w: { supervisorId: string; port: number; executors: ExecutorSpec[] }): string {
-  const executors = w.executors.map((e) => `${e.component}[${e.startTask}-${e.endTask}]`).sort().join(',');
-  const hash = createHash('sha1').update(executors).digest('hex').slice(0, 10);
-  return `${topologyId}-${w.supervisorId}-${w.port}-${hash}`;
-}
-
-function assignedTasks(a: Assignment): number {
-  return a.workers.reduce((n, w) => n + w.executors.reduce((m, e) => m + e.endTask - e.startTask + 1, 0), 0);
-}
-
-function sameWorkers(a: WorkerAssignment[], b: WorkerAssignment[]): boolean {
-  const norm = (ws: WorkerAssignment[]) =>
-    JSON.stringify(
-      [...ws]
-        .map((w) => ({ s: w.supervisorId, h: w.host, p: w.port, e: [...w.executors].sort((x: ExecutorSpec, y: ExecutorSpec) => x.startTask - y.startTask) }))
-        .sort((x, y) => compareIds(`${x.s}:${x.p}`, `${y.s}:${y.p}`)),
-    );
-  return norm(a) === norm(b);
-}
-
-/** Counts on user streams only (Storm hides `__` system streams unless sys=1). */
-function userStreams(byStream: Record<string, number>): number {
-  return Object.entries(byStream).reduce((a, [s, v]) => (s.startsWith('__') ? a : a + v), 0);
-}
-
-function latencyFields(name: string, mean: number, m: ComponentMetrics): Record<string, string> {
-  const l = name === 'completeLatency' ? m.completeLatency : name === 'executeLatency' ? m.executeLatency : m.processLatency;
-  return { [name]: fixed3(mean), [`${name}P50`]: fixed3(l.p50Ms), [`${name}P99`]: fixed3(l.p99Ms), [`${name}Max`]: fixed3(l.maxMs) };
-}
-
-function emptyMetrics(component: string, kind: ComponentMetrics['kind']): ComponentMetrics {
-  const z = { count: 0, meanMs: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  return {
-    component,
-    kind,
-    emitted: 0,
-    transferred: 0,
-    acked: 0,
-    failed: 0,
-    executed: 0,
-    emittedByStream: {},
-    transferredByStream: {},
-    completeLatency: z,
-    executeLatency: z,
-    processLatency: z,
-    capacity: 0,
-  };
 }
 
 function positiveInt(value: unknown, key: string): number {
@@ -775,24 +420,6 @@ function positiveNumber(value: unknown, key: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new StreamctlError('INVALID_CONFIG', `${key} must be a positive number, got ${JSON.stringify(value)}`);
   return n;
-}
-
-/** Structural checks nimbus needs to schedule (the topology API validates the graph itself). */
-export function validateSpec(spec: TopologySpec): void {
-  if (!spec || !Array.isArray(spec.components) || spec.components.length === 0) {
-    throw new StreamctlError('USAGE', 'Topology has no components (add a spout with TopologyBuilder.setSpout)');
-  }
-  const seen = new Set<string>();
-  for (const c of spec.components) {
-    if (typeof c.id !== 'string' || c.id.length === 0) throw new StreamctlError('USAGE', 'Every component needs a non-empty id');
-    if (c.id.startsWith('__')) throw new StreamctlError('USAGE', `Component id '${c.id}' is reserved (ids starting with __ are Storm's system components)`);
-    if (seen.has(c.id)) throw new StreamctlError('USAGE', `Duplicate component id '${c.id}'`);
-    seen.add(c.id);
-    if (c.kind !== 'spout' && c.kind !== 'bolt') throw new StreamctlError('USAGE', `Component '${c.id}' has unknown kind ${JSON.stringify(c.kind)}`);
-    if (!Number.isInteger(c.numTasks) || c.numTasks < 1) throw new StreamctlError('USAGE', `Component '${c.id}' needs numTasks >= 1, got ${c.numTasks}`);
-    if (!Number.isInteger(c.parallelism) || c.parallelism < 1) throw new StreamctlError('USAGE', `Component '${c.id}' needs parallelism >= 1, got ${c.parallelism}`);
-  }
-  if (!spec.components.some((c) => c.kind === 'spout')) throw new StreamctlError('USAGE', 'Topology has no spout');
 }
 
 export type { TopologyRecord, RebalanceOptions, StatsWindow, TopologyStatus };

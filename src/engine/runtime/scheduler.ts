@@ -2,11 +2,13 @@
 // component-id order, system components such as __acker included in the sort, as Storm's
 // StormCommon does), executors as contiguous task ranges (Utils.partitionFixed), and
 // executors spread round-robin over worker slots interleaved across supervisors
-// (EvenScheduler.sortSlots). No I/O, no clock: nimbus calls these and persists the result.
+// (EvenScheduler.sortSlots). No I/O, no clock: nimbus calls these and persists the result,
+// and LocalRunner lays out its in-process workers with the same functions.
 import { StreamctlError } from '../common/errors.js';
-import type { ExecutorSpec, TopologySpec, WorkerAssignment } from './contracts.js';
+import { ACKER_COMPONENT_ID } from './acker.js';
+import type { ExecutorSpec, WorkerAssignment } from './contracts.js';
+import type { TopologySpec } from '../topology/topology-spec.js';
 
-export const ACKER_COMPONENT_ID = '__acker';
 
 /** Java's String.compareTo order (UTF-16 code units), not the locale's. */
 export function compareIds(a: string, b: string): number {
@@ -52,6 +54,19 @@ export function componentTasksOf(spec: TopologySpec, ackers: number): ComponentT
   const list: ComponentTasks[] = spec.components.map((c) => ({ id: c.id, numTasks: c.numTasks }));
   if (ackers > 0) list.push({ id: ACKER_COMPONENT_ID, numTasks: ackers });
   return list;
+}
+
+/** Storm's StormCommon.stormTaskInfo: task id → component id for a topology run with `ackers` acker tasks. */
+export function stormTaskInfo(spec: TopologySpec, ackers: number): Record<number, string> {
+  return computeTaskToComponent(componentTasksOf(spec, ackers));
+}
+
+/** Executors per component at submit: each component's parallelism hint, one per acker task. */
+export function executorCountsOf(spec: TopologySpec, ackers: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of spec.components) counts[c.id] = c.parallelism;
+  if (ackers > 0) counts[ACKER_COMPONENT_ID] = ackers;
+  return counts;
 }
 
 /**

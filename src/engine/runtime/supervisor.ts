@@ -19,7 +19,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
 import type { WorkerConfig } from './contracts.js';
-import type { SupervisorHeartbeatRequest, SupervisorHeartbeatResponse } from './nimbus.js';
+import type { SupervisorHeartbeatRequest, SupervisorHeartbeatResponse } from './nimbus/api-types.js';
 import { WorkerProcess, type WorkerError, type WorkerProcessOptions } from './supervisor/worker-process.js';
 
 export interface SupervisorOptions {

@@ -1,17 +1,34 @@
-// What the `streamctl topology ...` commands call: finds nimbus (--nimbus-url, else the
-// cluster dir's cluster.json, else the default port), talks to its REST API, and holds the
+// The typed nimbus REST client the `streamctl topology ...` commands call: finds nimbus
+// (--nimbus-url, else the cluster dir's cluster.json, else the default port), talks to its
+// REST API with the request/response types of nimbus/api-types.ts, and holds the
 // client-side flows that loop or touch files (submit = bundle + validate + upload + wait
-// for workers; storm monitor; worker log tailing; project scaffolding). Each method is one
+// for workers; storm monitor; worker log tailing). Text output is topology-formatters.ts;
+// project scaffolding is topology-init.ts. Each method is one
 // user action; the only state is the nimbus URL and its bearer token (read from the cluster
 // dir's nimbus.token). Time and output are injected for tests.
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
 import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
-import { bundleTopology, PACKAGE_ROOT, readBundleSpec } from './bundler.js';
+import { bundleTopology, readBundleSpec } from './bundler.js';
 import { collectResources } from './resources.js';
+import { LogTail } from './log-tail.js';
+import { ACKER_COMPONENT_ID } from './acker.js';
 import type { TopologyStatus } from './contracts.js';
+import type {
+  ClusterSummary,
+  ComponentDetail,
+  RebalanceBody,
+  SubmitBody,
+  SubmitResponse,
+  SupervisorSummary,
+  TopologyActionResponse,
+  TopologyDetail,
+  TopologySummary,
+  TopologySummaryRow,
+} from './nimbus/api-types.js';
+import { javaDouble } from './topology-formatters.js';
 
 export const DEFAULT_NIMBUS_URL = 'http://127.0.0.1:9292';
 
@@ -91,62 +108,6 @@ export function parseExecutorOverrides(pairs: readonly string[] = []): Record<st
   return out;
 }
 
-export interface TopologySummaryRow {
-  id: string;
-  name: string;
-  status: TopologyStatus;
-  owner: string;
-  uptime: string;
-  uptimeSeconds: number;
-  tasksTotal: number;
-  workersTotal: number;
-  executorsTotal: number;
-  assignmentVersion: number;
-}
-
-export interface WorkerSummary {
-  workerId: string;
-  supervisorId: string;
-  host: string;
-  port: number;
-  executorsTotal: number;
-  componentNumTasks: Record<string, number>;
-  executors: Array<{ component: string; startTask: number; endTask: number }>;
-  uptimeSeconds: number;
-  pid: number | null;
-  logFile: string | null;
-  assignmentVersion: number | null;
-  alive: boolean;
-}
-
-export interface ComponentSummary {
-  spoutId?: string;
-  boltId?: string;
-  executors: number;
-  tasks: number;
-  emitted: number;
-  transferred: number;
-  acked: number;
-  failed: number;
-  executed?: number;
-  completeLatency?: string;
-  executeLatency?: string;
-  processLatency?: string;
-  capacity?: string;
-  lastError: string;
-  [key: string]: unknown;
-}
-
-export interface TopologyDetail extends TopologySummaryRow {
-  msgTimeout: number;
-  topologyStats: Array<{ window: string; windowPretty: string; emitted: number; transferred: number; completeLatency: string; acked: number; failed: number }>;
-  spouts: ComponentSummary[];
-  bolts: ComponentSummary[];
-  workers: WorkerSummary[];
-  taskToComponent: Record<string, string>;
-  configuration: Record<string, unknown>;
-}
-
 export interface SubmitOptions {
   name?: string;
   workers?: number;
@@ -169,6 +130,8 @@ export interface SubmitResult {
   resourceFiles: number;
   warnings: string[];
 }
+
+export type { TopologyDetail, TopologySummaryRow } from './nimbus/api-types.js';
 
 export interface ListResult {
   topologies: TopologySummaryRow[];
@@ -240,16 +203,16 @@ export class TopologyClient {
     return `No token found${this.#tokenFile ? ` at ${this.#tokenFile}` : ''}: pass --dir of the cluster that runs this nimbus (its nimbus.token is read from there).`;
   }
 
-  clusterSummary(): Promise<Record<string, unknown>> {
+  clusterSummary(): Promise<ClusterSummary> {
     return this.#request('GET', '/api/v1/cluster/summary');
   }
 
-  supervisorSummary(): Promise<{ supervisors: Array<Record<string, unknown>> }> {
+  supervisorSummary(): Promise<SupervisorSummary> {
     return this.#request('GET', '/api/v1/supervisor/summary');
   }
 
   async list(): Promise<ListResult> {
-    const summary = await this.#request<{ topologies: TopologySummaryRow[] }>('GET', '/api/v1/topology/summary');
+    const summary = await this.#request<TopologySummary>('GET', '/api/v1/topology/summary');
     return { topologies: summary.topologies };
   }
 
@@ -266,14 +229,14 @@ export class TopologyClient {
     return this.#request('GET', `/api/v1/topology/${encodeURIComponent(id)}?window=${encodeURIComponent(window)}`);
   }
 
-  async component(name: string, component: string): Promise<Record<string, unknown>> {
+  async component(name: string, component: string): Promise<ComponentDetail> {
     const id = await this.resolveId(name);
     return this.#request('GET', `/api/v1/topology/${encodeURIComponent(id)}/component/${encodeURIComponent(component)}`);
   }
 
-  async #action(name: string, path: string, body?: unknown): Promise<{ topologyOperation: string; topologyId: string; status: string; name: string }> {
+  async #action(name: string, path: string, body?: RebalanceBody): Promise<TopologyActionResponse & { name: string }> {
     const id = await this.resolveId(name);
-    const res = await this.#request<{ topologyOperation: string; topologyId: string; status: string }>('POST', `/api/v1/topology/${encodeURIComponent(id)}/${path}`, body);
+    const res = await this.#request<TopologyActionResponse>('POST', `/api/v1/topology/${encodeURIComponent(id)}/${path}`, body);
     return { ...res, name };
   }
 
@@ -291,7 +254,7 @@ export class TopologyClient {
   }
 
   rebalance(name: string, options: { waitSecs?: number; numWorkers?: number; executors?: Record<string, number> } = {}) {
-    const rebalanceOptions: Record<string, unknown> = {};
+    const rebalanceOptions: NonNullable<RebalanceBody['rebalanceOptions']> = {};
     if (options.numWorkers !== undefined) rebalanceOptions.numWorkers = options.numWorkers;
     if (options.executors && Object.keys(options.executors).length > 0) rebalanceOptions.executors = options.executors;
     return this.#action(name, options.waitSecs === undefined ? 'rebalance' : `rebalance/${options.waitSecs}`, { rebalanceOptions });
@@ -308,7 +271,7 @@ export class TopologyClient {
     }
     if (options.workers !== undefined) conf['topology.workers'] = options.workers;
     const name = options.name ?? defaultTopologyName(file);
-    const res = await this.#request<{ topologyId: string; topologyStatus: TopologyStatus }>('POST', '/internal/v1/submit', {
+    const body: SubmitBody = {
       name,
       spec,
       conf,
@@ -316,7 +279,8 @@ export class TopologyClient {
       owner: safeUser(),
       bundleBase64: bundle.code.toString('base64'),
       resources,
-    });
+    };
+    const res = await this.#request<SubmitResponse>('POST', '/internal/v1/submit', body);
     const detail = await this.waitForWorkers(res.topologyId, options.waitTimeoutMs ?? 60_000);
     return {
       topologyId: res.topologyId,
@@ -338,7 +302,7 @@ export class TopologyClient {
       const ready = detail.workers.length > 0 && detail.workers.every((w) => w.alive && w.assignmentVersion === detail.assignmentVersion);
       if (ready || timeoutMs <= 0) return detail;
       if (Date.now() >= deadline) {
-        const cluster = await this.clusterSummary().catch(() => ({}) as Record<string, unknown>);
+        const cluster: Partial<ClusterSummary> = await this.clusterSummary().catch(() => ({}));
         const why =
           detail.workers.length === 0
             ? `no worker slot was assigned (supervisors: ${String(cluster.supervisors ?? '?')}, free slots: ${String(cluster.slotsFree ?? '?')})`
@@ -372,7 +336,7 @@ export class TopologyClient {
     if (!(intervalSecs > 0)) throw new StreamctlError('USAGE', 'poll interval must be positive');
     if (watch !== 'emitted' && watch !== 'transferred') throw new StreamctlError('USAGE', 'watch item must either be transferred or emitted');
     const detail = await this.describe(options.name);
-    const components = [...detail.spouts.map((s) => s.spoutId!), ...detail.bolts.map((b) => b.boltId!)];
+    const components = [...detail.spouts.map((s) => s.spoutId), ...detail.bolts.map((b) => b.boltId)];
     const printComponents = () => {
       options.write(`Available components for ${options.name} :`);
       options.write('------------------');
@@ -396,10 +360,7 @@ export class TopologyClient {
     let now = start;
     for (let polls = 0; ; polls++) {
       if (options.signal?.aborted || (options.maxPolls !== undefined && polls >= options.maxPolls)) return;
-      const c = (await this.component(options.name, options.component)) as {
-        executors: number;
-        outputStats: Array<{ stream: string; emitted: number; transferred: number }>;
-      };
+      const c = await this.component(options.name, options.component);
       const s = c.outputStats.find((o) => o.stream === stream);
       if (!s && c.executors > 0 && polls > 0) throw new StreamctlError('USAGE', `stream: ${stream} not found`);
       const count = s ? s[watch] : 0;
@@ -419,7 +380,7 @@ export class TopologyClient {
   /** Log files of a topology's workers (from nimbus's worker heartbeats), optionally only those running `component`. */
   async workerLogFiles(name: string, component?: string): Promise<Array<{ workerId: string; port: number; logFile: string; components: string[] }>> {
     const detail = await this.describe(name);
-    if (component !== undefined && ![...detail.spouts.map((s) => s.spoutId), ...detail.bolts.map((b) => b.boltId), '__acker'].includes(component)) {
+    if (component !== undefined && ![...detail.spouts.map((s) => s.spoutId), ...detail.bolts.map((b) => b.boltId), ACKER_COMPONENT_ID].includes(component)) {
       throw new StreamctlError('USAGE', `Component '${component}' not found in topology ${name}`);
     }
     return detail.workers
@@ -434,28 +395,12 @@ export class TopologyClient {
   async logs(options: { name: string; component?: string | undefined; follow?: boolean; write: (line: string) => void; signal?: AbortSignal }): Promise<number> {
     const files = await this.workerLogFiles(options.name, options.component);
     if (files.length === 0) throw new StreamctlError('NOT_FOUND', `No worker of topology ${options.name} has reported a log file yet`);
-    const offsets = new Map<string, number>(files.map((f) => [f.logFile, 0]));
-    const partial = new Map<string, string>();
+    const tail = new LogTail(files.map((f) => f.logFile));
     let lines = 0;
     const drain = () => {
-      for (const f of files) {
-        if (!existsSync(f.logFile)) continue;
-        const size = statSync(f.logFile).size;
-        let at = offsets.get(f.logFile)!;
-        if (size < at) at = 0;
-        if (size === at) continue;
-        const fd = openSync(f.logFile, 'r');
-        const buf = Buffer.alloc(size - at);
-        readSync(fd, buf, 0, buf.length, at);
-        closeSync(fd);
-        offsets.set(f.logFile, size);
-        const text = (partial.get(f.logFile) ?? '') + buf.toString('utf8');
-        const parts = text.split('\n');
-        partial.set(f.logFile, parts.pop() ?? '');
-        for (const line of parts) {
-          options.write(files.length > 1 ? `[${f.port}] ${line}` : line);
-          lines++;
-        }
+      for (const { index, line } of tail.read()) {
+        options.write(files.length > 1 ? `[${files[index]!.port}] ${line}` : line);
+        lines++;
       }
     };
     drain();
@@ -480,11 +425,6 @@ function sleepUnless(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Java's Double.toString for the values monitor prints (0 → "0.0", 2 → "2.0"). */
-function javaDouble(n: number): string {
-  return Number.isInteger(n) ? `${n}.0` : String(n);
-}
-
 function safeUser(): string {
   try {
     return userInfo().username;
@@ -499,101 +439,4 @@ export function defaultTopologyName(file: string): string {
   const base = abs.split(/[\\/]/).pop()!.replace(/\.(m?[jt]s|cjs|cts)$/, '');
   const name = base === 'topology' || base === 'index' ? abs.split(/[\\/]/).slice(-2, -1)[0]! : base;
   return name.replace(/[/.:\\]/g, '-');
-}
-
-/** `storm list`'s exact text (Java format "%-20s %-10s %-10s %-12s %-12s %-20s %-20s"). */
-export function formatStormList(rows: TopologySummaryRow[]): string {
-  if (rows.length === 0) return 'No topologies running.';
-  const pad = (v: string | number, w: number) => String(v).padEnd(w);
-  const line = (c: Array<string | number>) =>
-    `${pad(c[0]!, 20)} ${pad(c[1]!, 10)} ${pad(c[2]!, 10)} ${pad(c[3]!, 12)} ${pad(c[4]!, 12)} ${pad(c[5]!, 20)} ${pad(c[6]!, 20)}`;
-  return [
-    line(['Topology_name', 'Status', 'Num_tasks', 'Num_workers', 'Uptime_secs', 'Topology_Id', 'Owner']),
-    '-'.repeat(88),
-    ...rows.map((t) => line([t.name, t.status, t.tasksTotal, t.workersTotal, t.uptimeSeconds, t.id, t.owner])),
-  ].join('\n');
-}
-
-/** `topology describe` as text: topology line, components, workers. */
-export function formatDescribe(d: TopologyDetail): string {
-  const out: string[] = [];
-  out.push(`Topology: ${d.name} (${d.id})`);
-  out.push(`Status: ${d.status}   Uptime: ${d.uptime}   Workers: ${d.workersTotal}   Executors: ${d.executorsTotal}   Tasks: ${d.tasksTotal}   Message timeout: ${d.msgTimeout}s`);
-  const all = d.topologyStats.find((s) => s.window === ':all-time');
-  if (all) out.push(`All time: emitted ${all.emitted}, transferred ${all.transferred}, acked ${all.acked}, failed ${all.failed}, complete latency ${all.completeLatency} ms`);
-  out.push('');
-  const header = ['Spout', 'Executors', 'Tasks', 'Emitted', 'Transferred', 'Acked', 'Failed', 'Complete_latency_ms', 'p99_ms', 'Last_error'];
-  const rows = d.spouts.map((s) => [s.spoutId!, s.executors, s.tasks, s.emitted, s.transferred, s.acked, s.failed, s.completeLatency ?? '', String(s.completeLatencyP99 ?? ''), s.lastError]);
-  out.push(table(header, rows));
-  out.push('');
-  const bHeader = ['Bolt', 'Executors', 'Tasks', 'Emitted', 'Transferred', 'Executed', 'Acked', 'Failed', 'Execute_latency_ms', 'Process_latency_ms', 'p99_ms', 'Capacity', 'Last_error'];
-  const bRows = d.bolts.map((b) => [
-    b.boltId!,
-    b.executors,
-    b.tasks,
-    b.emitted,
-    b.transferred,
-    b.executed ?? 0,
-    b.acked,
-    b.failed,
-    b.executeLatency ?? '',
-    b.processLatency ?? '',
-    String(b.processLatencyP99 ?? ''),
-    b.capacity ?? '',
-    b.lastError,
-  ]);
-  out.push(table(bHeader, bRows));
-  out.push('');
-  const wHeader = ['Worker', 'Supervisor', 'Host:Port', 'Alive', 'Uptime_secs', 'Executors (tasks)'];
-  const wRows = d.workers.map((w) => [
-    w.workerId,
-    w.supervisorId,
-    `${w.host}:${w.port}`,
-    w.alive ? 'yes' : 'no',
-    w.uptimeSeconds,
-    w.executors.map((e) => `${e.component}[${e.startTask}-${e.endTask}]`).join(' '),
-  ]);
-  out.push(table(wHeader, wRows));
-  return out.join('\n');
-}
-
-function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const cells = rows.map((r) => r.map((c) => String(c)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2))).join('').trimEnd();
-  return [line(headers), ...cells.map(line)].join('\n');
-}
-
-/**
- * `topology init`: copies templates/<template> into `dir` (which must be empty or absent)
- * and points package.json's streamctl dependency at this installation (`file:`), so
- * `streamctl topology submit <dir>/topology.ts` works right away without npm install
- * (the bundler resolves 'streamctl' to this installation).
- */
-export function initProject(options: { dir: string; template?: string }): { dir: string; files: string[] } {
-  const template = options.template ?? 'word-count';
-  const source = join(PACKAGE_ROOT, 'templates', template);
-  if (!existsSync(source)) {
-    const available = existsSync(join(PACKAGE_ROOT, 'templates')) ? readdirSync(join(PACKAGE_ROOT, 'templates')).join(', ') : 'none';
-    throw new StreamctlError('USAGE', `Unknown template '${template}' (available: ${available})`);
-  }
-  const dir = resolve(options.dir);
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new StreamctlError('ALREADY_EXISTS', `Directory ${options.dir} exists and is not empty`);
-  cpSync(source, dir, { recursive: true, filter: (src) => !/node_modules/.test(src) });
-  const pkgPath = join(dir, 'package.json');
-  if (existsSync(pkgPath)) {
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { name?: string; dependencies?: Record<string, string> };
-    pkg.name = dir.split(/[\\/]/).pop()!.toLowerCase().replace(/[^a-z0-9-_.]/g, '-');
-    pkg.dependencies = { ...(pkg.dependencies ?? {}), streamctl: `file:${PACKAGE_ROOT}` };
-    writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
-  }
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else files.push(relative(dir, join(d, e.name)));
-    }
-  };
-  walk(dir);
-  return { dir, files: files.sort() };
 }

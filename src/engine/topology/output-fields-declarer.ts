@@ -1,7 +1,7 @@
 // OutputFieldsDeclarer: how a component declares its output streams (fields, direct or
 // not). Used once per component at createTopology() time; the result goes into the spec.
 import { Fields, toFieldList } from './fields.js';
-import type { StreamSpec } from '../runtime/contracts.js';
+import type { StreamSpec } from './topology-spec.js';
 
 export const DEFAULT_STREAM = 'default';
 

@@ -14,7 +14,7 @@
 // runs on the worker's event loop.
 import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
-import { randomTupleId, type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import { randomTupleId, type ShellProcess, subprocessTimeoutMs, type ShellMsg } from './multilang/shell-process.js';
 import type { Bolt } from './bolt.js';
 import type { OutputCollector } from './collectors.js';
 import { handleShellLogOrError, launchShellChild, parseShellEmit, ShellComponent } from './shell-component.js';

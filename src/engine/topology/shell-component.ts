@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
-import { multilangContext, ShellProcess, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import { multilangContext, ShellProcess, type ShellMsg } from './multilang/shell-process.js';
 import type { OutputFieldsDeclarer } from './output-fields-declarer.js';
 import { DEFAULT_STREAM } from './output-fields-declarer.js';
 import type { TopologyContext } from './topology-context.js';

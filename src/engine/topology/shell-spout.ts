@@ -13,7 +13,7 @@
 // that command waits.
 import { rmSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
-import { type ShellProcess, subprocessTimeoutMs, type ShellMsg } from '../runtime/multilang/shell-process.js';
+import { type ShellProcess, subprocessTimeoutMs, type ShellMsg } from './multilang/shell-process.js';
 import type { SpoutOutputCollector } from './collectors.js';
 import { handleShellLogOrError, launchShellChild, parseShellEmit, ShellComponent } from './shell-component.js';
 import type { Spout } from './spout.js';

@@ -3,7 +3,7 @@
 // streams, fields, groupings, parallelism) in createTopology(), with messages that name the
 // component, stream or field at fault. Single-threaded, used once at module load.
 import { StreamctlError } from '../common/errors.js';
-import type { ComponentSpec, GroupingSpec, InputSpec, TopologySpec } from '../runtime/contracts.js';
+import type { ComponentSpec, GroupingSpec, InputSpec, TopologySpec } from './topology-spec.js';
 import type { BasicBolt, Bolt } from './bolt.js';
 import type { CustomStreamGrouping } from './custom-stream-grouping.js';
 import { toFieldList, type Fields } from './fields.js';

@@ -1,7 +1,7 @@
 // TopologyContext: what a task knows about itself and the topology (Storm's
 // TopologyContext). One per task, built by the runtime; read-only for user code.
 import { Fields } from './fields.js';
-import type { GroupingSpec, TopologySpec } from '../runtime/contracts.js';
+import type { GroupingSpec, TopologySpec } from './topology-spec.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 

@@ -3,7 +3,7 @@
 // component instance per task inside a worker. Workers read it duck-typed (the user
 // bundle carries its own copy of this class): `apiVersion`, `spec`, `createComponent`,
 // `createCustomGrouping`.
-import type { TopologySpec } from '../runtime/contracts.js';
+import type { TopologySpec } from './topology-spec.js';
 import type { BasicBolt, Bolt } from './bolt.js';
 import type { CustomStreamGrouping } from './custom-stream-grouping.js';
 import type { Spout } from './spout.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatStormList } from '../../../src/engine/runtime/topology-client.js';
+import { formatStormList } from '../../../src/engine/runtime/topology-formatters.js';
 import { copyTopologyFixtures, Harness, REPO_ROOT, submitBody } from '../../engine/runtime/fixtures/cluster-harness.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -127,7 +127,7 @@ describe('topology commands', () => {
 describe('formatStormList', () => {
   it('pads every column as Java’s %-Ns and keeps long values whole', () => {
     const text = formatStormList([
-      { id: 'a-very-long-topology-name-1-1700000000', name: 'a-very-long-topology-name', status: 'ACTIVE', owner: 'bob', uptime: '', uptimeSeconds: 5, tasksTotal: 3, workersTotal: 1, executorsTotal: 3, assignmentVersion: 1 },
+      { id: 'a-very-long-topology-name-1-1700000000', name: 'a-very-long-topology-name', status: 'ACTIVE', owner: 'bob', uptime: '', uptimeSeconds: 5, tasksTotal: 3, workersTotal: 1, executorsTotal: 3, replicationCount: 1, assignmentVersion: 1, pendingAction: null },
     ]);
     expect(text.split('\n')[2]).toBe('a-very-long-topology-name ACTIVE     3          1            5            a-very-long-topology-name-1-1700000000 bob                 ');
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
+import { ManualClock } from '../../../src/engine/common/clock.js';
 import { LocalRunner } from '../../../src/engine/runtime/local-runner.js';
 import {
   BaseBasicBolt,
@@ -133,8 +134,16 @@ describe('LocalRunner', () => {
     const b = new TopologyBuilder();
     b.setSpout('numbers', () => new NumberSpout(log, 3));
     b.setBolt('forgets', () => new Forgets()).shuffleGrouping('numbers');
-    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1 }));
-    await waitFor('timeouts', () => log.failed.length >= 3, 5_000, 10);
+    const clock = new ManualClock();
+    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 30 }), { clock });
+    await waitFor('three emits', () => log.emitted === 3, 5_000, 10);
+    clock.advance(29_000);
+    // The loop sleeps on clock timers when idle: move 1 ms per poll, nothing may fail before 30 s.
+    let polls = 0;
+    await waitFor('passes at 29 s', () => (clock.advance(1), ++polls === 50), 5_000, 10);
+    expect(log.failed).toEqual([]);
+    clock.advance(2_000);
+    await waitFor('timeouts', () => (clock.advance(1), log.failed.length >= 3), 5_000, 10);
     expect(log.acked).toEqual([]);
     expect(runner.componentTotals('numbers').failed).toBeGreaterThanOrEqual(3);
   });
@@ -147,15 +156,20 @@ describe('LocalRunner', () => {
         this.c = c;
       }
       execute(t: Tuple): void {
-        // Well past 2x the 1 s message timeout (the acker's expiry).
-        setTimeout(() => this.c.ack(t), 2_500);
+        held.push(() => this.c.ack(t));
       }
     }
+    const held: Array<() => void> = [];
     const b = new TopologyBuilder();
     b.setSpout('numbers', () => new NumberSpout(log, 3));
     b.setBolt('late', () => new AcksLate()).shuffleGrouping('numbers');
-    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1, 'topology.enable.message.timeouts': false }));
-    await waitFor('late acks', () => log.acked.length === 3, 10_000, 10);
+    const clock = new ManualClock();
+    runner = await LocalRunner.start(b.createTopology({ 'topology.message.timeout.secs': 1, 'topology.enable.message.timeouts': false }), { clock });
+    await waitFor('three held inputs', () => (clock.advance(1), held.length === 3), 5_000, 10);
+    // Well past 2x the 1 s message timeout (the acker's expiry).
+    clock.advance(10_000);
+    for (const ack of held) ack();
+    await waitFor('late acks', () => (clock.advance(1), log.acked.length === 3), 5_000, 10);
     expect(log.acked.sort()).toEqual([0, 1, 2]);
     expect(log.failed).toEqual([]);
     expect(runner.componentTotals('numbers').failed).toBe(0);

@@ -118,7 +118,7 @@ describe('Nimbus', () => {
     executors: [{ component: 'words', kind: 'spout', startTask: 7, endTask: 7, emitted: { default: emitted }, transferred: { default: emitted }, acked: emitted, failed: 0, executed: 0 }],
     errors: [],
   });
-  const allTime = (id: string) => (nimbus.topologyDetail(id) as any).spouts[0] as { emitted: number; acked: number };
+  const allTime = (id: string) => (nimbus.views.topologyDetail(id) as any).spouts[0] as { emitted: number; acked: number };
 
   it('keeps all-time counts when a worker restarts and windows the last 10 minutes', () => {
     const t = submit('wc');
@@ -127,9 +127,9 @@ describe('Nimbus', () => {
     step(700_000);
     nimbus.workerHeartbeat(hb(100, 80));
     nimbus.workerHeartbeat(hb(200, 5)); // restarted: counts start again
-    const all = nimbus.topologyDetail(t.id) as any;
+    const all = nimbus.views.topologyDetail(t.id) as any;
     expect(all.spouts[0].emitted).toBe(85);
-    const recent = nimbus.topologyDetail(t.id, '600') as any;
+    const recent = nimbus.views.topologyDetail(t.id, '600') as any;
     expect(recent.spouts[0].emitted).toBe(35);
   });
 
@@ -168,7 +168,7 @@ describe('Nimbus', () => {
         { topologyId: 'gone-1-1', port: 7001, component: 'x', taskId: 1, timeSecs: 1, error: 'ignored' },
       ],
     });
-    expect((nimbus.topologyDetail(t.id) as any).bolts[0]).toMatchObject({ boltId: 'count', lastError: expect.stringMatching(/over its limit/), errorPort: 7000 });
+    expect((nimbus.views.topologyDetail(t.id) as any).bolts[0]).toMatchObject({ boltId: 'count', lastError: expect.stringMatching(/over its limit/), errorPort: 7000 });
   });
 
   it('refuses a topology whose worker memory settings are not numbers', () => {
@@ -181,8 +181,8 @@ describe('Nimbus', () => {
       workerId: 'w1', topologyId: t.id, supervisorId: 's1', host: '127.0.0.1', port: 7000, pid: 1, assignmentVersion: 1, uptimeSecs: 1, logFile: '', executors: [],
       errors: [{ component: 'count', taskId: 3, timeSecs: 1, error: 'Error: boom' }],
     });
-    const d = nimbus.topologyDetail(t.id) as any;
+    const d = nimbus.views.topologyDetail(t.id) as any;
     expect(d.bolts[0]).toMatchObject({ boltId: 'count', lastError: 'Error: boom', errorPort: 7000 });
-    expect((nimbus.componentDetail(t.id, 'count') as any).componentErrors[0]).toMatchObject({ error: 'Error: boom' });
+    expect((nimbus.views.componentDetail(t.id, 'count') as any).componentErrors[0]).toMatchObject({ error: 'Error: boom' });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isStreamctlError } from '../../../src/engine/common/errors.js';
+import { localAssignment } from '../../../src/engine/runtime/local-runner.js';
+import type { TopologyLike } from '../../../src/engine/topology/topology.js';
 import {
   ackerCount,
   computeExecutors,
@@ -43,6 +45,30 @@ describe('scheduler', () => {
     }
     expect(isStreamctlError(caught, 'USAGE')).toBe(true);
     expect((caught as Error).message).toMatch(/count has 4 task\(s\); it cannot run 5 executors/);
+  });
+
+  it('gives LocalRunner the same clear error as nimbus when a spec asks for more executors than tasks', () => {
+    const spec = {
+      config: {},
+      components: [{ id: 'words', kind: 'spout' as const, parallelism: 3, numTasks: 2, inputs: [], streams: {}, config: {} }],
+    };
+    const topology = { spec } as unknown as TopologyLike;
+    expect(() => localAssignment('t-1', topology, {}, 1)).toThrow(/words has 2 task\(s\); it cannot run 3 executors/);
+  });
+
+  it('lays out LocalRunner executors exactly like nimbus: task ids, ranges and one acker per worker', () => {
+    const spec = {
+      config: {},
+      components: [
+        { id: 'words', kind: 'spout' as const, parallelism: 1, numTasks: 1, inputs: [], streams: {}, config: {} },
+        { id: 'count', kind: 'bolt' as const, parallelism: 2, numTasks: 5, inputs: [], streams: {}, config: {} },
+      ],
+    };
+    const a = localAssignment('t-1', { spec } as unknown as TopologyLike, {}, 2);
+    expect(a.taskToComponent).toEqual({ 1: '__acker', 2: '__acker', 3: 'count', 4: 'count', 5: 'count', 6: 'count', 7: 'count', 8: 'words' });
+    expect(a.workers.flatMap((w) => w.executors).sort((x, y) => x.startTask - y.startTask)).toEqual(
+      computeExecutors(a.taskToComponent, { __acker: 2, count: 2, words: 1 }),
+    );
   });
 
   it('keeps task ids fixed when a rebalance changes the executor count', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM, SystemOutbox, type Executor } from '../../../src/engine/runtime/executor.js';
+import { ACK_ACK_STREAM, ACK_FAIL_STREAM, ACK_INIT_STREAM } from '../../../src/engine/runtime/acker.js';
+import { SystemOutbox, type Executor } from '../../../src/engine/runtime/executor.js';
 
 function fakeExecutor() {
   const sent: Array<{ dest: number; src: number; stream: string; values: unknown[] }> = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BaseBasicBolt, BaseRichSpout, Fields, TopologyBuilder, Values, type OutputFieldsDeclarer, type Tuple } from '../../../src/engine/topology/index.js';
-import { computeExecutors, computeTaskIds, partitionExecutors } from '../../../src/engine/topology/compute-task-ids.js';
+import { computeExecutors, executorCountsOf, stormTaskInfo } from '../../../src/engine/runtime/scheduler.js';
 import { TupleImpl } from '../../../src/engine/topology/tuple.js';
 
 class WordSpout extends BaseRichSpout {
@@ -132,13 +132,14 @@ describe('task ids and executors', () => {
     const b = builder();
     b.setBolt('count', () => new Sink(), 2).setNumTasks(5).shuffleGrouping('words');
     const spec = b.createTopology().spec;
-    const tasks = computeTaskIds(spec, 2);
+    const tasks = stormTaskInfo(spec, 2);
     expect(tasks).toEqual({ 1: '__acker', 2: '__acker', 3: 'count', 4: 'count', 5: 'count', 6: 'count', 7: 'count', 8: 'words' });
-    expect(partitionExecutors('count', [3, 4, 5, 6, 7], 2)).toEqual([
+    const executors = computeExecutors(tasks, executorCountsOf(spec, 2));
+    expect(executors).toHaveLength(5);
+    expect(executors.filter((e) => e.component === 'count')).toEqual([
       { component: 'count', startTask: 3, endTask: 5 },
       { component: 'count', startTask: 6, endTask: 7 },
     ]);
-    expect(computeExecutors(spec, tasks)).toHaveLength(5);
   });
 });
 

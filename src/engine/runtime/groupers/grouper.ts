@@ -1,7 +1,7 @@
 // Groupers: given the values of a tuple emitted on a stream, pick the tasks of one
 // consuming component (Storm's GrouperFactory). One grouper per (emitting task, stream,
 // consumer); synchronous, no I/O. Returned arrays are shared and must not be mutated.
-import type { GroupingSpec } from '../contracts.js';
+import type { GroupingSpec } from '../../topology/topology-spec.js';
 import type { CustomStreamGrouping } from '../../topology/custom-stream-grouping.js';
 import { floorMod, hashValue, hashValues, mix32 } from './stable-hash.js';
 

@@ -9,24 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { isStreamctlError, StreamctlError, type ErrorCode } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
-import type { ResourceFile } from '../resources.js';
-import type { TopologySpec, WorkerHeartbeat } from '../contracts.js';
-import type { Nimbus, SupervisorHeartbeatRequest } from '../nimbus.js';
+import type { WorkerHeartbeat } from '../contracts.js';
+import type { Nimbus } from '../nimbus.js';
+import type { RebalanceBody, SubmitBody, SupervisorHeartbeatRequest, TopologyActionResponse, SubmitResponse } from './api-types.js';
 import type { StatsWindow } from './metrics-aggregator.js';
 import { checkRequest } from './request-guard.js';
-
-/** Body of POST /internal/v1/submit. */
-export interface SubmitBody {
-  name: string;
-  spec: TopologySpec;
-  conf?: Record<string, unknown>;
-  inactive?: boolean;
-  owner?: string;
-  /** The esbuild bundle, base64. */
-  bundleBase64: string;
-  /** The topology's resources/ folder (code dir of shell components). */
-  resources?: ResourceFile[];
-}
 
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
@@ -215,7 +202,8 @@ export class NimbusHttpApi {
             inactive: body.inactive === true,
             owner: body.owner ?? 'unknown',
           });
-          return { topologyOperation: 'submit', topologyId: t.id, topologyName: t.name, status: 'success', topologyStatus: t.status };
+          const answer: SubmitResponse = { topologyOperation: 'submit', topologyId: t.id, topologyName: t.name, status: 'success', topologyStatus: t.status };
+          return answer;
         }
         case 'supervisor-heartbeat':
           return nimbus.supervisorHeartbeat((await readJson<SupervisorHeartbeatRequest>(req))!);
@@ -228,12 +216,12 @@ export class NimbusHttpApi {
     const rest = parts.slice(2);
 
     if (method === 'GET') {
-      if (rest[0] === 'cluster' && rest[1] === 'summary' && rest.length === 2) return nimbus.clusterSummary();
-      if (rest[0] === 'supervisor' && rest[1] === 'summary' && rest.length === 2) return nimbus.supervisorSummary();
-      if (rest[0] === 'topology' && rest[1] === 'summary' && rest.length === 2) return nimbus.topologySummary();
-      if (rest[0] === 'topology-workers' && rest.length === 2) return { hostPortList: nimbus.topologyWorkers(rest[1]!) };
-      if (rest[0] === 'topology' && rest.length === 2) return nimbus.topologyDetail(rest[1]!, window());
-      if (rest[0] === 'topology' && rest[2] === 'component' && rest.length === 4) return nimbus.componentDetail(rest[1]!, rest[3]!, window());
+      if (rest[0] === 'cluster' && rest[1] === 'summary' && rest.length === 2) return nimbus.views.clusterSummary();
+      if (rest[0] === 'supervisor' && rest[1] === 'summary' && rest.length === 2) return nimbus.views.supervisorSummary();
+      if (rest[0] === 'topology' && rest[1] === 'summary' && rest.length === 2) return nimbus.views.topologySummary();
+      if (rest[0] === 'topology-workers' && rest.length === 2) return { hostPortList: nimbus.views.topologyWorkers(rest[1]!) };
+      if (rest[0] === 'topology' && rest.length === 2) return nimbus.views.topologyDetail(rest[1]!, window());
+      if (rest[0] === 'topology' && rest[2] === 'component' && rest.length === 4) return nimbus.views.componentDetail(rest[1]!, rest[3]!, window());
     }
 
     if (method === 'POST' && rest[0] === 'topology' && rest.length >= 3) {
@@ -244,14 +232,15 @@ export class NimbusHttpApi {
       else if (action === 'deactivate' && rest.length === 3) topologyId = nimbus.deactivate(id).id;
       else if (action === 'kill' && rest.length <= 4) topologyId = nimbus.kill(id, rest[3] === undefined ? undefined : parseWait(rest[3])).id;
       else if (action === 'rebalance' && rest.length <= 4) {
-        const body = await readJson<{ rebalanceOptions?: { numWorkers?: number; executors?: Record<string, number> } }>(req);
+        const body = await readJson<RebalanceBody>(req);
         const options = body?.rebalanceOptions ?? {};
         topologyId = nimbus.rebalance(id, rest[3] === undefined ? undefined : parseWait(rest[3]), {
           ...(options.numWorkers !== undefined ? { numWorkers: options.numWorkers } : {}),
           ...(options.executors !== undefined ? { executors: options.executors } : {}),
         }).id;
       } else throw new StreamctlError('NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
-      return { topologyOperation: action, topologyId, status: 'success' };
+      const answer: TopologyActionResponse = { topologyOperation: action, topologyId, status: 'success' };
+      return answer;
     }
     throw new StreamctlError('NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
   }

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE, touchPrivateFile } from '../../common/private-files.js';
-import type { Assignment, TopologySpec, TopologyStatus } from '../contracts.js';
+import type { Assignment, TopologyStatus } from '../contracts.js';
+import type { TopologySpec } from '../../topology/topology-spec.js';
 
 export interface RebalanceOptions {
   numWorkers?: number;

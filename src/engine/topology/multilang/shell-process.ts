@@ -9,8 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
-import type { GroupingSpec } from '../contracts.js';
-import type { TopologyContext } from '../../topology/topology-context.js';
+import type { GroupingSpec } from '../topology-spec.js';
+import type { TopologyContext } from '../topology-context.js';
 
 /** A message from the child: always a JSON object with a `command` (or `pid` in the handshake). */
 /** The least time a child gets to answer the handshake, whatever topology.subprocess.timeout.secs says. */
