@@ -58,7 +58,7 @@ export class SettingsSchema {
   /** Throws INVALID_CONFIG naming the key and value of the first bad setting. */
   validate(settings: Readonly<Settings>): void {
     const error = this.check(settings);
-    if (error) throw new StreamctlError('INVALID_CONFIG', `${this.kind}: ${error}`);
+    if (error) throw new StreamctlError('INVALID_CONFIG', error);
   }
 
   /** Text of a key: the setting, else the schema default (a valid value either way). */
@@ -68,7 +68,7 @@ export class SettingsSchema {
     const raw = settings[key];
     if (raw === undefined) return d.default;
     const error = validateConfigValue(key, d, raw);
-    if (error) throw new StreamctlError('INVALID_CONFIG', `${this.kind}: ${error}`);
+    if (error) throw new StreamctlError('INVALID_CONFIG', error);
     return raw.trim();
   }
 
