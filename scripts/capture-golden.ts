@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { FrameDecoder } from '../src/engine/network/frame-decoder.js';
+import { FrameDecoder } from '../src/engine/common/frame-decoder.js';
 import { ApiKey, apiName, concatFrame, decodeRequestHeader, decodeResponseFrame, encodeResponseFrame, isApiKey, peekCorrelationId } from '../src/engine/protocol/index.js';
 import { createTopic, startKafka } from '../test/interop/helpers/kafka-processes.js';
 import { waitFor } from '../test/helpers/wait-for.js';

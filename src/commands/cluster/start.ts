@@ -8,6 +8,9 @@ import { isDefaultClusterDir, resolveClusterDir } from '../../cli/cluster-locato
 import { renderStarted } from '../../engine/cluster/cluster-report.js';
 import { startCluster, type StartClusterResult } from '../../engine/cluster/local-cluster.js';
 import { StreamctlError } from '../../engine/common/errors.js';
+import { parseKeyValues } from '../../engine/common/key-value.js';
+import { BROKER_SETTINGS } from '../../engine/broker/broker-settings.js';
+import { CONTROLLER_SETTINGS } from '../../engine/controller/controller-settings.js';
 import { startCluster as startEphemeral } from '../../embedded/start-cluster.js';
 
 export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
@@ -43,12 +46,10 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
   };
 
   async run(): Promise<StartClusterResult> {
-    const settings: Record<string, string> = {};
-    for (const kv of this.flags.set ?? []) {
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new StreamctlError('USAGE', `--set expects key=value, got "${kv}".`);
-      settings[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
-    }
+    const settings = parseKeyValues(this.flags.set, '--set', { trimValue: true });
+    // A bad value is a usage error here, before any process starts (each process checks again).
+    const bad = BROKER_SETTINGS.check(settings) ?? CONTROLLER_SETTINGS.check(settings);
+    if (bad) throw new StreamctlError('USAGE', `Invalid --set: ${bad}`);
     if (this.flags.ephemeral) return this.#runEphemeral(settings);
     const dir = resolveClusterDir(this.flags.dir);
     const print = (r: Omit<StartClusterResult, 'dir'>) => {

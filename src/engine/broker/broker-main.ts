@@ -1,25 +1,20 @@
 // Process entry of a broker: `node dist/engine/broker/broker-main.js <broker-config.json>`.
-// Reads BrokerProcessConfig, logs JSON lines to its logFile, opens the LogManager on dataDir
-// (recovering after a crash), starts the Broker; SIGTERM/SIGINT → graceful close (controlled
+// Reads and validates BrokerProcessConfig and its settings (a bad value exits 1 naming the
+// key and value), logs JSON lines to its logFile, opens the LogManager on dataDir (recovering
+// after a crash), starts the Broker; SIGTERM/SIGINT → graceful close (controlled
 // shutdown, stop serving, checkpoints, clean-shutdown marker) and exit 0.
-import { readFileSync } from 'node:fs';
 import { createLogger, fileSink, type LogLevel } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
 import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { toLogConfig } from '../common/topic-config.js';
-import type { BrokerProcessConfig } from '../cluster/process-configs.js';
+import { loadMainConfig } from '../common/config-schema.js';
+import { BROKER_PROCESS_CONFIG } from '../cluster/process-configs.js';
+import { BROKER_SETTINGS } from './broker-settings.js';
 import { LogManager } from '../storage/log-manager.js';
 import { systemClock } from '../common/clock.js';
 import { Broker } from './broker.js';
 import { EXIT_LOG_DIR_FAILED, isLogDirIoError } from './log-dir-failure.js';
 import { exitWithLifeline } from '../common/lifeline.js';
-
-function num(settings: Record<string, string>, key: string): number | undefined {
-  const v = settings[key];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
@@ -30,9 +25,10 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as BrokerProcessConfig;
-  const settings = config.settings ?? {};
-  const level = (settings['log.level'] as LogLevel | undefined) ?? 'info';
+  const config = loadMainConfig('broker', BROKER_PROCESS_CONFIG, configPath, (c) => BROKER_SETTINGS.validate(c.settings));
+  if (!config) return;
+  const settings = config.settings;
+  const level = BROKER_SETTINGS.string(settings, 'log.level') as LogLevel;
   const log = createLogger({ sink: fileSink(config.logFile), level, fields: { process: 'broker', brokerId: config.brokerId, pid: process.pid } });
   let failLogDir: ((error: Error) => void) | undefined;
   process.on('uncaughtException', (error) => {
@@ -52,9 +48,9 @@ async function main(): Promise<void> {
       logger: log.child({ component: 'log-manager' }),
       clock: systemClock,
       defaultConfig: toLogConfig({}, settings),
-      retentionCheckIntervalMs: num(settings, 'log.retention.check.interval.ms'),
-      checkpointIntervalMs: num(settings, 'log.flush.offset.checkpoint.interval.ms'),
-      cleanerIntervalMs: num(settings, 'log.cleaner.backoff.ms'),
+      retentionCheckIntervalMs: BROKER_SETTINGS.number(settings, 'log.retention.check.interval.ms'),
+      checkpointIntervalMs: BROKER_SETTINGS.number(settings, 'log.flush.offset.checkpoint.interval.ms'),
+      cleanerIntervalMs: BROKER_SETTINGS.number(settings, 'log.cleaner.backoff.ms'),
     });
     broker = await Broker.start({ config, logManager, logger: log, onLogDirFailed: () => process.exit(EXIT_LOG_DIR_FAILED) });
   } catch (error) {

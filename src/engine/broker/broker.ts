@@ -12,7 +12,7 @@ import { StreamctlError } from '../common/errors.js';
 import { toLogConfig } from '../common/topic-config.js';
 import type { BrokerProcessConfig } from '../cluster/process-configs.js';
 import { KafkaConnection } from '../network/connection.js';
-import { KafkaServer, DEFAULT_MAX_REQUEST_BYTES } from '../network/server.js';
+import { KafkaServer } from '../network/server.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import type { MetadataResponse } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
@@ -33,7 +33,7 @@ import { ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replica-manager.js';
 import { RequestRouter } from './request-router.js';
 import type { BrokerContext } from './handlers/broker-context.js';
-import { settingInt } from './handlers/broker-context.js';
+import { BROKER_SETTINGS } from './broker-settings.js';
 import { createGroupCoordinator } from './handlers/group-handlers.js';
 import { createBrokerHandlers } from './broker-handlers.js';
 
@@ -52,8 +52,6 @@ export interface BrokerOptions {
 }
 
 const CONFIG_REFRESH_EVERY_POLLS = 10;
-
-const DEFAULT_UNSENT_RESPONSE_LIMIT = 128 * 1024 * 1024;
 
 export class Broker implements BrokerServices {
   readonly brokerId: number;
@@ -87,7 +85,8 @@ export class Broker implements BrokerServices {
     const { config } = options;
     this.#config = config;
     this.#settings = { ...config.settings };
-    this.#unsentResponseLimit = settingInt(this.#settings, 'queued.max.response.bytes', DEFAULT_UNSENT_RESPONSE_LIMIT);
+    BROKER_SETTINGS.validate(this.#settings); // a bad value fails the start, naming key and value
+    this.#unsentResponseLimit = BROKER_SETTINGS.number(this.#settings, 'queued.max.response.bytes');
     this.#clock = options.clock ?? systemClock;
     this.brokerId = config.brokerId;
     this.host = config.host;
@@ -101,7 +100,7 @@ export class Broker implements BrokerServices {
       clusterId: config.clusterId,
       listener: this.#self,
       controller: config.controller,
-      heartbeatIntervalMs: settingInt(this.#settings, 'broker.heartbeat.interval.ms', 500),
+      heartbeatIntervalMs: BROKER_SETTINGS.number(this.#settings, 'broker.heartbeat.interval.ms'),
       logger: this.logger.child({ component: 'controller-channel' }),
       clock: this.#clock,
       onMetadata: (res, stamp) => this.#onMetadata(res, stamp),
@@ -183,12 +182,12 @@ export class Broker implements BrokerServices {
       logger: this.logger.child({ component: 'server' }),
       handle: this.#router.handle,
       supportedVersions: this.#router.supportedVersions(),
-      maxRequestBytes: settingInt(this.#settings, 'socket.request.max.bytes', DEFAULT_MAX_REQUEST_BYTES),
+      maxRequestBytes: BROKER_SETTINGS.number(this.#settings, 'socket.request.max.bytes'),
     });
     this.#self.port = this.#server.port;
     this.#replicaManager.start();
     this.#logManager.startBackgroundTasks();
-    const hwInterval = settingInt(this.#settings, 'replica.high.watermark.checkpoint.interval.ms', 5000);
+    const hwInterval = BROKER_SETTINGS.number(this.#settings, 'replica.high.watermark.checkpoint.interval.ms');
     // Written off the event loop: a synchronous fsync here stalled every request of the
     // broker for up to hundreds of milliseconds on a busy disk. The next one is scheduled when
     // this one is done, so writes never overlap; close() writes the final one synchronously.
@@ -254,7 +253,7 @@ export class Broker implements BrokerServices {
     const r = this.#replicaManager.appendToLocalLog(topic, partition, records, acks);
     if (r.errorCode !== ErrorCode.NONE || !r.info) return { errorCode: r.errorCode, errorMessage: r.errorMessage };
     if (acks === -1) {
-      const timeoutMs = settingInt(this.#settings, 'offsets.commit.timeout.ms', 5000);
+      const timeoutMs = BROKER_SETTINGS.number(this.#settings, 'offsets.commit.timeout.ms');
       const [code] = await this.#replicaManager.waitForIsr([{ topic, partition, requiredOffset: r.info.lastOffset + 1n }], timeoutMs);
       if (code !== ErrorCode.NONE) return { errorCode: code!, errorMessage: errorName(code!) };
     }

@@ -24,6 +24,7 @@ import { Partition } from './partition.js';
 import type { LeaderAppendInfo, LogProvider } from './replica-log.js';
 import type { FetcherConnect } from './replica-fetcher.js';
 import { ReplicaFetcherManager } from './replica-fetcher-manager.js';
+import { BROKER_SETTINGS } from './broker-settings.js';
 
 export interface AppendResult {
   errorCode: number;
@@ -48,13 +49,6 @@ export interface ReplicaManagerOptions {
   onLogDirFailure?: (error: Error) => void;
 }
 
-function settingNumber(settings: Record<string, string>, key: string, fallback: number): number {
-  const v = settings[key];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : fallback;
-}
-
 export class ReplicaManager {
   readonly #o: ReplicaManagerOptions;
   readonly #partitions = new Map<string, Partition>();
@@ -75,7 +69,7 @@ export class ReplicaManager {
     this.#o = options;
     this.#produceWaits = new DelayedOperationPurgatory({ name: 'produce', clock: options.clock });
     this.#fetchWaits = new DelayedOperationPurgatory({ name: 'fetch', clock: options.clock });
-    this.#replicaLagTimeMaxMs = settingNumber(options.settings, 'replica.lag.time.max.ms', 30_000);
+    this.#replicaLagTimeMaxMs = BROKER_SETTINGS.number(options.settings, 'replica.lag.time.max.ms');
     this.#checkpointedHighWatermarks = options.logs.highWatermarkCheckpoint();
     this.#isrChanges = new AlterPartitionManager({
       controller: options.controller,
@@ -93,9 +87,9 @@ export class ReplicaManager {
       connect: options.connect,
       clock: options.clock,
       logger: options.logger,
-      maxWaitMs: settingNumber(options.settings, 'replica.fetch.wait.max.ms', 500),
-      partitionMaxBytes: settingNumber(options.settings, 'replica.fetch.max.bytes', 1_048_576),
-      maxBytes: settingNumber(options.settings, 'replica.fetch.response.max.bytes', 10_485_760),
+      maxWaitMs: BROKER_SETTINGS.number(options.settings, 'replica.fetch.wait.max.ms'),
+      partitionMaxBytes: BROKER_SETTINGS.number(options.settings, 'replica.fetch.max.bytes'),
+      maxBytes: BROKER_SETTINGS.number(options.settings, 'replica.fetch.response.max.bytes'),
       onAppended: (p, hwChanged) => hwChanged && this.#fetchWaits.checkAndComplete(p.key),
       onAppendError: (p, error) => isLogDirIoError(error) && this.markLogDirFailed(error, { topic: p.topic, partition: p.partition, op: 'follower append' }),
     });

@@ -1,18 +1,12 @@
 // Kafka-style `key=value` property lists (`--property parse.key=true`, `--producer-props
-// acks=all`), parsed into a plain map. Pure; the first '=' splits key from value.
-import { StreamctlError } from '../common/errors.js';
+// acks=all`), parsed into a plain map by the one key=value parser (common/key-value). Pure.
+import { parseKeyValues } from '../common/key-value.js';
 
 export type Properties = Record<string, string>;
 
 /** Parses `k=v` entries (later entries win); a missing '=' is a USAGE error naming the entry. */
 export function parseProperties(entries: readonly string[] | undefined, flagName = '--property'): Properties {
-  const props: Properties = {};
-  for (const entry of entries ?? []) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw new StreamctlError('USAGE', `Invalid ${flagName} '${entry}': expected key=value`);
-    props[entry.slice(0, eq).trim()] = entry.slice(eq + 1);
-  }
-  return props;
+  return parseKeyValues(entries, flagName);
 }
 
 /** Java's Boolean.parseBoolean: only a case-insensitive "true" is true. */

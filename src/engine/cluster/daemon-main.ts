@@ -1,8 +1,9 @@
 // Entry point of the detached cluster daemon: `node dist/engine/cluster/daemon-main.js
-// <daemon-spec.json>` (a ClusterSpec plus optional mains/timings). Runs a ClusterDaemon until
+// <daemon-spec.json>` (a ClusterSpec plus optional mains/timings, validated: a bad value exits
+// 1 naming it). Runs a ClusterDaemon until
 // it is told to stop (control socket `stop`, SIGTERM, SIGINT). A failed start is written to
 // <dir>/daemon-error.json for the waiting CLI, and the process exits 1.
-import { readFileSync } from 'node:fs';
+import { loadMainConfig, type FieldRule, type FieldSchema } from '../common/config-schema.js';
 import { isStreamctlError } from '../common/errors.js';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
@@ -16,6 +17,44 @@ export interface DaemonSpecFile {
   timings?: Partial<DaemonTimings>;
 }
 
+const optionalPath: FieldRule = { type: 'string', optional: true, nonEmpty: true };
+const optionalMs: FieldRule = { type: 'integer', optional: true, min: 0 };
+
+/** The daemon's spec file, written by `cluster start` (local-cluster). */
+export const DAEMON_SPEC_FILE: FieldSchema<DaemonSpecFile> = {
+  spec: {
+    type: 'object',
+    fields: {
+      dir: { type: 'string', nonEmpty: true },
+      host: { type: 'string', nonEmpty: true },
+      basePort: { type: 'integer', min: 1, max: 65535 },
+      brokers: { type: 'integer', min: 0 },
+      storm: { type: 'boolean' },
+      supervisors: { type: 'integer', min: 0 },
+      slotsPerSupervisor: { type: 'integer', min: 1 },
+      settings: { type: 'settings' },
+      uiOpen: { type: 'boolean', optional: true },
+      force: { type: 'boolean', optional: true },
+    } satisfies FieldSchema<ClusterSpec>,
+  },
+  mains: {
+    type: 'object',
+    optional: true,
+    fields: { controller: optionalPath, broker: optionalPath, nimbus: optionalPath, supervisor: optionalPath } satisfies FieldSchema<ProcessMains>,
+  },
+  timings: {
+    type: 'object',
+    optional: true,
+    fields: {
+      readyTimeoutMs: optionalMs,
+      stopTimeoutMs: optionalMs,
+      initialBackoffMs: optionalMs,
+      maxBackoffMs: optionalMs,
+      stableAfterMs: optionalMs,
+    } satisfies FieldSchema<DaemonTimings>,
+  },
+};
+
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
   ignoreOutputStreamErrors();
@@ -25,7 +64,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const file = JSON.parse(readFileSync(specPath, 'utf8')) as DaemonSpecFile;
+  const file = loadMainConfig('daemon', DAEMON_SPEC_FILE, specPath);
+  if (!file) return;
   const dir = new ClusterDir(file.spec.dir);
   dir.ensure();
   const logger = createLogger({ sink: fileSink(dir.daemonLog), fields: { proc: 'daemon', pid: process.pid } });

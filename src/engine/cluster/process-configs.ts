@@ -1,6 +1,9 @@
-// Config files the cluster daemon writes for each child process, and the shape of
-// cluster.json (the cluster directory's index: ports, pids, status). Each process main takes
-// the path of its config JSON as its only argument. Plain data; no behaviour here.
+// Config files the cluster daemon writes for the controller and broker processes, with the
+// schemas their mains validate them against (common/config-schema; the dotted settings have
+// their own schemas beside each process), and the shape of cluster.json (the cluster
+// directory's index: ports, pids, status). Each process main takes the path of its config
+// JSON as its only argument. Plain data; no behaviour here.
+import type { FieldSchema } from '../common/config-schema.js';
 
 /** Kafka-style dotted settings (`auto.create.topics.enable`, `num.partitions`, ...). */
 export type Settings = Record<string, string>;
@@ -30,6 +33,28 @@ export interface BrokerProcessConfig {
   /** auto.create.topics.enable, socket.request.max.bytes, log.retention.check.interval.ms, log.* defaults, ... */
   settings: Settings;
 }
+
+export const CONTROLLER_PROCESS_CONFIG: FieldSchema<ControllerProcessConfig> = {
+  clusterId: { type: 'string', nonEmpty: true },
+  host: { type: 'string', nonEmpty: true },
+  port: { type: 'port' },
+  dataDir: { type: 'string', nonEmpty: true },
+  logFile: { type: 'string', nonEmpty: true },
+  settings: { type: 'settings' },
+  brokerDataDirs: { type: 'strings', optional: true },
+  force: { type: 'boolean', optional: true },
+};
+
+export const BROKER_PROCESS_CONFIG: FieldSchema<BrokerProcessConfig> = {
+  brokerId: { type: 'integer', min: 0 },
+  clusterId: { type: 'string', nonEmpty: true },
+  host: { type: 'string', nonEmpty: true },
+  port: { type: 'port' },
+  dataDir: { type: 'string', nonEmpty: true },
+  logFile: { type: 'string', nonEmpty: true },
+  controller: { type: 'object', fields: { host: { type: 'string', nonEmpty: true }, port: { type: 'port' } } },
+  settings: { type: 'settings' },
+};
 
 export type ProcessKind = 'controller' | 'broker' | 'nimbus' | 'supervisor';
 export type ProcessStatus = 'starting' | 'running' | 'stopped' | 'crashed' | 'killed';

@@ -3,7 +3,9 @@
 // Kafka-like messages, resolution against broker defaults, and the typed LogConfig the
 // storage layer uses. Pure data and functions; no shared mutable state.
 
-export type ConfigType = 'LONG' | 'INT' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'LIST';
+import { configNumber, parseConfigList, validateConfigValue, type ConfigType } from './config-value.js';
+
+export type { ConfigType } from './config-value.js';
 
 export interface BrokerSynonym {
   /** Broker config name, e.g. `log.retention.hours`. */
@@ -68,60 +70,8 @@ export function topicConfigDef(name: string): TopicConfigDef | undefined {
   return DEFS_BY_NAME.get(name);
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-function checkNumber(d: TopicConfigDef, value: string, n: number): string | undefined {
-  if (d.min !== undefined && n < d.min) return `Invalid value ${value} for configuration ${d.name}: Value must be at least ${d.min}`;
-  if (d.max !== undefined && n > d.max) return `Invalid value ${value} for configuration ${d.name}: Value must be no more than ${d.max}`;
-  return undefined;
-}
-
 function validateWith(d: TopicConfigDef, raw: string): string | undefined {
-  const value = raw.trim();
-  switch (d.type) {
-    case 'LONG': {
-      if (!/^[+-]?\d+$/.test(value)) return `Invalid value ${raw} for configuration ${d.name}: Not a number of type LONG`;
-      const b = BigInt(value);
-      if (b < INT64_MIN || b > INT64_MAX) return `Invalid value ${raw} for configuration ${d.name}: Not a number of type LONG`;
-      return checkNumber(d, value, Number(b));
-    }
-    case 'INT': {
-      if (!/^[+-]?\d+$/.test(value)) return `Invalid value ${raw} for configuration ${d.name}: Not a number of type INT`;
-      const n = Number(value);
-      if (n < -2147483648 || n > 2147483647) return `Invalid value ${raw} for configuration ${d.name}: Not a number of type INT`;
-      return checkNumber(d, value, n);
-    }
-    case 'DOUBLE': {
-      const n = Number(value);
-      if (value === '' || !Number.isFinite(n)) return `Invalid value ${raw} for configuration ${d.name}: Not a number of type DOUBLE`;
-      return checkNumber(d, value, n);
-    }
-    case 'BOOLEAN': {
-      const v = value.toLowerCase();
-      if (v !== 'true' && v !== 'false') return `Invalid value ${raw} for configuration ${d.name}: Expected value to be either true or false`;
-      return undefined;
-    }
-    case 'STRING': {
-      if (d.oneOf && !d.oneOf.includes(value)) return `Invalid value ${raw} for configuration ${d.name}: String must be one of: ${d.oneOf.join(', ')}`;
-      return undefined;
-    }
-    case 'LIST': {
-      const items = parseList(value);
-      if (d.oneOf) {
-        for (const item of items) {
-          if (!d.oneOf.includes(item)) return `Invalid value ${item} for configuration ${d.name}: String must be one of: ${d.oneOf.join(', ')}`;
-        }
-      }
-      if (d.name === 'cleanup.policy' && items.length === 0) return `Invalid value ${raw} for configuration ${d.name}: Empty list`;
-      return undefined;
-    }
-  }
-}
-
-function parseList(value: string): string[] {
-  const trimmed = value.trim().replace(/^\[(.*)\]$/, '$1');
-  return trimmed === '' ? [] : trimmed.split(',').map((s) => s.trim());
+  return validateConfigValue(d.name, { ...d, nonEmpty: d.name === 'cleanup.policy' }, raw);
 }
 
 /**
@@ -182,13 +132,6 @@ export interface LogConfig {
   preallocate: boolean;
 }
 
-function toNumber(value: string): number {
-  const b = BigInt(value.trim());
-  if (b > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
-  if (b < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
-  return Number(b);
-}
-
 export type ConfigSource = 'DYNAMIC_TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG';
 
 export interface ResolvedTopicConfig {
@@ -243,8 +186,8 @@ export function toLogConfig(overrides: Record<string, string> = {}, brokerDefaul
     for (const c of candidates) if (validateWith(d, c) === undefined) return c.trim();
     return d.default;
   };
-  const num = (name: string) => toNumber(get(name));
-  const policy = parseList(get('cleanup.policy'));
+  const num = (name: string) => configNumber(get(name));
+  const policy = parseConfigList(get('cleanup.policy'));
   return {
     segmentBytes: num('segment.bytes'),
     segmentMs: num('segment.ms'),

@@ -27,18 +27,5 @@ export interface ControllerContext {
   newTopicId(): string;
 }
 
-export function settingInt(settings: Settings, key: string, fallback: number): number {
-  const raw = settings[key];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  return Number.isInteger(n) ? n : fallback;
-}
-
-export function settingBool(settings: Settings, key: string, fallback: boolean): boolean {
-  const raw = settings[key];
-  if (raw === undefined) return fallback;
-  return raw.trim().toLowerCase() === 'true';
-}
-
 /** Kafka's internal topics (reported with isInternal = true). */
 export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);

@@ -1,12 +1,14 @@
 // Entry point of the controller process: `node dist/engine/controller/controller-main.js
-// <controller-config.json>`. Opens the SQLite metadata store in the config's dataDir, serves
+// <controller-config.json>`. Validates the config and its settings (a bad value exits 1 naming
+// it), opens the SQLite metadata store in the config's dataDir, serves
 // the controller APIs on host:port with the shared Kafka server, fences brokers whose
 // session expired, pushes metadata changes to the live brokers, and shuts down cleanly on SIGTERM/SIGINT. Logs JSON lines to logFile.
-import { readFileSync } from 'node:fs';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
 import { ignoreOutputStreamErrors } from '../common/process-guards.js';
-import type { ControllerProcessConfig } from '../cluster/process-configs.js';
+import { loadMainConfig } from '../common/config-schema.js';
+import { CONTROLLER_PROCESS_CONFIG } from '../cluster/process-configs.js';
+import { CONTROLLER_SETTINGS } from './controller-settings.js';
 import { KafkaServer } from '../network/server.js';
 import { Controller } from './controller.js';
 import { MetadataPusher } from './metadata-pusher.js';
@@ -22,7 +24,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as ControllerProcessConfig;
+  const config = loadMainConfig('controller', CONTROLLER_PROCESS_CONFIG, configPath, (c) => CONTROLLER_SETTINGS.validate(c.settings));
+  if (!config) return;
   const logger = createLogger({ sink: fileSink(config.logFile), fields: { proc: 'controller' } });
   const pusher = new MetadataPusher({
     logger: logger.child({ component: 'metadata-pusher' }),

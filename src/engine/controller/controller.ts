@@ -9,7 +9,8 @@ import { StreamctlError } from '../common/errors.js';
 import type { ApiKeyNumber, Encodable, Message, RequestOf, ResponseOf } from '../protocol/codec.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { settingBool, settingInt, type ControllerContext, type Settings } from './controller-context.js';
+import type { ControllerContext, Settings } from './controller-context.js';
+import { CONTROLLER_SETTINGS } from './controller-settings.js';
 import { electLeader } from './election.js';
 import { checkNoUnknownData } from './unknown-data-guard.js';
 import { MetadataStore, randomTopicId } from './metadata-store.js';
@@ -118,6 +119,7 @@ export class Controller {
 
   /** Opens the SQLite store at `<dataDir>/metadata.db` and builds a controller on it. */
   static open(options: Omit<ControllerOptions, 'store'> & { dataDir: string; brokerDataDirs?: readonly string[]; force?: boolean }): Controller {
+    CONTROLLER_SETTINGS.validate(options.settings ?? {}); // a bad value fails the start, naming key and value
     const path = `${options.dataDir}/metadata.db`;
     const store = MetadataStore.open({ path });
     try {
@@ -182,7 +184,7 @@ export class Controller {
   }
 
   #fenceExpired(): void {
-    const timeoutMs = settingInt(this.#settings, 'broker.session.timeout.ms', 9000);
+    const timeoutMs = CONTROLLER_SETTINGS.number(this.#settings, 'broker.session.timeout.ms');
     const now = this.#clock.monotonic();
     for (const b of this.#store.listBrokers()) {
       if (b.fenced) continue;
@@ -228,8 +230,8 @@ export class Controller {
 
   #electLeaders(reason: string): void {
     const live = this.#liveBrokerIds();
-    const rebalance = settingBool(this.#settings, 'auto.leader.rebalance.enable', true);
-    const uncleanDefault = settingBool(this.#settings, 'unclean.leader.election.enable', false);
+    const rebalance = CONTROLLER_SETTINGS.bool(this.#settings, 'auto.leader.rebalance.enable');
+    const uncleanDefault = CONTROLLER_SETTINGS.bool(this.#settings, 'unclean.leader.election.enable');
     const changes: Parameters<MetadataStore['updatePartitions']>[0] = [];
     for (const topic of this.#store.listTopics()) {
       let unclean = uncleanDefault;

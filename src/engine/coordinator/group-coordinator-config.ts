@@ -1,6 +1,7 @@
 // The group coordinator's settings, read from the broker's Kafka-style dotted keys with
 // Kafka's defaults, except `group.initial.rebalance.delay.ms` (Kafka: 3000), which a local
 // dev cluster keeps short. Pure; validated once at broker start.
+import { SettingsSchema, type SettingDef } from '../common/config-schema.js';
 import { StreamctlError } from '../common/errors.js';
 
 export interface GroupCoordinatorConfig {
@@ -42,33 +43,36 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: Readonly<GroupCoordinatorConfig> 
   offsetsLoadBufferSize: 5 * 1024 * 1024,
 };
 
-const KEYS: ReadonlyArray<[string, keyof GroupCoordinatorConfig, number, number]> = [
-  // [dotted key, field, multiplier to ms/bytes, minimum]
-  ['offsets.topic.num.partitions', 'offsetsTopicPartitions', 1, 1],
-  ['offsets.topic.replication.factor', 'offsetsTopicReplicationFactor', 1, 1],
-  ['offsets.topic.segment.bytes', 'offsetsTopicSegmentBytes', 1, 1],
-  ['group.initial.rebalance.delay.ms', 'initialRebalanceDelayMs', 1, 0],
-  ['group.min.session.timeout.ms', 'minSessionTimeoutMs', 1, 0],
-  ['group.max.session.timeout.ms', 'maxSessionTimeoutMs', 1, 0],
-  ['group.max.size', 'maxGroupSize', 1, 1],
-  ['offset.metadata.max.bytes', 'offsetMetadataMaxBytes', 1, 0],
-  ['offsets.retention.minutes', 'offsetsRetentionMs', 60_000, 1],
-  ['offsets.retention.check.interval.ms', 'offsetsRetentionCheckIntervalMs', 1, 1],
-  ['offsets.load.buffer.size', 'offsetsLoadBufferSize', 1, 1],
+const KEYS: ReadonlyArray<[string, keyof GroupCoordinatorConfig, number, number, string]> = [
+  // [dotted key, field, multiplier to ms/bytes, minimum, doc]
+  ['offsets.topic.num.partitions', 'offsetsTopicPartitions', 1, 1, 'Partitions of __consumer_offsets.'],
+  ['offsets.topic.replication.factor', 'offsetsTopicReplicationFactor', 1, 1, 'Replication factor of __consumer_offsets (capped at the live broker count).'],
+  ['offsets.topic.segment.bytes', 'offsetsTopicSegmentBytes', 1, 1, 'Segment size of __consumer_offsets.'],
+  ['group.initial.rebalance.delay.ms', 'initialRebalanceDelayMs', 1, 0, 'How long the first rebalance of a new group waits for more members.'],
+  ['group.min.session.timeout.ms', 'minSessionTimeoutMs', 1, 0, 'Smallest session timeout a member may ask for.'],
+  ['group.max.session.timeout.ms', 'maxSessionTimeoutMs', 1, 0, 'Largest session timeout a member may ask for.'],
+  ['group.max.size', 'maxGroupSize', 1, 1, 'Most members one group may have.'],
+  ['offset.metadata.max.bytes', 'offsetMetadataMaxBytes', 1, 0, 'Largest metadata string of a committed offset.'],
+  ['offsets.retention.minutes', 'offsetsRetentionMs', 60_000, 1, 'How long committed offsets of an empty group are kept.'],
+  ['offsets.retention.check.interval.ms', 'offsetsRetentionCheckIntervalMs', 1, 1, 'How often expired offsets are removed.'],
+  ['offsets.load.buffer.size', 'offsetsLoadBufferSize', 1, 1, 'Bytes per read while loading an offsets partition.'],
 ];
 
-/** Reads the coordinator's keys from broker settings; unknown keys are ignored (not ours). */
+/** The coordinator's keys as broker setting definitions (part of the broker's settings schema). */
+export const GROUP_COORDINATOR_SETTINGS: readonly SettingDef[] = KEYS.map(([key, field, multiplier, min, doc]) => ({
+  key,
+  type: 'INT',
+  min,
+  default: String(DEFAULT_GROUP_COORDINATOR_CONFIG[field] / multiplier),
+  doc,
+}));
+
+const SCHEMA = new SettingsSchema('broker', GROUP_COORDINATOR_SETTINGS);
+
+/** Reads the coordinator's keys from broker settings (other keys are not ours); a bad value is INVALID_CONFIG. */
 export function parseGroupCoordinatorConfig(settings: Readonly<Record<string, string>> = {}): GroupCoordinatorConfig {
   const config: GroupCoordinatorConfig = { ...DEFAULT_GROUP_COORDINATOR_CONFIG };
-  for (const [key, field, multiplier, min] of KEYS) {
-    const raw = settings[key];
-    if (raw === undefined) continue;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n < min) {
-      throw new StreamctlError('INVALID_CONFIG', `${key}=${raw} is not allowed: expected an integer >= ${min}`);
-    }
-    config[field] = n * multiplier;
-  }
+  for (const [key, field, multiplier] of KEYS) config[field] = SCHEMA.number(settings, key) * multiplier;
   if (config.minSessionTimeoutMs > config.maxSessionTimeoutMs) {
     throw new StreamctlError(
       'INVALID_CONFIG',

@@ -3,7 +3,8 @@
 // and stores committed offsets and group metadata as records in those partitions (acks=-1
 // before answering). Partitions are loaded when this broker becomes their leader
 // (COORDINATOR_LOAD_IN_PROGRESS meanwhile) and unloaded when it stops leading them
-// (NOT_COORDINATOR). It also serves OffsetFetch, OffsetDelete, ListGroups and DeleteGroups,
+// (NOT_COORDINATOR); reading a partition back is offsets-partition-loader.ts's, and the
+// answers to failed appends offsets-append-errors.ts's. It also serves OffsetFetch, OffsetDelete, ListGroups and DeleteGroups,
 // and expires offsets (KIP-211). The rebalance protocol is the coordinator's
 // (group-coordinator.ts, group-rebalancer.ts): it is told of every group loaded
 // (onGroupLoaded) and of every group that leaves the cache (onGroupRemoved).
@@ -16,21 +17,20 @@
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { buildRecordBatch, decodeRecordBatch, type RecordInput } from '../protocol/records/record-codec.js';
-import { isControl, iterateBatchPositions, lastOffsetOf } from '../protocol/records/record-batch.js';
+import { buildRecordBatch, type RecordInput } from '../protocol/records/record-codec.js';
 import type { CoordinatorServices, FetchedOffsets, GroupListing, OffsetCommitParams, PartitionErrors } from './coordinator-types.js';
-import { CONSUMER_PROTOCOL_TYPE, Group, GroupMember, GroupState, type CommittedOffset, type Timer } from './group.js';
+import { CONSUMER_PROTOCOL_TYPE, Group, GroupState, type CommittedOffset, type Timer } from './group.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
+import { commitAppendError, groupAppendError } from './offsets-append-errors.js';
+import { loadOffsetsPartition } from './offsets-partition-loader.js';
 import {
   OFFSETS_TOPIC,
-  decodeOffsetsTopicRecord,
   groupMetadataKey,
   groupMetadataValue,
   offsetCommitKey,
   offsetCommitValue,
   partitionForGroup,
   type GroupMetadataRecordValue,
-  type OffsetCommitRecordValue,
 } from './offsets-topic-records.js';
 
 interface OffsetsPartition {
@@ -41,54 +41,6 @@ interface OffsetsPartition {
 }
 
 const EMPTY = Buffer.alloc(0);
-const LOAD_RETRY_MS = 50;
-const LOAD_CATCH_UP_DEADLINE_MS = 10_000;
-
-/** The part of Kafka's append-error mappings both stores share: the partition moved or cannot take writes. */
-function coordinatorAppendError(code: number): number | undefined {
-  switch (code) {
-    case ErrorCode.NONE:
-      return ErrorCode.NONE;
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    default:
-      return undefined;
-  }
-}
-
-/** Kafka's mapping of append errors for offset commits (GroupMetadataManager.storeOffsets). */
-function commitAppendError(code: number): number {
-  const shared = coordinatorAppendError(code);
-  if (shared !== undefined) return shared;
-  switch (code) {
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-    case ErrorCode.INVALID_FETCH_SIZE:
-      return ErrorCode.INVALID_COMMIT_OFFSET_SIZE;
-    default:
-      return code;
-  }
-}
-
-/** Kafka's mapping of append errors for group metadata (GroupMetadataManager.storeGroup). */
-function groupAppendError(code: number): number {
-  const shared = coordinatorAppendError(code);
-  if (shared !== undefined) return shared;
-  switch (code) {
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.REBALANCE_IN_PROGRESS;
-    case ErrorCode.COORDINATOR_NOT_AVAILABLE:
-    case ErrorCode.NOT_COORDINATOR:
-      return code;
-    default:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-  }
-}
 
 export interface GroupMetadataManagerOptions {
   services: CoordinatorServices;
@@ -208,101 +160,17 @@ export class GroupMetadataManager {
   }
 
   async #load(part: OffsetsPartition): Promise<number> {
-    const groupsRead = new Map<string, GroupMetadataRecordValue | null>();
-    const offsetsRead = new Map<string, Map<string, Map<number, OffsetCommitRecordValue>>>();
-    const target = this.#services.logEndOffset(OFFSETS_TOPIC, part.index);
-    const deadline = this.#clock.monotonic() + LOAD_CATCH_UP_DEADLINE_MS;
-    let from = 0n;
-    for (;;) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.#isCurrent(part)) return 0;
-      const read = this.#services.readInternalTopic(OFFSETS_TOPIC, part.index, from, this.#config.offsetsLoadBufferSize);
-      if (read.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && from < read.logStartOffset) {
-        from = read.logStartOffset;
-        continue;
-      }
-      if (read.errorCode !== ErrorCode.NONE) throw new Error(`reading ${OFFSETS_TOPIC}-${part.index} failed with error ${read.errorCode}`);
-      if (from < read.logStartOffset) from = read.logStartOffset;
-      let progressed = false;
-      for (const batch of iterateBatchPositions(read.records)) {
-        const last = lastOffsetOf(batch.header);
-        if (last < from) continue;
-        progressed = true;
-        from = last + 1n;
-        if (isControl(batch.header.attributes)) continue;
-        const { records } = decodeRecordBatch(read.records, batch.position);
-        for (const r of records) {
-          let rec;
-          try {
-            rec = decodeOffsetsTopicRecord(r.key, r.value);
-          } catch (err) {
-            this.#logger.warn('skipping malformed offsets topic record', { partition: part.index, offset: r.offset, err });
-            continue;
-          }
-          if (rec === null) continue;
-          if (rec.kind === 'group') {
-            groupsRead.set(rec.group, rec.value);
-            continue;
-          }
-          let byTopic = offsetsRead.get(rec.group);
-          if (!byTopic) offsetsRead.set(rec.group, (byTopic = new Map()));
-          let byPartition = byTopic.get(rec.topic);
-          if (!byPartition) byTopic.set(rec.topic, (byPartition = new Map()));
-          if (rec.value === null) {
-            byPartition.delete(rec.partition);
-            if (byPartition.size === 0) byTopic.delete(rec.topic);
-          } else {
-            byPartition.set(rec.partition, rec.value);
-          }
-        }
-      }
-      if (progressed) continue;
-      // Nothing more below the high watermark. A new leader's high watermark can trail its
-      // log end for a moment: wait (bounded) for what was in the log when loading started.
-      if (from >= target || read.highWatermark >= target || this.#clock.monotonic() > deadline) break;
-      await new Promise<void>((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
-    }
-    if (!this.#isCurrent(part)) return 0;
-    const now = this.#clock.now();
-    let loaded = 0;
-    const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys()]);
-    for (const groupId of ids) {
-      const meta = groupsRead.get(groupId) ?? null;
-      const offsets = offsetsRead.get(groupId);
-      const hasOffsets = offsets !== undefined && offsets.size > 0;
-      if (meta === null && !hasOffsets) continue;
-      const group = meta ? this.#groupFromRecord(groupId, meta, now) : new Group(groupId, GroupState.Empty, now);
-      if (offsets) for (const [topic, byPartition] of offsets) for (const [p, v] of byPartition) group.putOffset(topic, p, v);
-      this.#groups.set(groupId, group);
-      loaded++;
+    const groups = await loadOffsetsPartition(
+      { services: this.#services, clock: this.#clock, logger: this.#logger, loadBufferSize: this.#config.offsetsLoadBufferSize },
+      part.index,
+      () => this.#isCurrent(part),
+    );
+    if (groups === null || !this.#isCurrent(part)) return 0;
+    for (const group of groups) {
+      this.#groups.set(group.groupId, group);
       this.#onGroupLoaded(group);
     }
-    return loaded;
-  }
-
-  #groupFromRecord(groupId: string, meta: GroupMetadataRecordValue, now: number): Group {
-    const group = new Group(groupId, meta.members.length > 0 ? GroupState.Stable : GroupState.Empty, now);
-    group.generationId = meta.generation;
-    group.protocolType = meta.protocolType === '' ? null : meta.protocolType;
-    group.protocolName = meta.protocol;
-    if (meta.currentStateTimestamp >= 0n) group.currentStateTimestampMs = Number(meta.currentStateTimestamp);
-    for (const m of meta.members) {
-      const member = new GroupMember({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeoutMs: m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
-        sessionTimeoutMs: m.sessionTimeout,
-        protocolType: meta.protocolType,
-        protocols: meta.protocol === null ? [] : [{ name: meta.protocol, metadata: m.subscription }],
-      });
-      member.assignment = m.assignment;
-      group.add(member);
-    }
-    group.leaderId = meta.leader !== null && group.members.has(meta.leader) ? meta.leader : group.leaderId;
-    if (group.members.size === 0) group.leaderId = null;
-    return group;
+    return groups.length;
   }
 
   #unload(partition: number): void {

@@ -6,7 +6,7 @@ import { decodeResponseFrame, encodeRequestFrame, peekCorrelationId, type ApiKey
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { FrameDecoder } from './frame-decoder.js';
+import { FrameDecoder } from '../common/frame-decoder.js';
 
 export interface KafkaConnectionOptions {
   host: string;

@@ -25,7 +25,7 @@ import { ApiKey } from '../protocol/api-keys.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { Logger } from '../common/logger.js';
 import { StreamctlError } from '../common/errors.js';
-import { FrameDecoder } from './frame-decoder.js';
+import { FrameDecoder } from '../common/frame-decoder.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 104_857_600;
 const MAX_IN_FLIGHT_PER_CONNECTION = 128;

@@ -1,9 +1,9 @@
 // Process entry of nimbus: `node dist/engine/runtime/nimbus-main.js <nimbus-config.json>`.
-// Reads NimbusProcessConfig, opens Nimbus (SQLite state under dataDir), serves the REST API
+// Reads and validates NimbusProcessConfig (a bad value exits 1 naming it), opens Nimbus (SQLite state under dataDir), serves the REST API
 // on host:port behind the bearer token in tokenFile, drives nimbus.tick() every 250 ms, logs
 // JSON lines to logFile and exits cleanly on SIGTERM/SIGINT. Ready when GET
 // /api/v1/cluster/summary answers. Umask 077: everything it writes is owner-only.
-import { readFileSync } from 'node:fs';
+import { loadMainConfig, type FieldSchema } from '../common/config-schema.js';
 import { StreamctlError } from '../common/errors.js';
 import { createLogger, fileSink } from '../common/logger.js';
 import { nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
@@ -31,6 +31,18 @@ export interface NimbusProcessConfig {
   workerTimeoutMs?: number;
 }
 
+export const NIMBUS_PROCESS_CONFIG: FieldSchema<NimbusProcessConfig> = {
+  host: { type: 'string', nonEmpty: true },
+  port: { type: 'port' },
+  dataDir: { type: 'string', nonEmpty: true },
+  logFile: { type: 'string', nonEmpty: true },
+  clusterDir: { type: 'string', nonEmpty: true },
+  tokenFile: { type: 'string', optional: true, nonEmpty: true },
+  uiOpen: { type: 'boolean', optional: true },
+  supervisorTimeoutMs: { type: 'integer', optional: true, min: 1 },
+  workerTimeoutMs: { type: 'integer', optional: true, min: 1 },
+};
+
 const TICK_MS = 250;
 
 async function main(): Promise<void> {
@@ -42,7 +54,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as NimbusProcessConfig;
+  const config = loadMainConfig('nimbus', NIMBUS_PROCESS_CONFIG, configPath);
+  if (!config) return;
   const log = createLogger({ sink: fileSink(config.logFile), fields: { process: 'nimbus', pid: process.pid } });
   const nimbusUrl = `http://${config.host}:${config.port}`;
   let nimbus: Nimbus;

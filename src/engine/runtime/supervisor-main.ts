@@ -1,8 +1,8 @@
 // Process entry of a supervisor: `node dist/engine/runtime/supervisor-main.js <supervisor-config.json>`.
-// Reads SupervisorProcessConfig, runs a Supervisor (heartbeats to nimbus, spawns and watches
+// Reads and validates SupervisorProcessConfig (a bad value exits 1 naming it), runs a Supervisor (heartbeats to nimbus, spawns and watches
 // worker processes), logs JSON lines to logFile, and on SIGTERM/SIGINT stops its workers and
 // exits. Ready when nimbus's /api/v1/supervisor/summary lists supervisorId.
-import { readFileSync } from 'node:fs';
+import { loadMainConfig, type FieldSchema } from '../common/config-schema.js';
 import { createLogger, fileSink } from '../common/logger.js';
 import { usePrivateUmask } from '../common/private-files.js';
 import { ignoreOutputStreamErrors } from '../common/process-guards.js';
@@ -32,6 +32,20 @@ export interface SupervisorProcessConfig {
   workerStartTimeoutMs?: number;
 }
 
+export const SUPERVISOR_PROCESS_CONFIG: FieldSchema<SupervisorProcessConfig> = {
+  supervisorId: { type: 'string', nonEmpty: true },
+  host: { type: 'string', nonEmpty: true },
+  slotPorts: { type: 'ports' },
+  nimbusUrl: { type: 'string', nonEmpty: true },
+  nimbusTokenFile: { type: 'string', optional: true, nonEmpty: true },
+  dataDir: { type: 'string', nonEmpty: true },
+  logFile: { type: 'string', nonEmpty: true },
+  workerMain: { type: 'string', optional: true, nonEmpty: true },
+  heartbeatIntervalMs: { type: 'integer', optional: true, min: 1 },
+  workerTimeoutMs: { type: 'integer', optional: true, min: 1 },
+  workerStartTimeoutMs: { type: 'integer', optional: true, min: 1 },
+};
+
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
   ignoreOutputStreamErrors();
@@ -41,7 +55,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as SupervisorProcessConfig;
+  const config = loadMainConfig('supervisor', SUPERVISOR_PROCESS_CONFIG, configPath);
+  if (!config) return;
   const log = createLogger({ sink: fileSink(config.logFile), fields: { process: 'supervisor', supervisorId: config.supervisorId, pid: process.pid } });
   const supervisor = Supervisor.open({
     supervisorId: config.supervisorId,

@@ -11,6 +11,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
 import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
+import { parseKeyValues } from '../common/key-value.js';
 import { bundleTopology, readBundleSpec } from './bundler.js';
 import { collectResources } from './resources.js';
 import { LogTail } from './log-tail.js';
@@ -79,11 +80,7 @@ export function clusterBootstrapServers(dir?: string): string | undefined {
 /** `-c key=value` flags → config; values parse as JSON when they can (numbers, booleans, null), else strings. */
 export function parseConfOverrides(pairs: readonly string[] = []): Record<string, unknown> {
   const conf: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new StreamctlError('USAGE', `-c expects key=value, got '${pair}'`);
-    const key = pair.slice(0, at).trim();
-    const raw = pair.slice(at + 1);
+  for (const [key, raw] of Object.entries(parseKeyValues(pairs, '-c'))) {
     let value: unknown;
     try {
       value = JSON.parse(raw);

@@ -1,12 +1,13 @@
 // Worker process entry: `node dist/engine/runtime/worker-main.js <worker-config.json>`.
-// Reads the WorkerConfig written by the supervisor, imports the topology bundle, starts a
+// Reads and validates the WorkerConfig written by the supervisor, imports the topology bundle, starts a
 // Worker on the slot port with the TCP transport, and heartbeats to nimbus every 500 ms
 // (stats, errors); nimbus's answer carries the topology status the spouts follow. If nimbus
 // is unreachable the worker keeps running with the last status. SIGTERM/SIGINT: close
 // spouts, clean up bolts, exit 0. Logs JSON lines to config.logFile. Single process, one
 // event loop.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadMainConfig, type FieldSchema } from '../common/config-schema.js';
 import { createLogger, fileSink, type Logger } from '../common/logger.js';
 import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
 import { usePrivateUmask } from '../common/private-files.js';
@@ -21,6 +22,25 @@ import { exitWithLifeline } from '../common/lifeline.js';
 const HEARTBEAT_MS = 500;
 const STATUSES: readonly TopologyStatus[] = ['ACTIVE', 'INACTIVE', 'REBALANCING', 'KILLED'];
 
+/** The worker's config file (written by the supervisor); the spec, conf and assignment are checked by the worker. */
+export const WORKER_CONFIG: FieldSchema<WorkerConfig> = {
+  workerId: { type: 'string', nonEmpty: true },
+  topologyId: { type: 'string', nonEmpty: true },
+  topologyName: { type: 'string', nonEmpty: true },
+  supervisorId: { type: 'string', nonEmpty: true },
+  host: { type: 'string', nonEmpty: true },
+  port: { type: 'port' },
+  bundlePath: { type: 'string', nonEmpty: true },
+  localHeartbeatFile: { type: 'string', optional: true, nonEmpty: true },
+  codeDir: { type: 'string', optional: true, nonEmpty: true },
+  spec: { type: 'object' },
+  stormConf: { type: 'object' },
+  assignment: { type: 'object' },
+  initialStatus: { type: 'string', oneOf: STATUSES },
+  nimbusUrl: { type: 'string', nonEmpty: true },
+  nimbusTokenFile: { type: 'string', optional: true, nonEmpty: true },
+  logFile: { type: 'string', nonEmpty: true },
+};
 /** Posts heartbeats to nimbus and applies the returned status to the worker. */
 class NimbusHeartbeat {
   readonly #config: WorkerConfig;
@@ -163,7 +183,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as WorkerConfig;
+  const config = loadMainConfig('worker', WORKER_CONFIG, configPath);
+  if (!config) return;
   const logger = createLogger({ sink: fileSink(config.logFile), fields: { workerId: config.workerId, topologyId: config.topologyId, port: config.port } });
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception', { error });

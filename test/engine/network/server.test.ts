@@ -5,7 +5,7 @@ import { KafkaConnection } from '../../../src/engine/network/connection.js';
 import { ApiKey, ErrorCode, decodeResponseFrame, encodeRequestFrame } from '../../../src/engine/protocol/index.js';
 import { silentLogger, type Logger } from '../../../src/engine/common/logger.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { FrameDecoder } from '../../../src/engine/network/frame-decoder.js';
+import { FrameDecoder } from '../../../src/engine/common/frame-decoder.js';
 
 const servers: KafkaServer[] = [];
 const conns: KafkaConnection[] = [];

@@ -76,5 +76,10 @@ describe('frame codec', () => {
   it('refuses a frame with an absurd length', () => {
     const r = new FrameReader(() => {});
     expect(() => r.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 1]))).toThrow('Bad frame length');
+    expect(() => new FrameReader(() => {}).push(Buffer.from([0x7f, 0xff, 0xff, 0xff, 1]))).toThrow(/Bad frame length 2147483647: .*exceeds the worker transport limit/);
+  });
+
+  it('refuses a zero-length frame (every frame holds its type byte)', () => {
+    expect(() => new FrameReader(() => {}).push(Buffer.from([0, 0, 0, 0, 1]))).toThrow('Bad frame length 0: invalid frame size 0');
   });
 });

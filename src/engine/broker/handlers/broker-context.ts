@@ -32,15 +32,3 @@ export interface BrokerContext {
   /** Refreshes topic configs from the controller (after an AlterConfigs). */
   refreshTopicConfigs(): Promise<void>;
 }
-
-export function settingBool(settings: Record<string, string>, key: string, fallback: boolean): boolean {
-  const v = settings[key];
-  return v === undefined ? fallback : v.trim().toLowerCase() === 'true';
-}
-
-export function settingInt(settings: Record<string, string>, key: string, fallback: number): number {
-  const v = settings[key];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  return Number.isInteger(n) ? n : fallback;
-}

@@ -11,7 +11,8 @@ import { ZERO_UUID, type Encodable, type FetchResponse } from '../../protocol/co
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../local-fetch.js';
-import { settingInt, type BrokerContext } from './broker-context.js';
+import { BROKER_SETTINGS } from '../broker-settings.js';
+import type { BrokerContext } from './broker-context.js';
 import { downConvert } from '../../protocol/records/legacy-records.js';
 
 // Kafka sends an empty record set, never null, for a partition with an error or no data:
@@ -93,7 +94,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
       // Kafka caps a consumer's response by the broker's fetch.max.bytes (followers by
       // replica.fetch.response.max.bytes, which their own requests already carry).
       const requested = version >= 3 ? body.maxBytes : 0x7fffffff;
-      const cap = replicaId >= 0 ? 0x7fffffff : settingInt(ctx.settings, 'fetch.max.bytes', DEFAULT_FETCH_MAX_BYTES);
+      const cap = replicaId >= 0 ? 0x7fffffff : BROKER_SETTINGS.number(ctx.settings, 'fetch.max.bytes');
       const results = ctx.replicaManager.fetchMessages({
         replicaId,
         maxWaitMs: body.maxWaitMs,

@@ -8,7 +8,8 @@ import { ZERO_UUID, type Encodable, type MetadataResponseTopic } from '../../pro
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { defineHandler, type ApiHandler } from '../api-handler.js';
 import type { TopicMetadata } from '../metadata-cache.js';
-import { settingBool, settingInt, type BrokerContext } from './broker-context.js';
+import { BROKER_SETTINGS } from '../broker-settings.js';
+import type { BrokerContext } from './broker-context.js';
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -21,8 +22,8 @@ export function createMetadataHandler(ctx: BrokerContext): ApiHandler {
     const body = {
       topics: fresh.map((name) => ({
         name,
-        numPartitions: settingInt(ctx.settings, 'num.partitions', 1),
-        replicationFactor: settingInt(ctx.settings, 'default.replication.factor', 1),
+        numPartitions: BROKER_SETTINGS.number(ctx.settings, 'num.partitions'),
+        replicationFactor: BROKER_SETTINGS.number(ctx.settings, 'default.replication.factor'),
         assignments: [],
         configs: [],
       })),
@@ -61,7 +62,7 @@ export function createMetadataHandler(ctx: BrokerContext): ApiHandler {
           if (t) return describe(t);
           if (name === null) return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId, isInternal: false, partitions: [] };
           const allowed = version < 4 || body.allowAutoTopicCreation;
-          if (allowed && settingBool(ctx.settings, 'auto.create.topics.enable', false) && TOPIC_NAME.test(name)) {
+          if (allowed && BROKER_SETTINGS.bool(ctx.settings, 'auto.create.topics.enable') && TOPIC_NAME.test(name)) {
             missing.push(name);
             return { errorCode: ErrorCode.LEADER_NOT_AVAILABLE, name, topicId: ZERO_UUID, isInternal: false, partitions: [] };
           }

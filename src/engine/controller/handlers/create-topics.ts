@@ -4,7 +4,8 @@
 import type { CreateTopicsRequest, CreateTopicsResponse, Encodable } from '../../protocol/codec.js';
 import { ZERO_UUID } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { INTERNAL_TOPICS, settingInt, type ControllerContext } from '../controller-context.js';
+import { INTERNAL_TOPICS, type ControllerContext } from '../controller-context.js';
+import { CONTROLLER_SETTINGS } from '../controller-settings.js';
 import { initialLeadership } from '../election.js';
 import { assignReplicas, PlacementError, validateAssignment } from '../placement.js';
 import { checkTopicConfig } from '../topic-config-rules.js';
@@ -117,11 +118,11 @@ function planTopic(ctx: ControllerContext, t: CreatableTopic): TopicPlan {
     return { assignment, replicationFactor: assignment[0]!.length, configs };
   }
 
-  const partitions = numPartitions === -1 ? settingInt(ctx.settings, 'num.partitions', 1) : numPartitions;
+  const partitions = numPartitions === -1 ? CONTROLLER_SETTINGS.number(ctx.settings, 'num.partitions') : numPartitions;
   if (partitions <= 0) {
     throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
   }
-  const rf = replicationFactor === -1 ? settingInt(ctx.settings, 'default.replication.factor', 1) : replicationFactor;
+  const rf = replicationFactor === -1 ? CONTROLLER_SETTINGS.number(ctx.settings, 'default.replication.factor') : replicationFactor;
   if (rf <= 0) {
     throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
   }

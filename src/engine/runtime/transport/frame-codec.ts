@@ -6,7 +6,8 @@
 // decodes to the same string without allocating) and hands each tuple to a sink, so no
 // per-batch arrays are built. TUPLES/TUPLES_TAGGED (plain JSON arrays) are still decoded.
 // Backpressure and hello frames are small JSON objects. FrameReader reassembles frames
-// from socket chunks. Pure, single-threaded.
+// from socket chunks with the shared framer (common/frame-decoder). Pure, single-threaded.
+import { FrameDecoder } from '../../common/frame-decoder.js';
 import type { WireTuple } from './transport.js';
 
 export const FRAME_TUPLES = 1;
@@ -85,53 +86,21 @@ export function decodeTupleBatch(type: number, payload: Buffer): WireTuple[] {
   return out;
 }
 
-/** Reassembles frames from a byte stream. */
+/** Reassembles frames from a byte stream (the shared length-prefixed framer; a frame holds at least its type byte). */
 export class FrameReader {
-  #chunks: Buffer[] = [];
-  #buffered = 0;
-  readonly #onFrame: (type: number, payload: Buffer) => void;
+  readonly #decoder = new FrameDecoder(MAX_FRAME_BYTES, { minFrameBytes: 1, limitName: 'the worker transport limit' });
+  readonly #onFrame: (frame: Buffer) => void;
 
   constructor(onFrame: (type: number, payload: Buffer) => void) {
-    this.#onFrame = onFrame;
+    this.#onFrame = (frame) => onFrame(frame[0]!, frame.subarray(1));
   }
 
+  /** Throws on a zero or oversized length: the stream is corrupt and its socket must close. */
   push(chunk: Buffer): void {
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    while (this.#buffered >= 4) {
-      const head = this.#peekHeader();
-      const len = head.readUInt32BE(0);
-      if (len < 1 || len > MAX_FRAME_BYTES) throw new Error(`Bad frame length ${len}`);
-      if (this.#buffered < 4 + len) return;
-      const frame = this.#take(4 + len);
-      this.#onFrame(frame[4]!, frame.subarray(5));
-    }
-  }
-
-  #peekHeader(): Buffer {
-    if (this.#chunks[0]!.length >= 4) return this.#chunks[0]!;
-    const merged = Buffer.concat(this.#chunks);
-    this.#chunks = [merged];
-    return merged;
-  }
-
-  #take(n: number): Buffer {
-    const first = this.#chunks[0]!;
-    if (first.length >= n) {
-      this.#buffered -= n;
-      if (first.length === n) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const merged = Buffer.concat(this.#chunks);
-    const out = merged.subarray(0, n);
-    const rest = merged.subarray(n);
-    this.#chunks = rest.length > 0 ? [rest] : [];
-    this.#buffered -= n;
-    return out;
+    const result = this.#decoder.push(chunk, this.#onFrame);
+    if (!result.ok) throw new Error(`Bad frame length ${result.size}: ${result.reason}`);
   }
 }
-
 
 // ---- TUPLES_V2 ----
 // Payload: u32 count, u32 offset of the stream table (from the payload start), records, then

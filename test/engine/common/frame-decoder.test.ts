@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder } from '../../../src/engine/network/frame-decoder.js';
+import { FrameDecoder } from '../../../src/engine/common/frame-decoder.js';
 import { createPrng } from '../../helpers/prng.js';
 
 function framed(payloads: Buffer[]): Buffer {
@@ -38,7 +38,7 @@ describe('FrameDecoder', () => {
   it('pushTransient refuses a negative or oversized frame size', () => {
     const negative = Buffer.alloc(4);
     negative.writeInt32BE(-2);
-    expect(new FrameDecoder(100).pushTransient(negative, () => {})).toEqual({ ok: false, reason: 'invalid frame size -2' });
+    expect(new FrameDecoder(100).pushTransient(negative, () => {})).toEqual({ ok: false, reason: 'invalid frame size -2', size: -2 });
     const big = Buffer.alloc(4);
     big.writeInt32BE(101);
     expect(new FrameDecoder(100).pushTransient(big, () => {})).toMatchObject({ ok: false, reason: expect.stringContaining('exceeds') });
@@ -79,7 +79,7 @@ describe('FrameDecoder', () => {
     for (const size of [-1, -2147483648]) {
       const head = Buffer.alloc(4);
       head.writeInt32BE(size);
-      expect(new FrameDecoder(100).push(head, () => {})).toEqual({ ok: false, reason: `invalid frame size ${size}` });
+      expect(new FrameDecoder(100).push(head, () => {})).toEqual({ ok: false, reason: `invalid frame size ${size}`, size });
     }
     const over = Buffer.alloc(4);
     over.writeInt32BE(101);
@@ -116,5 +116,18 @@ describe('FrameDecoder', () => {
     const frames: Buffer[] = [];
     for (let at = 0; at < stream.length; at++) decoder.push(Buffer.from(stream.subarray(at, at + 1)), (f) => frames.push(Buffer.from(f)));
     expect(frames).toEqual(parts);
+  });
+
+  it('with a minimum size refuses a zero-size frame and names its own limit when oversized (worker transport)', () => {
+    const zero = Buffer.alloc(4);
+    expect(new FrameDecoder(100, { minFrameBytes: 1 }).push(zero, () => {})).toEqual({ ok: false, reason: 'invalid frame size 0', size: 0 });
+    expect(new FrameDecoder(100, { minFrameBytes: 1 }).pushTransient(zero, () => {})).toEqual({ ok: false, reason: 'invalid frame size 0', size: 0 });
+    const over = Buffer.alloc(4);
+    over.writeInt32BE(101);
+    expect(new FrameDecoder(100, { minFrameBytes: 1, limitName: 'the worker transport limit' }).push(over, () => {})).toEqual({
+      ok: false,
+      reason: 'frame of 101 bytes exceeds the worker transport limit (100)',
+      size: 101,
+    });
   });
 });

@@ -1,6 +1,9 @@
-// Splits a TCP byte stream into Kafka frames (int32 size + payload). Validates the size
-// before buffering: a negative or oversized frame is reported once and the stream is dead.
-// A zero-size frame is delivered as an empty payload (the caller's header decode refuses it).
+// The one length-prefixed framer: splits a TCP byte stream into frames (int32 big-endian
+// size + payload), for Kafka's wire protocol (network/server, network/connection) and the
+// worker transport (runtime/transport/frame-codec). Validates the size before buffering: a
+// size below the minimum (negative for Kafka; zero too for the worker transport) or above
+// the maximum is reported once and the stream is dead. Kafka allows a zero-size frame: it is
+// delivered as an empty payload (the caller's header decode refuses it).
 // Two ways in, one per decoder: push() keeps the socket's chunks by reference (server
 // sockets, whose read buffers Node allocates per read); pushTransient() copies straight
 // into an exactly sized frame buffer from a read buffer the caller reuses (client sockets
@@ -8,10 +11,19 @@
 
 const EMPTY = Buffer.alloc(0);
 
-export type FrameResult = { ok: true } | { ok: false; reason: string };
+export type FrameResult = { ok: true } | { ok: false; reason: string; size: number };
+
+export interface FrameDecoderOptions {
+  /** Smallest valid size (default 0: an empty frame is delivered). */
+  minFrameBytes?: number;
+  /** Name of the limit in the oversize message (default socket.request.max.bytes). */
+  limitName?: string;
+}
 
 export class FrameDecoder {
   readonly #maxFrameBytes: number;
+  readonly #minFrameBytes: number;
+  readonly #limitName: string;
   #chunks: Buffer[] = [];
   #buffered = 0;
   #need = -1;
@@ -20,8 +32,10 @@ export class FrameDecoder {
   #frame: Buffer | null = null;
   #frameFill = 0;
 
-  constructor(maxFrameBytes: number) {
+  constructor(maxFrameBytes: number, options: FrameDecoderOptions = {}) {
     this.#maxFrameBytes = maxFrameBytes;
+    this.#minFrameBytes = Math.max(0, options.minFrameBytes ?? 0);
+    this.#limitName = options.limitName ?? 'socket.request.max.bytes';
   }
 
   /** Feeds bytes; calls onFrame for each complete frame (payload without the size prefix). */
@@ -75,8 +89,8 @@ export class FrameDecoder {
   }
 
   #sizeError(size: number): FrameResult | undefined {
-    if (size < 0) return { ok: false, reason: `invalid frame size ${size}` };
-    if (size > this.#maxFrameBytes) return { ok: false, reason: `frame of ${size} bytes exceeds socket.request.max.bytes (${this.#maxFrameBytes})` };
+    if (size < this.#minFrameBytes) return { ok: false, reason: `invalid frame size ${size}`, size };
+    if (size > this.#maxFrameBytes) return { ok: false, reason: `frame of ${size} bytes exceeds ${this.#limitName} (${this.#maxFrameBytes})`, size };
     return undefined;
   }
 

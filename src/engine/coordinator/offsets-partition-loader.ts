@@ -1,0 +1,124 @@
+// Loading one `__consumer_offsets` partition (Kafka's GroupMetadataManager
+// doLoadGroupsAndOffsets): reads it from its log start up to where its log ended when the
+// load began, keeps the last group metadata record and the live committed offsets per
+// group (tombstones remove them), and rebuilds the groups. The manager puts them in its
+// cache. Concurrency: one event loop; after every await the load checks `isCurrent` (the
+// partition may have been unloaded or reloaded meanwhile) and gives up with null.
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { decodeRecordBatch } from '../protocol/records/record-codec.js';
+import { isControl, iterateBatchPositions, lastOffsetOf } from '../protocol/records/record-batch.js';
+import type { CoordinatorServices } from './coordinator-types.js';
+import { Group, GroupMember, GroupState } from './group.js';
+import { OFFSETS_TOPIC, decodeOffsetsTopicRecord, type GroupMetadataRecordValue, type OffsetCommitRecordValue } from './offsets-topic-records.js';
+
+const LOAD_RETRY_MS = 50;
+const LOAD_CATCH_UP_DEADLINE_MS = 10_000;
+
+export interface OffsetsLoadDeps {
+  services: CoordinatorServices;
+  clock: Clock;
+  logger: Logger;
+  /** offsets.load.buffer.size: bytes per read. */
+  loadBufferSize: number;
+}
+
+/** The groups stored in `partition`, or null when the load stopped being current. */
+export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: number, isCurrent: () => boolean): Promise<Group[] | null> {
+  const { services, clock, logger } = deps;
+  const groupsRead = new Map<string, GroupMetadataRecordValue | null>();
+  const offsetsRead = new Map<string, Map<string, Map<number, OffsetCommitRecordValue>>>();
+  const target = services.logEndOffset(OFFSETS_TOPIC, partition);
+  const deadline = clock.monotonic() + LOAD_CATCH_UP_DEADLINE_MS;
+  let from = 0n;
+  for (;;) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!isCurrent()) return null;
+    const read = services.readInternalTopic(OFFSETS_TOPIC, partition, from, deps.loadBufferSize);
+    if (read.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && from < read.logStartOffset) {
+      from = read.logStartOffset;
+      continue;
+    }
+    if (read.errorCode !== ErrorCode.NONE) throw new Error(`reading ${OFFSETS_TOPIC}-${partition} failed with error ${read.errorCode}`);
+    if (from < read.logStartOffset) from = read.logStartOffset;
+    let progressed = false;
+    for (const batch of iterateBatchPositions(read.records)) {
+      const last = lastOffsetOf(batch.header);
+      if (last < from) continue;
+      progressed = true;
+      from = last + 1n;
+      if (isControl(batch.header.attributes)) continue;
+      const { records } = decodeRecordBatch(read.records, batch.position);
+      for (const r of records) {
+        let rec;
+        try {
+          rec = decodeOffsetsTopicRecord(r.key, r.value);
+        } catch (err) {
+          logger.warn('skipping malformed offsets topic record', { partition, offset: r.offset, err });
+          continue;
+        }
+        if (rec === null) continue;
+        if (rec.kind === 'group') {
+          groupsRead.set(rec.group, rec.value);
+          continue;
+        }
+        let byTopic = offsetsRead.get(rec.group);
+        if (!byTopic) offsetsRead.set(rec.group, (byTopic = new Map()));
+        let byPartition = byTopic.get(rec.topic);
+        if (!byPartition) byTopic.set(rec.topic, (byPartition = new Map()));
+        if (rec.value === null) {
+          byPartition.delete(rec.partition);
+          if (byPartition.size === 0) byTopic.delete(rec.topic);
+        } else {
+          byPartition.set(rec.partition, rec.value);
+        }
+      }
+    }
+    if (progressed) continue;
+    // Nothing more below the high watermark. A new leader's high watermark can trail its
+    // log end for a moment: wait (bounded) for what was in the log when loading started.
+    if (from >= target || read.highWatermark >= target || clock.monotonic() > deadline) break;
+    await new Promise<void>((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
+  }
+  if (!isCurrent()) return null;
+  const now = clock.now();
+  const loaded: Group[] = [];
+  const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys()]);
+  for (const groupId of ids) {
+    const meta = groupsRead.get(groupId) ?? null;
+    const offsets = offsetsRead.get(groupId);
+    const hasOffsets = offsets !== undefined && offsets.size > 0;
+    if (meta === null && !hasOffsets) continue;
+    const group = meta ? groupFromRecord(groupId, meta, now) : new Group(groupId, GroupState.Empty, now);
+    if (offsets) for (const [topic, byPartition] of offsets) for (const [p, v] of byPartition) group.putOffset(topic, p, v);
+    loaded.push(group);
+  }
+  return loaded;
+}
+
+/** A group as its last metadata record describes it (members Stable; sessions start now). */
+function groupFromRecord(groupId: string, meta: GroupMetadataRecordValue, now: number): Group {
+  const group = new Group(groupId, meta.members.length > 0 ? GroupState.Stable : GroupState.Empty, now);
+  group.generationId = meta.generation;
+  group.protocolType = meta.protocolType === '' ? null : meta.protocolType;
+  group.protocolName = meta.protocol;
+  if (meta.currentStateTimestamp >= 0n) group.currentStateTimestampMs = Number(meta.currentStateTimestamp);
+  for (const m of meta.members) {
+    const member = new GroupMember({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      rebalanceTimeoutMs: m.rebalanceTimeout >= 0 ? m.rebalanceTimeout : m.sessionTimeout,
+      sessionTimeoutMs: m.sessionTimeout,
+      protocolType: meta.protocolType,
+      protocols: meta.protocol === null ? [] : [{ name: meta.protocol, metadata: m.subscription }],
+    });
+    member.assignment = m.assignment;
+    group.add(member);
+  }
+  group.leaderId = meta.leader !== null && group.members.has(meta.leader) ? meta.leader : group.leaderId;
+  if (group.members.size === 0) group.leaderId = null;
+  return group;
+}
