@@ -25,3 +25,29 @@ export function booleanProperty(props: Properties, key: string, fallback: boolea
 export function unescapeSeparator(value: string): string {
   return value.replace(/\\([tnr\\])/g, (_m, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c] ?? c);
 }
+
+/**
+ * Reads a Java-style properties file (`--producer.config`, `--consumer.config`,
+ * `--reader-config`, `--formatter-config`): `key=value` or `key: value` lines, `#`/`!`
+ * comments, blank lines skipped. An unreadable file is a USAGE error naming the flag.
+ */
+export function readPropertiesFile(path: string, flagName: string, read: (path: string) => string): Properties {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (error) {
+    throw new StreamctlError('USAGE', `Cannot read the ${flagName} file '${path}': ${(error as Error).message}`);
+  }
+  const props: Properties = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    if (!m) {
+      props[line] = '';
+      continue;
+    }
+    props[m[1]!] = m[2]!;
+  }
+  return props;
+}
