@@ -3,6 +3,7 @@
 import { Flags } from '@oclif/core';
 import type { ConfigEntityType } from '../engine/client/configs-format.js';
 import { StreamctlError, isStreamctlError } from '../engine/common/errors.js';
+import { refusedFlags } from './refused-flags.js';
 
 /** kafka-configs 3.9 entity types streamctl has nothing behind (no quotas, SCRAM users, loggers, client metrics). */
 const UNBACKED_ENTITY_TYPES: Record<string, string> = {
@@ -34,10 +35,8 @@ export const entityFlags = {
   topic: Flags.string({ summary: 'Shorthand for --entity-type topics --entity-name <topic>.' }),
   broker: Flags.string({ summary: 'Shorthand for --entity-type brokers --entity-name <id>.' }),
   'broker-defaults': Flags.boolean({ summary: 'Shorthand for --entity-type brokers --entity-default.' }),
-  'bootstrap-controller': Flags.string({
-    summary: 'Talk to the controller instead of a broker (broker configs only), host:port.',
-    helpValue: 'host:port',
-    exclusive: ['bootstrap-server'],
+  ...refusedFlags({
+    'bootstrap-controller': { takesValue: true, reason: "streamctl's controller does not serve admin clients; broker and topic configs are read and changed through --bootstrap-server (or --dir)" },
   }),
   ...Object.fromEntries(
     Object.keys(UNBACKED_SHORTHANDS).map((name) => [name, Flags.string({ hidden: true, description: `Shorthand for --entity-type ${UNBACKED_SHORTHANDS[name]} (refused).` })]),
@@ -45,7 +44,6 @@ export const entityFlags = {
 };
 
 export interface EntityFlags {
-  'bootstrap-controller'?: string;
   [shorthand: string]: unknown;
   'entity-type'?: string;
   'entity-name'?: string;
@@ -65,11 +63,7 @@ export function resolveEntity(f: EntityFlags): { entityType: ConfigEntityType; e
   if (type !== undefined && type !== 'topics' && type !== 'brokers') {
     throw new StreamctlError('USAGE', `Invalid entity type ${type}, the entity type must be one of topics, brokers`);
   }
-  const resolved = resolveBackedEntity(f);
-  if (f['bootstrap-controller'] !== undefined && resolved.entityType !== 'brokers') {
-    throw new StreamctlError('USAGE', 'The --bootstrap-controller option can only be used with broker configs (--entity-type brokers); topics are described through --bootstrap-server');
-  }
-  return resolved;
+  return resolveBackedEntity(f);
 }
 
 function resolveBackedEntity(f: EntityFlags): { entityType: ConfigEntityType; entityName: string | undefined } {
@@ -80,11 +74,6 @@ function resolveBackedEntity(f: EntityFlags): { entityType: ConfigEntityType; en
   const entityType = f['entity-type'] as ConfigEntityType;
   if (f['entity-default']) return { entityType, entityName: '' };
   return { entityType, entityName: f['entity-name'] as string | undefined };
-}
-
-/** Connection flags for the configs commands: --bootstrap-controller stands in for --bootstrap-server. */
-export function configsConnectFlags<F extends EntityFlags & { 'bootstrap-server'?: string }>(f: F): F {
-  return f['bootstrap-controller'] === undefined ? f : { ...f, 'bootstrap-server': f['bootstrap-controller'] };
 }
 
 /** kafka-configs.sh error text (stderr): argument problems alone, other failures with the command line. */

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { streamctl } from '../commands/kafka-cli-helpers.js';
 
-describe('console producer and consumer flags against a real cluster', () => {
+// The machine is shared: a CLI run can take several seconds, so tests with many runs get time.
+describe('console producer and consumer flags against a real cluster', { timeout: 300_000 }, () => {
   let cluster: TestCluster;
   let tmp: string;
   const b = () => ['--bootstrap-server', cluster.bootstrap];
@@ -99,7 +100,7 @@ describe('console producer and consumer flags against a real cluster', () => {
     expect(c.stdout).toBe('x\ny\n');
   });
 
-  it('refuses Kafka options without a meaning here with exit 2, naming the flag, before connecting', { timeout: 240_000 }, async () => {
+  it('refuses Kafka options without a meaning here with exit 2, naming the flag, before connecting', async () => {
     const cases: Array<[string[], string]> = [
       [['produce', '--topic', 't', '--line-reader', 'com.example.MyReader'], '--line-reader com.example.MyReader'],
       [['produce', '--topic', 't', '--max-memory-bytes', '1024'], '--max-memory-bytes'],

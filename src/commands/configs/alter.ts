@@ -4,7 +4,7 @@ import { formatAlterConfigDone, parseAddConfig, parseDeleteConfig } from '../../
 import { StreamctlError } from '../../engine/common/errors.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { kafkaFlags, runAdminCommand, writeErr, writeOut } from '../../cli/kafka-flags.js';
-import { configCommandError, configsConnectFlags, entityFlags, resolveEntity } from '../../cli/config-entity-flags.js';
+import { configCommandError, entityFlags, resolveEntity } from '../../cli/config-entity-flags.js';
 
 export default class ConfigsAlter extends BaseCommand<typeof ConfigsAlter> {
   static override summary = 'Change topic or broker configs (kafka-configs --alter).';
@@ -24,7 +24,7 @@ export default class ConfigsAlter extends BaseCommand<typeof ConfigsAlter> {
 
   async run(): Promise<{ entityType: string; entityName: string } | undefined> {
     const report = (error: unknown) => writeErr(configCommandError(error, this.argv));
-    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: configsConnectFlags(this.flags), report }, async (admin) => {
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report }, async (admin) => {
       const entity = resolveEntity(this.flags);
       if (entity.entityName === undefined) throw new StreamctlError('USAGE', 'an entity name must be specified with --alter of topics');
       if (!this.flags['add-config'] && !this.flags['delete-config']) {

@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { type ConfigResourceDescription, formatConfigDescription, visibleConfigEntries } from '../../engine/client/configs-format.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { kafkaFlags, runAdminCommand, writeErr, writeOut } from '../../cli/kafka-flags.js';
-import { configCommandError, configsConnectFlags, entityFlags, resolveEntity } from '../../cli/config-entity-flags.js';
+import { configCommandError, entityFlags, resolveEntity } from '../../cli/config-entity-flags.js';
 
 export default class ConfigsDescribe extends BaseCommand<typeof ConfigsDescribe> {
   static override summary = 'Describe topic or broker configs (kafka-configs --describe).';
@@ -22,7 +22,7 @@ export default class ConfigsDescribe extends BaseCommand<typeof ConfigsDescribe>
 
   async run(): Promise<{ resources: ConfigResourceDescription[] } | undefined> {
     const report = (error: unknown) => writeErr(configCommandError(error, this.argv));
-    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: configsConnectFlags(this.flags), report }, async (admin) => {
+    return runAdminCommand({ jsonEnabled: this.jsonEnabled(), flags: this.flags, report }, async (admin) => {
       const entity = resolveEntity(this.flags);
       const resources = await admin().describeConfigs(entity);
       if (!this.jsonEnabled()) writeOut(resources.flatMap((r) => formatConfigDescription(r, this.flags.all)).map((l) => `${l}\n`).join(''));

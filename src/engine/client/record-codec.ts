@@ -130,7 +130,7 @@ export function recordToCsvRow(record: ConsumedRecord): string {
 /**
  * Reads CSV rows line by line (a quoted field may span lines). The first row names the
  * columns; `key`, `value`, `headers`, `partition`, `timestamp` and `encoding` are used, any
- * other column is ignored. One instance per input stream.
+ * other column is ignored; blank lines are skipped. One instance per input stream.
  */
 export class CsvRecordReader {
   #columns: string[] | undefined;
@@ -140,6 +140,8 @@ export class CsvRecordReader {
   /** Feeds one line; returns a record when a data row is complete, else undefined. */
   read(line: string): DecodedRecord | undefined {
     this.#lineNumber += 1;
+    // A blank line outside a quoted field holds no record.
+    if (this.#pending === undefined && line.trim() === '') return undefined;
     const text = this.#pending === undefined ? line : `${this.#pending}\n${line}`;
     const fields = parseCsvRow(text);
     if (fields === undefined) {
