@@ -7,6 +7,7 @@ import { Command, Errors, Flags, Help, type Interfaces } from '@oclif/core';
 import { exitCodeFor, isStreamctlError, StreamctlError } from '../engine/common/errors.js';
 import { watchStdoutClosed } from './interrupt.js';
 import { toJsonValue } from './output.js';
+import { refusedFlagMessage } from './refused-flags.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -47,6 +48,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       // Every parse failure (unknown flag, bad value, missing or unexpected argument) is a usage error.
       throw new StreamctlError('USAGE', parseErrorMessage(error), { cause: error });
     }
+    // Kafka options declared as refused (see refused-flags) are usage errors naming the flag.
+    const refused = refusedFlagMessage(this.ctor.flags ?? {}, this.flags as Record<string, unknown>);
+    if (refused) throw new StreamctlError('USAGE', refused);
   }
 
   /** Every --json result follows the one convention (src/cli/output.ts). */

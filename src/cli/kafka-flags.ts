@@ -8,6 +8,7 @@ import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/clien
 import { bootstrapServersFromCluster, isClusterLocatorError, resolveClusterDir } from './cluster-locator.js';
 import { isStdoutClosed } from './interrupt.js';
 import { isStreamctlError } from '../engine/common/errors.js';
+import { refusedFlags } from './refused-flags.js';
 
 export const kafkaFlags = {
   'bootstrap-server': Flags.string({
@@ -19,6 +20,9 @@ export const kafkaFlags = {
     summary: 'Request timeout in milliseconds.',
     default: 30_000,
     helpValue: 'ms',
+  }),
+  ...refusedFlags({
+    'command-config': { takesValue: true, reason: 'streamctl connects in plaintext without client security or admin properties' },
   }),
 };
 

@@ -11,7 +11,7 @@
 //   `logEndOffset`, `logStartOffset`; `lag` and `totalLag`. Never `groupId`, `topicName`,
 //   `partitionIndex`, `brokerId` or `nodeId`.
 // - Measured figures (records/s, MB/s, latencies in ms, counts) are JSON numbers; times of
-//   day are ISO-8601 strings, record timestamps epoch milliseconds (numbers).
+//   day are ISO-8601 strings; record timestamps are epoch milliseconds as decimal strings (int64).
 // - Text is UTF-8 strings; a whole result is one JSON document, except the streaming commands
 //   (`consume --json`, `lag --watch --json`), which print one object per line.
 // - An error is `{"error": {"code", "message", "kafkaErrorCode"}}` (the base command).

@@ -3,7 +3,8 @@
 import { Flags } from '@oclif/core';
 import { AdminClient } from '../../engine/client/admin-client.js';
 import { formatResetNotices, formatResetOffsets, RESET_DRY_RUN_WARNING } from '../../engine/client/groups-format.js';
-import { parseIsoDuration, parseResetDateTime, type ResetScenario } from '../../engine/client/offset-reset-plan.js';
+import { readFileSync } from 'node:fs';
+import { parseIsoDuration, parseResetDateTime, parseResetPlanCsv, resetPlanCsv, type ResetScenario } from '../../engine/client/offset-reset-plan.js';
 import { StreamctlError } from '../../engine/common/errors.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { groupSelectionFlags, selectGroups } from '../../cli/group-flags.js';
@@ -17,6 +18,8 @@ export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOf
     '<%= config.bin %> groups reset-offsets --group billing --topic orders --to-earliest --execute',
     '<%= config.bin %> groups reset-offsets --group billing --topic orders:0,1 --shift-by -10 --dry-run',
     "<%= config.bin %> groups reset-offsets --group billing --all-topics --to-datetime '2024-01-01T00:00:00.000' --execute",
+    '<%= config.bin %> groups reset-offsets --group billing --topic orders --to-earliest --export --dry-run > plan.csv',
+    '<%= config.bin %> groups reset-offsets --group billing --from-file plan.csv --execute',
     '<%= config.bin %> groups reset-offsets --group billing --all-topics --by-duration PT1H --execute',
   ];
   static override flags = {
@@ -33,18 +36,20 @@ export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOf
     'by-duration': Flags.string({ summary: 'Reset to the first offset at or after now minus PnDTnHnMnS.' }),
     'dry-run': Flags.boolean({ summary: 'Only show the plan (default).' }),
     execute: Flags.boolean({ summary: 'Commit the new offsets.' }),
-    export: Flags.boolean({ summary: 'Print the plan as CSV (topic,partition,offset).' }),
+    export: Flags.boolean({ summary: 'Print the plan as CSV: topic,partition,offset (group first unless exactly one --group).' }),
+    'from-file': Flags.string({ summary: 'Reset to the offsets in this CSV file (as --export writes it).', helpValue: 'file' }),
   };
 
   async run(): Promise<unknown> {
     const f = this.flags;
     const scenario = this.#scenario();
-    if (!f['all-topics'] && (!f.topic || f.topic.length === 0)) {
+    if (scenario.kind !== 'from-file' && !f['all-topics'] && (!f.topic || f.topic.length === 0)) {
       throw new StreamctlError('USAGE', 'Option [reset-offsets] takes one of these options: [all-topics], [topic]');
     }
     if (f['all-topics'] && f.topic && f.topic.length > 0) throw new StreamctlError('USAGE', 'Option [reset-offsets] takes only one of these options: [all-topics], [topic]');
     if (f['dry-run'] && f.execute) throw new StreamctlError('USAGE', 'Option [reset-offsets] takes only one of these options: [dry-run], [execute]');
     if (!f['dry-run'] && !f.execute && !this.jsonEnabled()) writeErr(`${RESET_DRY_RUN_WARNING}\n`);
+    const singleGroupQuery = (f.group ?? []).length === 1;
     const admin = AdminClient.open(connectOptions(f));
     try {
       const groups = await selectGroups('reset-offsets', f, async () => (await admin.listGroups()).map((g) => g.group));
@@ -54,8 +59,8 @@ export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOf
         writeErr(notices.stderr);
         writeOut(notices.stdout);
         if (f.export) {
-          const multi = groups.length > 1;
-          writeOut(`${result.rows.map((r) => (multi ? `${r.group},` : '') + `${r.topic},${r.partition},${r.offset}`).join('\n')}\n`);
+          // Kafka: println(exportOffsetsToCsv(...)), so the CSV ends with an empty line.
+          writeOut(`${resetPlanCsv(result.rows, singleGroupQuery)}\n`);
         } else {
           writeOut(formatResetOffsets(result.rows, result.groupCount));
         }
@@ -81,10 +86,19 @@ export default class GroupsResetOffsets extends BaseCommand<typeof GroupsResetOf
     if (f['shift-by'] !== undefined) chosen.push({ kind: 'shift-by', shift: long(f['shift-by'], 'shift-by') });
     if (f['to-datetime'] !== undefined) chosen.push({ kind: 'to-datetime', timestampMs: parseResetDateTime(f['to-datetime']) });
     if (f['by-duration'] !== undefined) chosen.push({ kind: 'by-duration', durationMs: parseIsoDuration(f['by-duration']) });
+    if (f['from-file'] !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(f['from-file'], 'utf8');
+      } catch (error) {
+        throw new StreamctlError('USAGE', `Cannot read the --from-file file '${f['from-file']}': ${(error as Error).message}`);
+      }
+      chosen.push({ kind: 'from-file', offsets: parseResetPlanCsv(text, f.group ?? [], (f.group ?? []).length === 1) });
+    }
     if (chosen.length !== 1) {
       throw new StreamctlError(
         'USAGE',
-        'One of the reset scenarios must be provided: --to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration',
+        'One of the reset scenarios must be provided: --to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file',
       );
     }
     return chosen[0]!;

@@ -248,13 +248,26 @@ export class AdminClient {
     }
   }
 
-  /** `topics alter --partitions N` for every matching topic. */
-  async alterPartitions(options: { topic: string; partitions: number; ifExists?: boolean }): Promise<string[]> {
+  /**
+   * `topics alter --partitions N` for every matching topic. With `replicaAssignment` (all
+   * partitions, as kafka-topics takes it) the entries past each topic's current partition
+   * count place the new partitions.
+   */
+  async alterPartitions(options: { topic: string; partitions: number; ifExists?: boolean; replicaAssignment?: number[][] }): Promise<string[]> {
     const names = await this.#resolveTopics(options.topic, { excludeInternal: false, ifExists: options.ifExists });
     if (names.length === 0) return [];
-    await this.#call('', () =>
-      this.#admin.createPartitions({ topics: names.map((name) => ({ name, count: options.partitions, assignments: [] })) }),
-    );
+    const existing = options.replicaAssignment ? await this.#topicPartitions(names) : [];
+    const assignmentsFor = (name: string) => {
+      if (!options.replicaAssignment) return [];
+      const current = existing.filter((p) => p.topic === name).length;
+      const added = options.replicaAssignment.slice(current);
+      if (added.length !== options.partitions - current) {
+        throw new StreamctlError('USAGE', `The replica assignment has ${options.replicaAssignment.length} partitions but the topic '${name}' would have ${options.partitions}`);
+      }
+      return added.map((brokerIds) => ({ brokerIds }));
+    };
+    const topics = names.map((name) => ({ name, count: options.partitions, assignments: assignmentsFor(name) }));
+    await this.#call('', () => this.#admin.createPartitions({ topics }));
     return names;
   }
 

@@ -12,7 +12,8 @@ import { toStreamctlError } from './client-options.js';
 import type { ConsumedRecord } from './message-formatter.js';
 import { type FetchPosition, PartitionFetcher } from './partition-fetcher.js';
 
-export type StartOffset = 'earliest' | 'latest' | bigint;
+/** Where to start: an end of the log, an offset, the last N records (`fromEnd`) or the first record at/after a time (ms). */
+export type StartOffset = 'earliest' | 'latest' | bigint | { fromEnd: bigint } | { timestampMs: bigint };
 
 export interface ConsoleConsumerRunOptions {
   topic: string;
@@ -24,11 +25,15 @@ export interface ConsoleConsumerRunOptions {
   maxMessages?: number;
   /** Stop when no record arrived for this long. */
   timeoutMs?: number;
+  /** Only records it accepts are passed on and counted (positions still advance past the others). */
+  filter?: (record: ConsumedRecord) => boolean;
   /** Receives each record; may return a promise to apply backpressure. */
   onRecord: (record: ConsumedRecord) => void | Promise<void>;
   signal?: AbortSignal;
   autoCommitIntervalMs?: number;
   sessionTimeoutMs?: number;
+  /** `read_committed` skips records of aborted transactions and stops at the last stable offset. */
+  isolationLevel?: 'read_uncommitted' | 'read_committed';
   /** Called once the group is joined and positions are known (group mode), or positions are set. */
   onReady?: () => void;
 }
@@ -43,19 +48,34 @@ export interface ConsoleConsumerResult {
 /** Kafka's option checks for the console consumer (USAGE errors). */
 export function validateConsoleConsumerOptions(o: Pick<ConsoleConsumerRunOptions, 'partition' | 'offset' | 'fromBeginning' | 'group' | 'maxMessages' | 'timeoutMs'>): void {
   if (o.partition !== undefined && o.group !== undefined) throw new StreamctlError('USAGE', 'Options group and partition cannot be specified together.');
-  if (o.offset !== undefined && o.partition === undefined) throw new StreamctlError('USAGE', 'The partition is required when offset is specified.');
+  const positional = typeof o.offset === 'object';
+  if (positional && o.group !== undefined) throw new StreamctlError('USAGE', 'Options group and from-timestamp / a negative offset cannot be specified together.');
+  if (o.offset !== undefined && !positional && o.partition === undefined) throw new StreamctlError('USAGE', 'The partition is required when offset is specified.');
   if (o.offset !== undefined && o.fromBeginning) throw new StreamctlError('USAGE', "Options from-beginning and offset cannot be specified together.");
   if (o.partition !== undefined && o.partition < 0) throw new StreamctlError('USAGE', 'The partition must be a non-negative integer.');
   if (o.maxMessages !== undefined && o.maxMessages < 0) throw new StreamctlError('USAGE', 'The max-messages must be a non-negative integer.');
   if (o.timeoutMs !== undefined && o.timeoutMs < 0) throw new StreamctlError('USAGE', 'The timeout-ms must be a non-negative integer.');
 }
 
-/** `earliest`, `latest` or a non-negative integer. */
+/** `earliest`, `latest`, a non-negative integer, or -N (the last N records of each partition, as kcat's `-o -N`). */
 export function parseStartOffset(value: string): StartOffset {
   const v = value.trim().toLowerCase();
   if (v === 'earliest' || v === 'latest') return v;
   if (/^\d+$/.test(v)) return BigInt(v);
-  throw new StreamctlError('USAGE', `The provided offset value '${value}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`);
+  if (/^-\d+$/.test(v)) return { fromEnd: -BigInt(v) };
+  throw new StreamctlError('USAGE', `The provided offset value '${value}' is incorrect. Valid values are 'earliest', 'latest', a non-negative long, or -N for the last N records of each partition.`);
+}
+
+/** `--from-timestamp`: milliseconds since the epoch, or an ISO-8601 date-time (UTC unless it names a zone). */
+export function parseFromTimestamp(value: string): StartOffset {
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return { timestampMs: BigInt(v) };
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(v);
+  const ms = iso ? Date.parse(iso[4] || !iso[1] ? v : `${v}Z`) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new StreamctlError('USAGE', `Invalid --from-timestamp '${value}': expected milliseconds since the epoch or an ISO-8601 date-time such as 2024-01-31T12:00:00Z`);
+  }
+  return { timestampMs: BigInt(ms) };
 }
 
 export class ConsoleConsumer {
@@ -91,6 +111,17 @@ export class ConsoleConsumer {
     const resolve = async (ps: number[], spec: StartOffset) => {
       if (typeof spec === 'bigint') {
         for (const p of ps) positions.set(p, spec);
+        return;
+      }
+      if (typeof spec === 'object') {
+        const [earliest, latest] = await Promise.all([this.#fetcher.offsets(o.topic, 'earliest'), this.#fetcher.offsets(o.topic, 'latest')]);
+        const at = 'timestampMs' in spec ? await this.#fetcher.offsets(o.topic, spec.timestampMs) : undefined;
+        for (const p of ps) {
+          const start = earliest.get(p) ?? 0n;
+          const end = latest.get(p) ?? 0n;
+          if ('fromEnd' in spec) positions.set(p, end - spec.fromEnd > start ? end - spec.fromEnd : start);
+          else positions.set(p, (at?.get(p) ?? -1n) >= 0n ? at!.get(p)! : end);
+        }
         return;
       }
       const offsets = await this.#fetcher.offsets(o.topic, spec);
@@ -143,7 +174,7 @@ export class ConsoleConsumer {
           await sleep(Math.max(wait, 50), o.signal);
           continue;
         }
-        const results = await this.#fetcher.fetch(fetchPositions, { maxWaitMs: wait });
+        const results = await this.#fetcher.fetch(fetchPositions, { maxWaitMs: wait, isolationLevel: o.isolationLevel });
         let done = false;
         for (const r of results) {
           if (r.error === 'OFFSET_OUT_OF_RANGE') {
@@ -155,6 +186,11 @@ export class ConsoleConsumer {
           }
           if (r.error !== null) continue; // leadership moved: metadata refreshed, fetch again
           for (const record of r.records) {
+            lastRecordAt = this.#clock.monotonic();
+            if (o.filter && !o.filter(record)) {
+              positions.set(r.partition, record.offset + 1n);
+              continue;
+            }
             await o.onRecord(record);
             result.messages += 1;
             positions.set(r.partition, record.offset + 1n);

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { Producer } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
 import { baseClientOptions, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
-import type { LineMessageReader, LineRecord } from './line-message-reader.js';
+import type { DecodedRecord } from './record-codec.js';
 import { ensureZstdSupport } from './zstd-support.js';
 
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
@@ -27,7 +27,8 @@ export interface ConsoleProducerRunOptions {
   input: NodeJS.ReadableStream;
   /** Stop reading (Ctrl-C, SIGTERM): what was read is sent, then run() returns. */
   signal?: AbortSignal;
-  reader: LineMessageReader;
+  /** Turns input lines into records (LineMessageReader, JsonRecordReader, CsvRecordReader); undefined: no record on this line. */
+  reader: RecordReader;
   partition?: number;
   acks?: 0 | 1 | -1;
   compression?: Compression;
@@ -36,6 +37,12 @@ export interface ConsoleProducerRunOptions {
   batchSize?: number;
   /** Send a partial batch when no line arrived for this long (default 100 ms). */
   lingerMs?: number;
+}
+
+export interface RecordReader {
+  read(line: string): DecodedRecord | undefined;
+  /** Called at the end of the input (may throw on a truncated record). */
+  end?(): void;
 }
 
 export interface ConsoleProducerResult {
@@ -48,15 +55,18 @@ interface OutgoingMessage {
   key?: Buffer;
   value?: Buffer;
   headers: Map<Buffer, Buffer>;
+  timestamp?: bigint;
 }
 
-function toMessage(topic: string, partition: number | undefined, record: LineRecord): OutgoingMessage {
+function toMessage(topic: string, partition: number | undefined, record: DecodedRecord): OutgoingMessage {
   const headers = new Map<Buffer, Buffer>();
   // Distinct Buffer objects as keys keep duplicate header names, in order.
   for (const [k, v] of record.headers) headers.set(Buffer.from(k, 'utf8'), v as Buffer);
+  const p = record.partition ?? partition;
   return {
     topic,
-    ...(partition === undefined ? {} : { partition }),
+    ...(p === undefined ? {} : { partition: p }),
+    ...(record.timestamp === undefined ? {} : { timestamp: record.timestamp }),
     key: record.key ?? undefined,
     value: record.value ?? undefined,
     headers,
@@ -116,13 +126,14 @@ export class ConsoleProducer {
     try {
       for await (const line of lines) {
         if (sendError) break;
-        let record: LineRecord;
+        let record: DecodedRecord | undefined;
         try {
           record = o.reader.read(line);
         } catch (error) {
           await flush();
           throw error;
         }
+        if (record === undefined) continue;
         pending.push(toMessage(o.topic, o.partition, record));
         if (o.sync) {
           await flush();
@@ -134,7 +145,11 @@ export class ConsoleProducer {
           timer = setTimeout(() => void flush(), lingerMs);
         }
       }
-      await flush();
+      try {
+        if (!o.signal?.aborted) o.reader.end?.();
+      } finally {
+        await flush();
+      }
     } finally {
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', stop);

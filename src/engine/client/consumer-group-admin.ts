@@ -183,7 +183,11 @@ export async function resetOffsets(ops: GroupOpsDeps, spec: ResetOffsetsSpec): P
     }
     const committed = await ops.committedOffsets(group);
     let partitions: Array<{ topic: string; partition: number }>;
-    if (spec.allTopics) {
+    // --from-file: the plan names the partitions and their offsets (per group).
+    const fromFile = spec.scenario.kind === 'from-file' ? (spec.scenario.offsets.get(group) ?? new Map<string, bigint>()) : undefined;
+    if (fromFile) {
+      partitions = [...fromFile.keys()].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
+    } else if (spec.allTopics) {
       partitions = [...committed.keys()].map((k) => {
         const i = k.lastIndexOf(':');
         return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)) };
@@ -221,6 +225,7 @@ export async function resetOffsets(ops: GroupOpsDeps, spec: ResetOffsetsSpec): P
         logEndOffset: ends.get(key) ?? 0n,
         committed: committed.get(key)?.offset ?? null,
         offsetForTimestamp: byTime ? (byTime.get(key) ?? null) : undefined,
+        planned: fromFile?.get(key),
       };
     });
     const plan = planResetOffsets(spec.scenario, inputs);

@@ -203,8 +203,11 @@ export function formatGroupStates(views: GroupStateView[], out: ToolOutput = { s
   for (const view of [...views].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
     if (!groupStateNotice(view.group, view.state, 1, out)) continue;
     const coordinator = view.coordinator ? `${view.coordinator.host}:${view.coordinator.port}  (${view.coordinator.broker})` : MISSING;
-    const widths = [Math.max(15, view.group.length), Math.max(25, coordinator.length), 20, 20];
-    const strategy = view.assignmentStrategy === null || view.assignmentStrategy === '' ? MISSING : view.assignmentStrategy;
+    // Kafka 3.9 sizes the GROUP column with the coordinator's width too: max(25, coordinator).
+    const width = Math.max(25, coordinator.length);
+    const widths = [width, width, 20, 15];
+    // An empty group has no protocol: Kafka prints a blank column.
+    const strategy = view.assignmentStrategy ?? '';
     out.stdout += `\n${fmt(widths, ['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'])}`;
     out.stdout += `\n${fmt(widths, [view.group, coordinator, strategy, view.state, String(view.members)])}\n`;
   }
@@ -248,14 +251,16 @@ export function formatResetNotices(notices: GroupResetNotice[], out: ToolOutput 
 export const RESET_DRY_RUN_WARNING =
   'WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.';
 
+/**
+ * Kafka 3.9's reset plan: `%-30s %-30s %-10s %-15s` for the header and every row, with no
+ * newline between rows and none at the end (its printf format lacks %n; oracle 22/23).
+ */
 export function formatResetOffsets(rows: ResetOffsetsRow[], groupsWithPlans: number): string {
-  const gw = Math.max(15, ...rows.map((r) => r.group.length));
-  const tw = Math.max(15, ...rows.map((r) => r.topic.length));
-  const widths = [gw, tw, 10];
+  const cell = (values: string[]) => values.map((v, i) => v.padEnd([30, 30, 10, 15][i]!)).join(' ');
   let text = '';
-  if (groupsWithPlans > 0) text += `\n${fmt(widths, ['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'])}`;
-  for (const r of rows) text += `\n${fmt(widths, [r.group, r.topic, String(r.partition), String(r.offset)])}`;
-  return `${text}\n`;
+  if (groupsWithPlans > 0) text += `\n${cell(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'])}`;
+  for (const r of rows) text += cell([r.group, r.topic, String(r.partition), String(r.offset)]);
+  return text;
 }
 
 export function formatDeleteGroups(deleted: string[], failed: Array<{ group: string; error: string }>): ToolOutput {

@@ -1,6 +1,6 @@
 // Renders consumed records the way kafka-console-consumer's DefaultMessageFormatter does
 // (print.timestamp/partition/offset/headers/key/value, key.separator, line.separator,
-// headers.separator, null.literal), or as one JSON object per line. Pure.
+// headers.separator, null.literal). Pure. (JSON and CSV renderings: record-codec.)
 import { booleanProperty, type Properties, unescapeSeparator } from './properties.js';
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime' | 'NO_TIMESTAMP';
@@ -90,26 +90,9 @@ export class MessageFormatter {
       parts.push(record.key ?? c.nullLiteral);
       separator(c.printValue);
     }
-    if (c.printValue) parts.push(record.value ?? c.nullLiteral);
-    parts.push(c.lineSeparator);
+    // As Kafka's DefaultMessageFormatter: the line separator is written with the value only,
+    // so print.value=false prints nothing at all after the other fields.
+    if (c.printValue) parts.push(record.value ?? c.nullLiteral, c.lineSeparator);
     return Buffer.concat(parts);
   }
-}
-
-/**
- * One JSON object (no trailing newline) for `consume --json`, in the JSON convention
- * (src/cli/output.ts): the offset as a decimal string, the timestamp in epoch ms, key, value
- * and header values as UTF-8 text or null.
- */
-export function recordToJson(record: ConsumedRecord): string {
-  return JSON.stringify({
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset.toString(),
-    timestamp: Number(record.timestamp),
-    timestampType: record.timestampType,
-    key: record.key === null ? null : record.key.toString('utf8'),
-    value: record.value === null ? null : record.value.toString('utf8'),
-    headers: record.headers.map(([key, value]) => ({ key, value: value === null ? null : value.toString('utf8') })),
-  });
 }

@@ -11,7 +11,9 @@ export type ResetScenario =
   | { kind: 'to-offset'; offset: bigint }
   | { kind: 'shift-by'; shift: bigint }
   | { kind: 'to-datetime'; timestampMs: number }
-  | { kind: 'by-duration'; durationMs: number };
+  | { kind: 'by-duration'; durationMs: number }
+  /** `--from-file`: group → `topic:partition` → offset, as parseResetPlanCsv reads it. */
+  | { kind: 'from-file'; offsets: Map<string, Map<string, bigint>> };
 
 export interface PartitionResetInput {
   topic: string;
@@ -22,6 +24,8 @@ export interface PartitionResetInput {
   committed: bigint | null;
   /** ListOffsets by timestamp result for to-datetime/by-duration; null when no record is that recent. */
   offsetForTimestamp?: bigint | null;
+  /** The offset the --from-file plan gives this partition (used as is, as Kafka does). */
+  planned?: bigint;
 }
 
 export interface PlannedOffset {
@@ -93,6 +97,9 @@ export function planResetOffsets(scenario: ResetScenario, partitions: PartitionR
           offset = p.offsetForTimestamp;
         }
         break;
+      case 'from-file':
+        offset = p.planned ?? p.committed ?? p.logEndOffset;
+        break;
     }
     plan.offsets.push({ topic: p.topic, partition: p.partition, offset });
   }
@@ -150,4 +157,34 @@ export function parseTopicPartitionsArg(arg: string): { topic: string; partition
     return Number(p.trim());
   });
   return { topic, partitions };
+}
+
+/**
+ * Reads a `--from-file` reset plan, the CSV `--export` writes: `topic,partition,offset` lines
+ * when exactly one --group is given, else `group,topic,partition,offset` (Kafka's
+ * parseResetPlan). Returns group → `topic:partition` → offset; a bad line is a USAGE error.
+ */
+export function parseResetPlanCsv(text: string, groups: string[], singleGroupQuery: boolean): Map<string, Map<string, bigint>> {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const withoutGroup = singleGroupQuery && lines.length > 0 && lines[0]!.split(',').length === 3;
+  const plan = new Map<string, Map<string, bigint>>();
+  lines.forEach((line, i) => {
+    const fields = line.split(',').map((f) => f.trim());
+    const [group, topic, partition, offset] = withoutGroup ? [groups[0]!, ...fields] : fields;
+    if (fields.length !== (withoutGroup ? 3 : 4) || !topic || !/^\d+$/.test(partition ?? '') || !/^\d+$/.test(offset ?? '')) {
+      throw new StreamctlError(
+        'USAGE',
+        `Invalid reset plan line ${i + 1}: '${line}' (expected ${withoutGroup ? 'topic,partition,offset' : 'group,topic,partition,offset'} with a non-negative partition and offset)`,
+      );
+    }
+    const byPartition = plan.get(group!) ?? new Map<string, bigint>();
+    byPartition.set(`${topic}:${partition}`, BigInt(offset!));
+    plan.set(group!, byPartition);
+  });
+  return plan;
+}
+
+/** The `--export` CSV Kafka prints: one line per partition, the group first unless exactly one --group was given. */
+export function resetPlanCsv(rows: Array<PlannedOffset & { group: string }>, singleGroupQuery: boolean): string {
+  return rows.map((r) => `${singleGroupQuery ? '' : `${r.group},`}${r.topic},${r.partition},${r.offset}\n`).join('');
 }

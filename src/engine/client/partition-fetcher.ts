@@ -11,6 +11,7 @@ import type { ConsumedRecord } from './message-formatter.js';
 import { ensureZstdSupport } from './zstd-support.js';
 
 const IS_CONTROL = 0x20;
+const IS_TRANSACTIONAL = 0x10;
 const LOG_APPEND_TIME = 0x08;
 
 export interface FetchPosition {
@@ -35,10 +36,13 @@ export interface FetchOptions {
   maxWaitMs?: number;
   maxBytes?: number;
   partitionMaxBytes?: number;
+  /** read_committed: only up to the last stable offset, without records of aborted transactions. */
+  isolationLevel?: 'read_uncommitted' | 'read_committed';
 }
 
 interface RawBatch {
   firstOffset: bigint;
+  producerId?: bigint;
   attributes: number;
   lastOffsetDelta: number;
   firstTimestamp: bigint;
@@ -51,6 +55,7 @@ interface RawPartition {
   errorCode: number;
   highWatermark: bigint;
   logStartOffset: bigint;
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }> | null;
   records?: RawBatch[];
 }
 
@@ -58,10 +63,20 @@ interface RawPartition {
 export function decodePartition(topic: string, raw: RawPartition, fetchOffset: bigint): { records: ConsumedRecord[]; nextOffset: bigint } {
   const records: ConsumedRecord[] = [];
   let nextOffset = fetchOffset;
+  // Kafka's read_committed filtering: a transactional batch of a producer whose aborted
+  // transaction has begun is skipped until that producer's (abort) control batch.
+  const aborted = [...(raw.abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
+  const abortedProducers = new Set<bigint>();
   for (const batch of raw.records ?? []) {
     const last = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
     if (last > nextOffset) nextOffset = last;
-    if (batch.attributes & IS_CONTROL) continue;
+    while (aborted.length > 0 && aborted[0]!.firstOffset < last) abortedProducers.add(aborted.shift()!.producerId);
+    const producerId = batch.producerId ?? -1n;
+    if (batch.attributes & IS_CONTROL) {
+      abortedProducers.delete(producerId);
+      continue;
+    }
+    if (batch.attributes & IS_TRANSACTIONAL && abortedProducers.has(producerId)) continue;
     const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0;
     for (const r of batch.records) {
       const offset = batch.firstOffset + BigInt(r.offsetDelta);
@@ -191,6 +206,7 @@ export class PartitionFetcher {
             node,
             maxWaitTime: options.maxWaitMs ?? 500,
             minBytes: 1,
+            isolationLevel: options.isolationLevel === 'read_committed' ? 1 : 0,
             maxBytes: options.maxBytes ?? 52_428_800,
             topics: [...requestTopics].map(([topic, ps]) => ({
               topicId: metadata.topics.get(topic)!.id,

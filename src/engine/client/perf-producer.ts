@@ -15,7 +15,10 @@ import { ensureZstdSupport } from './zstd-support.js';
 export interface PerfProducerRunOptions {
   topic: string;
   numRecords: number;
-  recordSize: number;
+  /** Random A–Z payload of this size; or `payloads` (one picked at random per record, --payload-file); or `payloadMonotonic` (the record number as text). */
+  recordSize?: number;
+  payloads?: Buffer[];
+  payloadMonotonic?: boolean;
   /** Records per second; -1 for no limit. */
   throughput: number;
   /** --producer-props: acks, compression.type, batch.size, linger.ms, max.in.flight.requests.per.connection. */
@@ -29,6 +32,19 @@ export interface PerfProducerResult {
   /** The final figures as numbers (what --json prints). */
   summary: ProducerPerfSummary;
   finalLine: string;
+  /** `group:name:{tags}` → value, for --print-metrics (the figures streamctl measures). */
+  metrics: Array<[string, number]>;
+}
+
+/**
+ * Kafka's payload file reading: the file's text split on the delimiter (a regular expression
+ * in Kafka, default newline), trailing empty payloads dropped. Throws when none is left.
+ */
+export function splitPayloads(text: string, delimiter: string): Buffer[] {
+  const parts = text.split(delimiter);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.length === 0) throw new StreamctlError('USAGE', 'File does not contain any payloads');
+  return parts.map((p) => Buffer.from(p, 'utf8'));
 }
 
 /** The payload Kafka's perf test sends: `size` random uppercase letters. */
@@ -41,15 +57,18 @@ export function randomPayload(size: number, random: () => number = Math.random):
 export class PerfProducer {
   readonly #producer: Producer;
   readonly #clock: Clock;
+  readonly clientId: string;
 
-  constructor(deps: { producer: Producer; clock?: Clock }) {
+  constructor(deps: { producer: Producer; clock?: Clock; clientId?: string }) {
     this.#producer = deps.producer;
     this.#clock = deps.clock ?? systemClock;
+    this.clientId = deps.clientId ?? 'perf-producer-client';
   }
 
   static open(options: KafkaConnectOptions): PerfProducer {
     ensureZstdSupport();
-    return new PerfProducer({ producer: new Producer({ ...baseClientOptions({ clientId: 'perf-producer-client', ...options }, 'perf-producer-client') }) });
+    const clientId = options.clientId ?? 'perf-producer-client';
+    return new PerfProducer({ producer: new Producer({ ...baseClientOptions({ ...options, clientId }, clientId) }), clientId });
   }
 
   async close(): Promise<void> {
@@ -58,7 +77,9 @@ export class PerfProducer {
 
   async run(o: PerfProducerRunOptions): Promise<PerfProducerResult> {
     if (!Number.isInteger(o.numRecords) || o.numRecords <= 0) throw new StreamctlError('USAGE', '--num-records should be greater than zero');
-    if (!Number.isInteger(o.recordSize) || o.recordSize < 0) throw new StreamctlError('USAGE', '--record-size should be a non-negative integer');
+    const sources = [o.recordSize !== undefined, o.payloads !== undefined, o.payloadMonotonic === true].filter(Boolean).length;
+    if (sources !== 1) throw new StreamctlError('USAGE', 'Exactly one of --record-size, --payload-file or --payload-monotonic must be specified');
+    if (o.recordSize !== undefined && (!Number.isInteger(o.recordSize) || o.recordSize < 0)) throw new StreamctlError('USAGE', '--record-size should be a non-negative integer');
     const props = o.producerProps ?? {};
     const acks = parseAcks(props['acks'] ?? 'all');
     const compression = (props['compression.type'] ?? 'none') as Compression;
@@ -66,9 +87,11 @@ export class PerfProducer {
     const batchBytes = Number(props['batch.size'] ?? 16384);
     const lingerMs = Number(props['linger.ms'] ?? 5);
     const maxInFlight = Math.max(1, Number(props['max.in.flight.requests.per.connection'] ?? 5));
-    const recordsPerBatch = Math.max(1, Math.floor(batchBytes / Math.max(1, o.recordSize + 20)));
+    const typicalSize = o.recordSize ?? (o.payloads ? Math.max(...o.payloads.map((p) => p.length)) : String(o.numRecords).length);
+    const recordsPerBatch = Math.max(1, Math.floor(batchBytes / Math.max(1, typicalSize + 20)));
 
-    const payload = randomPayload(o.recordSize);
+    const fixed = o.recordSize === undefined ? undefined : randomPayload(o.recordSize);
+    const payloadFor = (i: number): Buffer => fixed ?? (o.payloads ? o.payloads[Math.floor(Math.random() * o.payloads.length)]! : Buffer.from(String(i)));
     const now = () => this.#clock.monotonic();
     const wall = () => this.#clock.now();
     const startWall = wall();
@@ -77,15 +100,15 @@ export class PerfProducer {
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
 
-    const sendBatch = (enqueuedAt: number[]) => {
-      const messages = enqueuedAt.map(() => ({ topic: o.topic, value: payload }));
+    const sendBatch = (batch: Array<{ t: number; value: Buffer }>) => {
+      const messages = batch.map(({ value }) => ({ topic: o.topic, value }));
       const p = this.#producer
         .send({ messages, acks, compression })
         .then(() => {
           const doneAt = now();
-          for (const t of enqueuedAt) {
+          for (const { t, value } of batch) {
             // Whole milliseconds, as Kafka measures with currentTimeMillis.
-            const line = stats.record(Math.floor(doneAt) - Math.floor(t), o.recordSize, startWall + Math.floor(doneAt - startMono));
+            const line = stats.record(Math.floor(doneAt) - Math.floor(t), value.length, startWall + Math.floor(doneAt - startMono));
             if (line) o.onLine(line);
           }
         })
@@ -96,12 +119,12 @@ export class PerfProducer {
       inFlight.add(p);
     };
 
-    let batch: number[] = [];
+    let batch: Array<{ t: number; value: Buffer }> = [];
     let batchOpenedAt = 0;
     for (let i = 0; i < o.numRecords && !failure && !o.signal?.aborted; i++) {
       const t = now();
       if (batch.length === 0) batchOpenedAt = t;
-      batch.push(t);
+      batch.push({ t, value: payloadFor(i) });
       if (batch.length >= recordsPerBatch || t - batchOpenedAt >= lingerMs || i === o.numRecords - 1) {
         sendBatch(batch);
         batch = [];
@@ -123,9 +146,10 @@ export class PerfProducer {
     if (batch.length > 0) sendBatch(batch);
     await Promise.all(inFlight);
     if (failure) throw toStreamctlError(failure, 'producing');
-    const summary = stats.summary(startWall + (now() - startMono));
+    const endWall = startWall + (now() - startMono);
+    const summary = stats.summary(endWall);
     const finalLine = producerPerfFinalLine(summary);
     o.onLine(finalLine);
-    return { summary, finalLine };
+    return { summary, finalLine, metrics: stats.metrics(endWall, this.clientId) };
   }
 }

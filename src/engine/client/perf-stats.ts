@@ -76,6 +76,19 @@ export class ProducerPerfStats {
     return ps.map((p) => Math.trunc(sorted[Math.floor(p * sorted.length)] ?? 0));
   }
 
+  /** The figures behind the final line as Kafka producer metrics (for --print-metrics). */
+  metrics(nowMs: number, clientId: string): Array<[string, number]> {
+    const tags = `{client-id=${clientId}}`;
+    const elapsed = Math.max(1, nowMs - this.#start);
+    return [
+      [`producer-metrics:record-send-total:${tags}`, this.#count],
+      [`producer-metrics:record-send-rate:${tags}`, (1000 * this.#count) / elapsed],
+      [`producer-metrics:record-size-avg:${tags}`, this.#count === 0 ? 0 : this.#bytes / this.#count],
+      [`producer-metrics:request-latency-avg:${tags}`, this.#count === 0 ? 0 : this.#totalLatency / this.#count],
+      [`producer-metrics:request-latency-max:${tags}`, this.#maxLatency],
+    ];
+  }
+
   /** The figures of the final line, as numbers (`perf produce --json`). */
   summary(nowMs: number): ProducerPerfSummary {
     const elapsed = nowMs - this.#start;
@@ -188,4 +201,38 @@ export function consumerPerfRow(f: ConsumerPerfFigures): string {
 
 export function consumerPerfTimeoutWarning(timeoutMs: number): string {
   return `WARNING: Exiting before consuming the expected number of messages: timeout (${timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`;
+}
+
+/**
+ * Kafka's ToolsUtils.printMetrics layout: a blank line, `Metric Name` padded to the longest
+ * name and `   Value`, then `name : value` sorted by name, values as %.3f.
+ */
+export function formatMetrics(metrics: Array<[string, number]>): string {
+  if (metrics.length === 0) return '';
+  const sorted = [...metrics].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const width = Math.max(...sorted.map(([name]) => name.length));
+  return `\n${'Metric Name'.padEnd(width)}   Value\n${sorted.map(([name, value]) => `${name.padEnd(width)} : ${javaFixed(value, 3)}\n`).join('')}`;
+}
+
+export const CONSUMER_PERF_DETAILED_HEADER =
+  'time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec';
+
+/** One --show-detailed-stats line (Kafka's printConsumerProgress for thread 0) over [startMs, endMs]. */
+export function consumerProgressRow(p: { bytes: number; lastBytes: number; messages: number; lastMessages: number; startMs: number; endMs: number; joinTimeMs: number }): string {
+  const elapsedMs = p.endMs - p.startMs;
+  const intervalMb = (p.bytes - p.lastBytes) / MIB;
+  const intervalMessages = p.messages - p.lastMessages;
+  const fetchTimeMs = elapsedMs - p.joinTimeMs;
+  return [
+    perfDate(p.endMs),
+    '0',
+    javaFixed(p.bytes / MIB, 4),
+    javaFixed((1000 * intervalMb) / elapsedMs, 4),
+    String(p.messages),
+    javaFixed((intervalMessages / elapsedMs) * 1000, 4),
+    String(p.joinTimeMs),
+    String(fetchTimeMs),
+    javaFixed(fetchTimeMs <= 0 ? 0 : (1000 * intervalMb) / fetchTimeMs, 4),
+    javaFixed(fetchTimeMs <= 0 ? 0 : (1000 * intervalMessages) / fetchTimeMs, 4),
+  ].join(', ');
 }

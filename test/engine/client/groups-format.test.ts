@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   formatDeleteGroups,
@@ -78,9 +79,21 @@ describe('kafka-consumer-groups format', () => {
   it('prints the state table with the coordinator as host:port  (id)', () => {
     const out = formatGroupStates([{ group: 'g', state: 'Stable', coordinator: { broker: 0, host: 'localhost', port: 9092 }, assignmentStrategy: 'range', members: 4 }]);
     expect(out.stdout).toBe(
-      '\nGROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS' +
-        '\ng               localhost:9092  (0)       range                Stable               4\n',
+      '\nGROUP                     COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE           #MEMBERS' +
+        '\ng                         localhost:9092  (0)       range                Stable          4\n',
     );
+  });
+
+  it('prints the state table of an empty group byte for byte as Kafka 3.9 (oracle 14)', () => {
+    const out = formatGroupStates([{ group: 'tools-demo-group', state: 'Empty', coordinator: { host: '127.0.0.1', port: 44400, broker: 1 }, assignmentStrategy: '', members: 0 }]);
+    expect(out.stdout).toBe(readFileSync('/work/shared/reference/kafka-3.9-outputs/14-kafka-consumer-groups-describe-state.out', 'utf8'));
+  });
+
+  it('sizes GROUP by the coordinator text when it is longer than 25', () => {
+    const host = 'broker-with-a-long-name.example';
+    const out = formatGroupStates([{ group: 'g', state: 'Stable', coordinator: { host, port: 9092, broker: 7 }, assignmentStrategy: 'range', members: 1 }]);
+    const coordinator = `${host}:9092  (7)`;
+    expect(out.stdout.split('\n')[2]).toBe(`${'g'.padEnd(coordinator.length)} ${coordinator} ${'range'.padEnd(20)} ${'Stable'.padEnd(15)} 1`);
   });
 
   it('lists groups plainly or as a GROUP/STATE table', () => {
@@ -94,10 +107,9 @@ describe('kafka-consumer-groups format', () => {
     expect(normalizeGroupState('EMPTY')).toBe('Empty');
   });
 
-  it('prints the reset-offsets plan table', () => {
-    expect(formatResetOffsets([{ group: 'g', topic: 'topic1', partition: 0, offset: 0n }], 1)).toBe(
-      '\nGROUP           TOPIC           PARTITION  NEW-OFFSET\ng               topic1          0          0\n',
-    );
+  it('prints the reset-offsets plan as Kafka 3.9 does, rows unseparated (oracle 22)', () => {
+    const rows = [1, 2, 0].map((partition) => ({ group: 'tools-demo-group', topic: 'tools-demo', partition, offset: 0n }));
+    expect(formatResetOffsets(rows, 1)).toBe(readFileSync('/work/shared/reference/kafka-3.9-outputs/22-kafka-consumer-groups-reset-dry-run.out', 'utf8'));
   });
 
   it('prints the delete and delete-offsets results', () => {
