@@ -7,62 +7,23 @@
 // makes the cluster dir owner-only and writes a new nimbus API token (<dir>/nimbus.token).
 // Concurrency: one event loop; operations on one process are serialised through a per-process
 // promise chain so a restart never races a stop.
-import { chmodSync, closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
 import { DATA_PROCESS_NODE_FLAGS } from '../common/node-flags.js';
-import { StreamctlError, isStreamctlError } from '../common/errors.js';
+import { StreamctlError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import { nimbusAuthHeaders, writeNewNimbusToken } from '../common/nimbus-token.js';
-import { PRIVATE_FILE_MODE } from '../common/private-files.js';
+import { writeNewNimbusToken } from '../common/nimbus-token.js';
 import { LIFELINE_ENV } from '../common/lifeline.js';
-import { KafkaConnection } from '../network/connection.js';
-import { ApiKey } from '../protocol/api-keys.js';
 import { ClusterDir } from './cluster-dir.js';
+import { listenControl } from './daemon-control.js';
 import { checkPortsAvailable, planPorts, portOwners, type PortPlan } from './ports.js';
 import { ProcessHandle } from './process-handle.js';
+import { defineProcesses, nimbusUrlFor } from './process-definitions.js';
+import { lastLine, probeHttp, probeKafka } from './readiness-probes.js';
 import { defaultMains, type ProcessMains } from './process-mains.js';
 export type { ProcessMains } from './process-mains.js';
-import type { BrokerProcessConfig, ClusterFile, ControllerProcessConfig, ProcessInfo, ProcessKind, ProcessStatus, Settings } from './process-configs.js';
+import type { ClusterFile, ClusterSpec, ProcessInfo, ProcessKind, ProcessStatus } from './process-configs.js';
 
-/** Config of nimbus-main (mirrors runtime/nimbus-main's NimbusProcessConfig; cluster must not import runtime). */
-interface NimbusConfig {
-  host: string;
-  port: number;
-  dataDir: string;
-  logFile: string;
-  clusterDir: string;
-  tokenFile: string;
-  uiOpen: boolean;
-}
-
-/** Config of supervisor-main (mirrors runtime/supervisor-main's SupervisorProcessConfig). */
-interface SupervisorConfig {
-  supervisorId: string;
-  host: string;
-  slotPorts: number[];
-  nimbusUrl: string;
-  nimbusTokenFile: string;
-  dataDir: string;
-  logFile: string;
-}
-
-export interface ClusterSpec {
-  dir: string;
-  host: string;
-  basePort: number;
-  brokers: number;
-  /** Start nimbus and supervisors. */
-  storm: boolean;
-  supervisors: number;
-  slotsPerSupervisor: number;
-  /** Kafka-style settings for the controller and brokers (num.partitions, ...). */
-  settings: Settings;
-  /** Serve nimbus's read-only GET /api/v1/... without the token (`--ui-open`). */
-  uiOpen?: boolean;
-  /** Start even when a new, empty controller store would ignore partitions on the brokers' disks. */
-  force?: boolean;
-}
+export type { ClusterSpec } from './process-configs.js';
 
 export interface DaemonTimings {
   /** How long a process may take to become ready. */
@@ -87,9 +48,7 @@ export const DEFAULT_TIMINGS: DaemonTimings = {
   stableAfterMs: 30_000,
 };
 
-export function nimbusUrlFor(host: string, port: number): string {
-  return `http://${host}:${port}`;
-}
+export { nimbusUrlFor } from './process-definitions.js';
 
 interface Managed {
   proc: string;
@@ -293,64 +252,19 @@ export class ClusterDaemon {
     return { ...m.info };
   }
 
-  // ---- definition and configs ----
+  // ---- definition and configs (process-definitions.ts) ----
 
   #define(): void {
-    const { host, settings } = this.#spec;
-    const dir = this.#dir;
-    const plan = this.#plan;
-    const controllerConfig: ControllerProcessConfig = {
-      clusterId: this.#clusterId,
-      host,
-      port: plan.controller,
-      dataDir: dir.dataDir('controller'),
-      logFile: dir.logFile('controller'),
-      settings,
-      brokerDataDirs: brokerDataDirsIn(dir.root),
-      force: this.#spec.force ?? false,
-    };
-    this.#controller = this.#managed('controller', 'controller', undefined, plan.controller, this.#mains.controller, controllerConfig, () =>
-      this.#probeKafka(plan.controller, undefined),
-    );
-    plan.brokers.forEach((port, i) => {
-      const brokerId = i + 1;
-      const proc = `broker-${brokerId}`;
-      const config: BrokerProcessConfig = {
-        brokerId,
-        clusterId: this.#clusterId,
-        host,
-        port,
-        dataDir: dir.dataDir(proc),
-        logFile: dir.logFile(proc),
-        controller: { host, port: plan.controller },
-        settings,
-      };
-      this.#brokers.push(this.#managed(proc, 'broker', brokerId, port, this.#mains.broker, config, () => this.#probeKafka(port, brokerId)));
-    });
-    if (!this.#spec.storm) return;
-    const nimbusUrl = nimbusUrlFor(host, plan.nimbus);
-    const nimbusConfig: NimbusConfig = {
-      host,
-      port: plan.nimbus,
-      dataDir: dir.dataDir('nimbus'),
-      logFile: dir.logFile('nimbus'),
-      clusterDir: dir.root,
-      tokenFile: dir.nimbusTokenFile,
-      uiOpen: this.#spec.uiOpen === true,
-    };
-    this.#nimbus = this.#managed('nimbus', 'nimbus', undefined, plan.nimbus, this.#mains.nimbus, nimbusConfig, () =>
-      this.#probeHttp(`${nimbusUrl}/api/v1/cluster/summary`, () => true),
-    );
-    plan.supervisorSlots.forEach((slotPorts, s) => {
-      const n = s + 1;
-      const proc = `supervisor-${n}`;
-      const config: SupervisorConfig = { supervisorId: proc, host, slotPorts, nimbusUrl, nimbusTokenFile: dir.nimbusTokenFile, dataDir: dir.dataDir(proc), logFile: dir.logFile(proc) };
-      this.#supervisors.push(
-        this.#managed(proc, 'supervisor', n, slotPorts[0] ?? 0, this.#mains.supervisor, config, () =>
-          this.#probeHttp(`${nimbusUrl}/api/v1/supervisor/summary`, (body) => listsSupervisor(body, proc)),
-        ),
-      );
-    });
+    const defs = defineProcesses({ spec: this.#spec, dir: this.#dir, plan: this.#plan, clusterId: this.#clusterId, mains: this.#mains });
+    for (const d of defs) {
+      const r = d.ready;
+      const probe = r.kind === 'kafka' ? () => probeKafka(this.#spec.host, r.port, r.brokerId) : () => probeHttp(r.url, this.#nimbusToken, r.accept);
+      const m = this.#managed(d.proc, d.kind, d.id, d.port, d.main, d.config, probe);
+      if (d.kind === 'controller') this.#controller = m;
+      else if (d.kind === 'broker') this.#brokers.push(m);
+      else if (d.kind === 'nimbus') this.#nimbus = m;
+      else this.#supervisors.push(m);
+    }
   }
 
   #managed(proc: string, kind: ProcessKind, id: number | undefined, port: number, main: string, config: object, probe: () => Promise<boolean>): Managed {
@@ -508,91 +422,14 @@ export class ClusterDaemon {
     }
   }
 
-  /** Kafka listener ready: the controller answers ApiVersions; a broker lists itself in Metadata. */
-  async #probeKafka(port: number, brokerId: number | undefined): Promise<boolean> {
-    const conn = await KafkaConnection.connect({ host: this.#spec.host, port, clientId: 'streamctl-daemon', connectTimeoutMs: 1000, requestTimeoutMs: 2000 });
-    try {
-      if (brokerId === undefined) {
-        const res = await conn.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'streamctl', clientSoftwareVersion: '0' });
-        return res.errorCode === 0;
-      }
-      const res = await conn.send(ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-      return res.brokers.some((b) => b.nodeId === brokerId);
-    } finally {
-      conn.close();
-    }
-  }
-
-  async #probeHttp(url: string, accept: (body: unknown) => boolean): Promise<boolean> {
-    const res = await fetch(url, { headers: nimbusAuthHeaders(this.#nimbusToken), signal: AbortSignal.timeout(2000) });
-    if (res.status !== 200) return false;
-    return accept(await res.json().catch(() => null));
-  }
-
-  // ---- control socket ----
+  // ---- control socket (daemon-control.ts) ----
 
   async #listenControl(): Promise<void> {
-    const path = this.#dir.controlSocket;
-    this.#dir.removeFile(path);
-    const server = net.createServer((socket) => {
-      let buffer = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => {
-        buffer += chunk;
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (line.trim()) void this.#onCommand(line, socket);
-        }
-      });
-      socket.on('error', () => undefined);
+    this.#control = await listenControl(this.#dir, {
+      status: () => this.clusterFile(),
+      stop: () => this.stop(),
+      brokerControl: (action, id) => this.brokerControl(action, id),
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // The socket file is created by bind() inside listen(), synchronously: a umask of 177
-      // around it makes it 0600 from the first moment (the chmod below makes sure).
-      const umask = process.umask(0o177);
-      try {
-        server.listen(path, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      } finally {
-        process.umask(umask);
-      }
-    });
-    chmodSync(path, PRIVATE_FILE_MODE);
-    this.#control = server;
-  }
-
-  async #onCommand(line: string, socket: net.Socket): Promise<void> {
-    const reply = (value: unknown) => {
-      if (!socket.destroyed) socket.write(JSON.stringify(value) + '\n');
-    };
-    try {
-      const cmd = JSON.parse(line) as { cmd: string; action?: string; id?: number };
-      switch (cmd.cmd) {
-        case 'status':
-          reply({ ok: true, result: this.clusterFile() });
-          return;
-        case 'stop':
-          reply({ ok: true, result: null });
-          await this.stop();
-          return;
-        case 'broker': {
-          const action = cmd.action;
-          if (action !== 'stop' && action !== 'start' && action !== 'kill') throw new StreamctlError('USAGE', `Unknown broker action ${String(action)}.`);
-          reply({ ok: true, result: await this.brokerControl(action, Number(cmd.id)) });
-          return;
-        }
-        default:
-          throw new StreamctlError('USAGE', `Unknown daemon command ${cmd.cmd}.`);
-      }
-    } catch (error) {
-      const e = isStreamctlError(error) ? error : new StreamctlError('INTERNAL', (error as Error).message);
-      reply({ ok: false, error: { code: e.code, message: e.message, hint: e.hint } });
-    }
   }
 
   #closeControl(): void {
@@ -607,11 +444,6 @@ export function restartDelayMs(crashes: number, timings: Pick<DaemonTimings, 'in
   return Math.min(timings.maxBackoffMs, timings.initialBackoffMs * 2 ** Math.max(0, crashes - 1));
 }
 
-function listsSupervisor(body: unknown, supervisorId: string): boolean {
-  const list = (body as { supervisors?: Record<string, unknown>[] } | null)?.supervisors ?? [];
-  return list.some((s) => Object.values(s).includes(supervisorId));
-}
-
 export function isAlive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
@@ -619,36 +451,6 @@ export function isAlive(pid: number | null | undefined): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** `broker-<n>` folders of the cluster dir, including those of brokers no longer configured. */
-function brokerDataDirsIn(root: string): string[] {
-  try {
-    return readdirSync(root)
-      .filter((n) => /^broker-\d+$/.test(n))
-      .map((n) => join(root, n));
-  } catch {
-    return [];
-  }
-}
-
-/** The last non-empty line of a process's .out file (what it said before exiting), cut to 500 chars. */
-function lastLine(path: string): string | undefined {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const len = Math.min(size, 4096);
-      const buf = Buffer.alloc(len);
-      readSync(fd, buf, 0, len, size - len);
-      const line = buf.toString('utf8').trim().split('\n').at(-1)?.trim();
-      return line ? line.slice(0, 500) : undefined;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
   }
 }
 

@@ -98,3 +98,21 @@ export interface ClusterFile {
 }
 
 export type ClusterState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+/** What a cluster start asks for (flags, else the previous run's cluster.json). */
+export interface ClusterSpec {
+  dir: string;
+  host: string;
+  basePort: number;
+  brokers: number;
+  /** Start nimbus and supervisors. */
+  storm: boolean;
+  supervisors: number;
+  slotsPerSupervisor: number;
+  /** Kafka-style settings for the controller and brokers (num.partitions, ...). */
+  settings: Settings;
+  /** Serve nimbus's read-only GET /api/v1/... without the token (`--ui-open`). */
+  uiOpen?: boolean;
+  /** Start even when a new, empty controller store would ignore partitions on the brokers' disks. */
+  force?: boolean;
+}
