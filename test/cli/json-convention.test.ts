@@ -128,6 +128,7 @@ describe('every --json command against a real cluster', () => {
     await check(['cluster', 'broker', 'kill', '1']);
     await check(['cluster', 'broker', 'start', '1']);
     await check(['cluster', 'stop']);
+    await check(['version']);
     expect([...seen].sort()).toEqual(jsonCommands);
   }, 600_000);
 });
