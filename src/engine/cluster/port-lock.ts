@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamctlError } from '../common/errors.js';
+import { isRunning } from '../common/lifeline.js';
 import { findFreeBasePort, type PortPlanOptions } from './ports.js';
 
 export const PORT_LOCK_DIR = join(tmpdir(), 'streamctl-ports');
@@ -16,15 +17,6 @@ export interface PortLease {
   /** The lock directory (removed by release()). */
   lockPath: string;
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Claims `base` for this process; false when a live process holds it. */
@@ -45,7 +37,7 @@ export function tryLockBasePort(base: number, lockDir = PORT_LOCK_DIR): boolean 
       } catch {
         return false;
       }
-      if (owner > 0 && alive(owner)) return false;
+      if (owner > 0 && isRunning(owner)) return false;
       rmSync(path, { recursive: true, force: true });
     }
   }
