@@ -5,7 +5,8 @@
 // from /proc). Variants: Kafka only (--no-storm) and the default cluster (controller, a
 // broker, nimbus, a supervisor), each with the bundled process entries (what ships) and,
 // as the peer measured in the same run, with the unbundled dist/engine files
-// (STREAMCTL_NO_BUNDLE=1). The issue's starting figures (2.3 s, 318 MB for the default
+// (STREAMCTL_NO_BUNDLE=1), and through oclif instead of bin/run.js's fast path
+// (STREAMCTL_NO_FAST_PATH=1). The issue's starting figures (2.3 s, 318 MB for the default
 // cluster started the old way) are printed beside them. Run after `npm run build`:
 //   npx tsx bench/startup-bench.ts [--runs 5]
 import { execFileSync, spawn } from 'node:child_process';
@@ -102,8 +103,9 @@ async function once(args: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function variant(label: string, args: string[], bundled: boolean): Promise<void> {
-  const env = { ...process.env, ...(bundled ? {} : { STREAMCTL_NO_BUNDLE: '1' }) };
+/** `ships`: what the package does; `oclif`: the command through oclif, without bin/run.js's fast path; `unbundled`: that, and the processes from dist/engine. */
+async function variant(label: string, args: string[], mode: 'ships' | 'oclif' | 'unbundled'): Promise<void> {
+  const env = { ...process.env, ...(mode === 'ships' ? {} : { STREAMCTL_NO_FAST_PATH: '1' }), ...(mode === 'unbundled' ? { STREAMCTL_NO_BUNDLE: '1' } : {}) };
   const samples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) samples.push(await once(args, env));
   const kinds = Object.keys(samples[0]!.rssMb);
@@ -114,10 +116,12 @@ async function variant(label: string, args: string[], bundled: boolean): Promise
 }
 
 console.log(`median of ${RUNS} cold starts each; load average now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-await variant('--no-storm, bundled (ships)', ['--no-storm'], true);
-await variant('--no-storm, unbundled dist/engine (peer)', ['--no-storm'], false);
-await variant('default cluster, bundled (ships)', [], true);
-await variant('default cluster, unbundled (peer)', [], false);
+await variant('--no-storm (ships)', ['--no-storm'], 'ships');
+await variant('--no-storm via oclif (peer)', ['--no-storm'], 'oclif');
+await variant('--no-storm via oclif, unbundled (peer)', ['--no-storm'], 'unbundled');
+await variant('default cluster (ships)', [], 'ships');
+await variant('default cluster via oclif (peer)', [], 'oclif');
+await variant('default cluster via oclif, unbundled (peer)', [], 'unbundled');
 const bare = JSON.parse(
   execFileSync(process.execPath, ['-e', "const s=require('fs').readFileSync('/proc/self/status','utf8');console.log(JSON.stringify({rss:+s.match(/VmRSS:\\s+(\\d+)/)[1],file:+s.match(/RssFile:\\s+(\\d+)/)[1]}))"], { encoding: 'utf8' }),
 ) as { rss: number; file: number };

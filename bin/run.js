@@ -11,4 +11,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+// `cluster start --ephemeral` is what test suites and CI jobs wait on: with plain flags it runs
+// without loading oclif (about 0.2 s); anything else, --help and bad input included, goes on
+// to oclif below.
+const argv = process.argv.slice(2);
+if (argv[0] === 'cluster' && argv[1] === 'start' && argv.includes('--ephemeral') && !process.env.STREAMCTL_NO_FAST_PATH) {
+  // One bundled module when the build made it (scripts/bundle-mains.mjs), else dist/cli.
+  const fast = await import('../dist/bundle/ephemeral-cli.js').catch(() => import('../dist/cli/ephemeral-run.js'));
+  const { runFastEphemeral } = fast;
+  if (await runFastEphemeral(argv.slice(2))) process.exit(0);
+}
+
 await execute({ dir: import.meta.url });

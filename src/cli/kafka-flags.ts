@@ -3,7 +3,7 @@
 // --dir (default ~/.streamctl/cluster, via cluster-locator). Also the small helpers those commands share for
 // Kafka-tool style output (stdout/stderr text, exit codes).
 import { Flags } from '@oclif/core';
-import { AdminClient } from '../engine/client/admin-client.js';
+import type { AdminClient } from '../engine/client/admin-client.js';
 import { type KafkaConnectOptions, parseBootstrapServers } from '../engine/client/client-options.js';
 import { bootstrapServersFromCluster, isClusterLocatorError, resolveClusterDir } from './cluster-locator.js';
 import { isStdoutClosed } from './interrupt.js';
@@ -66,8 +66,11 @@ export async function runAdminCommand<T>(
   options: { jsonEnabled: boolean; flags: Parameters<typeof connectOptions>[0]; report: (error: unknown) => void },
   action: (admin: () => AdminClient) => Promise<T>,
 ): Promise<T | undefined> {
+  // Loaded here, not at the top: @platformatic/kafka costs ~0.2 s of start-up (ajv schema
+  // compilation), which commands that never open an admin client should not pay.
+  const { AdminClient: Admin } = await import('../engine/client/admin-client.js');
   let client: AdminClient | undefined;
-  const admin = () => (client ??= AdminClient.open(connectOptions(options.flags)));
+  const admin = () => (client ??= Admin.open(connectOptions(options.flags)));
   try {
     return await action(admin);
   } catch (error) {

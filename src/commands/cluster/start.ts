@@ -5,13 +5,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { isDefaultClusterDir, resolveClusterDir } from '../../cli/cluster-locator.js';
+import { parseStartSettings, runEphemeral } from '../../cli/ephemeral-run.js';
 import { renderStarted } from '../../engine/cluster/cluster-report.js';
 import { startCluster, type StartClusterResult } from '../../engine/cluster/local-cluster.js';
-import { StreamctlError } from '../../engine/common/errors.js';
-import { parseKeyValues } from '../../engine/common/key-value.js';
-import { BROKER_SETTINGS } from '../../engine/broker/broker-settings.js';
-import { CONTROLLER_SETTINGS } from '../../engine/controller/controller-settings.js';
-import { startCluster as startEphemeral } from '../../embedded/start-cluster.js';
 
 export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
   static override summary = 'Start the local cluster: a controller, Kafka-protocol brokers, nimbus and supervisors.';
@@ -46,10 +42,8 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
   };
 
   async run(): Promise<StartClusterResult> {
-    const settings = parseKeyValues(this.flags.set, '--set', { trimValue: true });
     // A bad value is a usage error here, before any process starts (each process checks again).
-    const bad = BROKER_SETTINGS.check(settings) ?? CONTROLLER_SETTINGS.check(settings);
-    if (bad) throw new StreamctlError('USAGE', `Invalid --set: ${bad}`);
+    const settings = parseStartSettings(this.flags.set);
     if (this.flags.ephemeral) return this.#runEphemeral(settings);
     const dir = resolveClusterDir(this.flags.dir);
     const print = (r: Omit<StartClusterResult, 'dir'>) => {
@@ -79,27 +73,15 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
 
   /** --ephemeral: start, print the address, wait for SIGINT/SIGTERM, remove everything, exit 0. */
   async #runEphemeral(settings: Record<string, string>): Promise<never> {
-    const cluster = await startEphemeral({
-      brokers: this.flags.brokers ?? 1,
-      storm: this.flags.storm ?? true,
-      ...(this.flags.supervisors === undefined ? {} : { supervisors: this.flags.supervisors }),
-      ...(this.flags.slots === undefined ? {} : { slots: this.flags.slots }),
-      ...(this.flags['base-port'] === undefined ? {} : { basePort: this.flags['base-port'] }),
-      config: settings,
+    await runEphemeral({
+      brokers: this.flags.brokers,
+      storm: this.flags.storm,
+      supervisors: this.flags.supervisors,
+      slots: this.flags.slots,
+      basePort: this.flags['base-port'],
+      settings,
+      json: this.jsonEnabled(),
     });
-    const stopped = new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    if (this.jsonEnabled()) {
-      process.stdout.write(`${JSON.stringify({ ...cluster.describe(), dir: cluster.dir, ephemeral: true }, null, 2)}\n`);
-    } else {
-      process.stdout.write(`${cluster.bootstrapServers}\n`);
-      const nimbus = cluster.nimbusUrl ? `; nimbus ${cluster.nimbusUrl} (token in ${cluster.dir}/nimbus.token)` : '';
-      process.stderr.write(`Ephemeral cluster in ${cluster.dir}${nimbus}. Other commands reach it with --dir ${cluster.dir}. Ctrl-C or SIGTERM stops and removes it.\n`);
-    }
-    await stopped;
-    await cluster.stop();
     return this.exit(0);
   }
 }
