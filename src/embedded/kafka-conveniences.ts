@@ -3,10 +3,10 @@
 // PartitionFetcher). One lazily opened client of each kind per cluster, closed by close().
 import { Producer } from '@platformatic/kafka';
 import { AdminClient } from '../engine/client/admin-client.js';
-import { baseClientOptions, toStreamctlError } from '../engine/client/client-options.js';
+import { baseClientOptions, isRetriableClientError, RETRIABLE_KAFKA_ERRORS, toStreamctlError } from '../engine/client/client-options.js';
 import { PartitionFetcher } from '../engine/client/partition-fetcher.js';
 import { ensureZstdSupport } from '../engine/client/zstd-support.js';
-import { StreamctlError } from '../engine/common/errors.js';
+import { isStreamctlError, StreamctlError } from '../engine/common/errors.js';
 
 export interface TopicOptions {
   /** Default: the cluster's num.partitions (1). */
@@ -105,25 +105,33 @@ export class KafkaConveniences {
     const fetcher = this.#fetcher;
     const deadline = Date.now() + (options.timeoutMs ?? 0);
     const want = options.maxRecords;
+    // Rides out a leader election (a broker just killed) as Kafka's consumers do within
+    // default.api.timeout.ms: retriable errors refresh the metadata and try again.
+    const retryUntil = Math.max(deadline, Date.now() + RETRY_FOR_MS);
     for (;;) {
-      const starts = await fetcher.offsets(topic, 'earliest');
-      const ends = await fetcher.offsets(topic, 'latest');
+      const starts = await retrying(fetcher, retryUntil, () => fetcher.offsets(topic, 'earliest'));
+      const ends = await retrying(fetcher, retryUntil, () => fetcher.offsets(topic, 'latest'));
       let available = 0n;
       for (const [p, end] of ends) available += end - (starts.get(p) ?? 0n);
       if (want === undefined || available >= BigInt(want) || Date.now() >= deadline) {
-        const records = await this.#readRange(fetcher, topic, starts, ends);
+        const records = await this.#readRange(fetcher, topic, starts, ends, retryUntil);
         return want === undefined ? records : records.slice(0, want);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
-  async #readRange(fetcher: PartitionFetcher, topic: string, starts: Map<number, bigint>, ends: Map<number, bigint>): Promise<ReadRecord[]> {
+  async #readRange(fetcher: PartitionFetcher, topic: string, starts: Map<number, bigint>, ends: Map<number, bigint>, retryUntil: number): Promise<ReadRecord[]> {
     const out: ReadRecord[] = [];
     for (const [partition, end] of [...ends].sort((a, b) => a[0] - b[0])) {
       let offset = starts.get(partition) ?? 0n;
       while (offset < end) {
-        const [result] = await fetcher.fetch([{ topic, partition, offset }], { maxWaitMs: 100 });
+        const [result] = await retrying(fetcher, retryUntil, async () => {
+          const results = await fetcher.fetch([{ topic, partition, offset }], { maxWaitMs: 100 });
+          const error = results[0]?.error;
+          if (error && RETRIABLE_KAFKA_ERRORS.has(error)) throw new RetriableFetchError(error);
+          return results;
+        });
         if (!result) break;
         if (result.error) throw new StreamctlError('KAFKA', `Reading ${topic}-${partition} at offset ${offset}: ${result.error}`);
         for (const r of result.records) {
@@ -149,5 +157,27 @@ export class KafkaConveniences {
       producer ? new Promise<void>((resolve) => producer.close(true, () => resolve())) : undefined,
       fetcher?.close(),
     ]);
+  }
+}
+
+/** How long readTopic keeps retrying a retriable error (Kafka's default.api.timeout.ms). */
+const RETRY_FOR_MS = 60_000;
+
+class RetriableFetchError extends Error {}
+
+/** Runs `action`, refreshing metadata and retrying with backoff while its error is retriable. */
+async function retrying<T>(fetcher: PartitionFetcher, until: number, action: () => Promise<T>): Promise<T> {
+  for (let backoff = 50; ; backoff = Math.min(backoff * 2, 1000)) {
+    try {
+      return await action();
+    } catch (error) {
+      const retriable = error instanceof RetriableFetchError || isRetriableClientError(isStreamctlError(error) ? error.cause : error);
+      if (!retriable || Date.now() + backoff > until) {
+        if (error instanceof RetriableFetchError) throw new StreamctlError('KAFKA', `Reading: ${error.message}`);
+        throw error;
+      }
+      fetcher.refreshMetadata();
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
   }
 }

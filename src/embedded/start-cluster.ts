@@ -20,6 +20,7 @@ import { killProcessesUnder, registerOwnerHooks, removeTree, startReaper } from 
 import { leaseBasePort } from '../engine/cluster/port-lock.js';
 import type { ClusterFile, ProcessInfo } from '../engine/cluster/process-configs.js';
 import { StreamctlError } from '../engine/common/errors.js';
+import { lifelineOwners } from '../engine/common/lifeline.js';
 import { createLogger, fileSink } from '../engine/common/logger.js';
 import { readNimbusToken } from '../engine/common/nimbus-token.js';
 import type { TopologyLike } from '../engine/topology/index.js';
@@ -100,8 +101,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<E
     options.basePort === undefined
       ? await leaseBasePort({ brokers, supervisors, slotsPerSupervisor: slots })
       : { basePort: options.basePort, lockPath: undefined, release: () => undefined };
-  // Ephemeral: the reaper removes the dir and the lease if this process dies without stop().
-  const reaper = ephemeral ? startReaper({ ownerPid: process.pid, dir: root, ...(lease.lockPath ? { lockPath: lease.lockPath } : {}) }) : { cancel: () => undefined };
+  // Ephemeral: the reaper removes the dir and the lease if this process (or, in a test runner's
+  // worker, the runner) dies without stop().
+  const owners = lifelineOwners();
+  const reaper = ephemeral ? startReaper({ ownerPids: owners, dir: root, ...(lease.lockPath ? { lockPath: lease.lockPath } : {}) }) : { cancel: () => undefined };
   // Synchronous, for exit and signal hooks. Only an ephemeral dir is ours alone: in a given
   // dir another cluster may run, so there the children's lifeline does the rest.
   const hardCleanup = () => {
@@ -120,7 +123,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<E
       spec: { dir: root, host: '127.0.0.1', basePort: lease.basePort, brokers, storm, supervisors, slotsPerSupervisor: slots, settings },
       logger: createLogger({ sink: fileSink(dir.daemonLog), fields: { proc: 'daemon', pid: process.pid } }),
       timings: { ...EPHEMERAL_TIMINGS, ...(options.startTimeoutMs ? { readyTimeoutMs: options.startTimeoutMs } : {}) },
-      lifelinePid: process.pid,
+      lifelinePids: owners,
     });
   } catch (error) {
     unhook();

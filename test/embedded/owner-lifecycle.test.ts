@@ -2,6 +2,8 @@
 // (fixtures/owner.mjs, running dist/) stands in for a test runner.
 // - SIGKILL of the owner (no hook can run): every child, workers included, exits within about
 //   a second (their lifeline), and the reaper removes the directory and the port lease.
+// - A runner's forked worker owns the cluster and outlives the SIGKILLed runner: the cluster
+//   goes with the runner all the same (its IPC channel closes; the lifeline names both).
 // - Eight owners starting clusters at the same time: no port clash, each works.
 // - `cluster start --ephemeral`: prints the address (or --json description), serves, and
 //   SIGTERM stops it with exit 0 and removes its directory.
@@ -15,6 +17,7 @@ import { PORT_LOCK_DIR } from '../../src/engine/cluster/port-lock.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const OWNER = fileURLToPath(new URL('./fixtures/owner.mjs', import.meta.url));
+const RUNNER = fileURLToPath(new URL('./fixtures/runner.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 interface Started {
@@ -37,7 +40,7 @@ function run(args: string[]): Started {
 }
 
 async function firstJson(s: Started, timeoutMs = 60_000): Promise<{ dir: string; bootstrap: string; basePort: number }> {
-  const line = await waitFor('the owner to print its cluster', () => s.lines.find((l) => l.startsWith('{')) ?? (s.child.exitCode !== null ? Promise.reject(new Error(s.lines.join('\n'))) : undefined), timeoutMs);
+  const line = await waitFor('the owner to print its cluster', () => s.lines.find((l) => l.startsWith('{"dir"')) ?? (s.child.exitCode !== null ? Promise.reject(new Error(s.lines.join('\n'))) : undefined), timeoutMs);
   return JSON.parse(line) as { dir: string; bootstrap: string; basePort: number };
 }
 
@@ -60,6 +63,30 @@ describe('embedded cluster owners', () => {
       owner.child.kill('SIGKILL');
     }
   }, 240_000);
+
+  it('SIGKILL of a test runner whose forked worker owns the cluster and lives on: the cluster goes', async () => {
+    const runner = run([RUNNER, JSON.stringify({ storm: false })]);
+    let worker: number | undefined;
+    try {
+      const { dir } = await firstJson(runner, 60_000);
+      worker = (JSON.parse(runner.lines.find((l) => l.startsWith('{"worker"'))!) as { worker: number }).worker;
+      expect(processesUnder(dir).length).toBe(2); // controller and broker
+      runner.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await waitFor('every child to exit', () => processesUnder(dir).length === 0, 10_000, 20);
+      expect(Date.now() - killedAt).toBeLessThan(2_000);
+      await waitFor('the dir to be removed', () => !existsSync(dir), 15_000, 50);
+    } finally {
+      runner.child.kill('SIGKILL');
+      if (worker) {
+        try {
+          process.kill(worker, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+    }
+  }, 120_000);
 
   it('eight owners start clusters in parallel without a port clash', async () => {
     const owners = Array.from({ length: 8 }, () => run([OWNER, JSON.stringify({ brokers: 1 }), 'selftest']));

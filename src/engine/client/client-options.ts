@@ -71,6 +71,37 @@ export function findKafkaError(error: unknown): { id: string; code: number; mess
   return visit(error);
 }
 
+/** Kafka errors a client retries after refreshing its metadata (a leader moved or is being elected). */
+export const RETRIABLE_KAFKA_ERRORS: ReadonlySet<string> = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_LEADER_EPOCH',
+  'FENCED_LEADER_EPOCH',
+  'NOT_ENOUGH_REPLICAS',
+  'REQUEST_TIMED_OUT',
+  'KAFKA_STORAGE_ERROR',
+  'OFFSET_NOT_AVAILABLE',
+]);
+
+/**
+ * Whether a client error is worth retrying after a metadata refresh, as Kafka's clients do
+ * within default.api.timeout.ms: a retriable Kafka error, or a connection that failed (a broker
+ * that was killed while the metadata still names it as a leader).
+ */
+export function isRetriableClientError(error: unknown): boolean {
+  const kafka = findKafkaError(error);
+  if (kafka) return RETRIABLE_KAFKA_ERRORS.has(kafka.id);
+  const seen = new Set<unknown>();
+  const network = (e: unknown): boolean => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return false;
+    seen.add(e);
+    const err = e as PlatformaticErrorLike;
+    if (err.code === 'PLT_KFK_NETWORK' || err.code === 'PLT_KFK_TIMEOUT') return true;
+    return (err.errors ?? []).some(network) || network(err.cause);
+  };
+  return network(error);
+}
+
 /** Flattens a platformatic error into one readable message (Kafka's wording when possible). */
 export function describeKafkaError(error: unknown): string {
   const kafka = findKafkaError(error);

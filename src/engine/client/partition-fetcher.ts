@@ -149,6 +149,11 @@ export class PartitionFetcher {
     if (this.#ownsConsumer) await new Promise<void>((resolve) => this.#consumer.close(true, () => resolve()));
   }
 
+  /** Forgets cached metadata: the next call asks the cluster for leaders again. */
+  refreshMetadata(): void {
+    this.#consumer.clearMetadata();
+  }
+
   /** Partition ids of a topic; NOT_FOUND when the topic does not exist. */
   async partitions(topic: string): Promise<number[]> {
     try {

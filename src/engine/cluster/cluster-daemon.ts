@@ -68,8 +68,8 @@ export interface ClusterDaemonOptions {
   logger?: Logger;
   mains?: Partial<ProcessMains>;
   timings?: Partial<DaemonTimings>;
-  /** Children (and their workers) exit when this process is gone (common/lifeline.ts): ephemeral clusters. */
-  lifelinePid?: number;
+  /** Children (and their workers) exit when one of these processes is gone (common/lifeline.ts): ephemeral clusters. */
+  lifelinePids?: readonly number[];
 }
 
 export class ClusterDaemon {
@@ -99,7 +99,7 @@ export class ClusterDaemon {
     this.#logger = options.logger ?? silentLogger;
     this.#mains = { ...defaultMains(), ...options.mains };
     this.#timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.#env = options.lifelinePid ? { [LIFELINE_ENV]: String(options.lifelinePid) } : undefined;
+    this.#env = options.lifelinePids?.length ? { [LIFELINE_ENV]: options.lifelinePids.join(',') } : undefined;
     this.#plan = planPorts({
       basePort: options.spec.basePort,
       brokers: options.spec.brokers,

@@ -47,8 +47,13 @@ export function killProcessesUnder(dir: string): number {
 // The reaper gets its paths through the environment, so its own command line does not
 // mention the dir (it would otherwise find and kill itself).
 const REAPER_SCRIPT = `
-# alive and not a zombie (a SIGKILLed owner is one until its parent reaps it)
-while [ "$(sed 's/^.*) //' "/proc/$STREAMCTL_OWNER/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] && kill -0 "$STREAMCTL_OWNER" 2>/dev/null; do sleep 0.2; done
+# every owner alive and not a zombie (a SIGKILLed owner is one until its parent reaps it)
+alive() {
+  for o in $STREAMCTL_OWNER; do
+    [ "$(sed 's/^.*) //' "/proc/$o/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] && kill -0 "$o" 2>/dev/null || return 1
+  done
+}
+while alive; do sleep 0.2; done
 i=0
 while [ $i -lt 10 ]; do
   found=0
@@ -71,13 +76,13 @@ export interface Reaper {
   cancel(): void;
 }
 
-/** Starts the detached reaper for `dir` (and the port lease at `lockPath`), watching `ownerPid`. */
-export function startReaper(options: { ownerPid: number; dir: string; lockPath?: string }): Reaper {
+/** Starts the detached reaper for `dir` (and the port lease at `lockPath`), watching the owners (it acts once one is gone). */
+export function startReaper(options: { ownerPids: readonly number[]; dir: string; lockPath?: string }): Reaper {
   if (!existsSync('/proc') || !existsSync('/bin/sh')) return { cancel: () => undefined };
   const child = spawn('/bin/sh', ['-c', REAPER_SCRIPT], {
     detached: true,
     stdio: 'ignore',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', STREAMCTL_OWNER: String(options.ownerPid), STREAMCTL_DIR: options.dir, STREAMCTL_LOCK: options.lockPath ?? '' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', STREAMCTL_OWNER: options.ownerPids.join(' '), STREAMCTL_DIR: options.dir, STREAMCTL_LOCK: options.lockPath ?? '' },
   });
   child.unref();
   const pid = child.pid;
@@ -95,8 +100,9 @@ export function startReaper(options: { ownerPid: number; dir: string; lockPath?:
 
 /**
  * Runs `cleanup` (synchronous, best effort) when this process exits or receives SIGINT or
- * SIGTERM; after a signal, re-raises it when nobody else listens for it, so the process ends
- * as it would have. Returns a function that removes the hooks.
+ * SIGTERM, or, in an IPC child (a test runner's worker), when the channel to its parent closes
+ * (the runner is gone); after a signal, re-raises it when nobody else listens for it, so the
+ * process ends as it would have. Returns a function that removes the hooks.
  */
 export function registerOwnerHooks(cleanup: () => void): () => void {
   let done = false;
@@ -118,7 +124,9 @@ export function registerOwnerHooks(cleanup: () => void): () => void {
     process.off('exit', run);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('disconnect', run);
   };
+  if (process.channel) process.on('disconnect', run);
   process.on('exit', run);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

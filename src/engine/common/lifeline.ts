@@ -1,6 +1,6 @@
-// Children that die with their owner. A process started with STREAMCTL_LIFELINE_PID=<pid> in
-// its environment (an ephemeral cluster's controller, brokers, nimbus, supervisors and, by
-// inheritance, their workers) checks every 200 ms that the owner still runs; once it is gone
+// Children that die with their owner. A process started with STREAMCTL_LIFELINE_PID=<pid>[,<pid>]
+// in its environment (an ephemeral cluster's controller, brokers, nimbus, supervisors and, by
+// inheritance, their workers) checks every 200 ms that each owner still runs; once one is gone
 // (the test runner was killed, even with SIGKILL) it stops itself the way SIGTERM would, and
 // exits hard if that takes longer than half a second (an owner that died takes no more
 // requests; kill -9 of any process loses no acknowledged data anyway). Linux has PR_SET_PDEATHSIG for this, but
@@ -12,13 +12,26 @@ export const LIFELINE_ENV = 'STREAMCTL_LIFELINE_PID';
 const CHECK_INTERVAL_MS = 200;
 const HARD_EXIT_AFTER_MS = 500;
 
-/** Starts watching the owner named by STREAMCTL_LIFELINE_PID, if any. Call once, after the SIGTERM handler is installed. */
+/**
+ * The processes an embedded cluster lives with: this one and, when this one is an IPC child
+ * (a vitest or jest fork, a mocha parallel worker), its parent too: a test runner killed or
+ * interrupted can leave its workers running for many seconds, and the cluster should not wait
+ * for them.
+ */
+export function lifelineOwners(proc: Pick<NodeJS.Process, 'pid' | 'ppid' | 'channel'> = process): number[] {
+  return proc.channel && proc.ppid > 1 ? [proc.pid, proc.ppid] : [proc.pid];
+}
+
+/** Starts watching the owners named by STREAMCTL_LIFELINE_PID, if any. Call once, after the SIGTERM handler is installed. */
 export function exitWithLifeline(env: NodeJS.ProcessEnv = process.env): void {
-  const owner = Number(env[LIFELINE_ENV]);
-  if (!Number.isInteger(owner) || owner <= 1) return;
-  const identity = procStat(owner)?.startTime;
+  const owners = (env[LIFELINE_ENV] ?? '')
+    .split(',')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 1);
+  if (owners.length === 0) return;
+  const identities = owners.map((pid) => procStat(pid)?.startTime);
   const timer = setInterval(() => {
-    if (isRunning(owner, identity)) return;
+    if (owners.every((pid, i) => isRunning(pid, identities[i]))) return;
     clearInterval(timer);
     setTimeout(() => process.exit(1), HARD_EXIT_AFTER_MS).unref();
     process.kill(process.pid, 'SIGTERM');
