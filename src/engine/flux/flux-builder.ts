@@ -21,9 +21,11 @@ type AnyClass = new (...args: unknown[]) => object;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `./bolts.ts#SplitBolt` → ['./bolts.ts', 'SplitBolt']; a built-in name → undefined. */
+/** `./bolts.ts#SplitBolt` → ['./bolts.ts', 'SplitBolt'], `./bolt.ts` → its default export; a built-in name → undefined. */
 export function splitModuleClassName(className: string): [string, string] | undefined {
   const at = className.lastIndexOf('#');
+  // A path without '#' names the module's default export.
+  if (at < 0 && /^\.{0,2}\//.test(className)) return [className, 'default'];
   if (at <= 0) return undefined;
   return [className.slice(0, at), className.slice(at + 1) || 'default'];
 }

@@ -211,6 +211,12 @@ streams:
     expect(topology.createComponent('upper')).not.toBe(a);
   });
 
+  it('takes a module path without # as its default export', () => {
+    const file = write('t.yaml', MINIMAL.replace('className: "TestWordCounter"', 'className: "./upper.ts"'));
+    const topology = buildFluxTopology(parseFluxFile(file).def, { './upper.ts': { default: Upper } }, file);
+    expect(topology.createComponent('count')).toBeInstanceOf(Upper);
+  });
+
   it('names the field when a class or method does not exist', () => {
     const bad = (text: string) => {
       const file = write('t.yaml', text);
