@@ -4,7 +4,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
-import { clusterBootstrapServers, parseConfOverrides, type SubmitResult } from '../../engine/runtime/topology-client.js';
+import { clusterBootstrapServers, parseConfOverrides, TopologyClient, type SubmitOptions, type SubmitResult } from '../../engine/runtime/topology-client.js';
 
 export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
   static override summary = 'Bundle a topology file (.ts, .js, or a Flux .yaml) and run it on the cluster.';
@@ -30,8 +30,9 @@ export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
   };
 
   async run(): Promise<SubmitResult> {
-    const client = topologyClient(this.flags);
-    const result = await client.submit(this.args.file, {
+    // A dry run needs no cluster (Flux's --dry-run works offline).
+    const submit = (file: string, options: SubmitOptions) => (this.flags['dry-run'] ? TopologyClient.dryRun(file, options) : topologyClient(this.flags).submit(file, options));
+    const result = await submit(this.args.file, {
       ...(this.flags.name !== undefined ? { name: this.flags.name } : {}),
       ...(this.flags.workers !== undefined ? { workers: this.flags.workers } : {}),
       inactive: this.flags.inactive,

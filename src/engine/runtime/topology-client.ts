@@ -265,17 +265,23 @@ export class TopologyClient {
     return this.#action(name, options.waitSecs === undefined ? 'rebalance' : `rebalance/${options.waitSecs}`, { rebalanceOptions });
   }
 
+  /** Flux's --dry-run: bundle and validate `file` (and print Flux's listing) without any nimbus. */
+  static async dryRun(file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const bundle = await prepareTopology(file, options.flux);
+    const tasks = bundle.spec.components.reduce((n, c) => n + c.numTasks, 0);
+    const name = options.name ?? bundle.fluxName ?? defaultTopologyName(file);
+    const resourceFiles = collectResources(file).length;
+    return { topologyId: '', name, status: 'INACTIVE', workers: 0, tasks, bundleBytes: bundle.code.length, resourceFiles, warnings: bundle.warnings, ...(bundle.fluxInfo ? { fluxInfo: bundle.fluxInfo } : {}), dryRun: true };
+  }
+
   /** Bundle `file`, validate it locally, upload it and wait until its workers heartbeat. */
   async submit(file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    if (options.dryRun) return TopologyClient.dryRun(file, options);
     const bundle = await prepareTopology(file, options.flux);
     const spec = bundle.spec;
     const resources = collectResources(file);
     const name = options.name ?? bundle.fluxName ?? defaultTopologyName(file);
     const fluxInfo = bundle.fluxInfo ? { fluxInfo: bundle.fluxInfo } : {};
-    if (options.dryRun) {
-      const tasks = spec.components.reduce((n, c) => n + c.numTasks, 0);
-      return { topologyId: '', name, status: 'INACTIVE', workers: 0, tasks, bundleBytes: bundle.code.length, resourceFiles: resources.length, warnings: bundle.warnings, ...fluxInfo, dryRun: true };
-    }
     const conf: Record<string, unknown> = { ...(options.conf ?? {}) };
     for (const [k, v] of Object.entries(options.defaultConf ?? {})) {
       if (v !== undefined && !(k in spec.config) && !(k in conf)) conf[k] = v;
