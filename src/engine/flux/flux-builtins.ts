@@ -14,7 +14,7 @@ import type { SpoutOutputCollector } from '../topology/collectors.js';
 import type { TopologyContext } from '../topology/topology-context.js';
 import type { Tuple } from '../topology/tuple.js';
 import type { Logger } from '../common/logger.js';
-import { DefaultTopicSelector, FieldNameBasedTupleToKafkaMapper, FluxKafkaBolt, FluxKafkaSpout, JavaProperties, KafkaSpoutConfig, KafkaSpoutConfigBuilder } from './flux-kafka.js';
+import { DefaultTopicSelector, FieldNameBasedTupleToKafkaMapper, FluxKafkaBolt, FluxKafkaSpout, JavaProperties, KafkaSpoutConfig, KafkaSpoutConfigBuilder, OnlyValueRecordTranslator } from './flux-kafka.js';
 
 type ShellCommand = string | readonly string[];
 
@@ -113,6 +113,7 @@ export const FLUX_BUILTINS: Readonly<Record<string, FluxClass>> = {
   'org.apache.storm.kafka.bolt.KafkaBolt': FluxKafkaBolt,
   'org.apache.storm.kafka.bolt.selector.DefaultTopicSelector': DefaultTopicSelector,
   'org.apache.storm.kafka.bolt.mapper.FieldNameBasedTupleToKafkaMapper': FieldNameBasedTupleToKafkaMapper,
+  'org.apache.storm.flux.examples.OnlyValueRecordTranslator': OnlyValueRecordTranslator,
   'java.util.Properties': JavaProperties,
   'java.util.HashMap': JavaProperties,
   ShellBolt: FluxShellBolt,

@@ -33,6 +33,14 @@ interface RecordTranslatorLike {
   fields?: string[];
 }
 
+/** flux-examples' OnlyValueRecordTranslator: the record's value (as a string) on field "value". */
+export class OnlyValueRecordTranslator implements RecordTranslatorLike {
+  readonly fields = ['value'];
+  apply(record: KafkaSpoutRecord): unknown[] {
+    return [record.value?.toString('utf8') ?? null];
+  }
+}
+
 /** KafkaSpoutConfig.Builder(bootstrapServers, topics...). */
 export class KafkaSpoutConfigBuilder {
   readonly options: KafkaSpoutOptions;

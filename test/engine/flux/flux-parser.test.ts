@@ -211,6 +211,17 @@ streams:
     expect(topology.createComponent('upper')).not.toBe(a);
   });
 
+  it("builds Storm's flux-examples kafka_spout.yaml unchanged", () => {
+    const file = join(import.meta.dirname, 'fixtures', 'storm-kafka', 'kafka_spout.yaml');
+    const topology = buildFluxTopology(parseFluxFile(file).def, {}, file);
+    const spout = topology.spec.components.find((c) => c.id === 'kafka-spout')!;
+    expect(spout.streams.default!.fields).toEqual(['value']);
+    const { options } = topology.createComponent('kafka-spout') as unknown as { options: Record<string, unknown> };
+    expect(options).toMatchObject({ topic: 'myKafkaTopic', bootstrapServers: 'localhost:9092', firstPollOffsetStrategy: 'EARLIEST', outputFields: ['value'] });
+    const translate = options.translator as (r: { value: Buffer | null }) => unknown[];
+    expect(translate({ value: Buffer.from('the cow') })).toEqual(['the cow']);
+  });
+
   it('takes a module path without # as its default export', () => {
     const file = write('t.yaml', MINIMAL.replace('className: "TestWordCounter"', 'className: "./upper.ts"'));
     const topology = buildFluxTopology(parseFluxFile(file).def, { './upper.ts': { default: Upper } }, file);
