@@ -10,3 +10,6 @@ export type { TopologySpec, ComponentSpec, GroupingSpec, StreamSpec } from './en
 export { KafkaSpout, type KafkaSpoutOptions, type KafkaMessageId, type KafkaSpoutRecord, type FirstPollOffsetStrategy } from './engine/connectors/kafka-spout.js';
 export { KafkaBolt, type KafkaBoltOptions, toKafkaBytes } from './engine/connectors/kafka-bolt.js';
 export { OffsetTracker, type TopicPartitionOffset } from './engine/connectors/offset-tracker.js';
+// Flux topologies (YAML): the generated entry of a Flux bundle builds its topology with this.
+export { buildFluxTopology, type FluxModules } from './engine/flux/flux-builder.js';
+export type { FluxTopologyDef } from './engine/flux/flux-model.js';

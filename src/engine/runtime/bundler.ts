@@ -48,12 +48,15 @@ function streamctlPlugin(distDir: string): Plugin {
 }
 
 /** Bundles `file` into one ESM module. A file that does not compile → USAGE error with esbuild's messages. */
-export async function bundleTopology(file: string, options: { distDir?: string } = {}): Promise<BundleResult> {
+export async function bundleTopology(file: string, options: { distDir?: string; entryContents?: string } = {}): Promise<BundleResult> {
   const entry = resolve(file);
   if (!existsSync(entry)) throw new StreamctlError('NOT_FOUND', `Topology file ${file} does not exist`);
   try {
     const result = await build({
-      entryPoints: [entry],
+      // A generated entry (Flux files) resolves its imports beside `file`.
+      ...(options.entryContents !== undefined
+        ? { stdin: { contents: options.entryContents, resolveDir: dirname(entry), sourcefile: `${entry}.entry.mjs`, loader: 'js' as const } }
+        : { entryPoints: [entry] }),
       bundle: true,
       platform: 'node',
       format: 'esm',

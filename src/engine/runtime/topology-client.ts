@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
 import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
 import { parseKeyValues } from '../common/key-value.js';
-import { bundleTopology, readBundleSpec } from './bundler.js';
+import { prepareTopology, type FluxSourceOptions } from './topology-source.js';
 import { collectResources } from './resources.js';
 import { LogTail } from './log-tail.js';
 import { ACKER_COMPONENT_ID } from './acker.js';
@@ -114,6 +114,10 @@ export interface SubmitOptions {
   waitTimeoutMs?: number;
   /** Config used only where neither the topology nor `conf` sets the key (e.g. the local cluster's kafka.bootstrap.servers). */
   defaultConf?: Record<string, unknown>;
+  /** Flux files: substitutions and what the listing shows. */
+  flux?: FluxSourceOptions;
+  /** Build and validate only (Flux's --dry-run): nothing is uploaded. */
+  dryRun?: boolean;
 }
 
 export interface SubmitResult {
@@ -126,6 +130,10 @@ export interface SubmitResult {
   /** Files uploaded from the resources/ folder beside the topology file. */
   resourceFiles: number;
   warnings: string[];
+  /** Flux files: what Storm's Flux prints (splash, Parsing file, topology details). */
+  fluxInfo?: string[];
+  /** True when nothing was submitted (--dry-run). */
+  dryRun?: boolean;
 }
 
 export type { TopologyDetail, TopologySummaryRow } from './nimbus/api-types.js';
@@ -257,17 +265,28 @@ export class TopologyClient {
     return this.#action(name, options.waitSecs === undefined ? 'rebalance' : `rebalance/${options.waitSecs}`, { rebalanceOptions });
   }
 
+  /** Flux's --dry-run: bundle and validate `file` (and print Flux's listing) without any nimbus. */
+  static async dryRun(file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const bundle = await prepareTopology(file, options.flux);
+    const tasks = bundle.spec.components.reduce((n, c) => n + c.numTasks, 0);
+    const name = options.name ?? bundle.fluxName ?? defaultTopologyName(file);
+    const resourceFiles = collectResources(file).length;
+    return { topologyId: '', name, status: 'INACTIVE', workers: 0, tasks, bundleBytes: bundle.code.length, resourceFiles, warnings: bundle.warnings, ...(bundle.fluxInfo ? { fluxInfo: bundle.fluxInfo } : {}), dryRun: true };
+  }
+
   /** Bundle `file`, validate it locally, upload it and wait until its workers heartbeat. */
   async submit(file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const bundle = await bundleTopology(file);
-    const spec = await readBundleSpec(bundle.code);
+    if (options.dryRun) return TopologyClient.dryRun(file, options);
+    const bundle = await prepareTopology(file, options.flux);
+    const spec = bundle.spec;
     const resources = collectResources(file);
+    const name = options.name ?? bundle.fluxName ?? defaultTopologyName(file);
+    const fluxInfo = bundle.fluxInfo ? { fluxInfo: bundle.fluxInfo } : {};
     const conf: Record<string, unknown> = { ...(options.conf ?? {}) };
     for (const [k, v] of Object.entries(options.defaultConf ?? {})) {
       if (v !== undefined && !(k in spec.config) && !(k in conf)) conf[k] = v;
     }
     if (options.workers !== undefined) conf['topology.workers'] = options.workers;
-    const name = options.name ?? defaultTopologyName(file);
     const body: SubmitBody = {
       name,
       spec,
@@ -288,6 +307,7 @@ export class TopologyClient {
       bundleBytes: bundle.code.length,
       resourceFiles: resources.length,
       warnings: bundle.warnings,
+      ...fluxInfo,
     };
   }
 
