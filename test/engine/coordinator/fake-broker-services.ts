@@ -6,6 +6,12 @@ import { OFFSETS_TOPIC, decodeOffsetsTopicRecord, type OffsetsTopicRecord } from
 import { iterateBatchPositions, lastOffsetOf } from '../../../src/engine/protocol/records/record-batch.js';
 import { decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 
+/** A stable made-up topic id: the name's bytes in hex, padded, as a UUID. */
+export function fakeTopicId(topic: string): string {
+  const hex = Buffer.from(topic).toString('hex').padEnd(32, '0').slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 interface PartitionLog {
   batches: Buffer[];
   nextOffset: bigint;
@@ -91,6 +97,7 @@ export class FakeBrokerServices implements CoordinatorServices {
     },
     partitionCount: (topic: string): number => this.#cluster.topics.get(topic) ?? 0,
     isLocalLeader: (topic: string, partition: number): boolean => this.#cluster.leaders.get(`${topic}-${partition}`) === this.brokerId,
+    topicId: (topic: string): string | null => (this.#cluster.topics.has(topic) ? fakeTopicId(topic) : null),
   };
 
   notify(topic: string, partition: number, isLeader: boolean): void {
