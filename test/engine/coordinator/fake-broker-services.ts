@@ -6,10 +6,11 @@ import { OFFSETS_TOPIC, decodeOffsetsTopicRecord, type OffsetsTopicRecord } from
 import { iterateBatchPositions, lastOffsetOf } from '../../../src/engine/protocol/records/record-batch.js';
 import { decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 
-/** A stable made-up topic id: the name's bytes in hex, padded, as a UUID. */
+/** A stable made-up topic id (Kafka's base64url form): the name's first 16 bytes, zero-padded. */
 export function fakeTopicId(topic: string): string {
-  const hex = Buffer.from(topic).toString('hex').padEnd(32, '0').slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const bytes = Buffer.alloc(16);
+  Buffer.from(topic).copy(bytes, 0, 0, 16);
+  return bytes.toString('base64url');
 }
 
 interface PartitionLog {
