@@ -56,7 +56,9 @@ function connectionTo(admin: Admin, broker: Broker): Promise<Connection> {
 export async function describeConsumerProtocolGroups(admin: Admin, groups: string[]): Promise<Map<string, ConsumerProtocolGroup>> {
   const result = new Map<string, ConsumerProtocolGroup>();
   if (groups.length === 0) return result;
-  const apis = await admin.listApis().catch(() => []);
+  const apis = await Promise.resolve()
+    .then(() => admin.listApis())
+    .catch(() => []);
   if (!apis.some((a) => a.apiKey === CONSUMER_GROUP_DESCRIBE)) return result;
   const coordinators = await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: groups }).catch(() => []);
   for (const c of coordinators) {

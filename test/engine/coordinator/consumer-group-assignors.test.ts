@@ -102,3 +102,12 @@ describe('reconcile', () => {
     expect(reconcile({ member: m, targetEpoch: 3, target: a({ t: [0] }), owned: null, ownedByOther: nobodyElse })).toBe(m);
   });
 });
+
+describe('group.consumer.assignors', () => {
+  it('accepts our names and Kafka\'s class names, first one the default, and refuses others', async () => {
+    const { parseGroupCoordinatorConfig } = await import('../../../src/engine/coordinator/group-coordinator-config.js');
+    expect(parseGroupCoordinatorConfig().consumerAssignors).toEqual(['uniform', 'range']);
+    expect(parseGroupCoordinatorConfig({ 'group.consumer.assignors': 'range, org.apache.kafka.coordinator.group.assignor.UniformAssignor' }).consumerAssignors).toEqual(['range', 'uniform']);
+    expect(() => parseGroupCoordinatorConfig({ 'group.consumer.assignors': 'sticky' })).toThrow(/unknown assignor/);
+  });
+});
