@@ -384,7 +384,8 @@ export class AdminClient {
 
   /** Consumer groups (protocol type `consumer` or empty), sorted by id. */
   async listGroups(options: { states?: GroupState[]; types?: GroupType[] } = {}): Promise<GroupListing[]> {
-    const groups = await this.#call('listing groups', () => this.#admin.listGroups());
+    // @platformatic/kafka asks for classic groups only unless told: ask for both kinds.
+    const groups = await this.#call('listing groups', () => this.#admin.listGroups({ types: ['classic', 'consumer'] }));
     return [...groups.values()]
       .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
       .map((g) => ({ group: g.id, state: normalizeGroupState(g.state), protocolType: g.protocolType, type: groupType(g.groupType) }))
