@@ -264,7 +264,7 @@ export class ConsumerGroupCoordinator {
     }
     if (p.memberEpoch === 0) {
       if (p.rebalanceTimeoutMs === -1) return bad('RebalanceTimeoutMs must be provided in first request.');
-      if (p.topicPartitions === null || p.topicPartitions.some((t) => t.partitions.length > 0)) return bad('TopicPartitions must be empty when (re-)joining.');
+      if (p.topicPartitions !== null && p.topicPartitions.some((t) => t.partitions.length > 0)) return bad('TopicPartitions must be empty when (re-)joining.');
       if (p.subscribedTopicNames === null && p.subscribedTopicRegex === null) return bad('SubscribedTopicNames or SubscribedTopicRegex must be set in first request.');
     } else if (p.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       if (p.instanceId === null) return bad("InstanceId can't be null.");
