@@ -27,7 +27,8 @@ function schemaFiles(dir: string): string[] {
 /** Renders every generated file; returns path (relative to outputDir) → content. */
 export function renderAll(sharedDir = defaultSharedDir): Map<string, string> {
   const files = new Map<string, string>();
-  const raws = [...schemaFiles(join(sharedDir, 'messages')), ...schemaFiles(join(sharedDir, 'offsets-topic'))].map(readSchema);
+  // scripts/schemas: record formats of __consumer_offsets the shared schemas lack (KIP-848).
+  const raws = [...schemaFiles(join(sharedDir, 'messages')), ...schemaFiles(join(sharedDir, 'offsets-topic')), ...schemaFiles(join(repoRoot, 'scripts', 'schemas'))].map(readSchema);
   const converted = raws.map(convertMessage);
   const rendered = raws.map((raw, i) => renderMessageFile(raw, converted[i]!, HEADER(`Kafka's ${raw.name}.json`)));
   for (const m of rendered) files.set(m.file, m.content);

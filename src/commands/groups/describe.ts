@@ -22,7 +22,7 @@ export default class GroupsDescribe extends BaseCommand<typeof GroupsDescribe> {
     offsets: Flags.boolean({ summary: 'Offsets and lag per partition (default view).' }),
     members: Flags.boolean({ summary: 'Members of the group.' }),
     state: Flags.boolean({ summary: 'State of the group.' }),
-    verbose: Flags.boolean({ summary: 'More columns (leader epoch; member assignments).' }),
+    verbose: Flags.boolean({ summary: 'More columns (leader epoch; member assignments and epochs; with --state, group and target assignment epochs).' }),
   };
 
   async run(): Promise<unknown> {
@@ -43,7 +43,7 @@ export default class GroupsDescribe extends BaseCommand<typeof GroupsDescribe> {
         result = { groups: views };
       } else if (f.state) {
         const views = await admin.describeGroupStates(groups);
-        formatGroupStates(views, out);
+        formatGroupStates(views, out, f.verbose);
         failed = views.some((v) => v.state === 'Dead');
         result = { groups: views };
       } else {

@@ -4,6 +4,7 @@
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import type { ApiHandler } from './api-handler.js';
 import { createAdminForwardHandlers } from './handlers/admin-forward.js';
+import { createConsumerGroupHandlers } from './handlers/consumer-group-handlers.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
 import { createFetchHandler } from './handlers/fetch.js';
@@ -27,5 +28,6 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createUpdateMetadataHandler(ctx),
     ...createAdminForwardHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),
+    ...createConsumerGroupHandlers(coordinator),
   ];
 }

@@ -18,6 +18,8 @@ export interface BrokerMetadataView {
   partitionCount(topic: string): number;
   /** True when this broker leads the partition right now. */
   isLocalLeader(topic: string, partition: number): boolean;
+  /** The topic's id, or null when unknown. */
+  topicId(topic: string): string | null;
   /** Live brokers known to this broker (from the controller's metadata). */
   liveBrokers(): BrokerNode[];
 }

@@ -134,6 +134,7 @@ export class Broker implements BrokerServices {
         return cache.broker(p.leaderId) ?? null;
       },
       partitionCount: (topic) => cache.topic(topic)?.partitions.length ?? 0,
+      topicId: (topic) => cache.topic(topic)?.topicId ?? null,
       isLocalLeader: (topic, partition) => rm.partition(topic, partition)?.isLeader ?? false,
       liveBrokers: () => cache.brokers(),
     };

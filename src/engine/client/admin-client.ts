@@ -19,7 +19,7 @@ import { baseClientOptions, findKafkaError, type KafkaConnectOptions, toStreamct
 import { configSourceName, type ConfigEntityType, type ConfigResourceDescription } from './configs-format.js';
 import type { GroupLag } from './consumer-lag.js';
 import * as groupOps from './consumer-group-admin.js';
-import type { DeleteOffsetsResult, GroupListing, GroupMembersView, GroupOffsetsView, GroupState, GroupStateView } from './groups-format.js';
+import type { DeleteOffsetsResult, GroupListing, GroupMembersView, GroupOffsetsView, GroupState, GroupStateView, GroupType } from './groups-format.js';
 import { normalizeGroupState } from './groups-format.js';
 import { type PartitionDescription, type TopicDescription, topicMatcher, ZERO_UUID } from './topics-format.js';
 
@@ -383,12 +383,14 @@ export class AdminClient {
   // ---- groups -------------------------------------------------------------------------
 
   /** Consumer groups (protocol type `consumer` or empty), sorted by id. */
-  async listGroups(options: { states?: GroupState[] } = {}): Promise<GroupListing[]> {
-    const groups = await this.#call('listing groups', () => this.#admin.listGroups());
+  async listGroups(options: { states?: GroupState[]; types?: GroupType[] } = {}): Promise<GroupListing[]> {
+    // @platformatic/kafka asks for classic groups only unless told: ask for both kinds.
+    const groups = await this.#call('listing groups', () => this.#admin.listGroups({ types: ['classic', 'consumer'] }));
     return [...groups.values()]
       .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
-      .map((g) => ({ group: g.id, state: normalizeGroupState(g.state), protocolType: g.protocolType }))
+      .map((g) => ({ group: g.id, state: normalizeGroupState(g.state), protocolType: g.protocolType, type: groupType(g.groupType) }))
       .filter((g) => !options.states || options.states.length === 0 || options.states.includes(g.state))
+      .filter((g) => !options.types || options.types.length === 0 || options.types.includes(g.type ?? 'Classic'))
       .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
@@ -438,3 +440,7 @@ export class AdminClient {
   }
 }
 
+/** ListGroups v5's group type ("consumer", "classic"; older brokers send none: classic). */
+function groupType(raw: string | undefined): GroupType {
+  return raw?.toLowerCase() === 'consumer' ? 'Consumer' : 'Classic';
+}

@@ -6,6 +6,7 @@ import { type Admin, FindCoordinatorKeyTypes, protocolErrorsCodesById } from '@p
 import { StreamctlError } from '../common/errors.js';
 import { mapConcurrent } from '../common/map-concurrent.js';
 import { findKafkaError, toStreamctlError } from './client-options.js';
+import { describeConsumerProtocolGroups, type ConsumerProtocolGroup } from './consumer-protocol-groups.js';
 import { computeGroupLag, type GroupLag, partitionLag, type PartitionLagInput } from './consumer-lag.js';
 import {
   type DeleteOffsetsResult,
@@ -137,17 +138,24 @@ export async function describeGroupMembers(ops: GroupOpsDeps, groups: string[]):
   return groups.map((group) => {
     const d = described.get(group);
     if (!d) return { group, state: null, members: [] };
+    const cp = d.consumerProtocol;
+    const parts = (m: Map<string, { topic: string; partitions: number[] }> | undefined) => [...(m?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions] }));
     return {
       group,
       state: normalizeGroupState(d.state),
-      members: [...d.members.values()].map((m) => ({
-        group,
-        consumerId: m.id,
-        groupInstanceId: m.groupInstanceId || null,
-        host: m.clientHost,
-        clientId: m.clientId,
-        assignment: [...(m.assignments?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions] })),
-      })),
+      ...(cp ? { targetAssignmentEpoch: cp.targetAssignmentEpoch } : {}),
+      members: [...d.members.values()].map((m) => {
+        const kip848 = cp?.members.get(m.id);
+        return {
+          group,
+          consumerId: m.id,
+          groupInstanceId: m.groupInstanceId || null,
+          host: m.clientHost,
+          clientId: m.clientId,
+          assignment: parts(m.assignments),
+          ...(kip848 ? { memberEpoch: kip848.memberEpoch, targetAssignment: parts(kip848.targetAssignments) } : {}),
+        };
+      }),
     };
   });
 }
@@ -166,6 +174,7 @@ export async function describeGroupStates(ops: GroupOpsDeps, groups: string[]): 
       coordinator: c ? { broker: c.nodeId, host: c.host, port: c.port } : null,
       assignmentStrategy: d?.protocol || null,
       members: d?.members.size ?? 0,
+      ...(d?.consumerProtocol ? { groupEpoch: d.consumerProtocol.groupEpoch, targetAssignmentEpoch: d.consumerProtocol.targetAssignmentEpoch } : {}),
     };
   });
 }
@@ -337,8 +346,19 @@ async function lagOf(ops: GroupOpsDeps, group: string): Promise<GroupLag> {
   return computeGroupLag(group, inputs);
 }
 
-async function describeGroups(ops: GroupOpsDeps, groups: string[]) {
-  const described = await ops.call('describing groups', () => ops.admin.describeGroups({ groups }));
+/** What the describe views read of a group, classic or consumer-protocol (KIP-848). */
+interface DescribedGroup {
+  state: string;
+  protocol: string;
+  members: Map<string, { id: string; groupInstanceId?: string | null; clientId: string; clientHost: string; assignments?: Map<string, { topic: string; partitions: number[] }> }>;
+  consumerProtocol?: ConsumerProtocolGroup;
+}
+
+/** Classic groups through DescribeGroups, consumer-protocol groups through ConsumerGroupDescribe. */
+async function describeGroups(ops: GroupOpsDeps, groups: string[]): Promise<Map<string, DescribedGroup>> {
+  const described: Map<string, DescribedGroup> = await ops.call('describing groups', () => ops.admin.describeGroups({ groups }));
+  const consumer = await describeConsumerProtocolGroups(ops.admin, groups);
+  for (const [id, g] of consumer) described.set(id, { state: g.state, protocol: g.protocol, members: g.members, consumerProtocol: g });
   return described;
 }
 

@@ -35,13 +35,29 @@ export interface GroupListing {
   group: string;
   state: GroupState;
   protocolType: string;
+  /** Kafka 4.0's group type: Classic, or Consumer for KIP-848 consumer-protocol groups. */
+  type?: GroupType;
 }
 
-export function formatGroupList(groups: GroupListing[], withState: boolean): string {
-  if (!withState) return groups.map((g) => `${g.group}\n`).join('');
+export const GROUP_TYPES = ['Classic', 'Consumer'] as const;
+export type GroupType = (typeof GROUP_TYPES)[number];
+
+/** --list [--type] [--state]: ids, or a GROUP [TYPE] [STATE] table (Kafka 4.0 puts TYPE before STATE). */
+export function formatGroupList(groups: GroupListing[], withState: boolean, withType = false): string {
+  if (!withState && !withType) return groups.map((g) => `${g.group}\n`).join('');
   const groupWidth = Math.max(15, ...groups.map((g) => g.group.length)) + 10;
-  const line = (id: string, state: string) => `${padRight(id, groupWidth)} ${padRight(state, 20)}\n`;
-  return line('GROUP', 'STATE') + groups.map((g) => line(g.group, g.state)).join('');
+  const line = (id: string, type: string, state: string) =>
+    `${padRight(id, groupWidth)} ${withType ? `${padRight(type, 20)} ` : ''}${withState ? `${padRight(state, 20)}` : ''}\n`;
+  return line('GROUP', 'TYPE', 'STATE') + groups.map((g) => line(g.group, g.type ?? 'Classic', g.state)).join('');
+}
+
+/** --type values (comma separated, case-insensitive): classic, consumer. */
+export function parseTypeFilter(value: string): GroupType[] {
+  return value.split(',').map((raw) => {
+    const t = GROUP_TYPES.find((x) => x.toLowerCase() === raw.trim().toLowerCase());
+    if (!t) throw new Error(`Invalid types list '${value}'. Valid types are: classic, consumer`);
+    return t;
+  });
 }
 
 /** Parses `--state` values for `groups list` (comma separated, case-insensitive). */
@@ -137,12 +153,17 @@ export interface MemberView {
   clientId: string;
   /** Assigned partitions by topic. */
   assignment: Array<{ topic: string; partitions: number[] }>;
+  /** Consumer-protocol (KIP-848) members: the member epoch and the target assignment; else absent. */
+  memberEpoch?: number;
+  targetAssignment?: Array<{ topic: string; partitions: number[] }>;
 }
 
 export interface GroupMembersView {
   group: string;
   state: GroupState | null;
   members: MemberView[];
+  /** Consumer-protocol groups: the target assignment epoch; else absent. */
+  targetAssignmentEpoch?: number;
 }
 
 function assignmentString(assignment: Array<{ topic: string; partitions: number[] }>): string {
@@ -182,7 +203,11 @@ export function formatGroupMembers(views: GroupMembersView[], verbose: boolean, 
     for (const m of members) {
       const count = String(m.assignment.reduce((n, a) => n + a.partitions.length, 0));
       text += base(m.group, m.consumerId, m.groupInstanceId ?? '', m.host, m.clientId, count);
-      if (verbose) text += extra(MISSING, assignmentString(m.assignment), MISSING, MISSING);
+      if (verbose) {
+        const epoch = m.memberEpoch === undefined ? MISSING : String(m.memberEpoch);
+        const targetEpoch = view.targetAssignmentEpoch === undefined ? MISSING : String(view.targetAssignmentEpoch);
+        text += extra(epoch, assignmentString(m.assignment), targetEpoch, m.targetAssignment ? assignmentString(m.targetAssignment) : MISSING);
+      }
       text += '\n';
     }
     out.stdout += text;
@@ -197,9 +222,13 @@ export interface GroupStateView {
   /** null: the group has no protocol yet (no members). */
   assignmentStrategy: string | null;
   members: number;
+  /** Consumer-protocol (KIP-848) groups: group and target assignment epochs; else absent. */
+  groupEpoch?: number;
+  targetAssignmentEpoch?: number;
 }
 
-export function formatGroupStates(views: GroupStateView[], out: ToolOutput = { stdout: '', stderr: '' }): ToolOutput {
+/** --state; with --verbose (Kafka 4.0) also GROUP-EPOCH and TARGET-ASSIGNMENT-EPOCH ("-" for classic groups). */
+export function formatGroupStates(views: GroupStateView[], out: ToolOutput = { stdout: '', stderr: '' }, verbose = false): ToolOutput {
   for (const view of [...views].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
     if (!groupStateNotice(view.group, view.state, 1, out)) continue;
     const coordinator = view.coordinator ? `${view.coordinator.host}:${view.coordinator.port}  (${view.coordinator.broker})` : MISSING;
@@ -208,6 +237,13 @@ export function formatGroupStates(views: GroupStateView[], out: ToolOutput = { s
     const widths = [width, width, 20, 15];
     // An empty group has no protocol: Kafka prints a blank column.
     const strategy = view.assignmentStrategy ?? '';
+    if (verbose) {
+      const epoch = (n: number | undefined) => (n === undefined ? MISSING : String(n));
+      const w = [...widths, 15, 25];
+      out.stdout += `\n${fmt(w, ['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', 'GROUP-EPOCH', 'TARGET-ASSIGNMENT-EPOCH', '#MEMBERS'])}`;
+      out.stdout += `\n${fmt(w, [view.group, coordinator, strategy, view.state, epoch(view.groupEpoch), epoch(view.targetAssignmentEpoch), String(view.members)])}\n`;
+      continue;
+    }
     out.stdout += `\n${fmt(widths, ['GROUP', 'COORDINATOR (ID)', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'])}`;
     out.stdout += `\n${fmt(widths, [view.group, coordinator, strategy, view.state, String(view.members)])}\n`;
   }

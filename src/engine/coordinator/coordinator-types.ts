@@ -4,6 +4,7 @@
 // shapes are what GroupCoordinator's methods take and return, and what
 // broker/handlers/group-handlers.ts maps each API's versions onto.
 // Concurrency: types and one constant only; no state.
+import type { ConsumerGroupState } from './consumer-group.js';
 import type { GroupProtocol, GroupState } from './group.js';
 
 // ---------------------------------------------------------------------------------------
@@ -22,6 +23,8 @@ export interface CoordinatorServices {
     leaderFor(topic: string, partition: number): CoordinatorNode | null;
     partitionCount(topic: string): number;
     isLocalLeader(topic: string, partition: number): boolean;
+    /** The topic's id, or null when unknown (KIP-848 consumer groups assign by topic id). */
+    topicId?(topic: string): string | null;
   };
   appendToInternalTopic(topic: string, partition: number, records: Buffer, acks: -1 | 1): Promise<{ errorCode: number; errorMessage?: string }>;
   readInternalTopic(
@@ -88,6 +91,8 @@ export interface OffsetCommitParams {
   groupInstanceId: string | null;
   /** OffsetCommit v2-4; -1 = the broker's retention. */
   retentionTimeMs: bigint;
+  /** The OffsetCommit version (consumer-protocol members must use v9+); default 9. */
+  apiVersion?: number;
   topics: Array<{
     name: string;
     partitions: Array<{
@@ -114,7 +119,8 @@ export interface FetchedOffsets {
 export interface GroupListing {
   groupId: string;
   protocolType: string;
-  groupState: GroupState;
+  /** A classic group's state, or a consumer group's (Empty, Assigning, Reconciling, Stable). */
+  groupState: GroupState | ConsumerGroupState;
   groupType: string;
 }
 

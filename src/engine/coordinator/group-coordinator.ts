@@ -1,4 +1,5 @@
-// The classic-protocol group coordinator of one broker: owns the groups whose
+// The group coordinator of one broker (KIP-848 consumer groups are consumer-group-coordinator.ts's,
+// reached through the methods at the end): owns the groups whose
 // `__consumer_offsets` partition this broker leads and runs their rebalances (join, sync,
 // heartbeats, session and rebalance timeouts, static membership). This file checks
 // ownership, validates each request against the group's state and membership and changes
@@ -40,6 +41,12 @@ import type {
   SyncGroupParams,
 } from './coordinator-types.js';
 import { CoordinatorType } from './coordinator-types.js';
+import {
+  ConsumerGroupCoordinator,
+  type ConsumerGroupDescription,
+  type ConsumerGroupHeartbeatParams,
+  type ConsumerGroupHeartbeatResult,
+} from './consumer-group-coordinator.js';
 import { Group, GroupState, type JoinGroupOutcome, type SyncGroupOutcome } from './group.js';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-coordinator-config.js';
 import { GroupJoin } from './group-join.js';
@@ -69,6 +76,7 @@ export class GroupCoordinator {
   readonly #groupManager: GroupMetadataManager;
   readonly #rebalancer: GroupRebalancer;
   readonly #joiner: GroupJoin;
+  readonly #consumer: ConsumerGroupCoordinator;
   #ensureTopic: Promise<void> | null = null;
 
   constructor(options: GroupCoordinatorOptions) {
@@ -86,10 +94,22 @@ export class GroupCoordinator {
       clock: this.#clock,
       onGroupLoaded: (group) => {
         for (const m of group.members.values()) this.#rebalancer.scheduleHeartbeatExpiry(group, m);
+        this.#consumer.startSessions(group);
       },
-      onGroupRemoved: (group, errorCode) => this.#rebalancer.shutdownGroup(group, errorCode),
+      onGroupRemoved: (group, errorCode) => {
+        this.#rebalancer.shutdownGroup(group, errorCode);
+        this.#consumer.shutdownGroup(group);
+      },
     });
     this.#rebalancer = new GroupRebalancer({ logger: this.#logger, config: this.#config, clock: this.#clock, groupManager: this.#groupManager });
+    this.#consumer = new ConsumerGroupCoordinator({
+      services: this.#services,
+      logger: this.#logger,
+      config: this.#config,
+      clock: this.#clock,
+      groupManager: this.#groupManager,
+      newUuid: options.newUuid,
+    });
     this.#joiner = new GroupJoin({
       logger: this.#logger,
       config: this.#config,
@@ -179,6 +199,11 @@ export class GroupCoordinator {
   async joinGroup(params: JoinGroupParams): Promise<JoinGroupOutcome> {
     const error = this.#validateGroup(params.groupId, true);
     if (error !== ErrorCode.NONE) return joinError(params.memberId, error);
+    const existing = this.#groupManager.group(params.groupId);
+    if (existing?.consumer) {
+      const code = await this.#consumer.classicJoin(existing);
+      if (code !== ErrorCode.NONE) return joinError(params.memberId, code);
+    }
     return this.#joiner.join(params);
   }
 
@@ -321,7 +346,8 @@ export class GroupCoordinator {
       this.#groupManager.addGroup(group);
     }
     let groupError: number = ErrorCode.NONE;
-    if (group.isFencedStaticMember(params.memberId, params.groupInstanceId)) groupError = ErrorCode.FENCED_INSTANCE_ID;
+    if (group.consumer) groupError = this.#consumer.validateOffsetCommit(group.consumer, params.memberId, params.generationId, params.apiVersion ?? 9);
+    else if (group.isFencedStaticMember(params.memberId, params.groupInstanceId)) groupError = ErrorCode.FENCED_INSTANCE_ID;
     else if (params.generationId < 0 && group.is(GroupState.Empty)) groupError = ErrorCode.NONE;
     else if (!group.members.has(params.memberId)) groupError = ErrorCode.UNKNOWN_MEMBER_ID;
     else if (params.generationId !== group.generationId) groupError = ErrorCode.ILLEGAL_GENERATION;
@@ -334,7 +360,14 @@ export class GroupCoordinator {
   }
 
   /** Committed offsets of a group; `topics` null = every partition with a commit. */
-  fetchOffsets(groupId: string, topics: Array<{ name: string; partitionIndexes: number[] }> | null): FetchedOffsets {
+  fetchOffsets(
+    groupId: string,
+    topics: Array<{ name: string; partitionIndexes: number[] }> | null,
+    member?: { memberId: string | null; memberEpoch: number },
+  ): FetchedOffsets {
+    const consumer = member && this.#groupManager.ownerError(groupId) === ErrorCode.NONE ? this.#groupManager.group(groupId)?.consumer : null;
+    const code = consumer && member ? this.#consumer.validateOffsetFetch(consumer, member.memberId, member.memberEpoch) : ErrorCode.NONE;
+    if (code !== ErrorCode.NONE) return { errorCode: code, topics: [] };
     return this.#groupManager.fetchOffsets(groupId, topics);
   }
 
@@ -354,7 +387,8 @@ export class GroupCoordinator {
     const error = this.#validateGroup(groupId, false);
     if (error !== ErrorCode.NONE) return { errorCode: error, ...base, groupState: '' };
     const group = this.#groupManager.group(groupId);
-    if (!group || group.is(GroupState.Dead)) return { errorCode: ErrorCode.NONE, ...base };
+    // A consumer-protocol group is not a classic group: Dead here, ConsumerGroupDescribe describes it.
+    if (!group || group.is(GroupState.Dead) || group.consumer) return { errorCode: ErrorCode.NONE, ...base };
     const stable = group.is(GroupState.Stable) && group.protocolName !== null;
     return {
       errorCode: ErrorCode.NONE,
@@ -375,6 +409,17 @@ export class GroupCoordinator {
 
   deleteGroups(groupIds: string[]): Promise<Array<{ groupId: string; errorCode: number }>> {
     return this.#groupManager.deleteGroups(groupIds);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // KIP-848 consumer groups (consumer-group-coordinator.ts)
+
+  async consumerGroupHeartbeat(params: ConsumerGroupHeartbeatParams): Promise<ConsumerGroupHeartbeatResult> {
+    return this.#consumer.heartbeat(params);
+  }
+
+  consumerGroupDescribe(groupId: string): ConsumerGroupDescription {
+    return this.#consumer.describe(groupId);
   }
 
   // -------------------------------------------------------------------------------------

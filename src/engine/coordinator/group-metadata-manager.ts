@@ -22,6 +22,7 @@ import type { CoordinatorServices, FetchedOffsets, GroupListing, OffsetCommitPar
 import { CONSUMER_PROTOCOL_TYPE, Group, GroupState, type CommittedOffset, type Timer } from './group.js';
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js';
 import { commitAppendError, groupAppendError } from './offsets-append-errors.js';
+import { consumerGroupTombstones } from './consumer-group-records.js';
 import { loadOffsetsPartition } from './offsets-partition-loader.js';
 import {
   OFFSETS_TOPIC,
@@ -235,6 +236,16 @@ export class GroupMetadataManager {
     return { key: groupMetadataKey(group.groupId), value: groupMetadataValue(value), timestamp: BigInt(this.#clock.now()) };
   }
 
+  /** Appends records to a group's partition (acks=-1); resolves to a client-facing error code. */
+  async storeRecords(groupId: string, records: RecordInput[]): Promise<number> {
+    if (records.length === 0) return ErrorCode.NONE;
+    const part = this.#partitions.get(this.partitionFor(groupId));
+    if (!part || part.state !== 'loaded') return ErrorCode.NOT_COORDINATOR;
+    const code = groupAppendError(await this.#append(part, records));
+    if (code !== ErrorCode.NONE) this.#logger.warn('storing consumer group records failed', { groupId, errorCode: code });
+    return code;
+  }
+
   /** Writes the group's metadata record; resolves to a client-facing error code. */
   async storeGroup(group: Group, assignments?: Map<string, Buffer>): Promise<number> {
     const part = this.#partitions.get(this.partitionFor(group.groupId));
@@ -334,12 +345,12 @@ export class GroupMetadataManager {
     if (error !== ErrorCode.NONE) return { errorCode: error, topics: [] };
     const group = this.#groups.get(groupId);
     if (!group || group.is(GroupState.Dead)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
-    if (!group.is(GroupState.Empty) && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+    if (!group.hasNoMembers() && group.protocolType !== CONSUMER_PROTOCOL_TYPE && !group.consumer) return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
     const result = each(ErrorCode.NONE);
     const records: RecordInput[] = [];
     const removed: Array<{ topic: string; partition: number }> = [];
     for (const t of result) {
-      const subscribed = !group.is(GroupState.Empty) && group.isSubscribedToTopic(t.name);
+      const subscribed = !group.hasNoMembers() && group.isSubscribedToTopic(t.name);
       const partitionCount = this.#services.metadata.partitionCount(t.name);
       for (const p of t.partitions) {
         if (p.partitionIndex < 0 || p.partitionIndex >= partitionCount) p.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -370,9 +381,11 @@ export class GroupMetadataManager {
     for (const group of this.#groups.values()) {
       if (group.is(GroupState.Dead)) continue;
       if (this.#partitions.get(this.partitionFor(group.groupId))?.state !== 'loaded') continue;
-      if (states.size > 0 && !states.has(group.state.toLowerCase())) continue;
-      if (types.size > 0 && !types.has('classic')) continue;
-      groups.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state, groupType: 'classic' });
+      const groupType = group.consumer ? 'consumer' : 'classic';
+      const state = group.consumer ? group.consumer.state : group.state;
+      if (states.size > 0 && !states.has(state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has(groupType)) continue;
+      groups.push({ groupId: group.groupId, protocolType: group.consumer ? CONSUMER_PROTOCOL_TYPE : (group.protocolType ?? ''), groupState: state, groupType });
     }
     groups.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
     return { errorCode: loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE, groups };
@@ -387,7 +400,7 @@ export class GroupMetadataManager {
     if (error !== ErrorCode.NONE) return error;
     const group = this.#groups.get(groupId);
     if (!group || group.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND;
-    if (!group.is(GroupState.Empty)) return ErrorCode.NON_EMPTY_GROUP;
+    if (!group.hasNoMembers()) return ErrorCode.NON_EMPTY_GROUP;
     return this.#removeGroupAndOffsets(group);
   }
 
@@ -396,6 +409,7 @@ export class GroupMetadataManager {
     const records: RecordInput[] = [];
     for (const [topic, byPartition] of group.offsets) for (const p of byPartition.keys()) records.push({ key: offsetCommitKey(group.groupId, topic, p), value: null });
     records.push({ key: groupMetadataKey(group.groupId), value: null });
+    if (group.consumer) records.push(...consumerGroupTombstones(group.groupId));
     this.#onGroupRemoved(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     this.#groups.delete(group.groupId);
     const part = this.#partitions.get(this.partitionFor(group.groupId));
@@ -426,7 +440,7 @@ export class GroupMetadataManager {
     for (const group of [...this.#groups.values()]) {
       const part = this.#partitions.get(this.partitionFor(group.groupId));
       if (!part || part.state !== 'loaded' || group.is(GroupState.Dead)) continue;
-      const empty = group.is(GroupState.Empty);
+      const empty = group.hasNoMembers();
       const subscribed = empty ? null : group.subscribedTopics();
       const expired: Array<{ topic: string; partition: number }> = [];
       for (const [topic, byPartition] of group.offsets) {

@@ -4,6 +4,7 @@
 // the network or the log: the coordinator drives it and does the I/O.
 // Concurrency: one event loop; the coordinator mutates a group only between awaits.
 import { decodeMessage } from '../protocol/codec.js';
+import type { ConsumerGroup } from './consumer-group.js';
 import type { OffsetCommitRecordValue } from './offsets-topic-records.js';
 
 export const GroupState = {
@@ -143,6 +144,11 @@ export class Group {
   inInitialDelay = false;
   /** What is left of the rebalance timeout for extending the initial delayed join. */
   initialDelayRemainingMs = 0;
+  /**
+   * Set when this is a KIP-848 consumer group: its members and epochs live there, and the
+   * classic state above stays Empty with no members (classic requests find no member).
+   */
+  consumer: ConsumerGroup | null = null;
 
   constructor(groupId: string, state: GroupState, nowMs: number) {
     this.groupId = groupId;
@@ -172,6 +178,11 @@ export class Group {
 
   get isEmpty(): boolean {
     return this.members.size === 0;
+  }
+
+  /** Empty in the sense of either protocol: no classic members and no consumer-protocol members. */
+  hasNoMembers(): boolean {
+    return this.is(GroupState.Empty) && (this.consumer === null || this.consumer.members.size === 0);
   }
 
   isLeader(memberId: string): boolean {
@@ -294,6 +305,7 @@ export class Group {
 
   /** Topics the members subscribe to, or null when that cannot be known (not a consumer group). */
   subscribedTopics(): Set<string> | null {
+    if (this.consumer) return this.consumer.subscribedTopicNames();
     if (this.protocolType !== CONSUMER_PROTOCOL_TYPE || this.protocolName === null) {
       return this.members.size === 0 ? new Set() : null;
     }

@@ -11,7 +11,8 @@ import { decodeRecordBatch } from '../protocol/records/record-codec.js';
 import { isControl, iterateBatchPositions, lastOffsetOf } from '../protocol/records/record-batch.js';
 import type { CoordinatorServices } from './coordinator-types.js';
 import { Group, GroupMember, GroupState } from './group.js';
-import { OFFSETS_TOPIC, decodeOffsetsTopicRecord, type GroupMetadataRecordValue, type OffsetCommitRecordValue } from './offsets-topic-records.js';
+import { ConsumerGroupReplay } from './consumer-group-records.js';
+import { OFFSETS_TOPIC, decodeAnyOffsetsTopicRecord, type GroupMetadataRecordValue, type OffsetCommitRecordValue } from './offsets-topic-records.js';
 
 const LOAD_RETRY_MS = 50;
 const LOAD_CATCH_UP_DEADLINE_MS = 10_000;
@@ -28,6 +29,9 @@ export interface OffsetsLoadDeps {
 export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: number, isCurrent: () => boolean): Promise<Group[] | null> {
   const { services, clock, logger } = deps;
   const groupsRead = new Map<string, GroupMetadataRecordValue | null>();
+  /** KIP-848 consumer groups: their records, and which kind of group record came last. */
+  const consumerRead = new Map<string, ConsumerGroupReplay>();
+  const lastKind = new Map<string, 'classic' | 'consumer'>();
   const offsetsRead = new Map<string, Map<string, Map<number, OffsetCommitRecordValue>>>();
   const target = services.logEndOffset(OFFSETS_TOPIC, partition);
   const deadline = clock.monotonic() + LOAD_CATCH_UP_DEADLINE_MS;
@@ -53,7 +57,7 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
       for (const r of records) {
         let rec;
         try {
-          rec = decodeOffsetsTopicRecord(r.key, r.value);
+          rec = decodeAnyOffsetsTopicRecord(r.key, r.value);
         } catch (err) {
           logger.warn('skipping malformed offsets topic record', { partition, offset: r.offset, err });
           continue;
@@ -61,6 +65,14 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
         if (rec === null) continue;
         if (rec.kind === 'group') {
           groupsRead.set(rec.group, rec.value);
+          if (rec.value !== null) lastKind.set(rec.group, 'classic');
+          continue;
+        }
+        if (rec.kind !== 'offset') {
+          let replay = consumerRead.get(rec.group);
+          if (!replay) consumerRead.set(rec.group, (replay = new ConsumerGroupReplay()));
+          replay.apply(rec);
+          if (rec.kind === 'cg-metadata' && rec.epoch !== null) lastKind.set(rec.group, 'consumer');
           continue;
         }
         let byTopic = offsetsRead.get(rec.group);
@@ -84,13 +96,15 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
   if (!isCurrent()) return null;
   const now = clock.now();
   const loaded: Group[] = [];
-  const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys()]);
+  const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys(), ...consumerRead.keys()]);
   for (const groupId of ids) {
-    const meta = groupsRead.get(groupId) ?? null;
+    const consumer = lastKind.get(groupId) === 'consumer' ? (consumerRead.get(groupId)?.build(groupId) ?? null) : null;
+    const meta = consumer ? null : (groupsRead.get(groupId) ?? null);
     const offsets = offsetsRead.get(groupId);
     const hasOffsets = offsets !== undefined && offsets.size > 0;
-    if (meta === null && !hasOffsets) continue;
+    if (meta === null && consumer === null && !hasOffsets) continue;
     const group = meta ? groupFromRecord(groupId, meta, now) : new Group(groupId, GroupState.Empty, now);
+    group.consumer = consumer;
     if (offsets) for (const [topic, byPartition] of offsets) for (const [p, v] of byPartition) group.putOffset(topic, p, v);
     loaded.push(group);
   }

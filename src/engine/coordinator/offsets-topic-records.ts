@@ -3,6 +3,7 @@
 // (v2); value = int16 version + OffsetCommitValue / GroupMetadataValue; a null value is a
 // tombstone. Pure functions over Buffers; no state.
 import { decodeMessage, encodeMessage, ProtocolError } from '../protocol/codec.js';
+import { decodeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer-group-records.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -72,8 +73,8 @@ export function groupMetadataValue(value: GroupMetadataRecordValue): Buffer {
 }
 
 /**
- * Decodes one record of the offsets topic. Returns null for keys of kinds we do not know
- * (Kafka 3.x+ writes other key versions for its new consumer protocol); throws ProtocolError
+ * Decodes one classic record of the offsets topic. Returns null for keys of other kinds (the
+ * KIP-848 ones: decodeAnyOffsetsTopicRecord); throws ProtocolError
  * on malformed bytes.
  */
 export function decodeOffsetsTopicRecord(key: Buffer | null, value: Buffer | null): OffsetsTopicRecord | null {
@@ -130,6 +131,15 @@ export function decodeOffsetsTopicRecord(key: Buffer | null, value: Buffer | nul
     };
   }
   return null;
+}
+
+/** Like decodeOffsetsTopicRecord, and also KIP-848 consumer-group records (key versions 3-8). */
+export function decodeAnyOffsetsTopicRecord(key: Buffer | null, value: Buffer | null): OffsetsTopicRecord | ConsumerGroupRecord | null {
+  if (key !== null && key.length >= 2) {
+    const keyVersion = key.readInt16BE(0);
+    if (keyVersion >= 3 && keyVersion <= 8) return decodeConsumerGroupRecord(key, value);
+  }
+  return decodeOffsetsTopicRecord(key, value);
 }
 
 /** Java's String.hashCode over UTF-16 code units, as a signed 32-bit int. */

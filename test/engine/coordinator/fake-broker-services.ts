@@ -6,6 +6,13 @@ import { OFFSETS_TOPIC, decodeOffsetsTopicRecord, type OffsetsTopicRecord } from
 import { iterateBatchPositions, lastOffsetOf } from '../../../src/engine/protocol/records/record-batch.js';
 import { decodeRecordBatch } from '../../../src/engine/protocol/records/record-codec.js';
 
+/** A stable made-up topic id (Kafka's base64url form): the name's first 16 bytes, zero-padded. */
+export function fakeTopicId(topic: string): string {
+  const bytes = Buffer.alloc(16);
+  Buffer.from(topic).copy(bytes, 0, 0, 16);
+  return bytes.toString('base64url');
+}
+
 interface PartitionLog {
   batches: Buffer[];
   nextOffset: bigint;
@@ -91,6 +98,7 @@ export class FakeBrokerServices implements CoordinatorServices {
     },
     partitionCount: (topic: string): number => this.#cluster.topics.get(topic) ?? 0,
     isLocalLeader: (topic: string, partition: number): boolean => this.#cluster.leaders.get(`${topic}-${partition}`) === this.brokerId,
+    topicId: (topic: string): string | null => (this.#cluster.topics.has(topic) ? fakeTopicId(topic) : null),
   };
 
   notify(topic: string, partition: number, isLeader: boolean): void {

@@ -154,6 +154,7 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           memberId: v >= 1 ? (body.memberId ?? '') : '',
           groupInstanceId: v >= 7 ? (body.groupInstanceId ?? null) : null,
           retentionTimeMs: v >= 2 && v <= 4 ? body.retentionTimeMs : -1n,
+          apiVersion: v,
           topics: body.topics.map((t) => ({
             name: t.name,
             partitions: t.partitions.map((p) => ({
@@ -185,7 +186,8 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           topics === null ? null : topics.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes }));
         if (v >= 8) {
           const groups = body.groups.map((g) => {
-            const r = c.fetchOffsets(g.groupId, wanted(g.topics));
+            const member = v >= 9 ? { memberId: g.memberId ?? null, memberEpoch: g.memberEpoch } : undefined;
+            const r = c.fetchOffsets(g.groupId, wanted(g.topics), member);
             return { groupId: g.groupId, topics: r.errorCode === ErrorCode.NONE ? r.topics : [], errorCode: r.errorCode };
           });
           return { throttleTimeMs: 0, groups };

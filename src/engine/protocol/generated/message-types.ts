@@ -191,6 +191,18 @@ import type { GroupMetadataKey } from './messages/group-metadata-key.js';
 import type { GroupMetadataValue } from './messages/group-metadata-value.js';
 import type { OffsetCommitKey } from './messages/offset-commit-key.js';
 import type { OffsetCommitValue } from './messages/offset-commit-value.js';
+import type { ConsumerGroupCurrentMemberAssignmentKey } from './messages/consumer-group-current-member-assignment-key.js';
+import type { ConsumerGroupCurrentMemberAssignmentValue } from './messages/consumer-group-current-member-assignment-value.js';
+import type { ConsumerGroupMemberMetadataKey } from './messages/consumer-group-member-metadata-key.js';
+import type { ConsumerGroupMemberMetadataValue } from './messages/consumer-group-member-metadata-value.js';
+import type { ConsumerGroupMetadataKey } from './messages/consumer-group-metadata-key.js';
+import type { ConsumerGroupMetadataValue } from './messages/consumer-group-metadata-value.js';
+import type { ConsumerGroupPartitionMetadataKey } from './messages/consumer-group-partition-metadata-key.js';
+import type { ConsumerGroupPartitionMetadataValue } from './messages/consumer-group-partition-metadata-value.js';
+import type { ConsumerGroupTargetAssignmentMemberKey } from './messages/consumer-group-target-assignment-member-key.js';
+import type { ConsumerGroupTargetAssignmentMemberValue } from './messages/consumer-group-target-assignment-member-value.js';
+import type { ConsumerGroupTargetAssignmentMetadataKey } from './messages/consumer-group-target-assignment-metadata-key.js';
+import type { ConsumerGroupTargetAssignmentMetadataValue } from './messages/consumer-group-target-assignment-metadata-value.js';
 export type * from './messages/add-offsets-to-txn-request.js';
 export type * from './messages/add-offsets-to-txn-response.js';
 export type * from './messages/add-partitions-to-txn-request.js';
@@ -381,6 +393,18 @@ export type * from './messages/group-metadata-key.js';
 export type * from './messages/group-metadata-value.js';
 export type * from './messages/offset-commit-key.js';
 export type * from './messages/offset-commit-value.js';
+export type * from './messages/consumer-group-current-member-assignment-key.js';
+export type * from './messages/consumer-group-current-member-assignment-value.js';
+export type * from './messages/consumer-group-member-metadata-key.js';
+export type * from './messages/consumer-group-member-metadata-value.js';
+export type * from './messages/consumer-group-metadata-key.js';
+export type * from './messages/consumer-group-metadata-value.js';
+export type * from './messages/consumer-group-partition-metadata-key.js';
+export type * from './messages/consumer-group-partition-metadata-value.js';
+export type * from './messages/consumer-group-target-assignment-member-key.js';
+export type * from './messages/consumer-group-target-assignment-member-value.js';
+export type * from './messages/consumer-group-target-assignment-metadata-key.js';
+export type * from './messages/consumer-group-target-assignment-metadata-value.js';
 
 /** Message name → its decoded type. */
 export interface MessageTypes {
@@ -574,6 +598,18 @@ export interface MessageTypes {
   GroupMetadataValue: GroupMetadataValue;
   OffsetCommitKey: OffsetCommitKey;
   OffsetCommitValue: OffsetCommitValue;
+  ConsumerGroupCurrentMemberAssignmentKey: ConsumerGroupCurrentMemberAssignmentKey;
+  ConsumerGroupCurrentMemberAssignmentValue: ConsumerGroupCurrentMemberAssignmentValue;
+  ConsumerGroupMemberMetadataKey: ConsumerGroupMemberMetadataKey;
+  ConsumerGroupMemberMetadataValue: ConsumerGroupMemberMetadataValue;
+  ConsumerGroupMetadataKey: ConsumerGroupMetadataKey;
+  ConsumerGroupMetadataValue: ConsumerGroupMetadataValue;
+  ConsumerGroupPartitionMetadataKey: ConsumerGroupPartitionMetadataKey;
+  ConsumerGroupPartitionMetadataValue: ConsumerGroupPartitionMetadataValue;
+  ConsumerGroupTargetAssignmentMemberKey: ConsumerGroupTargetAssignmentMemberKey;
+  ConsumerGroupTargetAssignmentMemberValue: ConsumerGroupTargetAssignmentMemberValue;
+  ConsumerGroupTargetAssignmentMetadataKey: ConsumerGroupTargetAssignmentMetadataKey;
+  ConsumerGroupTargetAssignmentMetadataValue: ConsumerGroupTargetAssignmentMetadataValue;
 }
 
 /** Api key → request type. */

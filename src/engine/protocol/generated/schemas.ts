@@ -192,6 +192,18 @@ import { GroupMetadataKeySchema } from './messages/group-metadata-key.js';
 import { GroupMetadataValueSchema } from './messages/group-metadata-value.js';
 import { OffsetCommitKeySchema } from './messages/offset-commit-key.js';
 import { OffsetCommitValueSchema } from './messages/offset-commit-value.js';
+import { ConsumerGroupCurrentMemberAssignmentKeySchema } from './messages/consumer-group-current-member-assignment-key.js';
+import { ConsumerGroupCurrentMemberAssignmentValueSchema } from './messages/consumer-group-current-member-assignment-value.js';
+import { ConsumerGroupMemberMetadataKeySchema } from './messages/consumer-group-member-metadata-key.js';
+import { ConsumerGroupMemberMetadataValueSchema } from './messages/consumer-group-member-metadata-value.js';
+import { ConsumerGroupMetadataKeySchema } from './messages/consumer-group-metadata-key.js';
+import { ConsumerGroupMetadataValueSchema } from './messages/consumer-group-metadata-value.js';
+import { ConsumerGroupPartitionMetadataKeySchema } from './messages/consumer-group-partition-metadata-key.js';
+import { ConsumerGroupPartitionMetadataValueSchema } from './messages/consumer-group-partition-metadata-value.js';
+import { ConsumerGroupTargetAssignmentMemberKeySchema } from './messages/consumer-group-target-assignment-member-key.js';
+import { ConsumerGroupTargetAssignmentMemberValueSchema } from './messages/consumer-group-target-assignment-member-value.js';
+import { ConsumerGroupTargetAssignmentMetadataKeySchema } from './messages/consumer-group-target-assignment-metadata-key.js';
+import { ConsumerGroupTargetAssignmentMetadataValueSchema } from './messages/consumer-group-target-assignment-metadata-value.js';
 
 export const SCHEMAS: Readonly<Record<string, MessageSchema>> = {
   AddOffsetsToTxnRequest: AddOffsetsToTxnRequestSchema,
@@ -384,4 +396,16 @@ export const SCHEMAS: Readonly<Record<string, MessageSchema>> = {
   GroupMetadataValue: GroupMetadataValueSchema,
   OffsetCommitKey: OffsetCommitKeySchema,
   OffsetCommitValue: OffsetCommitValueSchema,
+  ConsumerGroupCurrentMemberAssignmentKey: ConsumerGroupCurrentMemberAssignmentKeySchema,
+  ConsumerGroupCurrentMemberAssignmentValue: ConsumerGroupCurrentMemberAssignmentValueSchema,
+  ConsumerGroupMemberMetadataKey: ConsumerGroupMemberMetadataKeySchema,
+  ConsumerGroupMemberMetadataValue: ConsumerGroupMemberMetadataValueSchema,
+  ConsumerGroupMetadataKey: ConsumerGroupMetadataKeySchema,
+  ConsumerGroupMetadataValue: ConsumerGroupMetadataValueSchema,
+  ConsumerGroupPartitionMetadataKey: ConsumerGroupPartitionMetadataKeySchema,
+  ConsumerGroupPartitionMetadataValue: ConsumerGroupPartitionMetadataValueSchema,
+  ConsumerGroupTargetAssignmentMemberKey: ConsumerGroupTargetAssignmentMemberKeySchema,
+  ConsumerGroupTargetAssignmentMemberValue: ConsumerGroupTargetAssignmentMemberValueSchema,
+  ConsumerGroupTargetAssignmentMetadataKey: ConsumerGroupTargetAssignmentMetadataKeySchema,
+  ConsumerGroupTargetAssignmentMetadataValue: ConsumerGroupTargetAssignmentMetadataValueSchema,
 };
