@@ -62,6 +62,8 @@ export interface WorkerConfig {
   /** Set by the supervisor: file with nimbus's API token, sent on every heartbeat. */
   nimbusTokenFile?: string;
   logFile: string;
+  /** Set by the supervisor: port of the worker's Prometheus /metrics endpoint. */
+  metricsPort?: number;
 }
 
 export interface LatencyStats {

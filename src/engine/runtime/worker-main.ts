@@ -18,6 +18,8 @@ import { RUNTIME_DEFAULTS } from './local-runner.js';
 import { TcpTransport } from './transport/tcp-transport.js';
 import { Worker } from './worker.js';
 import { exitWithLifeline } from '../common/lifeline.js';
+import { MetricsServer, newProcessRegistry } from '../common/metrics-server.js';
+import { registerWorkerMetrics } from './metrics/storm-metrics.js';
 
 const HEARTBEAT_MS = 500;
 const STATUSES: readonly TopologyStatus[] = ['ACTIVE', 'INACTIVE', 'REBALANCING', 'KILLED'];
@@ -40,6 +42,7 @@ export const WORKER_CONFIG: FieldSchema<WorkerConfig> = {
   nimbusUrl: { type: 'string', nonEmpty: true },
   nimbusTokenFile: { type: 'string', optional: true, nonEmpty: true },
   logFile: { type: 'string', nonEmpty: true },
+  metricsPort: { type: 'port', optional: true },
 };
 /** Posts heartbeats to nimbus and applies the returned status to the worker. */
 class NimbusHeartbeat {
@@ -251,6 +254,12 @@ async function main(): Promise<void> {
   }
   heartbeat = new NimbusHeartbeat(config, worker, logger);
   heartbeat.start();
+  if (config.metricsPort !== undefined) {
+    const registry = newProcessRegistry();
+    const running = worker;
+    registerWorkerMetrics(registry, config.topologyName, () => running.stats());
+    void MetricsServer.listen({ host: config.host, port: config.metricsPort, registry, logger: logger.child({ component: 'metrics' }) });
+  }
   // Local heartbeat for the supervisor: written from the event loop, so a blocked loop or a
   // stopped process lets it go stale and the supervisor kills and restarts the worker.
   const localHeartbeat = config.localHeartbeatFile;
