@@ -1,7 +1,7 @@
 // A strict parser of Prometheus's text exposition format (0.0.4) for tests: HELP and TYPE
 // at most once per family and before its samples, a family's samples contiguous, metric and
 // label names valid, label values properly quoted and escaped, no duplicate series, values
-// that are floats (NaN, +Inf, -Inf allowed), counters finite and non-negative, summary
+// that are floats (NaN, +Inf, -Inf allowed, in any case as Prometheus's parser does), counters finite and non-negative, summary
 // samples only name{quantile=...}, name_sum, name_count. Throws on the first violation,
 // naming the line.
 
@@ -22,10 +22,12 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
+/** Values as Prometheus reads them (Go's ParseFloat: NaN and Inf in any case; prom-client writes "Nan"). */
 function parseValue(text: string, where: string): number {
-  if (text === 'NaN') return Number.NaN;
-  if (text === '+Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  const lower = text.toLowerCase();
+  if (lower === 'nan') return Number.NaN;
+  if (lower === '+inf' || lower === 'inf') return Number.POSITIVE_INFINITY;
+  if (lower === '-inf') return Number.NEGATIVE_INFINITY;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`${where}: bad value ${JSON.stringify(text)}`);
   return Number(text);
 }

@@ -322,12 +322,17 @@ export function metricsEndpoints(file: ClusterFile): MetricsEndpoint[] {
   return out;
 }
 
-async function brokerHealth(broker: ProcessInfo, expectedIds: number[], logger: Logger): Promise<ClusterHealth> {
+/**
+ * Health from one broker's Metadata: brokers expected (the cluster's, or any seen before) or
+ * named as replicas but not live are down; leaderless and under-replicated partitions.
+ */
+export async function brokerHealth(broker: { host: string; port: number }, expectedIds: number[], logger: Logger): Promise<ClusterHealth> {
   const conn = await KafkaConnection.connect({ host: broker.host, port: broker.port, clientId: 'streamctl-status', logger, connectTimeoutMs: 2000, requestTimeoutMs: 5000 });
   try {
     const md = await conn.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     const live = md.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
-    const allNodes = [...new Set([...expectedIds, ...live])].sort((a, b) => a - b);
+    const replicaIds = md.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicaNodes));
+    const allNodes = [...new Set([...expectedIds, ...live, ...replicaIds])].sort((a, b) => a - b);
     const nodesDown = allNodes.filter((id) => !live.includes(id));
     const leaderCounts: Record<string, number> = Object.fromEntries(live.map((id) => [String(id), 0]));
     const leaderless: string[] = [];

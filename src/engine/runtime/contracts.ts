@@ -131,4 +131,6 @@ export interface WorkerHeartbeatResponse {
    * assignment, and the worker updates its peers in place instead of restarting.
    */
   assignment?: Assignment;
+  /** Named log levels in force for the topology (set_log_level); absent or {}: the configured ones. */
+  logConfig?: Record<string, { targetLevel: string; expiresAtMs: number | null }>;
 }

@@ -12,6 +12,9 @@ import { ZERO_UUID } from '../../../src/engine/protocol/codec.js';
 import { ErrorCode } from '../../../src/engine/protocol/error-codes.js';
 import { parsePrometheusText, sampleValue, type PromFamily } from '../../helpers/prom-text.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { readFileSync } from 'node:fs';
+import { TopologyClient } from '../../../src/engine/runtime/topology-client.js';
+import { streamctl } from '../../commands/kafka-cli-helpers.js';
 
 const WORD_COUNT = new URL('../../../templates/word-count/topology.ts', import.meta.url).pathname;
 let cluster: EmbeddedCluster;
@@ -123,5 +126,33 @@ describe('metrics endpoints', () => {
     } finally {
       conn.close();
     }
+  });
+});
+
+describe('topology errors and set-log-level on the running word count', () => {
+  it('prints storm get-errors\' line with no component errors', async () => {
+    const r = await streamctl(['topology', 'errors', 'wc', '--dir', cluster.dir]);
+    expect(r).toMatchObject({ exitCode: 0, stdout: '{"Topology Name":"wc","Comp-Errors":{}}\n' });
+  });
+
+  it('sets a level in every worker and reverts it after the timeout', async () => {
+    const r = await streamctl(['topology', 'set-log-level', 'wc', 'ROOT=DEBUG:2', '--dir', cluster.dir]);
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'Sent log config ROOT=DEBUG for 2 s to topology wc\n' });
+    const client = TopologyClient.fromCluster({ dir: cluster.dir, nimbusUrl: cluster.nimbusUrl! });
+    const files = await client.workerLogFiles('wc');
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      await waitFor(`worker ${f.port} to set and then revert ROOT`, () => {
+        const lines = readFileSync(f.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { msg: string; logger?: string; level?: string });
+        const set = lines.findIndex((l) => l.msg === 'log level set' && l.logger === 'ROOT');
+        return set >= 0 && lines.slice(set).some((l) => l.msg === 'log level reverted' && l.logger === 'ROOT');
+      }, 15_000);
+    }
+    const bad = await streamctl(['topology', 'set-log-level', 'wc', 'ROOT=LOUD', '--dir', cluster.dir]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("Invalid log level setting 'ROOT=LOUD'");
   });
 });
