@@ -15,6 +15,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 import { readFileSync } from 'node:fs';
 import { TopologyClient } from '../../../src/engine/runtime/topology-client.js';
 import { streamctl } from '../../commands/kafka-cli-helpers.js';
+import { Connection, getTelemetrySubscriptionsV0, pushTelemetryV0 } from '@platformatic/kafka';
 
 const WORD_COUNT = new URL('../../../templates/word-count/topology.ts', import.meta.url).pathname;
 let cluster: EmbeddedCluster;
@@ -125,6 +126,26 @@ describe('metrics endpoints', () => {
       expect(listing).toMatch(new RegExp(`^CLIENT-ID +CLIENT-INSTANCE-ID +PUSHES.*\\ntelemetry-app +${sub.clientInstanceId.replace(/[-_]/g, '\\$&')} +2 +24 `));
     } finally {
       conn.close();
+    }
+  });
+});
+
+describe('KIP-714 from a real client library', () => {
+  it('answers @platformatic/kafka\'s GetTelemetrySubscriptions and PushTelemetry and counts the push', async () => {
+    const port = Number(cluster.brokers[0]!.split(':')[1]);
+    const conn = new Connection('platformatic-telemetry');
+    await conn.connect('127.0.0.1', port);
+    try {
+      const sub = await getTelemetrySubscriptionsV0.api.async(conn, null);
+      expect(sub.errorCode).toBe(0);
+      expect(sub.pushIntervalMs).toBe(30_000);
+      const pushed = await pushTelemetryV0.api.async(conn, sub.clientInstanceId, sub.subscriptionId, true, 0, Buffer.from([0x0a, 0x00]));
+      expect(pushed.errorCode).toBe(0);
+      const instance = Buffer.from(sub.clientInstanceId.replaceAll('-', ''), 'hex').toString('base64url');
+      const m = await scrape(url('broker 1'));
+      expect(sampleValue(m, 'kafka_server_clientmetrics_pushes_total', { client_id: 'platformatic-telemetry', client_instance_id: instance })).toBe(1);
+    } finally {
+      await conn.close();
     }
   });
 });
