@@ -88,7 +88,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<E
   const storm = options.storm ?? false;
   const supervisors = storm ? (options.supervisors ?? 1) : 0;
   const slots = options.slots ?? 4;
-  checkCount('brokers', brokers, 1, 100);
+  checkCount('brokers', brokers, 1, 99);
   checkCount('supervisors', supervisors, storm ? 1 : 0, 50);
   checkCount('slots', slots, 1, 100);
   const settings = Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, String(v)]));

@@ -121,7 +121,9 @@ describe('every --json command against a real cluster', () => {
     await check(['topology', 'list']);
     await check(['topology', 'init', join(work, 'wc')]);
     // Topology operations on a topology that does not exist: the JSON error object.
-    for (const op of ['describe', 'activate', 'deactivate', 'kill', 'rebalance']) await check(['topology', op, 'nope'], { expectExit: 1 });
+    for (const op of ['describe', 'activate', 'deactivate', 'kill', 'rebalance', 'errors']) await check(['topology', op, 'nope'], { expectExit: 1 });
+    await check(['topology', 'set-log-level', 'nope', 'ROOT=INFO'], { expectExit: 1 });
+    await check(['cluster', 'health', '--exit-when-healthy', '--timeout', '30000']);
     await check(['topology', 'submit', join(work, 'missing.ts')], { expectExit: 1 });
     await check(['cluster', 'broker', 'stop', '1']);
     await check(['cluster', 'broker', 'start', '1']);

@@ -21,7 +21,7 @@ export default class ClusterStart extends BaseCommand<typeof ClusterStart> {
     { description: 'With broker settings:', command: '<%= config.bin %> cluster start --set num.partitions=3 --set auto.create.topics.enable=true' },
   ];
   static override flags = {
-    brokers: Flags.integer({ summary: 'Number of brokers (ids 1..N).', helpValue: 'N', min: 0, max: 100 }),
+    brokers: Flags.integer({ summary: 'Number of brokers (ids 1..N).', helpValue: 'N', min: 0, max: 99 }),
     supervisors: Flags.integer({ summary: 'Number of Storm supervisors.', helpValue: 'N', min: 0, max: 50 }),
     slots: Flags.integer({ summary: 'Worker slots per supervisor.', helpValue: 'N', min: 1, max: 100 }),
     'base-port': Flags.integer({ summary: 'First broker port; the other ports follow from it.', helpValue: 'P', min: 1, max: 65535 }),

@@ -27,6 +27,8 @@ export interface AlterPartitionManagerOptions {
   metadata: MetadataCache;
   clock: Clock;
   logger: Logger;
+  /** An accepted ISR change that shrank (true) or expanded (false) the ISR (IsrShrinksPerSec, IsrExpandsPerSec). */
+  onIsrChanged?: (shrunk: boolean) => void;
   /** After an answer was applied: the ISR may have changed, and the HW may have moved. */
   onIsrChangeCompleted: (partition: Partition, highWatermarkMoved: boolean) => void;
 }
@@ -81,6 +83,7 @@ export class AlterPartitionManager {
       this.#backoffUntil.set(p.key, this.#o.clock.now() + REFUSED_BACKOFF_MS);
     } else {
       this.#o.logger.info('ISR changed', { topic: p.topic, partition: p.partition, isr: part.isr, leaderEpoch: part.leaderEpoch });
+      if (part.isr.length !== p.isr.length) this.#o.onIsrChanged?.(part.isr.length < p.isr.length);
       this.#o.metadata.updateIsr(p.topic, p.partition, part.isr, part.leaderEpoch);
     }
     // Unanswered, or committed together with a leader change (preferred leader restored):

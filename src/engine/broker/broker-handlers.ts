@@ -6,6 +6,7 @@ import type { ApiHandler } from './api-handler.js';
 import { createAdminForwardHandlers } from './handlers/admin-forward.js';
 import { createConsumerGroupHandlers } from './handlers/consumer-group-handlers.js';
 import type { BrokerContext } from './handlers/broker-context.js';
+import { createClientTelemetryHandlers } from './handlers/client-telemetry.js';
 import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
 import { createFetchHandler } from './handlers/fetch.js';
 import { createGroupHandlers, type GroupHandlerDeps } from './handlers/group-handlers.js';
@@ -27,6 +28,7 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createOffsetForLeaderEpochHandler(ctx),
     createUpdateMetadataHandler(ctx),
     ...createAdminForwardHandlers(ctx),
+    ...createClientTelemetryHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),
     ...createConsumerGroupHandlers(coordinator),
   ];

@@ -15,6 +15,8 @@ import { systemClock } from '../common/clock.js';
 import { Broker } from './broker.js';
 import { EXIT_LOG_DIR_FAILED, isLogDirIoError } from './log-dir-failure.js';
 import { exitWithLifeline } from '../common/lifeline.js';
+import { MetricsServer, newProcessRegistry } from '../common/metrics-server.js';
+import { registerBrokerMetrics, renderTelemetryClients } from './broker-metrics.js';
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
@@ -65,6 +67,17 @@ async function main(): Promise<void> {
     return;
   }
   failLogDir = (error) => broker.replicaManager.markLogDirFailed(error, { topic: '-', partition: -1, op: 'background write' });
+  if (config.metricsPort !== undefined) {
+    const registry = newProcessRegistry();
+    registerBrokerMetrics(registry, broker.metricsSource);
+    await MetricsServer.listen({
+      host: config.host,
+      port: config.metricsPort,
+      registry,
+      logger: log.child({ component: 'metrics' }),
+      routes: { '/telemetry': () => renderTelemetryClients(broker.stats, systemClock.now()) },
+    });
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -36,6 +36,8 @@ import type { BrokerContext } from './handlers/broker-context.js';
 import { BROKER_SETTINGS } from './broker-settings.js';
 import { createGroupCoordinator } from './handlers/group-handlers.js';
 import { createBrokerHandlers } from './broker-handlers.js';
+import { BrokerStats } from './broker-stats.js';
+import type { BrokerMetricsSource } from './broker-metrics.js';
 
 export interface BrokerOptions {
   config: BrokerProcessConfig;
@@ -58,6 +60,8 @@ export class Broker implements BrokerServices {
   readonly host: string;
   readonly logger: Logger;
   readonly metadata: BrokerMetadataView;
+  /** Metric counters, read by broker-metrics.ts when scraped. */
+  readonly stats = new BrokerStats();
   readonly #config: BrokerProcessConfig;
   readonly #settings: Record<string, string>;
   readonly #clock: Clock;
@@ -124,6 +128,7 @@ export class Broker implements BrokerServices {
           requestTimeoutMs: 60_000,
         }),
       onLogDirFailure: () => void this.#giveUpAfterLogDirFailure(options.onLogDirFailed),
+      stats: this.stats,
     });
     const cache = this.#cache;
     const rm = this.#replicaManager;
@@ -148,12 +153,13 @@ export class Broker implements BrokerServices {
       metadata: cache,
       controller: this.#channel,
       producerIds: ProducerIdManager.open({ brokerId: config.brokerId, dataDir: config.dataDir }),
+      stats: this.stats,
       refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics]),
       fetchMemoryAvailable: () => this.#unsentResponseLimit - (this.#server?.unsentResponseBytes ?? 0),
     };
     this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
     const handlers = createBrokerHandlers(ctx, { services: this, settings: this.#settings, logger: this.logger, clock: this.#clock }, this.#coordinator);
-    this.#router = new RequestRouter({ handlers, logger: this.logger.child({ component: 'router' }) });
+    this.#router = new RequestRouter({ handlers, logger: this.logger.child({ component: 'router' }), stats: this.stats });
   }
 
   /** Listens, then registers with the controller and starts replication and log tasks. */
@@ -174,6 +180,18 @@ export class Broker implements BrokerServices {
 
   get replicaManager(): ReplicaManager {
     return this.#replicaManager;
+  }
+
+  /** What the /metrics endpoint reads (broker-metrics.ts). */
+  get metricsSource(): BrokerMetricsSource {
+    const coordinator = this.#coordinator;
+    return {
+      stats: this.stats,
+      partitions: () => this.#replicaManager.partitions(),
+      topicExists: (topic) => this.#cache.topic(topic) !== undefined,
+      groups: () => coordinator.listGroups().groups.flatMap((l) => coordinator.group(l.groupId) ?? []),
+      highWatermark: (topic, partition) => this.highWatermark(topic, partition),
+    };
   }
 
   async #start(): Promise<void> {

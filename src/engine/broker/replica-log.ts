@@ -36,6 +36,8 @@ export interface ReplicaLog {
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
   readonly config: LogConfig;
+  /** Bytes of the log's segments on disk (kafka.log:type=Log,name=Size); absent in test fakes. */
+  readonly size?: number;
   updateConfig(config: LogConfig): void;
   /**
    * Validates (header, CRC, size, producer sequence), assigns offsets in place and appends.

@@ -25,6 +25,7 @@ import type { LeaderAppendInfo, LogProvider } from './replica-log.js';
 import type { FetcherConnect } from './replica-fetcher.js';
 import { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 import { BROKER_SETTINGS } from './broker-settings.js';
+import type { BrokerStats } from './broker-stats.js';
 
 export interface AppendResult {
   errorCode: number;
@@ -47,6 +48,8 @@ export interface ReplicaManagerOptions {
   connect: FetcherConnect;
   /** Called once when an I/O error takes the log dir offline (see log-dir-failure.ts). */
   onLogDirFailure?: (error: Error) => void;
+  /** Metric counters (messages and bytes in, ISR shrinks and expands). */
+  stats?: BrokerStats;
 }
 
 export class ReplicaManager {
@@ -76,6 +79,11 @@ export class ReplicaManager {
       metadata: options.metadata,
       clock: options.clock,
       logger: options.logger,
+      onIsrChanged: (shrunk) => {
+        if (!options.stats) return;
+        if (shrunk) options.stats.isrShrinks++;
+        else options.stats.isrExpands++;
+      },
       onIsrChangeCompleted: (p, moved) => {
         // The ISR size matters to acks=-1 waiters even when the HW did not move.
         this.#produceWaits.checkAndComplete(p.key);
@@ -308,6 +316,12 @@ export class ReplicaManager {
       return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, errorMessage: (error as Error).message, logStartOffset: p.logStartOffset };
     }
     if (!info.duplicate) {
+      const stats = this.#o.stats;
+      if (stats) {
+        const t = stats.topic(topic);
+        t.messagesIn += Number(info.lastOffset - info.firstOffset) + 1;
+        t.bytesIn += records.length;
+      }
       // Followers (and consumers, if the HW moved) waiting on this partition may go on.
       this.#fetchWaits.checkAndComplete(p.key);
     }

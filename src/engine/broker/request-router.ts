@@ -8,13 +8,16 @@ import { apiName, type Message } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { KafkaRequest } from '../network/server.js';
 import type { ApiHandler } from './api-handler.js';
+import type { BrokerStats } from './broker-stats.js';
 
 export class RequestRouter {
   readonly #handlers = new Map<number, ApiHandler>();
   readonly #logger: Logger;
+  readonly #stats: BrokerStats | undefined;
 
-  constructor(options: { handlers: readonly ApiHandler[]; logger: Logger }) {
+  constructor(options: { handlers: readonly ApiHandler[]; logger: Logger; stats?: BrokerStats }) {
     this.#logger = options.logger;
+    this.#stats = options.stats;
     for (const h of options.handlers) {
       if (this.#handlers.has(h.apiKey)) throw new Error(`two handlers for api key ${h.apiKey}`);
       this.#handlers.set(h.apiKey, h);
@@ -36,13 +39,23 @@ export class RequestRouter {
       // The server already refuses versions outside the table; this guards direct callers.
       return this.#errorAnswer(request, ErrorCode.UNSUPPORTED_VERSION, null);
     }
+    const stats = this.#stats;
+    const startMs = stats ? stats.now() : 0;
     let result: Message | null | Promise<Message | null>;
     try {
       result = h.handle(request);
     } catch (error) {
-      return this.#failed(request, error);
+      result = this.#failed(request, error);
     }
-    if (result instanceof Promise) return result.catch((error) => this.#failed(request, error));
+    if (result instanceof Promise) {
+      const answered = result.catch((error) => this.#failed(request, error));
+      if (!stats) return answered;
+      return answered.then((body) => {
+        stats.requestDone(apiKey, apiVersion, startMs);
+        return body;
+      });
+    }
+    stats?.requestDone(apiKey, apiVersion, startMs);
     return result;
   };
 

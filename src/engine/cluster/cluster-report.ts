@@ -1,7 +1,7 @@
 // Text renderings of a local cluster for the `cluster` commands: the process table (NAME, ID,
 // PID, ADDRESS, STATUS), how to connect, and an rpk-style health overview. Pure functions.
 import { renderTable } from '../common/text-table.js';
-import type { ClusterHealth, ClusterStatus } from './local-cluster.js';
+import type { ClusterHealth, ClusterStatus, MetricsEndpoint } from './local-cluster.js';
 import type { ClusterFile, ProcessInfo } from './process-configs.js';
 
 function processes(file: Pick<ClusterFile, 'controller' | 'brokers' | 'nimbus' | 'supervisors'>): ProcessInfo[] {
@@ -64,6 +64,18 @@ export function renderHealth(h: ClusterHealth): string {
   return ['CLUSTER HEALTH OVERVIEW', '=======================', ...rows.map(([k, v]) => k.padEnd(width) + v)].join('\n') + '\n';
 }
 
+/** Prometheus endpoints: one line per process; the workers' slot range on one line. */
+export function renderMetrics(endpoints: MetricsEndpoint[]): string {
+  const workers = endpoints.filter((e) => e.process.startsWith('worker '));
+  const rows = endpoints.filter((e) => !e.process.startsWith('worker ')).map((e) => [e.process, e.url]);
+  if (workers.length > 0) {
+    const port = (u: string) => new URL(u).port;
+    const first = new URL(workers[0]!.url);
+    rows.push(['workers', `http://${first.hostname}:${port(workers[0]!.url)}-${port(workers[workers.length - 1]!.url)}/metrics (one port per worker slot)`]);
+  }
+  return 'METRICS (Prometheus)\n' + renderTable(['PROCESS', 'URL'], rows).split('\n').map((l) => `  ${l}`).join('\n');
+}
+
 /** What `cluster status` prints. */
 export function renderStatus(s: ClusterStatus): string {
   if (s.state === 'not-started') return `No cluster in ${s.dir}. Start one with \`streamctl cluster start\`.\n`;
@@ -76,6 +88,7 @@ export function renderStatus(s: ClusterStatus): string {
   if (s.nimbusUrl) lines.push(`NIMBUS   ${s.nimbusUrl}${s.nimbusUiOpen ? ' (read-only GETs open: --ui-open)' : ''}`);
   if (s.nimbusTokenFile) lines.push(`TOKEN    ${s.nimbusTokenFile} (Authorization: Bearer <token> for nimbus's API)`);
   lines.push('', renderProcessTable(s.processes), '');
+  if (s.running && s.metrics.length > 0) lines.push(renderMetrics(s.metrics), '');
   if (s.health) lines.push(renderHealth(s.health));
   else if (s.running && s.processes.some((p) => p.kind === 'broker')) lines.push('No broker answered a Metadata request.\n');
   return lines.join('\n').replace(/\n*$/, '\n');

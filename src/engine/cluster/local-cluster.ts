@@ -14,7 +14,7 @@ import { ApiKey } from '../protocol/api-keys.js';
 import { ClusterDaemon, DEFAULT_TIMINGS, isAlive, type ClusterSpec, type DaemonTimings, type ProcessMains } from './cluster-daemon.js';
 import { daemonMain } from './process-mains.js';
 import { ClusterDir } from './cluster-dir.js';
-import { DEFAULT_BASE_PORT } from './ports.js';
+import { DEFAULT_BASE_PORT, MAX_BROKERS, planPorts } from './ports.js';
 import type { ClusterFile, ProcessInfo, Settings } from './process-configs.js';
 
 export interface StartClusterOptions {
@@ -83,6 +83,14 @@ export interface ClusterStatus {
   processes: ProcessInfo[];
   /** Null when no broker answered. */
   health: ClusterHealth | null;
+  /** Prometheus /metrics endpoints of the processes (workers: one per slot, served while a worker runs there). */
+  metrics: MetricsEndpoint[];
+}
+
+export interface MetricsEndpoint {
+  /** "controller", "broker 1", "nimbus", "worker supervisor-1:9392". */
+  process: string;
+  url: string;
 }
 
 const START_DEADLINE_MS = 180_000;
@@ -103,7 +111,7 @@ function resolveSpec(opts: StartClusterOptions, previous: ClusterFile | undefine
   const int = (name: string, v: number, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) throw new StreamctlError('USAGE', `${name} must be an integer from ${min} to ${max}, got ${v}.`);
   };
-  int('--brokers', spec.brokers, 0, 100);
+  int('--brokers', spec.brokers, 0, MAX_BROKERS);
   int('--supervisors', spec.supervisors, 0, 50);
   int('--slots', spec.slotsPerSupervisor, 1, 100);
   int('--base-port', spec.basePort, 1, 65535);
@@ -257,7 +265,7 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
   const dir = new ClusterDir(dirPath);
   let file = safeRead(dir);
   if (!file) {
-    return { dir: dir.root, running: false, state: 'not-started', clusterId: dir.readClusterId() ?? null, daemonPid: null, bootstrapServers: null, nimbusUrl: null, nimbusTokenFile: null, nimbusUiOpen: false, processes: [], health: null };
+    return { dir: dir.root, running: false, state: 'not-started', clusterId: dir.readClusterId() ?? null, daemonPid: null, bootstrapServers: null, nimbusUrl: null, nimbusTokenFile: null, nimbusUiOpen: false, processes: [], health: null, metrics: [] };
   }
   const running = isRunning(file);
   // A live daemon knows better than a cluster.json it may have failed to rewrite (full disk).
@@ -294,15 +302,37 @@ export async function clusterStatus(dirPath: string, options: { logger?: Logger 
     nimbusUiOpen: file.nimbusUiOpen === true,
     processes,
     health,
+    metrics: metricsEndpoints(file),
   };
 }
 
-async function brokerHealth(broker: ProcessInfo, expectedIds: number[], logger: Logger): Promise<ClusterHealth> {
+/** The /metrics URLs of a cluster's processes, from its port scheme. */
+export function metricsEndpoints(file: ClusterFile): MetricsEndpoint[] {
+  const storm = file.nimbus !== null;
+  const plan = planPorts({ basePort: file.basePort, brokers: file.brokers.length, supervisors: storm ? file.supervisors.length : 0, slotsPerSupervisor: file.slotsPerSupervisor ?? 1 });
+  const url = (port: number) => `http://${file.host}:${port}/metrics`;
+  const out: MetricsEndpoint[] = [{ process: 'controller', url: url(plan.metrics.controller) }];
+  file.brokers.forEach((b, i) => out.push({ process: `broker ${b.id ?? i + 1}`, url: url(plan.metrics.brokers[i]!) }));
+  if (storm) {
+    out.push({ process: 'nimbus', url: url(plan.metrics.nimbus) });
+    plan.metrics.workers.forEach((ports, s) =>
+      ports.forEach((port, k) => out.push({ process: `worker supervisor-${s + 1}:${plan.supervisorSlots[s]![k]}`, url: url(port) })),
+    );
+  }
+  return out;
+}
+
+/**
+ * Health from one broker's Metadata: brokers expected (the cluster's, or any seen before) or
+ * named as replicas but not live are down; leaderless and under-replicated partitions.
+ */
+export async function brokerHealth(broker: { host: string; port: number }, expectedIds: number[], logger: Logger): Promise<ClusterHealth> {
   const conn = await KafkaConnection.connect({ host: broker.host, port: broker.port, clientId: 'streamctl-status', logger, connectTimeoutMs: 2000, requestTimeoutMs: 5000 });
   try {
     const md = await conn.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     const live = md.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
-    const allNodes = [...new Set([...expectedIds, ...live])].sort((a, b) => a - b);
+    const replicaIds = md.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicaNodes));
+    const allNodes = [...new Set([...expectedIds, ...live, ...replicaIds])].sort((a, b) => a - b);
     const nodesDown = allNodes.filter((id) => !live.includes(id));
     const leaderCounts: Record<string, number> = Object.fromEntries(live.map((id) => [String(id), 0]));
     const leaderless: string[] = [];

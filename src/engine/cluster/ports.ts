@@ -1,11 +1,15 @@
 // The local cluster's port scheme and port checks. From a base port P (default 9092):
 // broker i (1-based) on P+i-1, controller on P+100, nimbus HTTP on P+200, supervisor s's
-// worker slots on P+300+(s-1)*slots... All on 127.0.0.1. A busy port is a PORT_IN_USE error
+// worker slots on P+300+(s-1)*slots... Prometheus /metrics endpoints: broker i on P+100+i,
+// controller on P+201, nimbus on P+202, and the worker in slot k (counted over all
+// supervisors) on P+300+S+k, right after the S slot ports. All on 127.0.0.1. A busy port is a PORT_IN_USE error
 // naming the port and the process that wanted it. Stateless.
 import net from 'node:net';
 import { StreamctlError } from '../common/errors.js';
 
 export const DEFAULT_BASE_PORT = 9092;
+/** Broker i's metrics port P+100+i must stay below nimbus's P+200. */
+export const MAX_BROKERS = 99;
 
 export interface PortPlan {
   controller: number;
@@ -14,6 +18,17 @@ export interface PortPlan {
   nimbus: number;
   /** Index s is supervisor s+1's slot ports. */
   supervisorSlots: number[][];
+  /** Prometheus /metrics ports. */
+  metrics: MetricsPorts;
+}
+
+export interface MetricsPorts {
+  /** Index i is broker id i+1. */
+  brokers: number[];
+  controller: number;
+  nimbus: number;
+  /** Parallel to supervisorSlots: the metrics port of the worker in each slot. */
+  workers: number[][];
 }
 
 export interface PortPlanOptions {
@@ -24,7 +39,8 @@ export interface PortPlanOptions {
 }
 
 export function planPorts(o: PortPlanOptions): PortPlan {
-  if (o.brokers > 100) throw new StreamctlError('USAGE', `At most 100 brokers fit the port scheme, asked for ${o.brokers}.`);
+  if (o.brokers > MAX_BROKERS) throw new StreamctlError('USAGE', `At most ${MAX_BROKERS} brokers fit the port scheme, asked for ${o.brokers}.`);
+  const totalSlots = o.supervisors * o.slotsPerSupervisor;
   const plan: PortPlan = {
     controller: o.basePort + 100,
     brokers: Array.from({ length: o.brokers }, (_, i) => o.basePort + i),
@@ -32,8 +48,16 @@ export function planPorts(o: PortPlanOptions): PortPlan {
     supervisorSlots: Array.from({ length: o.supervisors }, (_, s) =>
       Array.from({ length: o.slotsPerSupervisor }, (_, k) => o.basePort + 300 + s * o.slotsPerSupervisor + k),
     ),
+    metrics: {
+      brokers: Array.from({ length: o.brokers }, (_, i) => o.basePort + 101 + i),
+      controller: o.basePort + 201,
+      nimbus: o.basePort + 202,
+      workers: Array.from({ length: o.supervisors }, (_, s) =>
+        Array.from({ length: o.slotsPerSupervisor }, (_, k) => o.basePort + 300 + totalSlots + s * o.slotsPerSupervisor + k),
+      ),
+    },
   };
-  const top = Math.max(plan.controller, plan.nimbus, ...plan.brokers, ...plan.supervisorSlots.flat());
+  const top = Math.max(plan.controller, plan.nimbus, ...plan.brokers, ...plan.supervisorSlots.flat(), ...plan.metrics.workers.flat());
   if (o.basePort < 1 || top > 65535) {
     throw new StreamctlError('USAGE', `Base port ${o.basePort} puts cluster ports outside 1-65535 (highest would be ${top}).`);
   }
@@ -45,10 +69,13 @@ export function portOwners(plan: PortPlan, storm: boolean): { port: number; owne
   const owners = [
     ...plan.brokers.map((port, i) => ({ port, owner: `broker ${i + 1}` })),
     { port: plan.controller, owner: 'controller' },
+    ...plan.metrics.brokers.map((port, i) => ({ port, owner: `broker ${i + 1} (metrics)` })),
+    { port: plan.metrics.controller, owner: 'controller (metrics)' },
   ];
   if (storm) {
-    owners.push({ port: plan.nimbus, owner: 'nimbus' });
+    owners.push({ port: plan.nimbus, owner: 'nimbus' }, { port: plan.metrics.nimbus, owner: 'nimbus (metrics)' });
     plan.supervisorSlots.forEach((slots, s) => slots.forEach((port) => owners.push({ port, owner: `supervisor ${s + 1} (worker slot)` })));
+    plan.metrics.workers.forEach((ports, s) => ports.forEach((port) => owners.push({ port, owner: `supervisor ${s + 1} (worker metrics)` })));
   }
   return owners;
 }

@@ -20,6 +20,8 @@ export interface ControllerProcessConfig {
   brokerDataDirs?: string[];
   /** ...unless forced (cluster start --force). */
   force?: boolean;
+  /** Port of the Prometheus /metrics endpoint (absent: none). */
+  metricsPort?: number;
 }
 
 export interface BrokerProcessConfig {
@@ -32,6 +34,8 @@ export interface BrokerProcessConfig {
   controller: { host: string; port: number };
   /** auto.create.topics.enable, socket.request.max.bytes, log.retention.check.interval.ms, log.* defaults, ... */
   settings: Settings;
+  /** Port of the Prometheus /metrics endpoint (absent: none). */
+  metricsPort?: number;
 }
 
 export const CONTROLLER_PROCESS_CONFIG: FieldSchema<ControllerProcessConfig> = {
@@ -43,6 +47,7 @@ export const CONTROLLER_PROCESS_CONFIG: FieldSchema<ControllerProcessConfig> = {
   settings: { type: 'settings' },
   brokerDataDirs: { type: 'strings', optional: true },
   force: { type: 'boolean', optional: true },
+  metricsPort: { type: 'port', optional: true },
 };
 
 export const BROKER_PROCESS_CONFIG: FieldSchema<BrokerProcessConfig> = {
@@ -54,6 +59,7 @@ export const BROKER_PROCESS_CONFIG: FieldSchema<BrokerProcessConfig> = {
   logFile: { type: 'string', nonEmpty: true },
   controller: { type: 'object', fields: { host: { type: 'string', nonEmpty: true }, port: { type: 'port' } } },
   settings: { type: 'settings' },
+  metricsPort: { type: 'port', optional: true },
 };
 
 export type ProcessKind = 'controller' | 'broker' | 'nimbus' | 'supervisor';

@@ -18,6 +18,7 @@ interface NimbusConfig {
   clusterDir: string;
   tokenFile: string;
   uiOpen: boolean;
+  metricsPort: number;
 }
 
 /** Config of supervisor-main (mirrors runtime/supervisor-main's SupervisorProcessConfig). */
@@ -29,6 +30,7 @@ interface SupervisorConfig {
   nimbusTokenFile: string;
   dataDir: string;
   logFile: string;
+  workerMetricsPorts: number[];
 }
 
 /** Ready when a Kafka listener answers (controller: ApiVersions; broker: lists itself), or an HTTP GET is accepted. */
@@ -64,6 +66,7 @@ export function defineProcesses(o: { spec: ClusterSpec; dir: ClusterDir; plan: P
     settings,
     brokerDataDirs: brokerDataDirsIn(dir.root),
     force: spec.force ?? false,
+    metricsPort: plan.metrics.controller,
   };
   defs.push({ proc: 'controller', kind: 'controller', port: plan.controller, main: mains.controller, config: controllerConfig, ready: { kind: 'kafka', port: plan.controller } });
   plan.brokers.forEach((port, i) => {
@@ -78,6 +81,7 @@ export function defineProcesses(o: { spec: ClusterSpec; dir: ClusterDir; plan: P
       logFile: dir.logFile(proc),
       controller: { host, port: plan.controller },
       settings,
+      metricsPort: plan.metrics.brokers[i]!,
     };
     defs.push({ proc, kind: 'broker', id: brokerId, port, main: mains.broker, config, ready: { kind: 'kafka', port, brokerId } });
   });
@@ -91,12 +95,22 @@ export function defineProcesses(o: { spec: ClusterSpec; dir: ClusterDir; plan: P
     clusterDir: dir.root,
     tokenFile: dir.nimbusTokenFile,
     uiOpen: spec.uiOpen === true,
+    metricsPort: plan.metrics.nimbus,
   };
   defs.push({ proc: 'nimbus', kind: 'nimbus', port: plan.nimbus, main: mains.nimbus, config: nimbusConfig, ready: { kind: 'http', url: `${nimbusUrl}/api/v1/cluster/summary`, accept: () => true } });
   plan.supervisorSlots.forEach((slotPorts, s) => {
     const n = s + 1;
     const proc = `supervisor-${n}`;
-    const config: SupervisorConfig = { supervisorId: proc, host, slotPorts, nimbusUrl, nimbusTokenFile: dir.nimbusTokenFile, dataDir: dir.dataDir(proc), logFile: dir.logFile(proc) };
+    const config: SupervisorConfig = {
+      supervisorId: proc,
+      host,
+      slotPorts,
+      nimbusUrl,
+      nimbusTokenFile: dir.nimbusTokenFile,
+      dataDir: dir.dataDir(proc),
+      logFile: dir.logFile(proc),
+      workerMetricsPorts: plan.metrics.workers[s] ?? [],
+    };
     const ready: ReadyCheck = { kind: 'http', url: `${nimbusUrl}/api/v1/supervisor/summary`, accept: (b) => listsSupervisor(b, proc) };
     defs.push({ proc, kind: 'supervisor', id: n, port: slotPorts[0] ?? 0, main: mains.supervisor, config, ready });
   });

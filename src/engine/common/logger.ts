@@ -89,18 +89,60 @@ export interface CreateLoggerOptions {
   repeatWindowMs?: number;
   /** Clock of the repeat limiter (tests). */
   nowMs?: () => number;
+  /** Levels changed at run time by logger name (Storm's set_log_level); overrides `level`. */
+  levels?: LogLevelControl;
+}
+
+/** A level per logger name: "ROOT" (every line) or a component name (lines bound to it). */
+export type NamedLogLevel = LogLevel | 'off';
+
+/**
+ * Run-time log levels by name (Storm's named loggers): a component's level wins over ROOT's,
+ * which wins over the level the logger was created with. Set and cleared by the owner (the
+ * worker applies nimbus's log config); read on every log call, so a lookup is all it costs.
+ */
+export class LogLevelControl {
+  readonly #levels = new Map<string, number>();
+  readonly #names = new Map<string, NamedLogLevel>();
+
+  set(name: string, level: NamedLogLevel): void {
+    this.#levels.set(name, level === 'off' ? Number.POSITIVE_INFINITY : LEVELS[level]);
+    this.#names.set(name, level);
+  }
+
+  /** The level set for a name, or undefined. */
+  level(name: string): NamedLogLevel | undefined {
+    return this.#names.get(name);
+  }
+
+  clear(name: string): void {
+    this.#levels.delete(name);
+    this.#names.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.#levels.keys()];
+  }
+
+  /** The minimum level of a logger bound to `component`, else `fallback`. */
+  min(component: unknown, fallback: number): number {
+    if (this.#levels.size === 0) return fallback;
+    return (typeof component === 'string' ? this.#levels.get(component) : undefined) ?? this.#levels.get('ROOT') ?? fallback;
+  }
 }
 
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const window = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
   const limiter = window > 0 ? new RepeatLimiter(window, options.nowMs ?? Date.now) : undefined;
-  return build(options.sink ?? stderrSink, options.level ?? 'info', options.fields ?? {}, limiter);
+  return build(options.sink ?? stderrSink, options.level ?? 'info', options.fields ?? {}, limiter, options.levels);
 }
 
-function build(sink: LogSink, levelName: LogLevel, bound: Record<string, unknown>, limiter: RepeatLimiter | undefined): Logger {
-  const min = LEVELS[levelName];
+function build(sink: LogSink, levelName: LogLevel, bound: Record<string, unknown>, limiter: RepeatLimiter | undefined, control?: LogLevelControl): Logger {
+  const fixedMin = LEVELS[levelName];
+  const component = bound.component;
+  const minLevel = control ? () => control.min(component, fixedMin) : () => fixedMin;
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < min) return;
+    if (LEVELS[level] < minLevel()) return;
     let suppressed = 0;
     if (limiter && LEVELS[level] >= LEVELS.warn) {
       suppressed = limiter.admit(repeatKey(level, msg, bound, fields));
@@ -126,8 +168,8 @@ function build(sink: LogSink, levelName: LogLevel, bound: Record<string, unknown
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => build(sink, levelName, { ...bound, ...fields }, limiter),
-    isDebugEnabled: () => min <= LEVELS.debug,
+    child: (fields) => build(sink, levelName, { ...bound, ...fields }, limiter, control),
+    isDebugEnabled: () => minLevel() <= LEVELS.debug,
   };
 }
 

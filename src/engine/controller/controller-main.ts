@@ -14,6 +14,8 @@ import { Controller } from './controller.js';
 import { MetadataPusher } from './metadata-pusher.js';
 import { systemClock } from '../common/clock.js';
 import { exitWithLifeline } from '../common/lifeline.js';
+import { MetricsServer, newProcessRegistry } from '../common/metrics-server.js';
+import { registerControllerMetrics } from './controller-metrics.js';
 
 async function main(): Promise<void> {
   usePrivateUmask(); // owner-only files (DESIGN.md, Trust model)
@@ -67,6 +69,11 @@ async function main(): Promise<void> {
     return;
   }
   controller.startTicking();
+  if (config.metricsPort !== undefined) {
+    const registry = newProcessRegistry();
+    registerControllerMetrics(registry, () => controller.store);
+    await MetricsServer.listen({ host: config.host, port: config.metricsPort, registry, logger: logger.child({ component: 'metrics' }) });
+  }
   logger.info('controller started', { host: config.host, port: server.port, pid: process.pid, clusterId: config.clusterId });
 
   let stopping = false;

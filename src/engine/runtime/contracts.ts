@@ -62,6 +62,8 @@ export interface WorkerConfig {
   /** Set by the supervisor: file with nimbus's API token, sent on every heartbeat. */
   nimbusTokenFile?: string;
   logFile: string;
+  /** Set by the supervisor: port of the worker's Prometheus /metrics endpoint. */
+  metricsPort?: number;
 }
 
 export interface LatencyStats {
@@ -129,4 +131,6 @@ export interface WorkerHeartbeatResponse {
    * assignment, and the worker updates its peers in place instead of restarting.
    */
   assignment?: Assignment;
+  /** Named log levels in force for the topology (set_log_level); absent or {}: the configured ones. */
+  logConfig?: Record<string, { targetLevel: string; expiresAtMs: number | null }>;
 }

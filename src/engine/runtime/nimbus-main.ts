@@ -12,6 +12,8 @@ import { ignoreOutputStreamErrors } from '../common/process-guards.js';
 import { Nimbus } from './nimbus.js';
 import { NimbusHttpApi } from './nimbus/http-api.js';
 import { exitWithLifeline } from '../common/lifeline.js';
+import { MetricsServer, newProcessRegistry } from '../common/metrics-server.js';
+import { registerNimbusMetrics } from './metrics/storm-metrics.js';
 
 /** Config file written by the cluster daemon for the nimbus process. */
 export interface NimbusProcessConfig {
@@ -29,6 +31,8 @@ export interface NimbusProcessConfig {
   supervisorTimeoutMs?: number;
   /** Optional tuning (tests): worker heartbeat timeout, default 5000. */
   workerTimeoutMs?: number;
+  /** Port of the Prometheus /metrics endpoint (absent: none). */
+  metricsPort?: number;
 }
 
 export const NIMBUS_PROCESS_CONFIG: FieldSchema<NimbusProcessConfig> = {
@@ -41,6 +45,7 @@ export const NIMBUS_PROCESS_CONFIG: FieldSchema<NimbusProcessConfig> = {
   uiOpen: { type: 'boolean', optional: true },
   supervisorTimeoutMs: { type: 'integer', optional: true, min: 1 },
   workerTimeoutMs: { type: 'integer', optional: true, min: 1 },
+  metricsPort: { type: 'port', optional: true },
 };
 
 const TICK_MS = 250;
@@ -79,6 +84,11 @@ async function main(): Promise<void> {
     return;
   }
   log.info('nimbus started', { url: nimbusUrl, dataDir: config.dataDir, uiOpen: config.uiOpen === true });
+  if (config.metricsPort !== undefined) {
+    const registry = newProcessRegistry();
+    registerNimbusMetrics(registry, { cluster: () => nimbus.views.clusterSummary(), topologies: () => nimbus.views.topologySummary().topologies });
+    await MetricsServer.listen({ host: config.host, port: config.metricsPort, registry, logger: log.child({ component: 'metrics' }) });
+  }
   const timer = setInterval(() => {
     try {
       nimbus.tick();

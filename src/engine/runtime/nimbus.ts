@@ -22,6 +22,7 @@ import { transition, type TopologyEvent } from './nimbus/topology-state-machine.
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
 import { TOPOLOGY_NAME_PATTERN, validateSpec } from './nimbus/spec-validation.js';
 import { NimbusViews } from './nimbus/views.js';
+import { LogConfigStore } from './nimbus/log-config.js';
 import { sameWorkers, workerConfigsFor, workerIdOf } from './nimbus/worker-assignments.js';
 import { workerMemoryLimits } from './supervisor/worker-memory.js';
 import { ACKER_COMPONENT_ID } from './acker.js';
@@ -87,6 +88,8 @@ export class Nimbus {
   #metricsSavedMs: number;
   /** The REST API's read-only views (Storm UI shapes) over this nimbus's state. */
   readonly views: NimbusViews;
+  /** Named log levels per topology (set_log_level), handed to the workers in heartbeats. */
+  readonly logConfigs = new LogConfigStore();
 
   private constructor(store: TopologyStore, options: NimbusOptions) {
     this.#store = store;
@@ -401,12 +404,13 @@ export class Nimbus {
         hb.errors.map((e) => ({ topologyId: t.id, component: e.component, taskId: e.taskId, timeSecs: e.timeSecs, error: e.error, host: hb.host, port: hb.port })),
       );
     }
+    const logConfig = this.logConfigs.active(t.id, this.#clock.now());
     if (hb.assignmentVersion !== t.assignment.version) {
       // A kept worker (same slot and executors) gets the new assignment to update its peers.
       const w = t.assignment.workers.find((x) => x.supervisorId === hb.supervisorId && x.port === hb.port);
-      if (w && workerIdOf(t.id, w) === hb.workerId) return { status: t.status, assignmentVersion: t.assignment.version, assignment: t.assignment };
+      if (w && workerIdOf(t.id, w) === hb.workerId) return { status: t.status, assignmentVersion: t.assignment.version, assignment: t.assignment, logConfig };
     }
-    return { status: t.status, assignmentVersion: t.assignment.version };
+    return { status: t.status, assignmentVersion: t.assignment.version, logConfig };
   }
 }
 

@@ -30,6 +30,8 @@ export interface SupervisorProcessConfig {
   workerTimeoutMs?: number;
   /** Storm's supervisor.worker.start.timeout.secs in ms: time for a new worker's first heartbeat (default 120000). */
   workerStartTimeoutMs?: number;
+  /** Parallel to slotPorts: the /metrics port of the worker in each slot. */
+  workerMetricsPorts?: number[];
 }
 
 export const SUPERVISOR_PROCESS_CONFIG: FieldSchema<SupervisorProcessConfig> = {
@@ -44,6 +46,7 @@ export const SUPERVISOR_PROCESS_CONFIG: FieldSchema<SupervisorProcessConfig> = {
   heartbeatIntervalMs: { type: 'integer', optional: true, min: 1 },
   workerTimeoutMs: { type: 'integer', optional: true, min: 1 },
   workerStartTimeoutMs: { type: 'integer', optional: true, min: 1 },
+  workerMetricsPorts: { type: 'ports', optional: true },
 };
 
 async function main(): Promise<void> {
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     ...(config.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: config.heartbeatIntervalMs } : {}),
     ...(config.workerTimeoutMs !== undefined ? { workerTimeoutMs: config.workerTimeoutMs } : {}),
     ...(config.workerStartTimeoutMs !== undefined ? { workerStartTimeoutMs: config.workerStartTimeoutMs } : {}),
+    ...(config.workerMetricsPorts !== undefined ? { workerMetricsPorts: config.workerMetricsPorts } : {}),
   });
   log.info('supervisor started', { slotPorts: config.slotPorts, nimbusUrl: config.nimbusUrl });
   let stopping = false;

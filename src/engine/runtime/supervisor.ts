@@ -41,6 +41,8 @@ export interface SupervisorOptions {
   workerTimeoutMs?: number;
   /** Storm's supervisor.worker.start.timeout.secs: time a new worker has for its first heartbeat (default 120 s). */
   workerStartTimeoutMs?: number;
+  /** Parallel to slotPorts: the /metrics port handed to the worker in each slot. */
+  workerMetricsPorts?: number[];
 }
 
 export const DEFAULT_WORKER_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'worker-main.js');
@@ -101,6 +103,13 @@ export class Supervisor {
     await Promise.all([...this.#workers.values()].map((w) => w.stop()));
     this.#workers.clear();
     this.#log.info('supervisor stopped all workers');
+  }
+
+  /** A worker config from nimbus plus what only this supervisor knows: the token file and the slot's metrics port. */
+  #withLocalSettings(c: WorkerConfig, tokenFile: string | undefined): WorkerConfig {
+    const slot = this.#options.slotPorts.indexOf(c.port);
+    const metricsPort = slot >= 0 ? this.#options.workerMetricsPorts?.[slot] : undefined;
+    return { ...c, ...(tokenFile ? { nimbusTokenFile: tokenFile } : {}), ...(metricsPort !== undefined ? { metricsPort } : {}) };
   }
 
   #workersDir(): string {
@@ -177,7 +186,7 @@ export class Supervisor {
     if (this.#closed) return;
     if (desired) {
       const tokenFile = this.#options.nimbusTokenFile;
-      const wanted = new Map(desired.map((c) => [c.workerId, tokenFile ? { ...c, nimbusTokenFile: tokenFile } : c]));
+      const wanted = new Map(desired.map((c) => [c.workerId, this.#withLocalSettings(c, tokenFile)]));
       const stops: Array<Promise<void>> = [];
       for (const [id, w] of this.#workers) {
         if (!wanted.has(id)) {

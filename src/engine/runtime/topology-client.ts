@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
+import type { LogLevelSetting, NamedLoggerLevel } from './nimbus/log-config.js';
 import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
 import { parseKeyValues } from '../common/key-value.js';
 import { prepareTopology, type FluxSourceOptions } from './topology-source.js';
@@ -232,6 +233,14 @@ export class TopologyClient {
   async describe(name: string, window: '600' | ':all-time' = ':all-time'): Promise<TopologyDetail> {
     const id = await this.resolveId(name);
     return this.#request('GET', `/api/v1/topology/${encodeURIComponent(id)}?window=${encodeURIComponent(window)}`);
+  }
+
+  /** storm set_log_level: a named logger's level in every worker of the topology, reverting after the timeout. */
+  async setLogLevel(name: string, setting: LogLevelSetting): Promise<{ topology: string; namedLoggerLevels: Record<string, NamedLoggerLevel> }> {
+    const id = await this.resolveId(name);
+    const body = { namedLoggerLevels: { [setting.logger]: { target_level: setting.level, timeout: setting.timeoutSecs } } };
+    const res = await this.#request<{ namedLoggerLevels: Record<string, NamedLoggerLevel> }>('POST', `/api/v1/topology/${encodeURIComponent(id)}/logconfig`, body);
+    return { topology: name, namedLoggerLevels: res.namedLoggerLevels };
   }
 
   async component(name: string, component: string): Promise<ComponentDetail> {

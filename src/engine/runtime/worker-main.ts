@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadMainConfig, type FieldSchema } from '../common/config-schema.js';
-import { createLogger, fileSink, type Logger } from '../common/logger.js';
+import { createLogger, fileSink, LogLevelControl, type Logger } from '../common/logger.js';
+import { namedLogLevel } from './nimbus/log-config.js';
 import { nimbusAuthHeaders, readNimbusToken } from '../common/nimbus-token.js';
 import { usePrivateUmask } from '../common/private-files.js';
 import { ignoreOutputStreamErrors } from '../common/process-guards.js';
@@ -18,6 +19,8 @@ import { RUNTIME_DEFAULTS } from './local-runner.js';
 import { TcpTransport } from './transport/tcp-transport.js';
 import { Worker } from './worker.js';
 import { exitWithLifeline } from '../common/lifeline.js';
+import { MetricsServer, newProcessRegistry } from '../common/metrics-server.js';
+import { registerWorkerMetrics } from './metrics/storm-metrics.js';
 
 const HEARTBEAT_MS = 500;
 const STATUSES: readonly TopologyStatus[] = ['ACTIVE', 'INACTIVE', 'REBALANCING', 'KILLED'];
@@ -40,6 +43,7 @@ export const WORKER_CONFIG: FieldSchema<WorkerConfig> = {
   nimbusUrl: { type: 'string', nonEmpty: true },
   nimbusTokenFile: { type: 'string', optional: true, nonEmpty: true },
   logFile: { type: 'string', nonEmpty: true },
+  metricsPort: { type: 'port', optional: true },
 };
 /** Posts heartbeats to nimbus and applies the returned status to the worker. */
 class NimbusHeartbeat {
@@ -50,10 +54,34 @@ class NimbusHeartbeat {
   #inFlight = false;
   #unreachableSince = 0;
 
-  constructor(config: WorkerConfig, worker: Worker, logger: Logger) {
+  readonly #levels: LogLevelControl | undefined;
+
+  constructor(config: WorkerConfig, worker: Worker, logger: Logger, levels?: LogLevelControl) {
     this.#config = config;
     this.#worker = worker;
     this.#logger = logger;
+    this.#levels = levels;
+  }
+
+  /** set_log_level: nimbus's named levels in force; the others (expired, removed) revert. */
+  #applyLogConfig(config: WorkerHeartbeatResponse['logConfig']): void {
+    const levels = this.#levels;
+    if (!levels || !config) return;
+    const now = Date.now();
+    const wanted = new Map<string, ReturnType<typeof namedLogLevel>>();
+    for (const [name, l] of Object.entries(config)) if (l.expiresAtMs === null || l.expiresAtMs > now) wanted.set(name, namedLogLevel(l.targetLevel));
+    for (const name of levels.names()) {
+      if (!wanted.has(name)) {
+        levels.clear(name);
+        this.#logger.info('log level reverted', { logger: name });
+      }
+    }
+    for (const [name, level] of wanted) {
+      if (level && levels.level(name) !== level) {
+        levels.set(name, level);
+        this.#logger.info('log level set', { logger: name, to: level });
+      }
+    }
   }
 
   start(): void {
@@ -100,6 +128,7 @@ class NimbusHeartbeat {
         this.#unreachableSince = 0;
       }
       if (answer.assignment && answer.assignment.version !== this.#worker.assignmentVersion) this.#adopt(answer.assignment);
+      this.#applyLogConfig(answer.logConfig);
       if (STATUSES.includes(answer.status)) await this.#worker.setStatus(answer.status);
       if (typeof answer.assignmentVersion === 'number' && answer.assignmentVersion !== this.#worker.assignmentVersion) {
         this.#logger.debug('assignment changed; waiting to be replaced', { mine: c.assignment.version, current: answer.assignmentVersion });
@@ -185,7 +214,8 @@ async function main(): Promise<void> {
   }
   const config = loadMainConfig('worker', WORKER_CONFIG, configPath);
   if (!config) return;
-  const logger = createLogger({ sink: fileSink(config.logFile), fields: { workerId: config.workerId, topologyId: config.topologyId, port: config.port } });
+  const levels = new LogLevelControl();
+  const logger = createLogger({ sink: fileSink(config.logFile), fields: { workerId: config.workerId, topologyId: config.topologyId, port: config.port }, levels });
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception', { error });
   });
@@ -212,7 +242,7 @@ async function main(): Promise<void> {
     logger.error('worker exiting after a fatal component error', { component, taskId, error });
     const force = setTimeout(() => process.exit(11), 3000);
     force.unref();
-    const beat = worker ? (heartbeat ?? new NimbusHeartbeat(config, worker, logger)).final() : reportStartupError(config, component, taskId, error);
+    const beat = worker ? (heartbeat ?? new NimbusHeartbeat(config, worker, logger, levels)).final() : reportStartupError(config, component, taskId, error);
     void beat.catch(() => {}).finally(() => process.exit(11));
   };
   try {
@@ -249,8 +279,14 @@ async function main(): Promise<void> {
     worker.halt();
     return;
   }
-  heartbeat = new NimbusHeartbeat(config, worker, logger);
+  heartbeat = new NimbusHeartbeat(config, worker, logger, levels);
   heartbeat.start();
+  if (config.metricsPort !== undefined) {
+    const registry = newProcessRegistry();
+    const running = worker;
+    registerWorkerMetrics(registry, config.topologyName, () => running.stats());
+    void MetricsServer.listen({ host: config.host, port: config.metricsPort, registry, logger: logger.child({ component: 'metrics' }) });
+  }
   // Local heartbeat for the supervisor: written from the event loop, so a blocked loop or a
   // stopped process lets it go stale and the supervisor kills and restarts the worker.
   const localHeartbeat = config.localHeartbeatFile;

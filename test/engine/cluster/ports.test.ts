@@ -22,6 +22,12 @@ describe('planPorts', () => {
       controller: 9192,
       nimbus: 9292,
       supervisorSlots: [[9392, 9393, 9394, 9395], [9396, 9397, 9398, 9399]],
+      metrics: {
+        brokers: [9193, 9194, 9195],
+        controller: 9293,
+        nimbus: 9294,
+        workers: [[9400, 9401, 9402, 9403], [9404, 9405, 9406, 9407]],
+      },
     });
   });
 

@@ -6,6 +6,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { ApiKeyNumber, Encodable, RequestOf, ResponseOf } from '../../protocol/codec.js';
 import type { BrokerNode } from '../broker-services.js';
+import type { BrokerStats } from '../broker-stats.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { ProducerIdManager } from '../producer-id-manager.js';
 import type { ReplicaManager } from '../replica-manager.js';
@@ -27,6 +28,8 @@ export interface BrokerContext {
   readonly metadata: MetadataCache;
   readonly controller: ControllerForwarder;
   readonly producerIds: ProducerIdManager;
+  /** Metric counters (bytes out to consumers, client telemetry). */
+  readonly stats: BrokerStats;
   /** Bytes fetch responses may still take before unread responses exceed their bound. */
   fetchMemoryAvailable(): number;
   /** Refreshes topic configs from the controller (after an AlterConfigs). */

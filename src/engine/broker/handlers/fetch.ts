@@ -62,6 +62,14 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
         }
         slots.push(slot);
       }
+      const countBytesOut = (results: FetchPartitionResult[]) => {
+        // BytesOutPerSec counts what consumers fetch; followers' fetches are replication.
+        if (replicaId >= 0) return;
+        for (let i = 0; i < results.length; i++) {
+          const n = results[i]!.records.length;
+          if (n > 0) ctx.stats.topic(requests[i]!.topic).bytesOut += n;
+        }
+      };
       const build = (results: FetchPartitionResult[]): Encodable<FetchResponse> => ({
         throttleTimeMs: 0,
         errorCode: ErrorCode.NONE,
@@ -103,7 +111,13 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
         partitions: requests,
         memoryAvailableBytes: () => ctx.fetchMemoryAvailable(),
       });
-      if (results instanceof Promise) return results.then(build);
+      if (results instanceof Promise) {
+        return results.then((r) => {
+          countBytesOut(r);
+          return build(r);
+        });
+      }
+      countBytesOut(results);
       return build(results);
     },
     errorResponse(_request, errorCode) {

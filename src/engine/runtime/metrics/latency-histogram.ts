@@ -1,38 +1,23 @@
-// Latency histogram: log-linear buckets over microseconds (HDR-like, 32 sub-buckets per
-// power of two, so about 3 % relative error), fixed memory (896 counters), cumulative.
-// Gives mean, p50, p99 and max. Single-threaded.
+// Latency histogram: log-linear buckets over microseconds (common/windowed-histogram's
+// buckets: about 3 % relative error, fixed memory), cumulative. Gives mean, p50, p99 and
+// max; percentiles are clamped to [min, max] so a single sample reads back exactly and
+// p50 <= p99 <= max. Single-threaded.
+import { bucketOf, LATENCY_BUCKETS, quantileOf, toMicros } from '../../common/windowed-histogram.js';
 import type { LatencyStats } from '../contracts.js';
 
-const BUCKETS = 896;
-const MAX_US = 0x7fffffff;
-
-function bucketOf(us: number): number {
-  if (us < 64) return us;
-  const e = 31 - Math.clz32(us);
-  const shift = e - 5;
-  return 64 + (shift - 1) * 32 + ((us >>> shift) - 32);
-}
-
-function valueOf(bucket: number): number {
-  if (bucket < 64) return bucket;
-  const shift = ((bucket - 64) >> 5) + 1;
-  const sub = ((bucket - 64) & 31) + 32;
-  return (sub + 0.5) * 2 ** shift;
-}
-
 export class LatencyHistogram {
-  readonly #counts = new Float64Array(BUCKETS);
+  readonly #counts = new Float64Array(LATENCY_BUCKETS);
   #count = 0;
   #sumMs = 0;
+  #minMs = Number.POSITIVE_INFINITY;
   #maxMs = 0;
 
   record(ms: number): void {
     if (!(ms >= 0)) ms = 0;
-    let us = Math.round(ms * 1000);
-    if (us > MAX_US) us = MAX_US;
-    this.#counts[bucketOf(us)]! += 1;
+    this.#counts[bucketOf(toMicros(ms))]! += 1;
     this.#count++;
     this.#sumMs += ms;
+    if (ms < this.#minMs) this.#minMs = ms;
     if (ms > this.#maxMs) this.#maxMs = ms;
   }
 
@@ -42,14 +27,7 @@ export class LatencyHistogram {
 
   /** Latency (ms) under which a fraction `q` (0..1) of recorded values fall. */
   percentile(q: number): number {
-    if (this.#count === 0) return 0;
-    const rank = Math.max(1, Math.ceil(q * this.#count));
-    let seen = 0;
-    for (let i = 0; i < BUCKETS; i++) {
-      seen += this.#counts[i]!;
-      if (seen >= rank) return Math.min(valueOf(i) / 1000, this.#maxMs);
-    }
-    return this.#maxMs;
+    return quantileOf(this.#counts, this.#count, q, this.#minMs, this.#maxMs);
   }
 
   stats(): LatencyStats {

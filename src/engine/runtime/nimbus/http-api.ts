@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isStreamctlError, StreamctlError, type ErrorCode } from '../../common/errors.js';
+import { parseLogLevelSetting } from './log-config.js';
 import type { Logger } from '../../common/logger.js';
 import { silentLogger } from '../../common/logger.js';
 import type { WorkerHeartbeat } from '../contracts.js';
@@ -222,6 +223,21 @@ export class NimbusHttpApi {
       if (rest[0] === 'topology-workers' && rest.length === 2) return { hostPortList: nimbus.views.topologyWorkers(rest[1]!) };
       if (rest[0] === 'topology' && rest.length === 2) return nimbus.views.topologyDetail(rest[1]!, window());
       if (rest[0] === 'topology' && rest[2] === 'component' && rest.length === 4) return nimbus.views.componentDetail(rest[1]!, rest[3]!, window());
+      if (rest[0] === 'topology' && rest[2] === 'logconfig' && rest.length === 3) {
+        const t = nimbus.getTopology(rest[1]!);
+        return { namedLoggerLevels: nimbus.logConfigs.active(t.id, Date.now()) };
+      }
+    }
+
+    if (method === 'POST' && rest[0] === 'topology' && rest[2] === 'logconfig' && rest.length === 3) {
+      // Storm UI's body: {"namedLoggerLevels": {"ROOT": {"target_level": "DEBUG", "timeout": 30}}}.
+      const t = nimbus.getTopology(rest[1]!);
+      const body = await readJson<{ namedLoggerLevels?: Record<string, { target_level?: unknown; timeout?: unknown }> }>(req);
+      for (const [logger, l] of Object.entries(body?.namedLoggerLevels ?? {})) {
+        const timeout = l?.timeout === undefined ? '' : `:${String(l.timeout)}`;
+        nimbus.logConfigs.set(t.id, parseLogLevelSetting(`${logger}=${String(l?.target_level ?? '')}${timeout}`), Date.now());
+      }
+      return { namedLoggerLevels: nimbus.logConfigs.active(t.id, Date.now()) };
     }
 
     if (method === 'POST' && rest[0] === 'topology' && rest.length >= 3) {
