@@ -6,6 +6,9 @@ import type { ApiHandler } from './api-handler.js';
 import { createAdminForwardHandlers } from './handlers/admin-forward.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
+import { createDeleteRecordsHandler } from './handlers/delete-records.js';
+import { createDescribeLogDirsHandler } from './handlers/describe-log-dirs.js';
+import { createDescribeTopicPartitionsHandler } from './handlers/describe-topic-partitions.js';
 import { createFetchHandler } from './handlers/fetch.js';
 import { createGroupHandlers, type GroupHandlerDeps } from './handlers/group-handlers.js';
 import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
@@ -25,6 +28,9 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createDescribeClusterHandler(ctx),
     createOffsetForLeaderEpochHandler(ctx),
     createUpdateMetadataHandler(ctx),
+    createDeleteRecordsHandler(ctx),
+    createDescribeLogDirsHandler(ctx),
+    createDescribeTopicPartitionsHandler(ctx),
     ...createAdminForwardHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),
   ];

@@ -141,6 +141,7 @@ export class Broker implements BrokerServices {
       brokerId: config.brokerId,
       self: this.#self,
       settings: this.#settings,
+      logDir: config.dataDir,
       logger: this.logger,
       clock: this.#clock,
       replicaManager: rm,

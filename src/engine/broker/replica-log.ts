@@ -61,6 +61,12 @@ export interface ReplicaLog {
   assignEpochStartOffset(epoch: number, startOffset: bigint): void;
   /** Drops everything at and after `offset`. */
   truncateTo(offset: bigint): unknown;
+  /** DeleteRecords: moves the log start offset (<= the HW), deleting whole segments below it. */
+  maybeIncrementLogStartOffset(offset: bigint): boolean;
+  /** Empties the log and starts it at `offset` (a follower below the leader's log start). */
+  truncateFullyAndStartAt(offset: bigint): void;
+  /** Bytes on disk (DescribeLogDirs). */
+  readonly size: number;
   /** Tells the log the high watermark (it bounds retention and DeleteRecords). */
   updateHighWatermark(offset: bigint): unknown;
   /** Recovery point / HW bookkeeping. */
