@@ -27,14 +27,16 @@ export default class RecordsDelete extends BaseCommand<typeof RecordsDelete> {
 
   async run(): Promise<{ partitions: DeletedRecordsResult[] }> {
     const f = this.flags;
+    // The cluster first (as every Kafka-side command), then the file.
+    const options = connectOptions(f);
     let text: string;
     try {
       text = readFileSync(f['offset-json-file'], 'utf8');
     } catch (error) {
-      throw new StreamctlError('USAGE', `Cannot read the offset JSON file ${f['offset-json-file']}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new StreamctlError('INVALID_INPUT', `Cannot read the offset JSON file ${f['offset-json-file']}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     const entries = parseOffsetJson(text);
-    const admin = LogAdmin.open(connectOptions(f));
+    const admin = LogAdmin.open(options);
     try {
       if (!this.jsonEnabled()) writeOut(DELETE_RECORDS_STARTED);
       const partitions = await admin.deleteRecords(entries);

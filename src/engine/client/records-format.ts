@@ -21,7 +21,7 @@ export interface DeletedRecordsResult {
   error: string | null;
 }
 
-const fail = (message: string) => new StreamctlError('USAGE', message);
+const fail = (message: string) => new StreamctlError('INVALID_INPUT', message);
 
 function field(entry: Record<string, unknown>, name: string): unknown {
   if (!(name in entry)) throw fail(`No such field exists: \`${name}\``);
@@ -59,7 +59,7 @@ export function parseOffsetJson(text: string): RecordsToDelete[] {
     out.push({ topic, partition: Number(partition), offset });
   }
   const duplicates = [...seen].filter(([, n]) => n > 1).map(([k]) => k);
-  if (duplicates.length > 0) throw new StreamctlError('KAFKA', `Offset json file contains duplicate topic partitions: ${duplicates.join(',')}`);
+  if (duplicates.length > 0) throw new StreamctlError('INVALID_INPUT', `Offset json file contains duplicate topic partitions: ${duplicates.join(',')}`);
   return out;
 }
 
