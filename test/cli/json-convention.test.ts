@@ -3,7 +3,7 @@
 // as decimal strings, null for missing values (never "-"), one name per concept. The command
 // list comes from the oclif manifest, so a new --json command without a case here fails.
 // Runs the built CLI (`npm run build` first).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,10 @@ describe('every --json command against a real cluster', () => {
     const [perfConsume] = await check(['perf', 'consume', '--topic', 'orders', '--messages', '10']);
     expect(perfConsume).toMatchObject({ topic: 'orders', messages: 10, messagesPerSec: expect.any(Number), mbConsumed: expect.any(Number) });
     await check(['leader-election', '--election-type', 'PREFERRED', '--all-topic-partitions']);
+    writeFileSync(join(work, 'offsets.json'), '{"partitions": [{"topic": "orders", "partition": 0, "offset": -1}], "version": 1}');
+    const [deleted] = await check(['records', 'delete', '--offset-json-file', join(work, 'offsets.json')]);
+    expect(deleted).toMatchObject({ partitions: [{ topic: 'orders', partition: 0, lowWatermark: expect.stringMatching(/^\d+$/), error: null }] });
+    await check(['log-dirs', 'describe']);
     await check(['log', 'verify']);
     await check(['dashboard']);
     await check(['groups', 'delete-offsets', '--group', 'billing', '--topic', 'orders']);

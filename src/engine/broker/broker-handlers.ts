@@ -8,6 +8,9 @@ import { createConsumerGroupHandlers } from './handlers/consumer-group-handlers.
 import type { BrokerContext } from './handlers/broker-context.js';
 import { createClientTelemetryHandlers } from './handlers/client-telemetry.js';
 import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
+import { createDeleteRecordsHandler } from './handlers/delete-records.js';
+import { createDescribeLogDirsHandler } from './handlers/describe-log-dirs.js';
+import { createDescribeTopicPartitionsHandler } from './handlers/describe-topic-partitions.js';
 import { createFetchHandler } from './handlers/fetch.js';
 import { createGroupHandlers, type GroupHandlerDeps } from './handlers/group-handlers.js';
 import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
@@ -27,6 +30,9 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createDescribeClusterHandler(ctx),
     createOffsetForLeaderEpochHandler(ctx),
     createUpdateMetadataHandler(ctx),
+    createDeleteRecordsHandler(ctx),
+    createDescribeLogDirsHandler(ctx),
+    createDescribeTopicPartitionsHandler(ctx),
     ...createAdminForwardHandlers(ctx),
     ...createClientTelemetryHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),

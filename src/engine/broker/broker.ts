@@ -147,6 +147,7 @@ export class Broker implements BrokerServices {
       brokerId: config.brokerId,
       self: this.#self,
       settings: this.#settings,
+      logDir: config.dataDir,
       logger: this.logger,
       clock: this.#clock,
       replicaManager: rm,
@@ -242,7 +243,11 @@ export class Broker implements BrokerServices {
     this.#polls++;
     if (fresh.length > 0) await this.#refreshConfigs(fresh);
     else if (this.#polls % CONFIG_REFRESH_EVERY_POLLS === 0 && hosted.length > 0) await this.#refreshConfigs(hosted);
+    const topicIds = new Map(this.#cache.topics().map((t) => [t.name, t.topicId]));
     this.#cache.update(res);
+    // Deleted (or deleted and recreated) topics: their committed offsets go, as in Kafka.
+    const deleted = [...topicIds].filter(([name, id]) => this.#cache.topic(name)?.topicId !== id).map(([name]) => name);
+    if (deleted.length > 0) this.#coordinator.onTopicsDeleted(deleted).catch((error: unknown) => this.logger.error('removing offsets of deleted topics failed', { error }));
     this.#knownConfigTopics = new Set(hosted.filter((t) => this.#cache.topicConfig(t) !== undefined));
     try {
       this.#replicaManager.applyMetadata(requestStamp);

@@ -15,6 +15,8 @@ export interface FetchPartitionRequest {
   fetchOffset: bigint;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  /** A follower's log start offset (Fetch v5+); -1n unknown. */
+  logStartOffset?: bigint;
 }
 
 export interface FetchParams {
@@ -102,6 +104,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
       currentLeaderEpoch: r.currentLeaderEpoch,
       updateFetchState,
       nowMs,
+      logStartOffset: r.logStartOffset,
     });
     if (read.highWatermarkChanged) moved.push(p.key);
     if (read.canJoinIsr) ctx.proposeIsr(p, [...p.isr, params.replicaId]);

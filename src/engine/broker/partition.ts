@@ -28,6 +28,8 @@ export interface FollowerState {
   lastFetchTimeMs: number;
   /** Leader's LEO when this follower last fetched. */
   lastFetchLeaderLogEndOffset: bigint;
+  /** The follower's log start offset as its last fetch reported it; -1n unknown (DeleteRecords' low watermark). */
+  logStartOffset: bigint;
 }
 
 /** One partition of a Fetch, as the leader serves it (see fetchRecords). */
@@ -42,6 +44,8 @@ export interface PartitionFetchParams {
   /** Record a follower's position (false when a parked fetch reads again). */
   updateFetchState: boolean;
   nowMs: number;
+  /** The follower's log start offset (Fetch v5+); -1n unknown. */
+  logStartOffset?: bigint;
 }
 
 export interface PartitionFetchResult {
@@ -162,7 +166,7 @@ export class Partition {
     }
     for (const id of this.#replicas) {
       if (id === this.localBrokerId || this.#followers.has(id)) continue;
-      this.#followers.set(id, { brokerId: id, logEndOffset: -1n, lastCaughtUpTimeMs: nowMs, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1n });
+      this.#followers.set(id, { brokerId: id, logEndOffset: -1n, lastCaughtUpTimeMs: nowMs, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1n, logStartOffset: -1n });
     }
     for (const id of [...this.#followers.keys()]) if (!this.#replicas.includes(id)) this.#followers.delete(id);
     this.maybeIncrementHighWatermark();
@@ -234,9 +238,10 @@ export class Partition {
    * Records a follower's fetch position (leader only). Returns whether the HW moved and
    * whether the follower now qualifies to join the ISR.
    */
-  updateFollowerFetchState(brokerId: number, fetchOffset: bigint, nowMs: number): { highWatermarkChanged: boolean; canJoinIsr: boolean } {
+  updateFollowerFetchState(brokerId: number, fetchOffset: bigint, nowMs: number, logStartOffset = -1n): { highWatermarkChanged: boolean; canJoinIsr: boolean } {
     const f = this.#followers.get(brokerId);
     if (!f || this.#role !== 'leader') return { highWatermarkChanged: false, canJoinIsr: false };
+    f.logStartOffset = logStartOffset;
     const leo = this.log.logEndOffset;
     if (fetchOffset >= leo) f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, nowMs);
     else if (fetchOffset >= f.lastFetchLeaderLogEndOffset && f.lastFetchLeaderLogEndOffset >= 0n) f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, f.lastFetchTimeMs);
@@ -333,7 +338,7 @@ export class Partition {
     let highWatermarkChanged = false;
     let canJoinIsr = false;
     if (isFollower && params.updateFetchState) {
-      ({ highWatermarkChanged, canJoinIsr } = this.updateFollowerFetchState(params.replicaId, params.fetchOffset, params.nowMs));
+      ({ highWatermarkChanged, canJoinIsr } = this.updateFollowerFetchState(params.replicaId, params.fetchOffset, params.nowMs, params.logStartOffset));
     }
     const maxOffset = isFollower ? leo : this.#highWatermark;
     try {
@@ -355,6 +360,55 @@ export class Partition {
   #readRecords(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneMessage: boolean): Buffer {
     if (fetchOffset >= maxOffset || (maxBytes <= 0 && !minOneMessage)) return EMPTY;
     return this.log.read(fetchOffset, maxBytes, { maxOffset, minOneMessage }).records;
+  }
+
+  /**
+   * DeleteRecords as leader (Kafka's deleteRecordsOnLeader): moves the log start offset to
+   * `offset` (-1: the high watermark) and deletes the segments wholly below it. Returns the
+   * Kafka error code and the offset asked; the answer waits for lowWatermark to reach it.
+   */
+  deleteRecordsOnLeader(offset: bigint): { errorCode: number; requestedOffset: bigint; errorMessage?: string } {
+    if (!this.isLeader) return { errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, requestedOffset: -1n };
+    if (!this.log.config.cleanupPolicy.delete) {
+      return { errorCode: ErrorCode.POLICY_VIOLATION, requestedOffset: -1n, errorMessage: `Records of partition ${this.key} can not be deleted due to the configured policy` };
+    }
+    const requestedOffset = offset === -1n ? this.#highWatermark : offset;
+    if (requestedOffset < 0n || requestedOffset > this.#highWatermark) {
+      return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, requestedOffset, errorMessage: `The offset ${requestedOffset} for partition ${this.key} is not valid` };
+    }
+    this.log.updateHighWatermark(this.#highWatermark);
+    this.log.maybeIncrementLogStartOffset(requestedOffset);
+    return { errorCode: ErrorCode.NONE, requestedOffset };
+  }
+
+  /**
+   * The lowest log start offset over this replica and the followers on live brokers (Kafka's
+   * lowWatermarkIfLeader): DeleteRecords is done once it reached the offset asked.
+   */
+  lowWatermark(isAlive: (brokerId: number) => boolean): bigint {
+    let low = this.log.logStartOffset;
+    for (const f of this.#followers.values()) {
+      if (isAlive(f.brokerId) && f.logStartOffset < low) low = f.logStartOffset;
+    }
+    return low;
+  }
+
+  /**
+   * A follower takes the leader's log start offset from each fetch answer (never past its own
+   * high watermark), deleting the segments below it as the leader did.
+   */
+  updateFollowerLogStartOffset(leaderLogStartOffset: bigint): boolean {
+    if (this.#role !== 'follower' || leaderLogStartOffset <= this.log.logStartOffset) return false;
+    const target = leaderLogStartOffset < this.#highWatermark ? leaderLogStartOffset : this.#highWatermark;
+    if (target <= this.log.logStartOffset) return false;
+    this.log.updateHighWatermark(this.#highWatermark);
+    return this.log.maybeIncrementLogStartOffset(target);
+  }
+
+  /** The follower fell below the leader's log start offset: start over empty at it. */
+  truncateFullyAndStartAt(offset: bigint): void {
+    this.log.truncateFullyAndStartAt(offset);
+    this.#highWatermark = offset;
   }
 
   /** Checks the epoch a client believes current: FENCED_LEADER_EPOCH (older) / UNKNOWN_LEADER_EPOCH (newer). */

@@ -227,12 +227,17 @@ export class ReplicaFetcher {
           if (p.logEndOffset !== s.fetchOffset) continue; // truncated meanwhile
           try {
             const moved = p.appendAsFollower(r.records ?? Buffer.alloc(0), BigInt(r.highWatermark));
+            p.updateFollowerLogStartOffset(BigInt(r.logStartOffset));
             this.#o.onAppended(p, moved);
           } catch (error) {
             this.#o.logger.error('follower append failed; truncating again', { topic: p.topic, partition: p.partition, error: (error as Error).message });
             e.state = 'truncating';
             this.#o.onAppendError?.(p, error);
           }
+        } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE && s.fetchOffset < BigInt(r.logStartOffset)) {
+          // Below the leader's log start (records deleted while we were away): start over there.
+          this.#o.logger.info('fetch offset below the leader log start; starting the replica over', { topic: p.topic, partition: p.partition, from: s.fetchOffset, to: r.logStartOffset });
+          p.truncateFullyAndStartAt(BigInt(r.logStartOffset));
         } else if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
           // Our LEO is past the leader's end: find the divergence point again.
           e.state = 'truncating';

@@ -36,8 +36,6 @@ export interface ReplicaLog {
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
   readonly config: LogConfig;
-  /** Bytes of the log's segments on disk (kafka.log:type=Log,name=Size); absent in test fakes. */
-  readonly size?: number;
   updateConfig(config: LogConfig): void;
   /**
    * Validates (header, CRC, size, producer sequence), assigns offsets in place and appends.
@@ -63,6 +61,12 @@ export interface ReplicaLog {
   assignEpochStartOffset(epoch: number, startOffset: bigint): void;
   /** Drops everything at and after `offset`. */
   truncateTo(offset: bigint): unknown;
+  /** DeleteRecords: moves the log start offset (<= the HW), deleting whole segments below it. */
+  maybeIncrementLogStartOffset(offset: bigint): boolean;
+  /** Empties the log and starts it at `offset` (a follower below the leader's log start). */
+  truncateFullyAndStartAt(offset: bigint): void;
+  /** Bytes of the log's segments on disk (DescribeLogDirs; kafka.log:type=Log,name=Size). */
+  readonly size: number;
   /** Tells the log the high watermark (it bounds retention and DeleteRecords). */
   updateHighWatermark(offset: bigint): unknown;
   /** Recovery point / HW bookkeeping. */

@@ -14,6 +14,7 @@ import { isRecordsError, type RecordError } from '../protocol/records/records-er
 import { isCorruptLogError } from '../storage/segment-check.js';
 import { AlterPartitionManager, type AlterPartitionSender } from './alter-partition-manager.js';
 import type { LeadershipListener } from './broker-services.js';
+import { deleteRecordsOnLeaders, type DeleteRecordsOutcome } from './delayed-delete-records.js';
 import { DelayedFetch } from './delayed-fetch.js';
 import { readFromLocalLog, type FetchParams, type FetchPartitionResult, type LocalReadResult } from './local-fetch.js';
 import { DelayedOperationPurgatory } from './delayed-operations.js';
@@ -57,6 +58,7 @@ export class ReplicaManager {
   readonly #partitions = new Map<string, Partition>();
   readonly #produceWaits: DelayedOperationPurgatory;
   readonly #fetchWaits: DelayedOperationPurgatory;
+  readonly #deleteWaits: DelayedOperationPurgatory;
   readonly #fetchers: ReplicaFetcherManager;
   readonly #isrChanges: AlterPartitionManager;
   readonly #listeners = new Set<LeadershipListener>();
@@ -72,6 +74,7 @@ export class ReplicaManager {
     this.#o = options;
     this.#produceWaits = new DelayedOperationPurgatory({ name: 'produce', clock: options.clock });
     this.#fetchWaits = new DelayedOperationPurgatory({ name: 'fetch', clock: options.clock });
+    this.#deleteWaits = new DelayedOperationPurgatory({ name: 'deleteRecords', clock: options.clock });
     this.#replicaLagTimeMaxMs = BROKER_SETTINGS.number(options.settings, 'replica.lag.time.max.ms');
     this.#checkpointedHighWatermarks = options.logs.highWatermarkCheckpoint();
     this.#isrChanges = new AlterPartitionManager({
@@ -252,6 +255,7 @@ export class ReplicaManager {
   #checkWaits(key: string): void {
     this.#produceWaits.checkAndComplete(key);
     this.#fetchWaits.checkAndComplete(key);
+    this.#deleteWaits.checkAndComplete(key);
   }
 
   #notify(p: Partition, isLeader: boolean): void {
@@ -346,6 +350,22 @@ export class ReplicaManager {
     });
   }
 
+  // ---------------------------------------------------------------- delete records
+
+  /** DeleteRecords as leader (see delayed-delete-records.ts). */
+  deleteRecords(entries: Array<{ topic: string; partition: number; offset: bigint }>, timeoutMs: number): Promise<DeleteRecordsOutcome[]> {
+    const m = this.#o.metadata;
+    return deleteRecordsOnLeaders(entries, timeoutMs, {
+      partition: (topic, partition) => this.#partitions.get(`${topic}-${partition}`),
+      isKnown: (topic, partition) => m.partition(topic, partition) !== undefined,
+      isAlive: (brokerId) => m.broker(brokerId) !== undefined,
+      logDirOffline: () => this.#logDirFailure !== undefined,
+      failed: (topic, partition, error) => isLogDirIoError(error) && this.markLogDirFailed(error, { topic, partition, op: 'delete records' }),
+      logger: this.#o.logger,
+      purgatory: this.#deleteWaits,
+    });
+  }
+
   // ---------------------------------------------------------------- fetch
 
   /** Serves a Fetch: reads now, or parks until min.bytes / max.wait.ms. */
@@ -353,6 +373,8 @@ export class ReplicaManager {
     const isFollower = params.replicaId >= 0;
     const first = this.#read(params, true);
     for (const key of first.highWatermarkMoved) this.#checkWaits(key);
+    // A follower's fetch reports its log start offset: a parked DeleteRecords may be done.
+    if (isFollower && this.#deleteWaits.size > 0) for (const r of params.partitions) this.#deleteWaits.checkAndComplete(`${r.topic}-${r.partition}`);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
     return new Promise((resolve) => {
       const waits = params.partitions.map((r) => {
@@ -449,5 +471,6 @@ export class ReplicaManager {
     await this.#fetchers.shutdown();
     this.#produceWaits.completeAll();
     this.#fetchWaits.completeAll();
+    this.#deleteWaits.completeAll();
   }
 }

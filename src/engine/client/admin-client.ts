@@ -13,6 +13,7 @@ import {
   IncrementalAlterConfigOperationTypes,
   kGetBootstrapConnection,
   metadataV12,
+  ResponseError,
 } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
 import { baseClientOptions, findKafkaError, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
@@ -71,6 +72,17 @@ export function topicIdToBase64(uuid: string): string {
 
 export type { ResetOffsetsResult, ResetOffsetsSpec } from './consumer-group-admin.js';
 export { watchGroupLag } from './consumer-group-admin.js';
+
+/** Runs a raw API call; a ResponseError (error codes inside the answer) yields the answer it carries. */
+async function withPartialResponse<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const response = (error as { response?: T }).response;
+    if (error instanceof ResponseError && response !== undefined) return response;
+    throw error;
+  }
+}
 
 export class AdminClient {
   readonly #admin: Admin;
@@ -142,7 +154,9 @@ export class AdminClient {
 
   /** Topic names, sorted; internal topics unless excluded. */
   async listTopics(options: { excludeInternal?: boolean; topic?: string } = {}): Promise<string[]> {
-    const names = await this.#call('listing topics', () => this.#admin.listTopics({ includeInternals: !options.excludeInternal }));
+    // Straight from Metadata: the client library's listTopics fails while a partition has no leader.
+    const metadata = await this.#call('listing topics', () => this.#rawMetadata(null));
+    const names = metadata.topics.filter((t) => t.name !== null && !(options.excludeInternal && t.isInternal)).map((t) => t.name!);
     const matches = topicMatcher(options.topic);
     return names.filter(matches).sort();
   }
@@ -157,11 +171,9 @@ export class AdminClient {
   async describeTopics(options: { topic?: string; excludeInternal?: boolean; ifExists?: boolean } = {}): Promise<DescribeTopicsResult> {
     const names = await this.#resolveTopics(options.topic, options);
     if (names.length === 0) return { topics: [], liveBrokers: [], brokerAddresses: [], elrKnown: false };
-    const metadata = await this.#call('describing topics', () => this.#admin.metadata({ topics: names, forceUpdate: true }));
-    // The client library leaves internal topics (__consumer_offsets) out of its metadata
-    // cache; ask the broker directly for those.
-    const internal = names.filter((n) => !metadata.topics.get(n));
-    const rawInternal = internal.length > 0 ? await this.#rawMetadata(internal).catch(() => undefined) : undefined;
+    // Raw Metadata, kept when partitions carry errors (a partition without a leader answers
+    // LEADER_NOT_AVAILABLE with leader -1: Kafka's tools print `Leader: none`).
+    const metadata = await this.#call('describing topics', () => this.#rawMetadata(names));
     const elr = await this.#describeTopicPartitions(names);
     const configs = await this.#call('describing topic configs', () =>
       this.#admin.describeConfigs({
@@ -170,24 +182,22 @@ export class AdminClient {
       }),
     );
     const topics: TopicDescription[] = names.map((name) => {
-      const raw = rawInternal?.topics.find((t) => t.name === name);
-      const meta =
-        metadata.topics.get(name) ??
-        (raw
-          ? {
-              id: raw.topicId,
-              partitions: [...raw.partitions]
-                .sort((a, b) => a.partitionIndex - b.partitionIndex)
-                .map((p) => ({ leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas })),
-            }
-          : undefined);
+      const raw = metadata.topics.find((t) => t.name === name);
+      const meta = raw
+        ? {
+            id: raw.topicId,
+            partitions: [...raw.partitions]
+              .sort((a, b) => a.partitionIndex - b.partitionIndex)
+              .map((p) => ({ leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas })),
+          }
+        : undefined;
       const cfg = configs.find((c) => c.resourceName === name)?.configs ?? [];
       const minIsr = cfg.find((c) => c.name === 'min.insync.replicas')?.value;
       const partitions: PartitionDescription[] = (meta?.partitions ?? []).map((p, index) => {
         const e = elr?.get(`${name}:${index}`);
         return {
           partition: index,
-          leader: p.leader,
+          leader: p.leader >= 0 ? p.leader : null,
           replicas: p.replicas,
           isr: p.isr,
           elr: e ? e.elr : null,
@@ -203,7 +213,7 @@ export class AdminClient {
         minInsyncReplicas: minIsr ? Number(minIsr) : null,
       };
     });
-    const brokerAddresses = [...metadata.brokers].map(([broker, b]) => ({ broker, host: b.host, port: b.port })).sort((a, b) => a.broker - b.broker);
+    const brokerAddresses = metadata.brokers.map((b) => ({ broker: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.broker - b.broker);
     return { topics, liveBrokers: brokerAddresses.map((b) => b.broker), brokerAddresses, elrKnown: elr !== undefined };
   }
 
@@ -215,9 +225,11 @@ export class AdminClient {
     });
   }
 
-  async #rawMetadata(names: string[]) {
+  /** Metadata v12 for these topics (null: all), with the answer kept when parts of it carry errors. */
+  async #rawMetadata(names: string[] | null) {
     const connection = await this.#bootstrapConnection();
-    return metadataV12.api.async(connection as Parameters<typeof metadataV12.api.async>[0], names, false, false);
+    // A null topic list asks for every topic (the codec writes a null array).
+    return withPartialResponse(() => metadataV12.api.async(connection as Parameters<typeof metadataV12.api.async>[0], names as string[], false, false));
   }
 
   /** ELR lists via DescribeTopicPartitions when the broker has it (Kafka 3.8+); undefined otherwise. */
@@ -229,12 +241,12 @@ export class AdminClient {
       const result = new Map<string, { elr: number[]; lastKnownElr: number[] }>();
       let cursor: { topicName: string; partitionIndex: number } | undefined;
       do {
-        const response = await describeTopicPartitionsV0.api.async(
+        const response = await withPartialResponse(() => describeTopicPartitionsV0.api.async(
           connection as Parameters<typeof describeTopicPartitionsV0.api.async>[0],
           names.map((name) => ({ name })),
           2000,
           cursor,
-        );
+        ));
         for (const t of response.topics) {
           for (const p of t.partitions) {
             result.set(`${t.name}:${p.partitionIndex}`, { elr: p.eligibleLeaderReplicas ?? [], lastKnownElr: p.lastKnownElr ?? [] });

@@ -7,6 +7,10 @@ import { createInterface } from 'node:readline';
 import { Producer } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
 import { baseClientOptions, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
+import { awaitTopicPartitions, checkPartition } from './producer-topic.js';
+
+/** How long a send may wait for its topic's metadata (the Java producer's max.block.ms default). */
+const MAX_BLOCK_MS = 60_000;
 import type { DecodedRecord } from './record-codec.js';
 import { ensureZstdSupport } from './zstd-support.js';
 
@@ -100,6 +104,10 @@ export class ConsoleProducer {
     let sendError: unknown;
     let sent = 0;
     let timer: NodeJS.Timeout | undefined;
+    // As a Kafka producer: the topic's metadata first (auto-created when the cluster allows),
+    // and an explicit partition checked against it.
+    const partitionCount = await awaitTopicPartitions(this.#producer, o.topic, MAX_BLOCK_MS);
+    checkPartition(o.partition, partitionCount);
 
     const send = (messages: OutgoingMessage[]) =>
       this.#producer
@@ -134,6 +142,10 @@ export class ConsoleProducer {
           throw error;
         }
         if (record === undefined) continue;
+        if (record.partition !== undefined && record.partition !== o.partition) {
+          await flush();
+          checkPartition(record.partition, partitionCount);
+        }
         pending.push(toMessage(o.topic, o.partition, record));
         if (o.sync) {
           await flush();

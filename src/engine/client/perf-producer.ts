@@ -7,6 +7,7 @@ import { Producer } from '@platformatic/kafka';
 import { StreamctlError } from '../common/errors.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { baseClientOptions, type KafkaConnectOptions, toStreamctlError } from './client-options.js';
+import { awaitTopicPartitions } from './producer-topic.js';
 import { type Compression, COMPRESSIONS, parseAcks } from './console-producer.js';
 import { ProducerPerfStats, producerPerfFinalLine, type ProducerPerfSummary } from './perf-stats.js';
 import type { Properties } from './properties.js';
@@ -90,6 +91,8 @@ export class PerfProducer {
     const typicalSize = o.recordSize ?? (o.payloads ? Math.max(...o.payloads.map((p) => p.length)) : String(o.numRecords).length);
     const recordsPerBatch = Math.max(1, Math.floor(batchBytes / Math.max(1, typicalSize + 20)));
 
+    // As the Java producer: the topic's metadata before the first send (auto-creating it when the cluster allows).
+    await awaitTopicPartitions(this.#producer, o.topic, 60_000);
     const fixed = o.recordSize === undefined ? undefined : randomPayload(o.recordSize);
     const payloadFor = (i: number): Buffer => fixed ?? (o.payloads ? o.payloads[Math.floor(Math.random() * o.payloads.length)]! : Buffer.from(String(i)));
     const now = () => this.#clock.monotonic();

@@ -411,6 +411,11 @@ export class GroupCoordinator {
     return this.#groupManager.deleteGroups(groupIds);
   }
 
+  /** Topics were deleted or recreated: their committed offsets go from every group led here. */
+  onTopicsDeleted(topics: readonly string[]): Promise<void> {
+    return this.#groupManager.removeOffsetsOfTopics(new Set(topics));
+  }
+
   // -------------------------------------------------------------------------------------
   // KIP-848 consumer groups (consumer-group-coordinator.ts)
 

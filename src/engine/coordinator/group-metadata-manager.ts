@@ -370,6 +370,25 @@ export class GroupMetadataManager {
     return { errorCode: ErrorCode.NONE, topics: result };
   }
 
+  /**
+   * Topics were deleted (or deleted and created again): tombstone every offset the loaded
+   * groups committed for them, and drop Empty groups left with no offsets, as Kafka's
+   * onPartitionsDeleted does. Groups of offsets partitions led elsewhere are theirs to clean.
+   */
+  async removeOffsetsOfTopics(topics: ReadonlySet<string>): Promise<void> {
+    for (const group of [...this.#groups.values()]) {
+      const part = this.#partitions.get(this.partitionFor(group.groupId));
+      if (!part || part.state !== 'loaded' || group.is(GroupState.Dead)) continue;
+      const removed = [...group.offsets].filter(([topic]) => topics.has(topic)).flatMap(([topic, byPartition]) => [...byPartition.keys()].map((partition) => ({ topic, partition })));
+      if (removed.length === 0) continue;
+      for (const r of removed) group.removeOffset(r.topic, r.partition);
+      const code = commitAppendError(await this.#append(part, removed.map((r) => ({ key: offsetCommitKey(group.groupId, r.topic, r.partition), value: null }))));
+      if (code !== ErrorCode.NONE) this.#logger.warn('writing offset tombstones of deleted topics failed', { groupId: group.groupId, errorCode: code });
+      else this.#logger.info('removed offsets of deleted topics', { groupId: group.groupId, partitions: removed.length });
+      if (group.is(GroupState.Empty) && !group.hasOffsets && this.#groups.get(group.groupId) === group) await this.#removeGroupAndOffsets(group);
+    }
+  }
+
   // -------------------------------------------------------------------------------------
   // ListGroups / DeleteGroups
 

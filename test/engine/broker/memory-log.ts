@@ -85,5 +85,21 @@ export class MemoryLog implements ReplicaLog {
   updateHighWatermark(offset: bigint): void {
     this.highWatermark = offset;
   }
+  get size(): number {
+    return this.batches.reduce((n, b) => n + b.bytes.length, 0);
+  }
+  maybeIncrementLogStartOffset(offset: bigint): boolean {
+    if (offset > this.highWatermark) throw new Error(`log start offset ${offset} past the high watermark ${this.highWatermark}`);
+    if (offset <= this.logStartOffset) return false;
+    this.logStartOffset = offset;
+    while (this.batches.length > 0 && this.batches[0]!.last < offset) this.batches.shift();
+    return true;
+  }
+  truncateFullyAndStartAt(offset: bigint): void {
+    this.batches.length = 0;
+    this.logStartOffset = offset;
+    this.logEndOffset = offset;
+    this.highWatermark = offset;
+  }
   flush(): void {}
 }

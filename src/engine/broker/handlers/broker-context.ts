@@ -22,6 +22,8 @@ export interface BrokerContext {
   readonly brokerId: number;
   readonly self: BrokerNode;
   readonly settings: Record<string, string>;
+  /** The broker's log dir (DescribeLogDirs). */
+  readonly logDir: string;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly replicaManager: ReplicaManager;

@@ -58,6 +58,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
             fetchOffset: BigInt(p.fetchOffset),
             partitionMaxBytes: p.partitionMaxBytes,
             currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
+            logStartOffset: BigInt(p.logStartOffset ?? -1),
           });
         }
         slots.push(slot);
