@@ -6,6 +6,7 @@ import type { ApiHandler } from './api-handler.js';
 import { createAdminForwardHandlers } from './handlers/admin-forward.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
+import { createDescribeConfigsHandler } from './handlers/describe-configs.js';
 import { createFetchHandler } from './handlers/fetch.js';
 import { createGroupHandlers, type GroupHandlerDeps } from './handlers/group-handlers.js';
 import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
@@ -25,6 +26,7 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createDescribeClusterHandler(ctx),
     createOffsetForLeaderEpochHandler(ctx),
     createUpdateMetadataHandler(ctx),
+    createDescribeConfigsHandler(ctx),
     ...createAdminForwardHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),
   ];

@@ -1,5 +1,5 @@
 // Admin APIs the controller owns, forwarded unchanged (CreateTopics, DeleteTopics,
-// CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DescribeConfigs, ElectLeaders,
+// CreatePartitions, AlterConfigs, IncrementalAlterConfigs, ElectLeaders,
 // Alter/ListPartitionReassignments): sent at the
 // client's version, or the highest the controller serves, and its answer returned. After a
 // change the broker polls metadata (and configs) before answering, so the client's next
@@ -78,16 +78,6 @@ export function createAdminForwardHandlers(ctx: BrokerContext): ApiHandler[] {
       errorResponse: (body, errorCode, errorMessage) => ({
         throttleTimeMs: 0,
         responses: body.resources.map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName })),
-      }),
-    }),
-    forwardHandler(ctx, {
-      apiKey: ApiKey.DescribeConfigs,
-      versions: [0, 4],
-      mutates: () => false,
-      configs: false,
-      errorResponse: (body, errorCode, errorMessage) => ({
-        throttleTimeMs: 0,
-        results: body.resources.map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] })),
       }),
     }),
     forwardHandler(ctx, {
