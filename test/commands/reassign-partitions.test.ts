@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type EmbeddedCluster } from '../../src/embedded/start-cluster.js';
 import { AdminClient } from '../../src/engine/client/admin-client.js';
+import { KafkaConnection } from '../../src/engine/network/connection.js';
+import { ApiKey } from '../../src/engine/protocol/api-keys.js';
 import { streamctl } from './kafka-cli-helpers.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -16,7 +18,7 @@ let work: string;
 const b = () => ['--bootstrap-server', cluster.bootstrapServers];
 
 beforeAll(async () => {
-  cluster = await startCluster({ brokers: 3, config: { 'log.retention.check.interval.ms': 200, 'replica.lag.time.max.ms': 5000, 'broker.session.timeout.ms': 2500, 'broker.heartbeat.interval.ms': 250 } });
+  cluster = await startCluster({ brokers: 3, config: { 'log.retention.check.interval.ms': 200, 'replica.lag.time.max.ms': 5000 } });
   work = mkdtempSync(join(tmpdir(), 'reassign-'));
 }, 60_000);
 afterAll(async () => {
@@ -85,14 +87,27 @@ describe('reassign-partitions', () => {
     );
   });
 
-  it('lists, verifies and cancels a reassignment that cannot finish while its new replica is down', async () => {
+  it('lists, verifies and cancels a reassignment that cannot finish while its new replica is down, and refuses that broker itself', async () => {
     expect((await run(['topics', 'create', '--topic', 'stuck', '--replica-assignment', '1', ...b()])).exitCode).toBe(0);
-    // Killed, not stopped: broker 3 stays registered (and known to the tool) until its session expires.
-    await cluster.killBroker(3);
+    // Broker 3 down: kafka-reassign-partitions refuses a broker that is not live ("Unknown broker
+    // id 3"), but the controller takes any registered broker, so the reassignment is started
+    // over the protocol, as another admin client would.
+    await cluster.stopBroker(3);
     try {
       const plan = file('stuck.json', { version: 1, partitions: [{ topic: 'stuck', partition: 0, replicas: [1, 3] }] });
-      const started = await run(['reassign-partitions', '--reassignment-json-file', plan, '--execute', ...b()]);
-      expect(started.exitCode, started.stdout + started.stderr).toBe(0);
+      const [host, port] = cluster.brokers[0]!.split(':');
+      const conn = await KafkaConnection.connect({ host: host!, port: Number(port), clientId: 'test' });
+      try {
+        await waitFor('broker 3 gone from the metadata', async () => {
+          const md = await conn.send(ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+          return !md.brokers.some((x) => x.nodeId === 3);
+        });
+        expect((await run(['reassign-partitions', '--reassignment-json-file', plan, '--execute', ...b()])).stdout).toBe('Unknown broker id 3\n');
+        const res = await conn.send(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 10_000, topics: [{ name: 'stuck', partitions: [{ partitionIndex: 0, replicas: [1, 3] }] }] });
+        expect(res.responses[0]!.partitions[0]!.errorCode).toBe(0);
+      } finally {
+        conn.close();
+      }
       expect((await run(['reassign-partitions', '--list', ...b()])).stdout).toBe('Current partition reassignments:\nstuck-0: replicas: 1,3. adding: 3.\n');
       const again = await run(['reassign-partitions', '--reassignment-json-file', plan, '--execute', ...b()]);
       expect(again.exitCode).toBe(1);
@@ -111,7 +126,7 @@ describe('reassign-partitions', () => {
     } finally {
       await cluster.startBroker(3);
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('dynamic broker configs', () => {
