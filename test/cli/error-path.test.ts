@@ -52,6 +52,7 @@ const EXTRA: Record<string, string[]> = {
   'groups:describe': ['--group', 'g'],
   'groups:reset-offsets': ['--group', 'g', '--all-topics', '--to-earliest', '--dry-run'],
   'leader-election': ['--all-topic-partitions'],
+  'reassign-partitions': ['--list'],
   'perf:produce': ['--record-size', '1'],
 };
 

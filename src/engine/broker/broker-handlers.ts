@@ -11,6 +11,7 @@ import { createDescribeClusterHandler } from './handlers/describe-cluster.js';
 import { createDeleteRecordsHandler } from './handlers/delete-records.js';
 import { createDescribeLogDirsHandler } from './handlers/describe-log-dirs.js';
 import { createDescribeTopicPartitionsHandler } from './handlers/describe-topic-partitions.js';
+import { createDescribeConfigsHandler } from './handlers/describe-configs.js';
 import { createFetchHandler } from './handlers/fetch.js';
 import { createGroupHandlers, type GroupHandlerDeps } from './handlers/group-handlers.js';
 import { createInitProducerIdHandler } from './handlers/init-producer-id.js';
@@ -33,6 +34,7 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     createDeleteRecordsHandler(ctx),
     createDescribeLogDirsHandler(ctx),
     createDescribeTopicPartitionsHandler(ctx),
+    createDescribeConfigsHandler(ctx),
     ...createAdminForwardHandlers(ctx),
     ...createClientTelemetryHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),

@@ -34,6 +34,7 @@ import { ReplicaManager } from './replica-manager.js';
 import { RequestRouter } from './request-router.js';
 import type { BrokerContext } from './handlers/broker-context.js';
 import { BROKER_SETTINGS } from './broker-settings.js';
+import { effectiveSettings, type BrokerConfigLayers } from './broker-configs.js';
 import { createGroupCoordinator } from './handlers/group-handlers.js';
 import { createBrokerHandlers } from './broker-handlers.js';
 import { BrokerStats } from './broker-stats.js';
@@ -63,7 +64,10 @@ export class Broker implements BrokerServices {
   /** Metric counters, read by broker-metrics.ts when scraped. */
   readonly stats = new BrokerStats();
   readonly #config: BrokerProcessConfig;
+  /** The settings in effect: static, overlaid in place with the dynamic broker configs (shared with the replica manager). */
   readonly #settings: Record<string, string>;
+  readonly #staticSettings: Readonly<Record<string, string>>;
+  #dynamic: { dynamicDefault: Record<string, string>; dynamicBroker: Record<string, string> } = { dynamicDefault: {}, dynamicBroker: {} };
   readonly #clock: Clock;
   readonly #self: BrokerNode;
   readonly #cache: MetadataCache;
@@ -89,6 +93,7 @@ export class Broker implements BrokerServices {
     const { config } = options;
     this.#config = config;
     this.#settings = { ...config.settings };
+    this.#staticSettings = { ...config.settings };
     BROKER_SETTINGS.validate(this.#settings); // a bad value fails the start, naming key and value
     this.#unsentResponseLimit = BROKER_SETTINGS.number(this.#settings, 'queued.max.response.bytes');
     this.#clock = options.clock ?? systemClock;
@@ -155,7 +160,8 @@ export class Broker implements BrokerServices {
       controller: this.#channel,
       producerIds: ProducerIdManager.open({ brokerId: config.brokerId, dataDir: config.dataDir }),
       stats: this.stats,
-      refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics]),
+      refreshTopicConfigs: () => this.#refreshConfigs([...this.#knownConfigTopics], true),
+      brokerConfigLayers: (): BrokerConfigLayers => ({ brokerId: this.brokerId, staticSettings: this.#staticSettings, ...this.#dynamic }),
       fetchMemoryAvailable: () => this.#unsentResponseLimit - (this.#server?.unsentResponseBytes ?? 0),
     };
     this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
@@ -241,8 +247,8 @@ export class Broker implements BrokerServices {
       .flatMap((t) => (t.name === null ? [] : [t.name]));
     const fresh = hosted.filter((t) => !this.#knownConfigTopics.has(t));
     this.#polls++;
-    if (fresh.length > 0) await this.#refreshConfigs(fresh);
-    else if (this.#polls % CONFIG_REFRESH_EVERY_POLLS === 0 && hosted.length > 0) await this.#refreshConfigs(hosted);
+    const brokerConfigsDue = this.#polls === 1 || this.#polls % CONFIG_REFRESH_EVERY_POLLS === 0;
+    if (fresh.length > 0 || brokerConfigsDue) await this.#refreshConfigs(brokerConfigsDue ? hosted : fresh, brokerConfigsDue);
     const topicIds = new Map(this.#cache.topics().map((t) => [t.name, t.topicId]));
     this.#cache.update(res);
     // Deleted (or deleted and recreated) topics: their committed offsets go, as in Kafka.
@@ -256,14 +262,30 @@ export class Broker implements BrokerServices {
     }
   }
 
-  async #refreshConfigs(topics: string[]): Promise<void> {
-    if (topics.length === 0) return;
-    const configs = await this.#channel.describeTopicConfigs(topics);
+  /**
+   * Refreshes topic overrides of `topics` and, with `brokerConfigs`, the dynamic broker
+   * configs; logs whose config may have changed get it at once.
+   */
+  async #refreshConfigs(topics: string[], brokerConfigs = false): Promise<void> {
+    let settingsChanged = false;
+    if (brokerConfigs) {
+      const dynamic = await this.#channel.describeBrokerConfigs();
+      if (dynamic && JSON.stringify(dynamic) !== JSON.stringify(this.#dynamic)) {
+        this.#dynamic = dynamic;
+        const next = effectiveSettings({ staticSettings: this.#staticSettings, ...dynamic });
+        for (const key of Object.keys(this.#settings)) delete this.#settings[key];
+        Object.assign(this.#settings, next);
+        settingsChanged = true;
+        this.logger.info('dynamic broker configs applied', { default: dynamic.dynamicDefault, broker: dynamic.dynamicBroker });
+      }
+    }
+    const configs = topics.length > 0 ? await this.#channel.describeTopicConfigs(topics) : new Map<string, Record<string, string>>();
     if (!configs) return;
     for (const [topic, cfg] of configs) this.#cache.setTopicConfig(topic, cfg);
     for (const p of this.#replicaManager.partitions()) {
-      const cfg = configs.get(p.topic);
+      const cfg = configs.get(p.topic) ?? (settingsChanged ? this.#cache.topicConfig(p.topic) : undefined);
       if (cfg) p.log.updateConfig(toLogConfig(cfg, this.#settings));
+      else if (settingsChanged) p.log.updateConfig(toLogConfig({}, this.#settings));
     }
   }
 

@@ -167,6 +167,28 @@ export class ControllerChannel {
     }
   }
 
+  /** The dynamic broker configs stored for this broker and for the cluster-wide default, or null on failure. */
+  async describeBrokerConfigs(): Promise<{ dynamicDefault: Record<string, string>; dynamicBroker: Record<string, string> } | null> {
+    const conn = this.#connection;
+    if (!conn || conn.closed) return null;
+    try {
+      const names = ['', String(this.#options.brokerId)];
+      const res = await conn.send(ApiKey.DescribeConfigs, 1, {
+        resources: names.map((resourceName) => ({ resourceType: 4, resourceName, configurationKeys: null })),
+        includeSynonyms: false,
+      });
+      const [dynamicDefault, dynamicBroker] = names.map((name) => {
+        const r = res.results.find((x) => x.resourceName === name);
+        if (!r || r.errorCode !== ErrorCode.NONE) throw new Error(`DescribeConfigs for broker '${name}' failed: ${r ? errorName(r.errorCode) : 'no result'}`);
+        return Object.fromEntries(r.configs.flatMap((c) => (c.value === null ? [] : [[c.name, c.value]])));
+      });
+      return { dynamicDefault: dynamicDefault!, dynamicBroker: dynamicBroker! };
+    } catch (error) {
+      this.#options.logger.warn('DescribeConfigs for dynamic broker configs failed', { error: (error as Error).message });
+      return null;
+    }
+  }
+
   /** Stops the loop; with `controlledShutdown`, tells the controller first (leaders move away). */
   async close(options: { controlledShutdown?: boolean } = {}): Promise<void> {
     this.#closed = true;

@@ -9,8 +9,10 @@
 import {
   Admin,
   ConfigResourceTypes,
+  describeConfigsV4,
   describeTopicPartitionsV0,
   IncrementalAlterConfigOperationTypes,
+  incrementalAlterConfigsV1,
   kGetBootstrapConnection,
   metadataV12,
   ResponseError,
@@ -342,9 +344,16 @@ export class AdminClient {
     }
     if (names.length === 0) return [];
     const resourceType = options.entityType === 'topics' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER;
-    const described = await this.#call('describing configs', () =>
-      this.#admin.describeConfigs({ resources: names.map((resourceName) => ({ resourceType, resourceName })), includeSynonyms: true }),
-    );
+    // The client library routes a broker resource to the broker its name numbers, which
+    // sends the cluster default ('') to a broker 0: that one goes on the bootstrap connection.
+    const named = names.filter((n) => resourceType !== ConfigResourceTypes.BROKER || n !== '');
+    const described =
+      named.length === 0
+        ? []
+        : await this.#call('describing configs', () =>
+            this.#admin.describeConfigs({ resources: named.map((resourceName) => ({ resourceType, resourceName })), includeSynonyms: true }),
+          );
+    if (named.length < names.length) described.push(await this.#describeBrokerDefault());
     return names.map((name) => {
       const found = described.find((d) => d.resourceName === name);
       return {
@@ -376,20 +385,34 @@ export class AdminClient {
       if (!existing.includes(spec.entityName)) throw new StreamctlError('NOT_FOUND', `The topic '${spec.entityName}' does not exist.`);
     }
     const resourceType = spec.entityType === 'topics' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER;
-    await this.#call('', () =>
-      this.#admin.incrementalAlterConfigs({
-        resources: [
-          {
-            resourceType,
-            resourceName: spec.entityName,
-            configs: [
-              ...(spec.add ?? []).map(([name, value]) => ({ name, value, configOperation: IncrementalAlterConfigOperationTypes.SET })),
-              ...deletes.map((name) => ({ name, configOperation: IncrementalAlterConfigOperationTypes.DELETE })),
-            ],
-          },
-        ],
-      }),
+    const resource = {
+      resourceType,
+      resourceName: spec.entityName,
+      configs: [
+        ...(spec.add ?? []).map(([name, value]) => ({ name, value, configOperation: IncrementalAlterConfigOperationTypes.SET })),
+        ...deletes.map((name) => ({ name, configOperation: IncrementalAlterConfigOperationTypes.DELETE })),
+      ],
+    };
+    if (resourceType === ConfigResourceTypes.BROKER && spec.entityName === '') {
+      // The cluster default goes on the bootstrap connection (see describeConfigs).
+      const connection = (await this.#bootstrapConnection()) as Parameters<typeof incrementalAlterConfigsV1.api.async>[0];
+      const res = await this.#call('', () => incrementalAlterConfigsV1.api.async(connection, [resource], false));
+      const failed = res.responses.find((r) => r.errorCode !== 0);
+      if (failed) throw new StreamctlError('KAFKA', failed.errorMessage ?? `error code ${failed.errorCode}`, { kafkaErrorCode: failed.errorCode });
+      return;
+    }
+    await this.#call('', () => this.#admin.incrementalAlterConfigs({ resources: [resource] }));
+  }
+
+  /** DescribeConfigs for the cluster-wide broker default, shaped like the library's answer. */
+  async #describeBrokerDefault() {
+    const connection = (await this.#bootstrapConnection()) as Parameters<typeof describeConfigsV4.api.async>[0];
+    const res = await this.#call('describing configs', () =>
+      describeConfigsV4.api.async(connection, [{ resourceType: ConfigResourceTypes.BROKER, resourceName: '', configurationKeys: null }], true, false),
     );
+    const r = res.results[0];
+    if (!r || r.errorCode !== 0) throw new StreamctlError('KAFKA', r?.errorMessage ?? 'no answer for the broker default', { kafkaErrorCode: r?.errorCode });
+    return { resourceType: ConfigResourceTypes.BROKER, resourceName: '', configs: r.configs };
   }
 
   // ---- groups -------------------------------------------------------------------------

@@ -73,7 +73,8 @@ export function formatLeaderElection(r: LeaderElectionResult): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-async function connectAny(options: KafkaConnectOptions): Promise<KafkaConnection> {
+/** A protocol connection to the first reachable bootstrap server. */
+export async function connectAny(options: KafkaConnectOptions): Promise<KafkaConnection> {
   let last: unknown;
   for (const server of options.bootstrapServers) {
     const i = server.lastIndexOf(':');

@@ -19,7 +19,7 @@ export interface TopicConfigDef {
   type: ConfigType;
   /** Default as text, the way DescribeConfigs shows it. */
   default: string;
-  /** Broker synonyms, highest precedence first; the first is the main one. */
+  /** Broker synonyms, highest precedence first; the first is the main one (none: a topic-only config). */
   brokerSynonyms: BrokerSynonym[];
   doc: string;
   /** Human-readable valid values, for docs. */
@@ -40,16 +40,26 @@ function def(d: TopicConfigDef): TopicConfigDef {
 /** Every topic config streamctl knows, sorted by name. */
 export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
   def({ name: 'cleanup.policy', type: 'LIST', default: 'delete', brokerSynonyms: [{ name: 'log.cleanup.policy' }], oneOf: ['compact', 'delete'], valid: '[compact, delete]', doc: 'Retention policy for old log segments: "delete" discards old segments when their retention time or size limit is reached; "compact" enables log compaction, keeping the latest value per key. Both may be given.' }),
+  def({ name: 'compression.gzip.level', type: 'INT', default: '-1', min: -1, max: 9, brokerSynonyms: [{ name: 'compression.gzip.level' }], valid: '[1,...,9] or -1', doc: 'Compression level for gzip (accepted, not used: batches keep the producer\'s compression).' }),
+  def({ name: 'compression.lz4.level', type: 'INT', default: '9', min: 1, max: 17, brokerSynonyms: [{ name: 'compression.lz4.level' }], valid: '[1,...,17]', doc: 'Compression level for lz4 (accepted, not used).' }),
   def({ name: 'compression.type', type: 'STRING', default: 'producer', brokerSynonyms: [{ name: 'compression.type' }], oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], valid: '[uncompressed, zstd, lz4, snappy, gzip, producer]', doc: 'Final compression type for the topic; "producer" keeps the codec the producer used.' }),
+  def({ name: 'compression.zstd.level', type: 'INT', default: '3', min: -131072, max: 22, brokerSynonyms: [{ name: 'compression.zstd.level' }], valid: '[-131072,...,22]', doc: 'Compression level for zstd (accepted, not used).' }),
   def({ name: 'delete.retention.ms', type: 'LONG', default: '86400000', min: 0, brokerSynonyms: [{ name: 'log.cleaner.delete.retention.ms' }], valid: '[0,...]', doc: 'How long tombstones are retained on compacted topics.' }),
   def({ name: 'file.delete.delay.ms', type: 'LONG', default: '60000', min: 0, brokerSynonyms: [{ name: 'log.segment.delete.delay.ms' }], valid: '[0,...]', doc: 'Time to wait before deleting a file from the filesystem.' }),
   def({ name: 'flush.messages', type: 'LONG', default: LONG_MAX, min: 1, brokerSynonyms: [{ name: 'log.flush.interval.messages' }], valid: '[1,...]', doc: 'Force an fsync of the log after this many messages; by default the OS page cache decides.' }),
   def({ name: 'flush.ms', type: 'LONG', default: LONG_MAX, min: 0, brokerSynonyms: [{ name: 'log.flush.interval.ms' }], valid: '[0,...]', doc: 'Force an fsync of the log after this much time; by default the OS page cache decides.' }),
+  def({ name: 'follower.replication.throttled.replicas', type: 'LIST', default: '', brokerSynonyms: [], valid: '[partitionId]:[brokerId],[partitionId]:[brokerId],... or *', doc: 'Replicas throttled on the follower side (accepted, not used: replication is not throttled here).' }),
   def({ name: 'index.interval.bytes', type: 'INT', default: '4096', min: 0, brokerSynonyms: [{ name: 'log.index.interval.bytes' }], valid: '[0,...]', doc: 'How often (in bytes of log) an entry is added to the offset index.' }),
+  def({ name: 'leader.replication.throttled.replicas', type: 'LIST', default: '', brokerSynonyms: [], valid: '[partitionId]:[brokerId],[partitionId]:[brokerId],... or *', doc: 'Replicas throttled on the leader side (accepted, not used: replication is not throttled here).' }),
+  def({ name: 'local.retention.bytes', type: 'LONG', default: '-2', min: -2, brokerSynonyms: [{ name: 'log.local.retention.bytes' }], valid: '[-2,...]', doc: 'Local bytes kept when tiered storage is on (accepted, not used: no tiered storage).' }),
+  def({ name: 'local.retention.ms', type: 'LONG', default: '-2', min: -2, brokerSynonyms: [{ name: 'log.local.retention.ms' }], valid: '[-2,...]', doc: 'Local time kept when tiered storage is on (accepted, not used: no tiered storage).' }),
   def({ name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, min: 1, brokerSynonyms: [{ name: 'log.cleaner.max.compaction.lag.ms' }], valid: '[1,...]', doc: 'Maximum time a message remains ineligible for compaction.' }),
   def({ name: 'max.message.bytes', type: 'INT', default: '1048588', min: 0, brokerSynonyms: [{ name: 'message.max.bytes' }], valid: '[0,...]', doc: 'Largest record batch size allowed (after compression, if any).' }),
+  def({ name: 'message.downconversion.enable', type: 'BOOLEAN', default: 'true', brokerSynonyms: [{ name: 'log.message.downconversion.enable' }], doc: 'Whether old fetch versions get down-converted batches (accepted, not used).' }),
+  def({ name: 'message.format.version', type: 'STRING', default: '3.0-IV1', brokerSynonyms: [{ name: 'log.message.format.version' }], doc: 'Deprecated in Kafka 3.x and ignored there too: batches are always stored in format v2.' }),
   def({ name: 'message.timestamp.after.max.ms', type: 'LONG', default: LONG_MAX, min: 0, brokerSynonyms: [{ name: 'log.message.timestamp.after.max.ms' }], valid: '[0,...]', doc: 'Largest allowed amount a CreateTime timestamp may be ahead of the broker time.' }),
   def({ name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, min: 0, brokerSynonyms: [{ name: 'log.message.timestamp.before.max.ms' }], valid: '[0,...]', doc: 'Largest allowed amount a CreateTime timestamp may be behind the broker time.' }),
+  def({ name: 'message.timestamp.difference.max.ms', type: 'LONG', default: LONG_MAX, min: 0, brokerSynonyms: [{ name: 'log.message.timestamp.difference.max.ms' }], valid: '[0,...]', doc: 'Deprecated (use message.timestamp.before/after.max.ms); accepted, not used.' }),
   def({ name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', brokerSynonyms: [{ name: 'log.message.timestamp.type' }], oneOf: ['CreateTime', 'LogAppendTime'], valid: '[CreateTime, LogAppendTime]', doc: 'Whether record timestamps are the producer\'s CreateTime or the broker\'s LogAppendTime.' }),
   def({ name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', min: 0, max: 1, brokerSynonyms: [{ name: 'log.cleaner.min.cleanable.ratio' }], valid: '[0,...,1]', doc: 'Minimum ratio of dirty log to total log for the log to be eligible for cleaning.' }),
   def({ name: 'min.compaction.lag.ms', type: 'LONG', default: '0', min: 0, brokerSynonyms: [{ name: 'log.cleaner.min.compaction.lag.ms' }], valid: '[0,...]', doc: 'Minimum time a message remains uncompacted in the log.' }),
@@ -157,7 +167,7 @@ export function resolveTopicConfig(name: string, overrides: Record<string, strin
     const value = syn.factor && /^[+-]?\d+$/.test(v.trim()) ? (BigInt(v.trim()) * BigInt(syn.factor)).toString() : v;
     synonyms.push({ name: syn.name, value, source: 'STATIC_BROKER_CONFIG' });
   }
-  synonyms.push({ name: d.brokerSynonyms[0]!.name, value: d.default, source: 'DEFAULT_CONFIG' });
+  synonyms.push({ name: d.brokerSynonyms[0]?.name ?? d.name, value: d.default, source: 'DEFAULT_CONFIG' });
   const top = synonyms[0]!;
   return { name, value: top.value, source: top.source, isDefault: top.source === 'DEFAULT_CONFIG', sensitive: false, readOnly: false, synonyms };
 }

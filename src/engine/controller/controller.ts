@@ -25,6 +25,7 @@ import { handleDescribeCluster } from './handlers/describe-cluster.js';
 import { handleDescribeConfigs } from './handlers/describe-configs.js';
 import { handleElectLeaders } from './handlers/elect-leaders.js';
 import { handleMetadata } from './handlers/metadata.js';
+import { handleAlterPartitionReassignments, handleListPartitionReassignments } from './handlers/partition-reassignments.js';
 
 type Handler = (ctx: ControllerContext, body: Message, apiVersion: number) => Message;
 
@@ -65,6 +66,8 @@ const ROUTES = new Map<number, Route>([
   route(ApiKey.ElectLeaders, handleElectLeaders, 0, 2),
   route(ApiKey.BrokerRegistration, handleBrokerRegistration, 0, 4),
   route(ApiKey.BrokerHeartbeat, handleBrokerHeartbeat, 0, 1),
+  route(ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments, 0, 0, (r, mark) => ({ ...r, responses: r.responses?.map((t) => ({ ...t, partitions: t.partitions?.map(mark) })) })),
+  route(ApiKey.ListPartitionReassignments, handleListPartitionReassignments, 0, 0),
 ]);
 
 export interface ControllerOptions {
@@ -80,7 +83,7 @@ export interface ControllerOptions {
 }
 
 /** Admin APIs answered only once every live broker has applied their change (Kafka's REQUEST_TIMED_OUT after the request's timeout). */
-const WAIT_FOR_BROKERS = new Set<number>([ApiKey.CreateTopics, ApiKey.DeleteTopics, ApiKey.CreatePartitions, ApiKey.AlterConfigs, ApiKey.IncrementalAlterConfigs, ApiKey.ElectLeaders]);
+const WAIT_FOR_BROKERS = new Set<number>([ApiKey.CreateTopics, ApiKey.DeleteTopics, ApiKey.CreatePartitions, ApiKey.AlterConfigs, ApiKey.IncrementalAlterConfigs, ApiKey.ElectLeaders, ApiKey.AlterPartitionReassignments]);
 const DEFAULT_PUSH_TIMEOUT_MS = 30_000;
 
 export class Controller {

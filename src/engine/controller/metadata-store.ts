@@ -24,6 +24,10 @@ export interface BrokerRecord {
 
 export interface PartitionRecord extends PartitionLeadership {
   partitionIndex: number;
+  /** Replicas a reassignment is adding (KIP-455); empty when none is in progress. */
+  addingReplicas: readonly number[];
+  /** Replicas a reassignment will drop once the adding ones are in sync. */
+  removingReplicas: readonly number[];
 }
 
 export interface TopicRecord {
@@ -68,6 +72,16 @@ const MIGRATIONS: string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (topic_name, key)
    );`,
+  // 2: partition reassignments (adding/removing replica sets, as Kafka's PartitionRecord) and
+  // dynamic broker configs (broker id as text, '' for the cluster-wide default)
+  `ALTER TABLE partitions ADD COLUMN adding_replicas TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE partitions ADD COLUMN removing_replicas TEXT NOT NULL DEFAULT '[]';
+   CREATE TABLE broker_configs (
+     broker TEXT NOT NULL,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (broker, key)
+   );`,
 ];
 
 /** A random topic id in Kafka's Uuid.toString form: 16 bytes, base64url without padding. */
@@ -88,6 +102,8 @@ interface PartitionRow {
   leader: number;
   leader_epoch: number;
   partition_epoch: number;
+  adding_replicas: string;
+  removing_replicas: string;
 }
 
 interface BrokerRow {
@@ -303,6 +319,46 @@ export class MetadataStore {
     })();
   }
 
+  /**
+   * Writes a partition's replica set with its reassignment state (adding/removing replicas)
+   * and leadership in one statement.
+   */
+  setPartitionAssignment(topicName: string, partitionIndex: number, p: PartitionLeadership & { addingReplicas: readonly number[]; removingReplicas: readonly number[] }): void {
+    this.#db
+      .prepare(
+        `UPDATE partitions SET replicas = ?, isr = ?, leader = ?, leader_epoch = ?, partition_epoch = ?, adding_replicas = ?, removing_replicas = ?
+         WHERE topic_name = ? AND partition_index = ?`,
+      )
+      .run(
+        JSON.stringify(p.replicas),
+        JSON.stringify(p.isr),
+        p.leader,
+        p.leaderEpoch,
+        p.partitionEpoch,
+        JSON.stringify(p.addingReplicas),
+        JSON.stringify(p.removingReplicas),
+        topicName,
+        partitionIndex,
+      );
+  }
+
+  // ---- dynamic broker configs ----
+
+  /** Dynamic configs of one broker (`'1'`) or of the cluster-wide default (`''`). */
+  getBrokerConfigs(broker: string): Record<string, string> {
+    const rows = this.#db.prepare('SELECT key, value FROM broker_configs WHERE broker = ? ORDER BY key').all(broker) as { key: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Replaces the dynamic configs of one broker or of the default (`''`). */
+  setBrokerConfigs(broker: string, configs: Record<string, string>): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM broker_configs WHERE broker = ?').run(broker);
+      const insert = this.#db.prepare('INSERT INTO broker_configs (broker, key, value) VALUES (?, ?, ?)');
+      for (const [key, value] of Object.entries(configs)) insert.run(broker, key, value);
+    })();
+  }
+
   // ---- topic configs ----
 
   getTopicConfigs(topicName: string): Record<string, string> {
@@ -348,5 +404,7 @@ function toPartition(row: PartitionRow): PartitionRecord {
     leader: row.leader,
     leaderEpoch: row.leader_epoch,
     partitionEpoch: row.partition_epoch,
+    addingReplicas: JSON.parse(row.adding_replicas) as number[],
+    removingReplicas: JSON.parse(row.removing_replicas) as number[],
   };
 }

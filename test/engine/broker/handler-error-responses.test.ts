@@ -3,6 +3,7 @@
 // named (as Kafka does), in a response that encodes at the request's version.
 import { describe, expect, it } from 'vitest';
 import type { ApiHandler } from '../../../src/engine/broker/api-handler.js';
+import { createDescribeConfigsHandler } from '../../../src/engine/broker/handlers/describe-configs.js';
 import { createAdminForwardHandlers } from '../../../src/engine/broker/handlers/admin-forward.js';
 import type { BrokerContext, ControllerForwarder } from '../../../src/engine/broker/handlers/broker-context.js';
 import { createGroupHandlers, type GroupHandlerDeps } from '../../../src/engine/broker/handlers/group-handlers.js';
@@ -18,7 +19,7 @@ const failing: ControllerForwarder = { forward: () => Promise.reject(new Error('
 
 function adminRouter(controller: ControllerForwarder): RequestRouter {
   const ctx = { controller, refreshTopicConfigs: () => Promise.resolve() } as unknown as BrokerContext;
-  return new RequestRouter({ handlers: createAdminForwardHandlers(ctx), logger: silentLogger });
+  return new RequestRouter({ handlers: [...createAdminForwardHandlers(ctx), createDescribeConfigsHandler(ctx)], logger: silentLogger });
 }
 
 /** A coordinator whose every call throws, so each group handler fails. */

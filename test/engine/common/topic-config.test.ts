@@ -69,4 +69,13 @@ describe('topic-config', () => {
     ]);
     expect(describeTopicConfigs().every((c) => c.isDefault)).toBe(true);
   });
+
+  it('accepts the topic configs Kafka 3.9 accepts but ignores, with Kafka\'s defaults and synonyms', () => {
+    expect(validateTopicConfig('message.format.version', '2.8')).toBeUndefined();
+    expect(validateTopicConfig('leader.replication.throttled.replicas', '0:1,0:2')).toBeUndefined();
+    expect(validateTopicConfig('message.downconversion.enable', 'maybe')).toMatch(/^Invalid value maybe for configuration message.downconversion.enable/);
+    expect(resolveTopicConfig('message.format.version').synonyms).toEqual([{ name: 'log.message.format.version', value: '3.0-IV1', source: 'DEFAULT_CONFIG' }]);
+    expect(resolveTopicConfig('follower.replication.throttled.replicas').synonyms).toEqual([{ name: 'follower.replication.throttled.replicas', value: '', source: 'DEFAULT_CONFIG' }]);
+    expect(toLogConfig({ 'message.format.version': '0.10.0' })).toEqual(DEFAULT_LOG_CONFIG);
+  });
 });

@@ -22,12 +22,12 @@ describe('MetadataStore', () => {
   it('applies migrations once and records them', () => {
     const path = join(dir, 'metadata.db');
     store = MetadataStore.open({ path });
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(2);
     store.close();
     store = MetadataStore.open({ path });
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(2);
     const db = new Database(path, { readonly: true });
-    expect((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(1);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });

@@ -1,5 +1,6 @@
 // Admin APIs the controller owns, forwarded unchanged (CreateTopics, DeleteTopics,
-// CreatePartitions, AlterConfigs, IncrementalAlterConfigs, DescribeConfigs, ElectLeaders): sent at the
+// CreatePartitions, AlterConfigs, IncrementalAlterConfigs, ElectLeaders,
+// Alter/ListPartitionReassignments): sent at the
 // client's version, or the highest the controller serves, and its answer returned. After a
 // change the broker polls metadata (and configs) before answering, so the client's next
 // Metadata call sees it. Controller unreachable → NOT_CONTROLLER (retriable) per resource;
@@ -80,16 +81,6 @@ export function createAdminForwardHandlers(ctx: BrokerContext): ApiHandler[] {
       }),
     }),
     forwardHandler(ctx, {
-      apiKey: ApiKey.DescribeConfigs,
-      versions: [0, 4],
-      mutates: () => false,
-      configs: false,
-      errorResponse: (body, errorCode, errorMessage) => ({
-        throttleTimeMs: 0,
-        results: body.resources.map((r) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] })),
-      }),
-    }),
-    forwardHandler(ctx, {
       apiKey: ApiKey.ElectLeaders,
       versions: [0, 2],
       mutates: () => true,
@@ -103,6 +94,25 @@ export function createAdminForwardHandlers(ctx: BrokerContext): ApiHandler[] {
           partitionResult: t.partitions.map((partitionId) => ({ partitionId, errorCode, errorMessage })),
         })),
       }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.AlterPartitionReassignments,
+      versions: [0, 0],
+      mutates: () => true,
+      configs: false,
+      errorResponse: (body, errorCode, errorMessage) => ({
+        throttleTimeMs: 0,
+        errorCode,
+        errorMessage,
+        responses: body.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode, errorMessage })) })),
+      }),
+    }),
+    forwardHandler(ctx, {
+      apiKey: ApiKey.ListPartitionReassignments,
+      versions: [0, 0],
+      mutates: () => false,
+      configs: false,
+      errorResponse: (_body, errorCode, errorMessage) => ({ throttleTimeMs: 0, errorCode, errorMessage, topics: [] }),
     }),
   ];
 }

@@ -5,6 +5,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import type { ApiKeyNumber, Encodable, RequestOf, ResponseOf } from '../../protocol/codec.js';
+import type { BrokerConfigLayers } from '../broker-configs.js';
 import type { BrokerNode } from '../broker-services.js';
 import type { BrokerStats } from '../broker-stats.js';
 import type { MetadataCache } from '../metadata-cache.js';
@@ -34,6 +35,8 @@ export interface BrokerContext {
   readonly stats: BrokerStats;
   /** Bytes fetch responses may still take before unread responses exceed their bound. */
   fetchMemoryAvailable(): number;
-  /** Refreshes topic configs from the controller (after an AlterConfigs). */
+  /** Refreshes topic configs and dynamic broker configs from the controller (after an AlterConfigs). */
   refreshTopicConfigs(): Promise<void>;
+  /** This broker's static settings and dynamic configs, for DescribeConfigs. */
+  brokerConfigLayers(): BrokerConfigLayers;
 }

@@ -1,11 +1,14 @@
 // AlterConfigs (api 33, replace all overrides) and IncrementalAlterConfigs (api 44: SET,
-// DELETE, APPEND, SUBTRACT per key) for topics. Every change is validated before anything is
-// written; validateOnly checks only. Broker configs are static in streamctl (cluster
-// settings), so altering them is refused with a clear message.
+// DELETE, APPEND, SUBTRACT per key) for topics and for brokers (one broker id, or '' for the
+// cluster-wide default): dynamic broker configs are persisted here and applied by the
+// brokers; a config Kafka cannot change at run time gets Kafka's INVALID_REQUEST "Cannot
+// update these configs dynamically". Every change is validated before anything is written;
+// validateOnly checks only.
 import type { AlterConfigsRequest, AlterConfigsResponse, Encodable, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import { checkTopicConfig, TOPIC_CONFIG_RULES } from '../topic-config-rules.js';
+import { checkBrokerConfigChange } from '../../common/broker-dynamic-configs.js';
 import { RESOURCE_TYPE } from './describe-configs.js';
 
 export const CONFIG_OPERATION = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -30,10 +33,15 @@ function alterResources<R>(ctx: ControllerContext, body: AlterRequest<R>, comput
     const base = { resourceType, resourceName };
     try {
       if (resourceType === RESOURCE_TYPE.BROKER) {
-        throw new ConfigError(
-          ErrorCode.INVALID_REQUEST,
-          'Broker configs are static in streamctl: set them with `streamctl cluster start --set key=value` instead.',
-        );
+        if (resourceName !== '' && !/^\d+$/.test(resourceName)) throw new ConfigError(ErrorCode.INVALID_REQUEST, 'Unable to parse broker name as a base 10 number.');
+        const next = compute(resource)(ctx.store.getBrokerConfigs(resourceName));
+        const problem = checkBrokerConfigChange(next);
+        if (problem) throw new ConfigError(ErrorCode.INVALID_REQUEST, problem);
+        if (!validateOnly) {
+          ctx.store.setBrokerConfigs(resourceName, next);
+          ctx.logger.info('dynamic broker configs altered', { broker: resourceName === '' ? 'default' : resourceName, configs: next });
+        }
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
       }
       if (resourceType !== RESOURCE_TYPE.TOPIC) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}.`);
       if (!ctx.store.getTopic(resourceName)) {
@@ -61,7 +69,7 @@ export function handleAlterConfigs(ctx: ControllerContext, body: AlterConfigsReq
   return alterResources(ctx, body, (resource) => () => {
     const next: Record<string, string> = {};
     for (const c of resource.configs) {
-      if (c.value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for topic configs: ${c.name}`);
+      if (c.value === null) throw new ConfigError(ErrorCode.INVALID_REQUEST, `Null value not supported for configs: ${c.name}`);
       next[c.name] = c.value;
     }
     return next;

@@ -9,6 +9,7 @@ import type { AlterPartitionRequest, AlterPartitionResponse, AlterPartitionRespo
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
 import type { PartitionRecord, TopicRecord } from '../metadata-store.js';
+import { completeReassignments } from '../reassignment.js';
 
 type PartitionReply = Encodable<AlterPartitionResponsePartitionData> & { partitionIndex: number; errorCode: number };
 
@@ -60,6 +61,8 @@ export function handleAlterPartition(ctx: ControllerContext, body: AlterPartitio
     ctx.store.updatePartitions(changes);
     ctx.logger.info('isr changed', { brokerId, partitions: changes.map((c) => `${c.topicName}-${c.partitionIndex}:[${c.state.isr.join(',')}]`) });
     ctx.electLeaders('isr change');
+    // A reassignment whose new replicas are now all in sync completes (old replicas dropped).
+    completeReassignments(ctx);
     // Report the state after the election (a preferred leader may have taken over).
     for (const t of topics) {
       const topic = apiVersion >= 2 ? ctx.store.getTopicById(t.topicId) : ctx.store.getTopic(t.topicName);

@@ -1,7 +1,10 @@
 // DescribeConfigs (api 32): for topics, every known topic config with its value and source
-// (DYNAMIC_TOPIC_CONFIG override > STATIC_BROKER_CONFIG cluster setting > DEFAULT_CONFIG)
-// and synonyms highest precedence first, as kafka-configs prints them; for brokers, the
-// cluster settings (STATIC_BROKER_CONFIG) the broker was started with.
+// (DYNAMIC_TOPIC_CONFIG override > DYNAMIC_DEFAULT_BROKER_CONFIG > STATIC_BROKER_CONFIG cluster
+// setting > DEFAULT_CONFIG)
+// and synonyms highest precedence first, as kafka-configs prints them; for brokers (asked by
+// the brokers themselves, which answer clients with every broker config they have), the
+// dynamic configs stored for that broker (DYNAMIC_BROKER_CONFIG) or for the default ''
+// (DYNAMIC_DEFAULT_BROKER_CONFIG).
 import type { DescribeConfigsRequest, DescribeConfigsResponse, Encodable } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { ControllerContext } from '../controller-context.js';
@@ -26,10 +29,13 @@ export interface ConfigEntry {
 
 /** Every topic config for a topic with `overrides`, sorted by name. */
 export function describeTopicConfigs(ctx: ControllerContext, overrides: Record<string, string>): ConfigEntry[] {
+  const dynamicDefault = ctx.store.getBrokerConfigs('');
   return topicConfigKeys().map((key) => {
     const rule = TOPIC_CONFIG_RULES[key]!;
     const synonyms: ConfigEntry['synonyms'] = [];
     if (Object.hasOwn(overrides, key)) synonyms.push({ name: key, value: overrides[key]!, source: CONFIG_SOURCE.DYNAMIC_TOPIC_CONFIG });
+    const dynamicValue = dynamicDefault[rule.brokerSynonym];
+    if (dynamicValue !== undefined) synonyms.push({ name: rule.brokerSynonym, value: dynamicValue, source: CONFIG_SOURCE.DYNAMIC_DEFAULT_BROKER_CONFIG });
     const staticValue = ctx.settings[rule.brokerSynonym];
     if (staticValue !== undefined) synonyms.push({ name: rule.brokerSynonym, value: staticValue, source: CONFIG_SOURCE.STATIC_BROKER_CONFIG });
     synonyms.push({ name: rule.brokerSynonym, value: rule.defaultValue, source: CONFIG_SOURCE.DEFAULT_CONFIG });
@@ -52,22 +58,18 @@ export function handleDescribeConfigs(ctx: ControllerContext, body: DescribeConf
       }
       entries = describeTopicConfigs(ctx, ctx.store.getTopicConfigs(resourceName));
     } else if (resourceType === RESOURCE_TYPE.BROKER) {
-      if (resourceName !== '' && !ctx.store.getBroker(Number(resourceName))) {
-        return { ...base, errorCode: ErrorCode.RESOURCE_NOT_FOUND, errorMessage: `Broker ${resourceName} is not registered.`, configs: [] };
+      if (resourceName !== '' && !/^\d+$/.test(resourceName)) {
+        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unable to parse broker name as a base 10 number.', configs: [] };
       }
-      // The empty name is the cluster-wide dynamic default: none are set in streamctl.
-      entries =
-        resourceName === ''
-          ? []
-          : Object.keys(ctx.settings)
-              .sort()
-              .map((name) => ({
-                name,
-                value: ctx.settings[name]!,
-                configSource: CONFIG_SOURCE.STATIC_BROKER_CONFIG,
-                configType: CONFIG_TYPE.string,
-                synonyms: [{ name, value: ctx.settings[name]!, source: CONFIG_SOURCE.STATIC_BROKER_CONFIG }],
-              }));
+      const source = resourceName === '' ? CONFIG_SOURCE.DYNAMIC_DEFAULT_BROKER_CONFIG : CONFIG_SOURCE.DYNAMIC_BROKER_CONFIG;
+      const dynamic = ctx.store.getBrokerConfigs(resourceName);
+      entries = Object.keys(dynamic).map((name) => ({
+        name,
+        value: dynamic[name]!,
+        configSource: source,
+        configType: CONFIG_TYPE.string,
+        synonyms: [{ name, value: dynamic[name]!, source }],
+      }));
     } else {
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${resourceType}.`, configs: [] };
     }
