@@ -150,6 +150,7 @@ export class TopologyBuilder {
         inputs: [],
         streams: declarer.streams,
         config: { ...ownConf, ...e.config },
+        ...(sample instanceof StatefulBoltExecutor ? { stateful: true } : {}),
       });
     }
     for (const e of entries) {

@@ -72,8 +72,7 @@ export class TopicStateBackend implements StateBackend {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const name = String(conf['topology.name'] ?? 'local').replace(/[^a-zA-Z0-9._-]/g, '-');
-    const topic = config.topic ?? `streamctl-state-${name}`;
+    const topic = stateTopicOf(config, conf);
     const conn = connection(servers, topic, config['replication.factor']);
     await conn.ready;
     return new TopicStateBackend(namespace, topic, servers, conn);
@@ -177,4 +176,40 @@ function encodePrepared(c: PreparedChanges): string {
 function decodePrepared(s: string): PreparedChanges {
   const o = JSON.parse(s) as { txid: number; puts: Array<[string, string]>; deletes: string[] };
   return { txid: o.txid, puts: new Map(o.puts), deletes: new Set(o.deletes) };
+}
+
+/** The last committed txid and its time per namespace in a state topic (for `topology describe`). */
+export async function readTopicCommits(servers: string[], topic: string): Promise<Map<string, { txid: number | null; timeMs: number }>> {
+  const fetcher = PartitionFetcher.open({ bootstrapServers: servers, clientId: 'streamctl-state-view', retries: 1 });
+  const out = new Map<string, { txid: number | null; timeMs: number }>();
+  try {
+    let partitions: number[];
+    try {
+      partitions = await fetcher.partitions(topic);
+    } catch {
+      return out;
+    }
+    if (!partitions.includes(0)) return out;
+    let offset = (await fetcher.offsets(topic, 'earliest')).get(0) ?? 0n;
+    const end = (await fetcher.offsets(topic, 'latest')).get(0) ?? 0n;
+    while (offset < end) {
+      const [r] = await fetcher.fetch([{ topic, partition: 0, offset }], { maxWaitMs: 100 });
+      if (!r || r.error !== null || r.nextOffset <= offset) break;
+      for (const rec of r.records) {
+        const key = rec.key?.toString('utf8');
+        if (key === undefined || !key.endsWith(`${SEP}t`) || rec.value === null) continue;
+        const t = JSON.parse(rec.value.toString('utf8')) as { commit?: number | null };
+        out.set(key.slice(0, -2), { txid: t.commit ?? null, timeMs: Number(rec.timestamp) });
+      }
+      offset = r.nextOffset;
+    }
+    return out;
+  } finally {
+    await fetcher.close().catch(() => undefined);
+  }
+}
+
+/** The default state topic of a topology. */
+export function stateTopicOf(config: TopicStateConfig, conf: Readonly<Record<string, unknown>>): string {
+  return config.topic ?? `streamctl-state-${String(conf['topology.name'] ?? 'local').replace(/[^a-zA-Z0-9._-]/g, '-')}`;
 }
