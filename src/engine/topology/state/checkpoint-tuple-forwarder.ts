@@ -121,28 +121,33 @@ export class CheckpointTupleForwarder implements Bolt {
 export class BasicBoltAdapter implements Bolt {
   readonly bolt: BasicBolt;
   #collector!: OutputCollector;
+  #basic!: BasicOutputCollector;
+  /** The input being executed: emits of the basic collector are anchored to it. */
+  #current: Tuple | undefined;
   constructor(bolt: BasicBolt) {
     this.bolt = bolt;
   }
   prepare(conf: Readonly<Record<string, unknown>>, context: TopologyContext, collector: OutputCollector): MaybePromise<void> {
     this.#collector = collector;
+    const c = collector;
+    this.#basic = {
+      emit: ((a: string | TupleValues, b?: TupleValues) => (typeof a === 'string' ? c.emit(a, b!, this.#current) : c.emit(a, this.#current))) as BasicOutputCollector['emit'],
+      emitDirect: ((task: number, a: string | TupleValues, b?: TupleValues) =>
+        typeof a === 'string' ? c.emitDirect(task, a, b!, this.#current) : c.emitDirect(task, a, this.#current)) as BasicOutputCollector['emitDirect'],
+      reportError: (e: unknown) => c.reportError(e),
+    };
     return this.bolt.prepare?.(conf, context);
   }
   execute(input: Tuple): MaybePromise<void> {
     const c = this.#collector;
-    const basic: BasicOutputCollector = {
-      emit: ((a: string | TupleValues, b?: TupleValues) => (typeof a === 'string' ? c.emit(a, b!, input) : c.emit(a, input))) as BasicOutputCollector['emit'],
-      emitDirect: ((task: number, a: string | TupleValues, b?: TupleValues) =>
-        typeof a === 'string' ? c.emitDirect(task, a, b!, input) : c.emitDirect(task, a, input)) as BasicOutputCollector['emitDirect'],
-      reportError: (e: unknown) => c.reportError(e),
-    };
     const onError = (error: unknown) => {
       c.fail(input);
       if (!isFailedException(error)) throw error;
       if (error.reported) c.reportError(error);
     };
+    this.#current = input;
     try {
-      const r = this.bolt.execute(input, basic);
+      const r = this.bolt.execute(input, this.#basic);
       if (r && typeof (r as Promise<void>).then === 'function') return (r as Promise<void>).then(() => c.ack(input), onError);
       c.ack(input);
     } catch (error) {

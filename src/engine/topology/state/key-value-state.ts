@@ -74,10 +74,12 @@ export function decodeStateValue(s: string): unknown {
 export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueState<K, V> {
   readonly namespace: string;
   readonly #backend: StateBackend;
-  #committed: Map<string, string>;
-  #pendingPrepare = new Map<string, string>();
+  // Every layer maps the encoded key to the decoded value; values are encoded only when they
+  // go to the backend (prepare, commit()), once per changed key, not on every get/put.
+  #committed: Map<string, unknown>;
+  #pendingPrepare = new Map<string, unknown>();
   #pendingDeletePrepare = new Set<string>();
-  #pendingCommit = new Map<string, string>();
+  #pendingCommit = new Map<string, unknown>();
   #pendingDeleteCommit = new Set<string>();
   #commitTxid: number | null;
   #prepareTxid: number | null;
@@ -85,11 +87,11 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
   private constructor(namespace: string, backend: StateBackend, stored: StoredState) {
     this.namespace = namespace;
     this.#backend = backend;
-    this.#committed = stored.committed;
+    this.#committed = decodeMap(stored.committed);
     this.#commitTxid = stored.commitTxid;
     this.#prepareTxid = stored.prepareTxid;
     if (stored.prepared !== null) {
-      this.#pendingCommit = stored.prepared.puts;
+      this.#pendingCommit = decodeMap(stored.prepared.puts);
       this.#pendingDeleteCommit = stored.prepared.deletes;
     }
   }
@@ -104,24 +106,25 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
   }
 
   put(key: K, value: V): void {
-    const k = encodeStateValue(key);
-    this.#pendingPrepare.set(k, encodeStateValue(value));
+    if (value === undefined) throw new TypeError('State values must be JSON-serializable, got undefined');
+    const k = encodeKey(key);
+    this.#pendingPrepare.set(k, value);
     this.#pendingDeletePrepare.delete(k);
   }
 
   get(key: K): V | undefined;
   get(key: K, defaultValue: V): V;
   get(key: K, defaultValue?: V): V | undefined {
-    const raw = this.#raw(encodeStateValue(key));
-    return raw === undefined ? defaultValue : (decodeStateValue(raw) as V);
+    const v = this.#value(encodeKey(key));
+    return v === undefined ? defaultValue : (v as V);
   }
 
   delete(key: K): V | undefined {
-    const k = encodeStateValue(key);
-    const prev = this.#raw(k);
+    const k = encodeKey(key);
+    const prev = this.#value(k);
     this.#pendingDeletePrepare.add(k);
     this.#pendingPrepare.delete(k);
-    return prev === undefined ? undefined : (decodeStateValue(prev) as V);
+    return prev as V | undefined;
   }
 
   *entries(): IterableIterator<[K, V]> {
@@ -130,8 +133,8 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
       for (const k of layer.keys()) {
         if (seen.has(k)) continue;
         seen.add(k);
-        const raw = this.#raw(k);
-        if (raw !== undefined) yield [decodeStateValue(k) as K, decodeStateValue(raw) as V];
+        const v = this.#value(k);
+        if (v !== undefined) yield [decodeStateValue(k) as K, v as V];
       }
     }
   }
@@ -147,11 +150,12 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
     // A transaction prepared earlier and not committed is merged into this one (Storm's rule).
     for (const [k, v] of this.#pendingCommit) if (!this.#pendingPrepare.has(k) && !this.#pendingDeletePrepare.has(k)) this.#pendingPrepare.set(k, v);
     for (const k of this.#pendingDeleteCommit) if (!this.#pendingPrepare.has(k)) this.#pendingDeletePrepare.add(k);
-    const changes: PreparedChanges = { txid, puts: this.#pendingPrepare, deletes: this.#pendingDeletePrepare };
-    await this.#backend.prepare(changes);
+    const puts = this.#pendingPrepare;
+    const deletes = this.#pendingDeletePrepare;
+    await this.#backend.prepare({ txid, puts: encodeMap(puts), deletes });
     this.#prepareTxid = txid;
-    this.#pendingCommit = changes.puts;
-    this.#pendingDeleteCommit = changes.deletes;
+    this.#pendingCommit = puts;
+    this.#pendingDeleteCommit = deletes;
     this.#pendingPrepare = new Map();
     this.#pendingDeletePrepare = new Set();
   }
@@ -163,7 +167,7 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
   async #commitTx(txid: number): Promise<void> {
     if (this.#commitTxid !== null && txid < this.#commitTxid) throw new Error(`Invalid txid '${txid}' txid '${this.#commitTxid}' is already committed`);
     if (this.#prepareTxid !== null && txid !== this.#prepareTxid) throw new Error(`Invalid txid '${txid}' not same as prepared txid '${this.#prepareTxid}'`);
-    await this.#backend.commit(txid, this.#pendingCommit, this.#pendingDeleteCommit);
+    await this.#backend.commit(txid, encodeMap(this.#pendingCommit), this.#pendingDeleteCommit);
     for (const [k, v] of this.#pendingCommit) this.#committed.set(k, v);
     for (const k of this.#pendingDeleteCommit) this.#committed.delete(k);
     this.#commitTxid = txid;
@@ -176,7 +180,7 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
     const deletes = this.#pendingDeletePrepare;
     this.#pendingPrepare = new Map();
     this.#pendingDeletePrepare = new Set();
-    await this.#backend.write(puts, deletes);
+    await this.#backend.write(encodeMap(puts), deletes);
     for (const [k, v] of puts) this.#committed.set(k, v);
     for (const k of deletes) this.#committed.delete(k);
   }
@@ -194,7 +198,7 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
     return this.#backend.close?.() ?? Promise.resolve();
   }
 
-  #raw(k: string): string | undefined {
+  #value(k: string): unknown {
     if (this.#pendingDeletePrepare.has(k)) return undefined;
     const p = this.#pendingPrepare.get(k);
     if (p !== undefined) return p;
@@ -203,4 +207,20 @@ export class CachedKeyValueState<K = unknown, V = unknown> implements KeyValueSt
     if (c !== undefined) return c;
     return this.#committed.get(k);
   }
+}
+
+function encodeKey(key: unknown): string {
+  return encodeStateValue(key);
+}
+
+function encodeMap(m: Map<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of m) out.set(k, encodeStateValue(v));
+  return out;
+}
+
+function decodeMap(m: Map<string, string>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, v] of m) out.set(k, decodeStateValue(v));
+  return out;
 }

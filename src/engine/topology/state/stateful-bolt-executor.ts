@@ -69,7 +69,8 @@ export class StatefulBoltExecutor extends CheckpointTupleForwarder {
         }
         await bolt.prePrepare?.(txid);
         await this.#state.prepareCommit(txid);
-        this.#prepared.push(...this.#takeAcked());
+        // concat, not push(...): a checkpoint interval can hold far more tuples than the stack has room for arguments.
+        this.#prepared = this.#prepared.length === 0 ? this.#takeAcked() : this.#prepared.concat(this.#takeAcked());
         break;
       case 'COMMIT':
         await bolt.preCommit?.(txid);
@@ -91,7 +92,10 @@ export class StatefulBoltExecutor extends CheckpointTupleForwarder {
           this.#initialized = true;
           const pending = this.#pending;
           this.#pending = [];
-          for (const t of pending) await this.statefulBolt.execute(t);
+          for (const t of pending) {
+            const r = this.statefulBolt.execute(t);
+            if (r && typeof (r as Promise<void>).then === 'function') await r;
+          }
         } else {
           for (const t of this.#pending) this.collector.fail(t);
           this.#pending = [];

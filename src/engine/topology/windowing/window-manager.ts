@@ -84,7 +84,7 @@ export class WindowManager<T> implements TriggerHandler, WindowQueueView {
       if (action === 'PROCESS') toProcess.push(e);
     }
     if (toExpire.length > 0) this.#queue = kept.concat(this.#queue.slice(i));
-    this.#expired.push(...toExpire);
+    for (const e of toExpire) this.#expired.push(e);
     this.#sinceLastExpiry = 0;
     if (toExpire.length > 0) this.#listener.onExpiry(toExpire);
     return toProcess;
