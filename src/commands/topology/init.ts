@@ -8,7 +8,7 @@ export default class TopologyInit extends BaseCommand<typeof TopologyInit> {
   static override examples = ['<%= config.bin %> topology init wc && <%= config.bin %> topology submit wc/topology.ts --name wc'];
   static override args = { dir: Args.string({ required: true, description: 'Directory to create.' }) };
   static override flags = {
-    template: Flags.string({ summary: 'Template name (a folder of templates/).', default: 'word-count' }),
+    template: Flags.string({ summary: 'Template name: word-count, windowed-count (sliding 10 s windows) or stateful-count (counts that survive restarts).', default: 'word-count' }),
   };
 
   async run(): Promise<{ dir: string; files: string[] }> {

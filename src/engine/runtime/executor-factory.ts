@@ -96,6 +96,7 @@ export function createExecutors(input: ExecutorFactoryInput): WorkerExecutors {
         codeDir: input.codeDir,
         logger: input.logger,
         onFatalError: (error) => input.host.fatalError(e.component, t, error),
+        clock: input.clock,
       });
       const routes = routesFor(input, e.component, context, options.metrics);
       setups.push({ taskId: t, context, routes, create: () => input.topology.createComponent(e.component) as Spout & Bolt & BasicBolt });

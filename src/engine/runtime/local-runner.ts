@@ -8,6 +8,8 @@ import { systemClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import type { TopologyLike } from '../topology/topology.js';
+import { topologyWindowError } from '../topology/windowing/window-config.js';
+import { StreamctlError } from '../common/errors.js';
 import type { Assignment, ComponentError, ExecutorStats, TopologyStatus, WorkerAssignment } from './contracts.js';
 import { ackerCount, computeExecutors, executorCountsOf, stormTaskInfo } from './scheduler.js';
 import { MemoryNetwork } from './transport/memory-transport.js';
@@ -62,6 +64,8 @@ export class LocalRunner {
   /** Start every worker and, unless `status` says otherwise, activate the spouts. */
   static async start(topology: TopologyLike, options: LocalRunnerOptions = {}): Promise<LocalRunner> {
     const stormConf = { ...RUNTIME_DEFAULTS, ...topology.spec.config, ...(options.conf ?? {}) };
+    const windowError = topologyWindowError(topology.spec.components, stormConf);
+    if (windowError !== null) throw new StreamctlError('USAGE', windowError);
     const n = options.workers ?? Number(stormConf['topology.workers'] ?? 1);
     const numWorkers = Number.isInteger(n) && n > 0 ? n : 1;
     const clock = options.clock ?? systemClock;

@@ -21,6 +21,7 @@ import { MetricsAggregator, type MetricsSnapshot, type StatsWindow } from './nim
 import { transition, type TopologyEvent } from './nimbus/topology-state-machine.js';
 import { TopologyStore, type RebalanceOptions, type TopologyRecord } from './nimbus/topology-store.js';
 import { TOPOLOGY_NAME_PATTERN, validateSpec } from './nimbus/spec-validation.js';
+import { topologyWindowError } from '../topology/windowing/window-config.js';
 import { NimbusViews } from './nimbus/views.js';
 import { LogConfigStore } from './nimbus/log-config.js';
 import { sameWorkers, workerConfigsFor, workerIdOf } from './nimbus/worker-assignments.js';
@@ -157,6 +158,8 @@ export class Nimbus {
     const numWorkers = positiveInt(stormConf['topology.workers'], 'topology.workers');
     positiveNumber(stormConf['topology.message.timeout.secs'], 'topology.message.timeout.secs');
     workerMemoryLimits(stormConf);
+    const windowError = topologyWindowError(request.spec.components, stormConf);
+    if (windowError !== null) throw new StreamctlError('USAGE', windowError);
     const ackers = ackerCount(stormConf, numWorkers);
     stormConf['topology.acker.executors'] = ackers;
     stormConf['topology.workers'] = numWorkers;

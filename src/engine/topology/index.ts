@@ -14,3 +14,16 @@ export { TopologyBuilder, TopologyConfig, type BoltDeclarer, type SpoutDeclarer,
 export { Topology, type TopologyLike, type InstanceSource, type ComponentInstance } from './topology.js';
 export { ShellBolt, type ShellStreamDeclaration } from './shell-bolt.js';
 export { ShellSpout } from './shell-spout.js';
+// Windowed bolts (Storm's windowing API).
+export { BaseWindowedBolt, type WindowedBolt, type TimestampExtractor } from './windowing/base-windowed-bolt.js';
+export { Count, Duration, WindowConfig, windowSettingsOf, describeWindow, topologyWindowError, type WindowSettings } from './windowing/window-config.js';
+export type { Window, TupleWindow } from './windowing/tuple-window.js';
+export { WindowedBoltExecutor, LATE_TUPLE_FIELD, type LateTuple } from './windowing/windowed-bolt-executor.js';
+// Stateful bolts and checkpointing (Storm's state API).
+export { BaseStatefulBolt, type StatefulBolt } from './state/base-stateful-bolt.js';
+export type { State, KeyValueState } from './state/key-value-state.js';
+export { StatefulBoltExecutor, type CheckpointInfo } from './state/stateful-bolt-executor.js';
+export { CheckpointSpout, CHECKPOINT_COMPONENT_ID, CHECKPOINT_STREAM_ID } from './state/checkpoint-spout.js';
+export { CheckpointTupleForwarder } from './state/checkpoint-tuple-forwarder.js';
+export { StateConfig, getState, stateProviderOf, type StateProviderName } from './state/state-factory.js';
+export { wrapBolt } from './topology-builder.js';

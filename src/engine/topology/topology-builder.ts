@@ -9,7 +9,15 @@ import type { CustomStreamGrouping } from './custom-stream-grouping.js';
 import { toFieldList, type Fields } from './fields.js';
 import { DEFAULT_STREAM, OutputFieldsCollector } from './output-fields-declarer.js';
 import type { Spout } from './spout.js';
-import { Topology, type ComponentInstance, type InstanceSource } from './topology.js';
+import { instantiate, Topology, type ComponentInstance, type InstanceSource } from './topology.js';
+import { isWindowedBolt } from './windowing/base-windowed-bolt.js';
+import { WindowedBoltExecutor } from './windowing/windowed-bolt-executor.js';
+import { isStatefulBolt, type StatefulBolt } from './state/base-stateful-bolt.js';
+import { StatefulBoltExecutor } from './state/stateful-bolt-executor.js';
+import { CheckpointTupleForwarder } from './state/checkpoint-tuple-forwarder.js';
+import { CHECKPOINT_COMPONENT_ID, CHECKPOINT_STREAM_ID, CheckpointSpout } from './state/checkpoint-spout.js';
+import type { WindowedBolt } from './windowing/base-windowed-bolt.js';
+import type { State } from './state/key-value-state.js';
 
 type FieldsArg = Fields | readonly string[];
 
@@ -91,9 +99,15 @@ export class TopologyBuilder {
     return this.#declarer(entry) as SpoutDeclarer;
   }
 
-  /** Add a bolt (rich or basic); same instance rules as setSpout. */
-  setBolt(id: string, bolt: InstanceSource<Bolt | BasicBolt>, parallelism = 1): BoltDeclarer {
-    const entry = this.#add(id, 'bolt', bolt as InstanceSource<ComponentInstance>, parallelism);
+  /**
+   * Add a bolt (rich, basic, windowed or stateful); same instance rules as setSpout. A
+   * windowed bolt runs in a WindowedBoltExecutor and a stateful bolt in a
+   * StatefulBoltExecutor (which adds the checkpoint spout to the topology).
+   */
+  setBolt(id: string, bolt: InstanceSource<Bolt | BasicBolt | WindowedBolt | StatefulBolt<State>>, parallelism = 1): BoltDeclarer {
+    const source = bolt as InstanceSource<Bolt | BasicBolt | WindowedBolt | StatefulBolt<State>>;
+    const wrapped = source !== null && (typeof source === 'object' || typeof source === 'function') ? () => wrapBolt(instantiate(source)) : source;
+    const entry = this.#add(id, 'bolt', wrapped as InstanceSource<ComponentInstance>, parallelism);
     return this.#declarer(entry);
   }
 
@@ -102,8 +116,8 @@ export class TopologyBuilder {
    * (topology.workers, topology.acker.executors, ...); `-c` flags on submit override it.
    */
   createTopology(config: Record<string, unknown> = {}): Topology {
-    const entries = [...this.#entries.values()];
-    if (!entries.some((e) => e.kind === 'spout')) throw invalid('A topology needs at least one spout (use builder.setSpout)');
+    if (!this.#entries.size || ![...this.#entries.values()].some((e) => e.kind === 'spout')) throw invalid('A topology needs at least one spout (use builder.setSpout)');
+    const entries = this.#withCheckpointing([...this.#entries.values()]);
     const components = new Map<string, InstanceSource<ComponentInstance>>();
     const groupings = new Map<string, InstanceSource<CustomStreamGrouping>>();
     const specs = new Map<string, ComponentSpec>();
@@ -136,6 +150,7 @@ export class TopologyBuilder {
         inputs: [],
         streams: declarer.streams,
         config: { ...ownConf, ...e.config },
+        ...(sample instanceof StatefulBoltExecutor ? { stateful: true } : {}),
       });
     }
     for (const e of entries) {
@@ -180,6 +195,34 @@ export class TopologyBuilder {
     }
     const spec: TopologySpec = { components: [...specs.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), config: { ...config } };
     return new Topology(JSON.parse(JSON.stringify(spec)) as TopologySpec, components, groupings);
+  }
+
+  /**
+   * Storm's checkpoint wiring when some bolt is stateful: the `$checkpointspout`, every other
+   * bolt wrapped in a CheckpointTupleForwarder, and every bolt subscribed (all grouping) to
+   * the `$checkpoint` stream of each of its sources (the checkpoint spout for spouts).
+   */
+  #withCheckpointing(entries: Entry[]): Entry[] {
+    const stateful = entries.some((e) => e.kind === 'bolt' && sampleInstance(e) instanceof StatefulBoltExecutor);
+    if (!stateful) return entries;
+    if (this.#entries.has(CHECKPOINT_COMPONENT_ID)) throw invalid(`Component id '${CHECKPOINT_COMPONENT_ID}' is reserved for the checkpoint spout`);
+    const spouts = new Set(entries.filter((e) => e.kind === 'spout').map((e) => e.id));
+    const out: Entry[] = [{ id: CHECKPOINT_COMPONENT_ID, kind: 'spout', source: () => new CheckpointSpout(), parallelism: 1, numTasks: 1, inputs: [], config: {} }];
+    for (const e of entries) {
+      if (e.kind === 'spout') {
+        out.push(e);
+        continue;
+      }
+      const inner = e.source;
+      const source = () => {
+        const b = instantiate(inner);
+        return b instanceof StatefulBoltExecutor ? b : new CheckpointTupleForwarder(b as Bolt | BasicBolt);
+      };
+      const sources = new Set(e.inputs.map((i) => (spouts.has(i.component) ? CHECKPOINT_COMPONENT_ID : i.component)));
+      const inputs = [...e.inputs, ...[...sources].map((component) => ({ component, stream: CHECKPOINT_STREAM_ID, grouping: { type: 'all' as const } }))];
+      out.push({ ...e, source, inputs });
+    }
+    return out;
   }
 
   #add(id: string, kind: 'spout' | 'bolt', source: InstanceSource<ComponentInstance>, parallelism: number): Entry {
@@ -249,6 +292,13 @@ export class TopologyBuilder {
     };
     return declarer;
   }
+}
+
+/** The component the runtime runs for a bolt: windowed and stateful bolts in their executors. */
+export function wrapBolt(b: Bolt | BasicBolt | WindowedBolt | StatefulBolt<State>): Bolt | BasicBolt {
+  if (isWindowedBolt(b)) return new WindowedBoltExecutor(b);
+  if (isStatefulBolt(b)) return new StatefulBoltExecutor(b);
+  return b;
 }
 
 function checkCount(what: string, n: unknown): void {

@@ -2,6 +2,8 @@
 // TopologyContext). One per task, built by the runtime; read-only for user code.
 import { Fields } from './fields.js';
 import type { GroupingSpec, TopologySpec } from './topology-spec.js';
+import type { Clock } from '../common/clock.js';
+import { systemClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 
@@ -45,6 +47,8 @@ export interface TopologyContext {
    * local runner records it (LocalRunner.fatalErrors()) and keeps running.
    */
   reportFatalError(error: unknown): void;
+  /** The worker's clock (a ManualClock under tests): windows and checkpoints use it for time and timers. */
+  getClock(): Clock;
 }
 
 export interface TopologyContextOptions {
@@ -61,6 +65,8 @@ export interface TopologyContextOptions {
   logger?: Logger;
   /** Default: throws the error. */
   onFatalError?: (error: unknown) => void;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export class TopologyContextImpl implements TopologyContext {
@@ -146,6 +152,9 @@ export class TopologyContextImpl implements TopologyContext {
   reportFatalError(error: unknown): void {
     if (!this.#o.onFatalError) throw error;
     this.#o.onFatalError(error);
+  }
+  getClock(): Clock {
+    return this.#o.clock ?? systemClock;
   }
   #component(id: string) {
     return this.#o.spec.components.find((c) => c.id === id);

@@ -46,6 +46,8 @@ export interface ComponentSpec {
   streams: Record<string, StreamSpec>;
   /** Per-component config (Storm's addConfiguration). */
   config: Record<string, unknown>;
+  /** A stateful bolt (run by a StatefulBoltExecutor under the checkpoint protocol). */
+  stateful?: boolean;
 }
 
 export interface TopologySpec {

@@ -145,7 +145,16 @@ export interface ComponentRowBase {
 
 export type SpoutSummary = ComponentRowBase & { spoutId: string } & LatencyFields<'completeLatency'>;
 
-export type BoltSummary = ComponentRowBase & { boltId: string; executed: number; capacity: string } & LatencyFields<'executeLatency'> & LatencyFields<'processLatency'>;
+export type BoltSummary = ComponentRowBase & {
+  boltId: string;
+  executed: number;
+  capacity: string;
+  /** streamctl: the window of a windowed bolt ("sliding 10 s every 2 s"), else null. */
+  windowing?: string | null;
+  /** streamctl: a stateful bolt (checkpointed state). */
+  stateful?: boolean;
+} & LatencyFields<'executeLatency'> &
+  LatencyFields<'processLatency'>;
 
 export interface TopologyStatsRow {
   windowPretty: string;

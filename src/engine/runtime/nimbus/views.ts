@@ -5,6 +5,7 @@
 import type { Clock } from '../../common/clock.js';
 import { StreamctlError } from '../../common/errors.js';
 import type { TopologySpec } from '../../topology/topology-spec.js';
+import { describeWindow, windowSettingsOf } from '../../topology/windowing/window-config.js';
 import { ACKER_COMPONENT_ID } from '../acker.js';
 import { compareIds, slotKey } from '../scheduler.js';
 import type {
@@ -180,7 +181,17 @@ export class NimbusViews {
     };
     const boltView = (c: TopologySpec['components'][number]): BoltSummary => {
       const { m, common } = rowOf(c);
-      return { boltId: c.id, ...common, executed: m.executed, ...latencyFields('executeLatency', m), ...latencyFields('processLatency', m), capacity: fixed3(m.capacity) };
+      const w = windowSettingsOf({ ...t.stormConf, ...c.config });
+      return {
+        boltId: c.id,
+        ...common,
+        executed: m.executed,
+        ...latencyFields('executeLatency', m),
+        ...latencyFields('processLatency', m),
+        capacity: fixed3(m.capacity),
+        windowing: w === null ? null : describeWindow(w),
+        stateful: c.stateful === true,
+      };
     };
     const spouts = t.spec.components.filter((c) => c.kind === 'spout').sort((a, b) => compareIds(a.id, b.id));
     const bolts = t.spec.components.filter((c) => c.kind === 'bolt').sort((a, b) => compareIds(a.id, b.id));
