@@ -23,6 +23,8 @@ export interface FetchParams {
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
+  /** 1: READ_COMMITTED (consumers read up to the last stable offset). */
+  isolationLevel?: number;
   partitions: FetchPartitionRequest[];
   /**
    * Bytes the process can still afford to hold for responses nobody has read yet, asked at
@@ -38,6 +40,8 @@ export interface FetchPartitionResult {
   lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer;
+  /** READ_COMMITTED only: aborted transactions overlapping the records (null otherwise). */
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }> | null;
   currentLeader?: { leaderId: number; leaderEpoch: number };
 }
 
@@ -79,7 +83,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
       return {
         errorCode,
         highWatermark: part?.highWatermark ?? -1n,
-        lastStableOffset: part?.highWatermark ?? -1n,
+        lastStableOffset: part?.lastStableOffset ?? -1n,
         logStartOffset: part?.logStartOffset ?? -1n,
         records: EMPTY,
         currentLeader: part ? { leaderId: part.leaderId, leaderEpoch: part.leaderEpoch } : undefined,
@@ -100,6 +104,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
       maxBytes: Math.min(r.partitionMaxBytes, budget),
       minOneMessage: bytes === 0,
       currentLeaderEpoch: r.currentLeaderEpoch,
+      isolationLevel: params.isolationLevel,
       updateFetchState,
       nowMs,
     });
@@ -113,7 +118,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
     const records = read.records;
     bytes += records.length;
     budget -= records.length;
-    results.push({ errorCode: ErrorCode.NONE, highWatermark: p.highWatermark, lastStableOffset: p.highWatermark, logStartOffset: p.logStartOffset, records });
+    results.push({ errorCode: ErrorCode.NONE, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, logStartOffset: p.logStartOffset, records, abortedTransactions: read.abortedTransactions ?? null });
   }
   return { results, bytes, hasError, highWatermarkMoved: moved };
 }

@@ -39,6 +39,8 @@ export interface PartitionFetchParams {
   /** Return the first batch even when larger than maxBytes (the first partition of a response). */
   minOneMessage: boolean;
   currentLeaderEpoch: number;
+  /** 1 (READ_COMMITTED): consumers read up to the last stable offset, with the aborted transactions. */
+  isolationLevel?: number;
   /** Record a follower's position (false when a parked fetch reads again). */
   updateFetchState: boolean;
   nowMs: number;
@@ -47,6 +49,8 @@ export interface PartitionFetchParams {
 export interface PartitionFetchResult {
   errorCode: number;
   records: Buffer;
+  /** READ_COMMITTED: aborted transactions overlapping the records returned. */
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }>;
   highWatermarkChanged: boolean;
   /** The fetching follower caught up and may join the ISR. */
   canJoinIsr: boolean;
@@ -121,6 +125,11 @@ export class Partition {
   }
   get logEndOffset(): bigint {
     return this.log.logEndOffset;
+  }
+  /** Last stable offset: the high watermark, or the first offset of an older open transaction. */
+  get lastStableOffset(): bigint {
+    const unstable = this.log.firstUnstableOffset?.();
+    return unstable !== undefined && unstable < this.#highWatermark ? unstable : this.#highWatermark;
   }
   get logStartOffset(): bigint {
     return this.log.logStartOffset;
@@ -335,8 +344,16 @@ export class Partition {
     if (isFollower && params.updateFetchState) {
       ({ highWatermarkChanged, canJoinIsr } = this.updateFollowerFetchState(params.replicaId, params.fetchOffset, params.nowMs));
     }
-    const maxOffset = isFollower ? leo : this.#highWatermark;
+    const readCommitted = !isFollower && params.isolationLevel === 1;
+    const maxOffset = isFollower ? leo : readCommitted ? this.lastStableOffset : this.#highWatermark;
     try {
+      if (readCommitted && this.log.collectAbortedTransactions) {
+        if (params.fetchOffset >= maxOffset || (params.maxBytes <= 0 && !params.minOneMessage)) return { errorCode: ErrorCode.NONE, records: EMPTY, abortedTransactions: [], highWatermarkChanged, canJoinIsr };
+        const read = this.log.read(params.fetchOffset, params.maxBytes, { maxOffset, minOneMessage: params.minOneMessage });
+        const upper = read.nextOffset ?? maxOffset;
+        const abortedTransactions = read.records.length === 0 ? [] : this.log.collectAbortedTransactions(params.fetchOffset, upper).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+        return { errorCode: ErrorCode.NONE, records: read.records, abortedTransactions, highWatermarkChanged, canJoinIsr };
+      }
       const records = this.#readRecords(params.fetchOffset, params.maxBytes, maxOffset, params.minOneMessage);
       return { errorCode: ErrorCode.NONE, records, highWatermarkChanged, canJoinIsr };
     } catch (readError) {
