@@ -207,6 +207,14 @@ export class Partition {
     return this.#replicas.filter((id) => union.has(id));
   }
 
+  /** Appends a transaction marker as leader (WriteTxnMarkers); throws RecordsError. */
+  appendEndTxnMarker(marker: { producerId: bigint; producerEpoch: number; coordinatorEpoch: number; commit: boolean }): LeaderAppendInfo {
+    if (!this.log.appendEndTxnMarker) throw new Error(`the log of ${this.key} cannot hold transaction markers`);
+    const info = this.log.appendEndTxnMarker(marker, this.#leaderEpoch);
+    this.maybeIncrementHighWatermark();
+    return info;
+  }
+
   /** Appends as leader; throws RecordsError for bad batches. */
   appendAsLeader(records: Buffer): LeaderAppendInfo {
     const info = this.log.appendAsLeader(records, this.#leaderEpoch);

@@ -69,6 +69,8 @@ export interface ReplicaLog {
   firstUnstableOffset?(): bigint | undefined;
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset). */
   collectAbortedTransactions?(fetchOffset: bigint, upperBoundOffset: bigint): Array<{ producerId: bigint; firstOffset: bigint }>;
+  /** Producer state for DescribeProducers. */
+  activeProducers?(): Array<{ producerId: bigint; producerEpoch: number; lastSequence: number; lastTimestamp: bigint; coordinatorEpoch: number; currentTxnStartOffset: bigint }>;
   /** Appends a COMMIT/ABORT marker as leader (WriteTxnMarkers). Throws a RecordsError. */
   appendEndTxnMarker?(marker: { producerId: bigint; producerEpoch: number; coordinatorEpoch: number; commit: boolean }, leaderEpoch: number): LeaderAppendInfo;
 }

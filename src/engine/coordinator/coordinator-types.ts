@@ -22,6 +22,8 @@ export interface CoordinatorServices {
     leaderFor(topic: string, partition: number): CoordinatorNode | null;
     partitionCount(topic: string): number;
     isLocalLeader(topic: string, partition: number): boolean;
+    /** Live brokers (caps an internal topic's min.insync.replicas). */
+    liveBrokers?(): CoordinatorNode[];
   };
   appendToInternalTopic(topic: string, partition: number, records: Buffer, acks: -1 | 1): Promise<{ errorCode: number; errorMessage?: string }>;
   readInternalTopic(

@@ -225,7 +225,8 @@ function validateBatchHeader(b: BatchPosition, c: LogValidatorConfig, tp: string
   if (h.lastOffsetDelta + 1 !== h.recordCount) {
     throw invalid(`Inconsistent batch offset range [${h.baseOffset}, ${h.baseOffset + BigInt(h.lastOffsetDelta)}] and count of records ${h.recordCount} in topic partition ${tp}`);
   }
-  if (h.producerId >= 0n && h.baseSequence < 0) {
+  // A transactional batch without a sequence is a coordinator's write (TxnOffsetCommit).
+  if (h.producerId >= 0n && h.baseSequence < 0 && !isTransactional(h.attributes)) {
     throw invalid(`Invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId} in topic partition ${tp}`);
   }
 }

@@ -146,6 +146,18 @@ export class PartitionLog {
     return this.producerState.firstUnstableOffset();
   }
 
+  /** Producer state for DescribeProducers (Kafka's ProducerStateEntry view). */
+  activeProducers(): Array<{ producerId: bigint; producerEpoch: number; lastSequence: number; lastTimestamp: bigint; coordinatorEpoch: number; currentTxnStartOffset: bigint }> {
+    return [...this.producerState.activeProducers.values()].map((e) => ({
+      producerId: e.producerId,
+      producerEpoch: e.producerEpoch,
+      lastSequence: e.batches.at(-1)?.lastSeq ?? -1,
+      lastTimestamp: e.lastTimestamp,
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnStartOffset: e.currentTxnFirstOffset ?? -1n,
+    }));
+  }
+
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset) (read_committed fetches). */
   collectAbortedTransactions(fetchOffset: bigint, upperBoundOffset: bigint): AbortedTxn[] {
     return this.txnIndex.collect(fetchOffset, upperBoundOffset);

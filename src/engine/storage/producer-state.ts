@@ -96,6 +96,11 @@ export class ProducerAppendInfo {
     const lastSeq = lastSequenceOf(firstSeq, header.lastOffsetDelta);
     if (current) {
       if (isControl(header.attributes)) return undefined;
+      if (firstSeq < 0) {
+        // A coordinator's transactional write (no sequence): only the epoch is checked.
+        if (epoch < current.producerEpoch) throw new RecordsError(RecordsErrorCode.INVALID_PRODUCER_EPOCH, `Epoch of producer ${pid} is ${epoch}, which is smaller than the last seen epoch ${current.producerEpoch}`);
+        return undefined;
+      }
       if (epoch < current.producerEpoch) {
         throw new RecordsError(RecordsErrorCode.INVALID_PRODUCER_EPOCH, `Epoch of producer ${pid} is ${epoch}, which is smaller than the last seen epoch ${current.producerEpoch}`);
       }
@@ -162,6 +167,11 @@ export class ProducerAppendInfo {
       return completed;
     }
     if (isTransactional(header.attributes) && entry.currentTxnFirstOffset === null) entry.currentTxnFirstOffset = header.baseOffset;
+    if (header.baseSequence < 0) {
+      entry.lastTimestamp = header.maxTimestamp;
+      this.updated.set(pid, entry);
+      return undefined;
+    }
     entry.batches.push({
       firstSeq: header.baseSequence,
       lastSeq: lastSequenceOf(header.baseSequence, header.lastOffsetDelta),
