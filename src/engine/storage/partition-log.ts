@@ -13,7 +13,7 @@ import type { Clock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { LogConfig } from '../common/topic-config.js';
-import { isControl, validateRecordBatches, type BatchHeader, type BatchPosition } from '../protocol/records/record-batch.js';
+import { validateRecordBatches, type BatchHeader, type BatchPosition } from '../protocol/records/record-batch.js';
 import { RecordsError, RecordsErrorCode } from '../protocol/records/records-error.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, emptyAppendInfo, type LogAppendInfo, type LogReadOptions, type LogReadResult, type PartitionLogOptions } from './log-io.js';
@@ -21,9 +21,10 @@ import { loadLog, rebuildProducerState } from './log-loader.js';
 import type { LogSegment } from './log-segment.js';
 import { CLEANED_SUFFIX, LogSegments, retentionRules } from './log-segments.js';
 import { analyzeFollowerBatches, applyTopicCompression, assignOffsetsAsLeader, validateRecordsAsLeader } from './log-validator.js';
-import { ProducerStateManager, type CompletedTxn, type ProducerAppendInfo } from './producer-state.js';
+import { ProducerStateManager, type ProducerAppendInfo, type ProducerStateView } from './producer-state.js';
+import { applyAppendedBatches } from './transaction-append.js';
 import { TransactionIndex, type AbortedTxn } from './transaction-index.js';
-import { buildEndTxnMarkerBatch, controlTypeOf, markerCoordinatorEpoch, type EndTxnMarker } from '../protocol/records/control-records.js';
+import { buildEndTxnMarkerBatch, type EndTxnMarker } from '../protocol/records/control-records.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -146,16 +147,9 @@ export class PartitionLog {
     return this.producerState.firstUnstableOffset();
   }
 
-  /** Producer state for DescribeProducers (Kafka's ProducerStateEntry view). */
-  activeProducers(): Array<{ producerId: bigint; producerEpoch: number; lastSequence: number; lastTimestamp: bigint; coordinatorEpoch: number; currentTxnStartOffset: bigint }> {
-    return [...this.producerState.activeProducers.values()].map((e) => ({
-      producerId: e.producerId,
-      producerEpoch: e.producerEpoch,
-      lastSequence: e.batches.at(-1)?.lastSeq ?? -1,
-      lastTimestamp: e.lastTimestamp,
-      coordinatorEpoch: e.coordinatorEpoch,
-      currentTxnStartOffset: e.currentTxnFirstOffset ?? -1n,
-    }));
+  /** Producer state for DescribeProducers. */
+  activeProducers(): ProducerStateView[] {
+    return this.producerState.describe();
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset) (read_committed fetches). */
@@ -188,23 +182,7 @@ export class PartitionLog {
 
   /** Records appended batches in producer state (control batches end transactions) and indexes aborts. */
   #applyProducerBatches(records: Buffer, batches: readonly BatchPosition[], info: ProducerAppendInfo, segmentBase: bigint): void {
-    const completed: CompletedTxn[] = [];
-    for (const b of batches) {
-      if (isControl(b.header.attributes)) {
-        const type = controlTypeOf(records, b);
-        const done = info.append(b.header, type === undefined ? undefined : { type, coordinatorEpoch: markerCoordinatorEpoch(records, b) });
-        if (done) completed.push(done);
-      } else {
-        info.append(b.header);
-      }
-    }
-    this.producerState.commit(info, this.#logEndOffset);
-    for (const txn of completed) {
-      if (!txn.isAborted) continue;
-      const unstable = this.producerState.firstUnstableOffset();
-      const lastStableOffset = unstable !== undefined && unstable < txn.firstOffset ? unstable : txn.lastOffset + 1n;
-      this.txnIndex.append(segmentBase, { producerId: txn.producerId, firstOffset: txn.firstOffset, lastOffset: txn.lastOffset, lastStableOffset });
-    }
+    applyAppendedBatches({ records, batches, info, producerState: this.producerState, txnIndex: this.txnIndex, segmentBase, endOffset: this.#logEndOffset });
   }
 
   updateConfig(config: LogConfig): void {

@@ -39,6 +39,17 @@ export interface ProducerEntry {
   coordinatorEpoch: number;
 }
 
+/** One producer as DescribeProducers reports it. */
+export interface ProducerStateView {
+  producerId: bigint;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: bigint;
+  coordinatorEpoch: number;
+  /** -1 when no transaction is open. */
+  currentTxnStartOffset: bigint;
+}
+
 /** A transaction ended by a marker (Kafka's CompletedTxn). */
 export interface CompletedTxn {
   producerId: bigint;
@@ -251,6 +262,18 @@ export class ProducerStateManager {
   /** The high watermark moved: transactions whose marker lies below it are stable. */
   onHighWatermarkUpdated(highWatermark: bigint): void {
     if (this.#unreplicatedTxns.length > 0) this.#unreplicatedTxns = this.#unreplicatedTxns.filter((t) => t.lastOffset >= highWatermark);
+  }
+
+  /** Every producer as DescribeProducers shows it (Kafka's ProducerStateEntry view). */
+  describe(): ProducerStateView[] {
+    return [...this.#producers.values()].map((e) => ({
+      producerId: e.producerId,
+      producerEpoch: e.producerEpoch,
+      lastSequence: e.batches.at(-1)?.lastSeq ?? -1,
+      lastTimestamp: e.lastTimestamp,
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnStartOffset: e.currentTxnFirstOffset ?? -1n,
+    }));
   }
 
   /** Open transactions: producer id → first offset (DescribeProducers, find-hanging). */
