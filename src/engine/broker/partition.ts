@@ -236,6 +236,7 @@ export class Partition {
     const hw = leaderHighWatermark < this.log.logEndOffset ? leaderHighWatermark : this.log.logEndOffset;
     if (hw > this.#highWatermark) {
       this.#highWatermark = hw;
+      this.log.updateHighWatermark(hw); // completed transactions below it become stable (LSO)
       return true;
     }
     return false;
@@ -277,6 +278,7 @@ export class Partition {
     }
     if (min > this.#highWatermark) {
       this.#highWatermark = min;
+      this.log.updateHighWatermark(min); // completed transactions below it become stable (LSO)
       return true;
     }
     return false;

@@ -22,6 +22,12 @@ import { TransactionStateManager } from './transaction-state-manager.js';
 import { TxnState, canTransition, copyPartitions, partitionList, type TxnMetadata, type TxnRecordValue } from './transaction-state.js';
 
 const MAX_EPOCH = 32767;
+/**
+ * How long AddPartitionsToTxn/AddOffsetsToTxn wait for the previous transaction's markers
+ * before answering CONCURRENT_TRANSACTIONS: clients back off 100-300 ms on that error, which
+ * would cap a producer at a few transactions a second although the markers take milliseconds.
+ */
+const COMPLETION_WAIT_MS = 1000;
 
 export interface TransactionCoordinatorOptions {
   services: CoordinatorServices;
@@ -67,6 +73,8 @@ export class TransactionCoordinator {
   readonly #writeTxnMarkers: WriteTxnMarkersFn;
   readonly #offsetsPartitionFor: (groupId: string) => number;
   #ensureTopic: Promise<void> | null = null;
+  /** Callbacks waiting for a transactional id to leave PrepareCommit/PrepareAbort. */
+  readonly #completionWaiters = new Map<string, Array<() => void>>();
   #timer: { cancel(): void } | null = null;
   #closed = false;
 
@@ -94,6 +102,7 @@ export class TransactionCoordinator {
   close(): void {
     this.#closed = true;
     this.#timer?.cancel();
+    for (const id of [...this.#completionWaiters.keys()]) this.#notifyCompletion(id);
     this.#manager.close();
   }
 
@@ -142,6 +151,7 @@ export class TransactionCoordinator {
     if (transactionTimeoutMs <= 0 || transactionTimeoutMs > this.#config.maxTimeoutMs) return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     const owner = this.#manager.ownerError(transactionalId);
     if (owner !== ErrorCode.NONE) return fail(owner);
+    await this.#waitForCompletion(transactionalId);
     const now = BigInt(this.#clock.now());
     let txn = this.#manager.get(transactionalId);
     if (!txn) {
@@ -192,6 +202,7 @@ export class TransactionCoordinator {
 
   /** Adds partitions to the producer's transaction; one error code for all of them. */
   async addPartitionsToTxn(transactionalId: string, producerId: bigint, producerEpoch: number, partitions: TopicPartitionRef[]): Promise<number> {
+    await this.#waitForCompletion(transactionalId);
     const check = this.#checkProducer(transactionalId, producerId, producerEpoch);
     if (typeof check === 'number') return check;
     const txn = check;
@@ -288,6 +299,32 @@ export class TransactionCoordinator {
 
   // ------------------------------------------------------------------ internals
 
+  /** Resolves once the id is not between Prepare and Complete (or after COMPLETION_WAIT_MS). */
+  async #waitForCompletion(transactionalId: string): Promise<void> {
+    const busy = () => {
+      const t = this.#manager.get(transactionalId);
+      return t !== undefined && (t.pendingState !== null || t.state === TxnState.PrepareCommit || t.state === TxnState.PrepareAbort);
+    };
+    if (!busy()) return;
+    await new Promise<void>((resolve) => {
+      const timer = this.#clock.setTimeout(done, COMPLETION_WAIT_MS);
+      const list = this.#completionWaiters.get(transactionalId) ?? [];
+      this.#completionWaiters.set(transactionalId, list);
+      list.push(done);
+      function done(): void {
+        timer.cancel();
+        resolve();
+      }
+    });
+  }
+
+  #notifyCompletion(transactionalId: string): void {
+    const list = this.#completionWaiters.get(transactionalId);
+    if (!list) return;
+    this.#completionWaiters.delete(transactionalId);
+    for (const done of list) done();
+  }
+
   #checkProducer(transactionalId: string, producerId: bigint, producerEpoch: number): TxnMetadata | number {
     if (transactionalId === '') return ErrorCode.INVALID_REQUEST;
     const owner = this.#manager.ownerError(transactionalId);
@@ -351,7 +388,10 @@ export class TransactionCoordinator {
       for (let attempt = 0; stillCurrent(); attempt++) {
         const now = BigInt(this.#clock.now());
         const code = await this.#transition(txn, { ...recordOf(txn), state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, partitions: new Map(), lastUpdateTimestampMs: now });
-        if (code === ErrorCode.NONE || code === ErrorCode.NOT_COORDINATOR) return;
+        if (code === ErrorCode.NONE || code === ErrorCode.NOT_COORDINATOR) {
+          this.#notifyCompletion(txn.transactionalId);
+          return;
+        }
         await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
       }
     })().catch((error: unknown) => this.#logger.error('completing a transaction failed', { transactionalId: txn.transactionalId, error }));
