@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GroupCoordinator } from '../src/engine/coordinator/group-coordinator.js';
 import { createBrokerHandlers } from '../src/engine/broker/broker-handlers.js';
+import type { TransactionCoordinator } from '../src/engine/coordinator/transaction-coordinator.js';
 import type { BrokerContext } from '../src/engine/broker/handlers/broker-context.js';
 import type { GroupHandlerDeps } from '../src/engine/broker/handlers/group-handlers.js';
 import { API_VERSIONS_RANGE } from '../src/engine/network/server.js';
@@ -19,7 +20,7 @@ const END = '<!-- api-table:end -->';
 /** api key → [min, max] as a broker advertises them in ApiVersions. */
 export function servedApis(): Array<{ apiKey: number; name: string; min: number; max: number }> {
   // The factories only capture their context; nothing is called while listing versions.
-  const handlers = createBrokerHandlers({} as BrokerContext, {} as GroupHandlerDeps, {} as GroupCoordinator);
+  const handlers = createBrokerHandlers({} as BrokerContext, {} as GroupHandlerDeps, {} as GroupCoordinator, {} as TransactionCoordinator);
   const rows = [...handlers.map((h) => ({ apiKey: h.apiKey, range: h.versions })), { apiKey: ApiKey.ApiVersions, range: API_VERSIONS_RANGE }];
   return rows
     .map(({ apiKey, range }) => {

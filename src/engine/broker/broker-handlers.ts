@@ -2,6 +2,7 @@
 // versions in each handler), for the broker's request router, and for the README's API table
 // (scripts/api-table.ts), which therefore cannot drift from what is served.
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
+import type { TransactionCoordinator } from '../coordinator/transaction-coordinator.js';
 import type { ApiHandler } from './api-handler.js';
 import { createAdminForwardHandlers } from './handlers/admin-forward.js';
 import { createConsumerGroupHandlers } from './handlers/consumer-group-handlers.js';
@@ -19,15 +20,16 @@ import { createListOffsetsHandler } from './handlers/list-offsets.js';
 import { createMetadataHandler } from './handlers/metadata.js';
 import { createOffsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
 import { createProduceHandler } from './handlers/produce.js';
+import { createTxnHandlers } from './handlers/txn-handlers.js';
 import { createUpdateMetadataHandler } from './handlers/update-metadata.js';
 
-export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandlerDeps, coordinator: GroupCoordinator): ApiHandler[] {
+export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandlerDeps, coordinator: GroupCoordinator, txns?: TransactionCoordinator): ApiHandler[] {
   return [
     createProduceHandler(ctx),
     createFetchHandler(ctx),
     createListOffsetsHandler(ctx),
     createMetadataHandler(ctx),
-    createInitProducerIdHandler(ctx),
+    createInitProducerIdHandler(ctx, txns),
     createDescribeClusterHandler(ctx),
     createOffsetForLeaderEpochHandler(ctx),
     createUpdateMetadataHandler(ctx),
@@ -39,5 +41,6 @@ export function createBrokerHandlers(ctx: BrokerContext, groupDeps: GroupHandler
     ...createClientTelemetryHandlers(ctx),
     ...createGroupHandlers(groupDeps, coordinator),
     ...createConsumerGroupHandlers(coordinator),
+    ...(txns ? createTxnHandlers(ctx, txns, coordinator) : []),
   ];
 }

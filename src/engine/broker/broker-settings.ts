@@ -5,6 +5,7 @@
 import { SettingsSchema, type SettingDef } from '../common/config-schema.js';
 import { TOPIC_CONFIG_DEFS } from '../common/topic-config.js';
 import { GROUP_COORDINATOR_SETTINGS } from '../coordinator/group-coordinator-config.js';
+import { TRANSACTION_COORDINATOR_SETTINGS } from '../coordinator/transaction-coordinator-config.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../network/server.js';
 
 const SERVER_SETTINGS: readonly SettingDef[] = [
@@ -48,4 +49,4 @@ function bounds(d: { min?: number; max?: number }): { min?: number; max?: number
   return { ...(d.min !== undefined ? { min: d.min } : {}), ...(d.max !== undefined ? { max: d.max } : {}) };
 }
 
-export const BROKER_SETTINGS = new SettingsSchema('broker', [...SERVER_SETTINGS, ...GROUP_COORDINATOR_SETTINGS, ...logDefaultSettings()]);
+export const BROKER_SETTINGS = new SettingsSchema('broker', [...SERVER_SETTINGS, ...GROUP_COORDINATOR_SETTINGS, ...TRANSACTION_COORDINATOR_SETTINGS, ...logDefaultSettings()]);

@@ -18,6 +18,8 @@ import type { MetadataResponse } from '../protocol/codec.js';
 import { ErrorCode, errorName } from '../protocol/error-codes.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
+import { TransactionCoordinator } from '../coordinator/transaction-coordinator.js';
+import { parseTransactionCoordinatorConfig } from '../coordinator/transaction-coordinator-config.js';
 import type {
   AppendResult,
   BrokerMetadataView,
@@ -39,6 +41,8 @@ import { createGroupCoordinator } from './handlers/group-handlers.js';
 import { createBrokerHandlers } from './broker-handlers.js';
 import { BrokerStats } from './broker-stats.js';
 import type { BrokerMetricsSource } from './broker-metrics.js';
+import { writeMarkersLocally } from './handlers/txn-handlers.js';
+import { TxnMarkerChannel } from './txn-marker-channel.js';
 
 export interface BrokerOptions {
   config: BrokerProcessConfig;
@@ -77,6 +81,8 @@ export class Broker implements BrokerServices {
   readonly #logs: LogProvider;
   readonly #router: RequestRouter;
   readonly #coordinator: GroupCoordinator;
+  readonly #txnCoordinator: TransactionCoordinator;
+  readonly #txnMarkers: TxnMarkerChannel;
   #server: KafkaServer | null = null;
   /**
    * queued.max.response.bytes (streamctl's own; Kafka sends fetched data from files with
@@ -165,7 +171,29 @@ export class Broker implements BrokerServices {
       fetchMemoryAvailable: () => this.#unsentResponseLimit - (this.#server?.unsentResponseBytes ?? 0),
     };
     this.#coordinator = createGroupCoordinator({ services: this, settings: this.#settings, logger: this.logger, clock: this.#clock });
-    const handlers = createBrokerHandlers(ctx, { services: this, settings: this.#settings, logger: this.logger, clock: this.#clock }, this.#coordinator);
+    const groups = this.#coordinator;
+    this.#txnMarkers = new TxnMarkerChannel({
+      brokerId: config.brokerId,
+      logger: this.logger.child({ component: 'txn-markers' }),
+      brokerNode: (id) => cache.broker(id) ?? undefined,
+      writeLocally: (marker, partitions) => writeMarkersLocally(ctx, groups, marker, partitions),
+    });
+    this.#txnCoordinator = new TransactionCoordinator({
+      services: this,
+      logger: this.logger,
+      config: parseTransactionCoordinatorConfig(this.#settings),
+      clock: this.#clock,
+      nextProducerId: () => ctx.producerIds.nextProducerId(),
+      writeTxnMarkers: this.#txnMarkers.write,
+      offsetsPartitionFor: (groupId) => groups.partitionFor(groupId),
+    });
+    const txns = this.#txnCoordinator;
+    const handlers = createBrokerHandlers(
+      ctx,
+      { services: this, settings: this.#settings, logger: this.logger, clock: this.#clock, findTransactionCoordinator: (id) => txns.findCoordinator(id) },
+      this.#coordinator,
+      this.#txnCoordinator,
+    );
     this.#router = new RequestRouter({ handlers, logger: this.logger.child({ component: 'router' }), stats: this.stats });
   }
 
@@ -380,6 +408,8 @@ export class Broker implements BrokerServices {
     this.#hwTimer?.cancel();
     this.#hwTimer = undefined;
     this.#coordinator.close();
+    this.#txnCoordinator.close();
+    this.#txnMarkers.close();
     await this.#replicaManager.close();
     try {
       this.#replicaManager.checkpointHighWatermarks();

@@ -25,6 +25,8 @@ export interface FetchParams {
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
+  /** 1: READ_COMMITTED (consumers read up to the last stable offset). */
+  isolationLevel?: number;
   partitions: FetchPartitionRequest[];
   /**
    * Bytes the process can still afford to hold for responses nobody has read yet, asked at
@@ -40,6 +42,8 @@ export interface FetchPartitionResult {
   lastStableOffset: bigint;
   logStartOffset: bigint;
   records: Buffer;
+  /** READ_COMMITTED only: aborted transactions overlapping the records (null otherwise). */
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }> | null;
   currentLeader?: { leaderId: number; leaderEpoch: number };
 }
 
@@ -81,7 +85,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
       return {
         errorCode,
         highWatermark: part?.highWatermark ?? -1n,
-        lastStableOffset: part?.highWatermark ?? -1n,
+        lastStableOffset: part?.lastStableOffset ?? -1n,
         logStartOffset: part?.logStartOffset ?? -1n,
         records: EMPTY,
         currentLeader: part ? { leaderId: part.leaderId, leaderEpoch: part.leaderEpoch } : undefined,
@@ -102,6 +106,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
       maxBytes: Math.min(r.partitionMaxBytes, budget),
       minOneMessage: bytes === 0,
       currentLeaderEpoch: r.currentLeaderEpoch,
+      isolationLevel: params.isolationLevel,
       updateFetchState,
       nowMs,
       logStartOffset: r.logStartOffset,
@@ -116,7 +121,7 @@ export function readFromLocalLog(params: FetchParams, updateFetchState: boolean,
     const records = read.records;
     bytes += records.length;
     budget -= records.length;
-    results.push({ errorCode: ErrorCode.NONE, highWatermark: p.highWatermark, lastStableOffset: p.highWatermark, logStartOffset: p.logStartOffset, records });
+    results.push({ errorCode: ErrorCode.NONE, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset, logStartOffset: p.logStartOffset, records, abortedTransactions: read.abortedTransactions ?? null });
   }
   return { results, bytes, hasError, highWatermarkMoved: moved };
 }

@@ -41,6 +41,8 @@ export interface PartitionFetchParams {
   /** Return the first batch even when larger than maxBytes (the first partition of a response). */
   minOneMessage: boolean;
   currentLeaderEpoch: number;
+  /** 1 (READ_COMMITTED): consumers read up to the last stable offset, with the aborted transactions. */
+  isolationLevel?: number;
   /** Record a follower's position (false when a parked fetch reads again). */
   updateFetchState: boolean;
   nowMs: number;
@@ -51,6 +53,8 @@ export interface PartitionFetchParams {
 export interface PartitionFetchResult {
   errorCode: number;
   records: Buffer;
+  /** READ_COMMITTED: aborted transactions overlapping the records returned. */
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }>;
   highWatermarkChanged: boolean;
   /** The fetching follower caught up and may join the ISR. */
   canJoinIsr: boolean;
@@ -125,6 +129,11 @@ export class Partition {
   }
   get logEndOffset(): bigint {
     return this.log.logEndOffset;
+  }
+  /** Last stable offset: the high watermark, or the first offset of an older open transaction. */
+  get lastStableOffset(): bigint {
+    const unstable = this.log.firstUnstableOffset?.();
+    return unstable !== undefined && unstable < this.#highWatermark ? unstable : this.#highWatermark;
   }
   get logStartOffset(): bigint {
     return this.log.logStartOffset;
@@ -202,6 +211,14 @@ export class Partition {
     return this.#replicas.filter((id) => union.has(id));
   }
 
+  /** Appends a transaction marker as leader (WriteTxnMarkers); throws RecordsError. */
+  appendEndTxnMarker(marker: { producerId: bigint; producerEpoch: number; coordinatorEpoch: number; commit: boolean }): LeaderAppendInfo {
+    if (!this.log.appendEndTxnMarker) throw new Error(`the log of ${this.key} cannot hold transaction markers`);
+    const info = this.log.appendEndTxnMarker(marker, this.#leaderEpoch);
+    this.maybeIncrementHighWatermark();
+    return info;
+  }
+
   /** Appends as leader; throws RecordsError for bad batches. */
   appendAsLeader(records: Buffer): LeaderAppendInfo {
     const info = this.log.appendAsLeader(records, this.#leaderEpoch);
@@ -223,6 +240,7 @@ export class Partition {
     const hw = leaderHighWatermark < this.log.logEndOffset ? leaderHighWatermark : this.log.logEndOffset;
     if (hw > this.#highWatermark) {
       this.#highWatermark = hw;
+      this.log.updateHighWatermark(hw); // completed transactions below it become stable (LSO)
       return true;
     }
     return false;
@@ -265,6 +283,7 @@ export class Partition {
     }
     if (min > this.#highWatermark) {
       this.#highWatermark = min;
+      this.log.updateHighWatermark(min); // completed transactions below it become stable (LSO)
       return true;
     }
     return false;
@@ -340,8 +359,16 @@ export class Partition {
     if (isFollower && params.updateFetchState) {
       ({ highWatermarkChanged, canJoinIsr } = this.updateFollowerFetchState(params.replicaId, params.fetchOffset, params.nowMs, params.logStartOffset));
     }
-    const maxOffset = isFollower ? leo : this.#highWatermark;
+    const readCommitted = !isFollower && params.isolationLevel === 1;
+    const maxOffset = isFollower ? leo : readCommitted ? this.lastStableOffset : this.#highWatermark;
     try {
+      if (readCommitted && this.log.collectAbortedTransactions) {
+        if (params.fetchOffset >= maxOffset || (params.maxBytes <= 0 && !params.minOneMessage)) return { errorCode: ErrorCode.NONE, records: EMPTY, abortedTransactions: [], highWatermarkChanged, canJoinIsr };
+        const read = this.log.read(params.fetchOffset, params.maxBytes, { maxOffset, minOneMessage: params.minOneMessage });
+        const upper = read.nextOffset ?? maxOffset;
+        const abortedTransactions = read.records.length === 0 ? [] : this.log.collectAbortedTransactions(params.fetchOffset, upper).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+        return { errorCode: ErrorCode.NONE, records: read.records, abortedTransactions, highWatermarkChanged, canJoinIsr };
+      }
       const records = this.#readRecords(params.fetchOffset, params.maxBytes, maxOffset, params.minOneMessage);
       return { errorCode: ErrorCode.NONE, records, highWatermarkChanged, canJoinIsr };
     } catch (readError) {

@@ -48,7 +48,7 @@ export interface ReplicaLog {
    * Whole batches from the one containing `fetchOffset`, at most `maxBytes` (but at least one
    * batch when minOneMessage), never past `maxOffset` (exclusive). Throws OFFSET_OUT_OF_RANGE.
    */
-  read(fetchOffset: bigint, maxBytes: number, options: ReplicaReadOptions): { records: Buffer };
+  read(fetchOffset: bigint, maxBytes: number, options: ReplicaReadOptions): { records: Buffer; nextOffset?: bigint };
   /** First offset whose timestamp >= ts (ts >= 0), or the max-timestamp record (ts = -3). */
   offsetForTimestamp(timestamp: bigint): TimestampOffset | null;
   /** Latest leader epoch in the epoch cache, -1 when none. */
@@ -71,6 +71,14 @@ export interface ReplicaLog {
   updateHighWatermark(offset: bigint): unknown;
   /** Recovery point / HW bookkeeping. */
   flush(): void;
+  /** First offset of the oldest open transaction (absent: the log has no transactions). */
+  firstUnstableOffset?(): bigint | undefined;
+  /** Aborted transactions overlapping [fetchOffset, upperBoundOffset). */
+  collectAbortedTransactions?(fetchOffset: bigint, upperBoundOffset: bigint): Array<{ producerId: bigint; firstOffset: bigint }>;
+  /** Producer state for DescribeProducers. */
+  activeProducers?(): Array<{ producerId: bigint; producerEpoch: number; lastSequence: number; lastTimestamp: bigint; coordinatorEpoch: number; currentTxnStartOffset: bigint }>;
+  /** Appends a COMMIT/ABORT marker as leader (WriteTxnMarkers). Throws a RecordsError. */
+  appendEndTxnMarker?(marker: { producerId: bigint; producerEpoch: number; coordinatorEpoch: number; commit: boolean }, leaderEpoch: number): LeaderAppendInfo;
 }
 
 export interface TopicPartitionOffset {

@@ -53,6 +53,9 @@ export interface ReplicaManagerOptions {
   stats?: BrokerStats;
 }
 
+/** A non-empty placeholder for the records check of marker appends (the marker is built by the log). */
+const EMPTY_MARKER_SLOT = Buffer.alloc(1);
+
 export class ReplicaManager {
   readonly #o: ReplicaManagerOptions;
   readonly #partitions = new Map<string, Partition>();
@@ -288,6 +291,15 @@ export class ReplicaManager {
    * min.insync.replicas first (NOT_ENOUGH_REPLICAS, nothing appended).
    */
   appendToLocalLog(topic: string, partition: number, records: Buffer | null, acks: number): AppendResult {
+    return this.#appendLocally(topic, partition, records, acks, (p, r) => p.appendAsLeader(r));
+  }
+
+  /** WriteTxnMarkers: appends a COMMIT/ABORT marker to a partition led here (then await waitForIsr). */
+  appendTxnMarker(topic: string, partition: number, marker: { producerId: bigint; producerEpoch: number; coordinatorEpoch: number; commit: boolean }): AppendResult {
+    return this.#appendLocally(topic, partition, EMPTY_MARKER_SLOT, -1, (p) => p.appendEndTxnMarker(marker));
+  }
+
+  #appendLocally(topic: string, partition: number, records: Buffer | null, acks: number, append: (p: Partition, records: Buffer) => LeaderAppendInfo): AppendResult {
     const p = this.#partitions.get(`${topic}-${partition}`);
     if (!p || !p.isLeader) {
       const known = this.#o.metadata.partition(topic, partition) !== undefined;
@@ -309,7 +321,7 @@ export class ReplicaManager {
     }
     let info: LeaderAppendInfo;
     try {
-      info = p.appendAsLeader(records);
+      info = append(p, records);
     } catch (error) {
       if (isRecordsError(error)) {
         this.#o.logger.info('append refused', { topic, partition, errorCode: error.kafkaErrorCode, reason: error.message });

@@ -25,6 +25,8 @@ export interface CoordinatorServices {
     isLocalLeader(topic: string, partition: number): boolean;
     /** The topic's id, or null when unknown (KIP-848 consumer groups assign by topic id). */
     topicId?(topic: string): string | null;
+    /** Live brokers (caps an internal topic's min.insync.replicas). */
+    liveBrokers?(): CoordinatorNode[];
   };
   appendToInternalTopic(topic: string, partition: number, records: Buffer, acks: -1 | 1): Promise<{ errorCode: number; errorMessage?: string }>;
   readInternalTopic(

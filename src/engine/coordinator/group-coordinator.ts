@@ -359,6 +359,33 @@ export class GroupCoordinator {
     return this.#groupManager.storeOffsets(group, params);
   }
 
+  /**
+   * TxnOffsetCommit: the commits are written as part of the producer's transaction and
+   * become visible when its COMMIT marker reaches the group's offsets partition. KIP-447
+   * checks: a member id must be known and a generation must be current when given.
+   */
+  async txnCommitOffsets(params: OffsetCommitParams & { producerId: bigint; producerEpoch: number }): Promise<PartitionErrors> {
+    const all = (errorCode: number): PartitionErrors =>
+      params.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) }));
+    const error = this.#validateGroup(params.groupId, true);
+    if (error !== ErrorCode.NONE) return all(error);
+    let group = this.#groupManager.group(params.groupId);
+    if (!group) {
+      group = new Group(params.groupId, GroupState.Empty, this.#clock.now());
+      this.#groupManager.addGroup(group);
+    }
+    if (group.is(GroupState.Dead)) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (group.isFencedStaticMember(params.memberId, params.groupInstanceId)) return all(ErrorCode.FENCED_INSTANCE_ID);
+    if (params.memberId !== '' && !group.members.has(params.memberId)) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (params.generationId >= 0 && params.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION);
+    return this.#groupManager.storeOffsets(group, params, { producerId: params.producerId, producerEpoch: params.producerEpoch });
+  }
+
+  /** A transaction marker was written to these `__consumer_offsets` partitions (WriteTxnMarkers). */
+  onTransactionCompleted(producerId: bigint, offsetsPartitions: readonly number[], commit: boolean): void {
+    this.#groupManager.completeTransaction(producerId, offsetsPartitions, commit);
+  }
+
   /** Committed offsets of a group; `topics` null = every partition with a commit. */
   fetchOffsets(
     groupId: string,

@@ -67,6 +67,8 @@ export class GroupMetadataManager {
   readonly #onGroupRemoved: (group: Group, errorCode: number) => void;
   readonly #partitions = new Map<number, OffsetsPartition>();
   readonly #groups = new Map<string, Group>();
+  /** TxnOffsetCommit offsets written but not yet committed: producer id → their commits. */
+  readonly #pendingTxnOffsets = new Map<bigint, Array<{ group: string; topic: string; partition: number; value: CommittedOffset }>>();
   readonly #unsubscribe: () => void;
   #expiryTimer: Timer | null = null;
   #closed = false;
@@ -162,7 +164,13 @@ export class GroupMetadataManager {
 
   async #load(part: OffsetsPartition): Promise<number> {
     const groups = await loadOffsetsPartition(
-      { services: this.#services, clock: this.#clock, logger: this.#logger, loadBufferSize: this.#config.offsetsLoadBufferSize },
+      {
+        services: this.#services,
+        clock: this.#clock,
+        logger: this.#logger,
+        loadBufferSize: this.#config.offsetsLoadBufferSize,
+        onOpenTxnOffsets: (producerId, offsets) => this.#pendingTxnOffsets.set(producerId, [...(this.#pendingTxnOffsets.get(producerId) ?? []), ...offsets]),
+      },
       part.index,
       () => this.#isCurrent(part),
     );
@@ -203,8 +211,9 @@ export class GroupMetadataManager {
   // -------------------------------------------------------------------------------------
   // Log writes
 
-  async #append(part: OffsetsPartition, records: RecordInput[]): Promise<number> {
-    const batch = buildRecordBatch(records, { timestamp: BigInt(this.#clock.now()) });
+  async #append(part: OffsetsPartition, records: RecordInput[], txn?: { producerId: bigint; producerEpoch: number }): Promise<number> {
+    // TxnOffsetCommit writes a transactional batch of the producer (no sequence, as Kafka's coordinator does).
+    const batch = buildRecordBatch(records, { timestamp: BigInt(this.#clock.now()), ...(txn ? { producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: -1, transactional: true } : {}) });
     try {
       const result = await this.#services.appendToInternalTopic(OFFSETS_TOPIC, part.index, batch, -1);
       if (!this.#isCurrent(part)) return ErrorCode.NOT_COORDINATOR;
@@ -262,7 +271,7 @@ export class GroupMetadataManager {
    * Writes the commits of an OffsetCommit the coordinator has validated against the group,
    * then applies them to the group if it is still cached.
    */
-  async storeOffsets(group: Group, params: OffsetCommitParams): Promise<PartitionErrors> {
+  async storeOffsets(group: Group, params: OffsetCommitParams, txn?: { producerId: bigint; producerEpoch: number }): Promise<PartitionErrors> {
     const now = this.#clock.now();
     const records: RecordInput[] = [];
     const toApply: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
@@ -295,14 +304,47 @@ export class GroupMetadataManager {
     }
     if (records.length === 0) return result;
     const part = this.#partitions.get(this.partitionFor(group.groupId))!;
-    const code = commitAppendError(await this.#append(part, records));
-    if (code === ErrorCode.NONE) {
+    const code = commitAppendError(await this.#append(part, records, txn));
+    if (code === ErrorCode.NONE && txn) {
+      const pending = this.#pendingTxnOffsets.get(txn.producerId) ?? [];
+      for (const a of toApply) pending.push({ group: group.groupId, ...a });
+      this.#pendingTxnOffsets.set(txn.producerId, pending);
+    } else if (code === ErrorCode.NONE) {
       if (this.#groups.get(group.groupId) === group) for (const a of toApply) group.putOffset(a.topic, a.partition, a.value);
     } else {
       this.#logger.warn('offset commit failed', { groupId: group.groupId, errorCode: code });
       for (const t of result) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = code;
     }
     return result;
+  }
+
+  /**
+   * A transaction marker was written to offsets partitions: the producer's transactional
+   * commits for groups of those partitions become visible (commit) or are dropped (abort).
+   */
+  completeTransaction(producerId: bigint, partitions: readonly number[], commit: boolean): void {
+    const pending = this.#pendingTxnOffsets.get(producerId);
+    if (!pending) return;
+    const rest = pending.filter((p) => !partitions.includes(this.partitionFor(p.group)));
+    if (commit) {
+      for (const p of pending) {
+        if (!partitions.includes(this.partitionFor(p.group))) continue;
+        let group = this.#groups.get(p.group);
+        if (!group) {
+          group = new Group(p.group, GroupState.Empty, this.#clock.now());
+          this.#groups.set(p.group, group);
+        }
+        group.putOffset(p.topic, p.partition, p.value);
+      }
+    }
+    if (rest.length > 0) this.#pendingTxnOffsets.set(producerId, rest);
+    else this.#pendingTxnOffsets.delete(producerId);
+  }
+
+  /** Whether a group has transactional commits waiting for their marker on `topic`-`partition` (OffsetFetch require_stable). */
+  hasPendingTxnOffsets(groupId: string): boolean {
+    for (const list of this.#pendingTxnOffsets.values()) if (list.some((p) => p.group === groupId)) return true;
+    return false;
   }
 
   /** Committed offsets of a group; `topics` null = every partition with a commit. */

@@ -1,18 +1,22 @@
 // Loading one `__consumer_offsets` partition (Kafka's GroupMetadataManager
 // doLoadGroupsAndOffsets): reads it from its log start up to where its log ended when the
 // load began, keeps the last group metadata record and the live committed offsets per
-// group (tombstones remove them), and rebuilds the groups. The manager puts them in its
+// group (tombstones remove them; transactional commits count once their COMMIT marker is
+// read, and never when aborted), and rebuilds the groups. The manager puts them in its
 // cache. Concurrency: one event loop; after every await the load checks `isCurrent` (the
 // partition may have been unloaded or reloaded meanwhile) and gives up with null.
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { decodeRecordBatch } from '../protocol/records/record-codec.js';
-import { isControl, iterateBatchPositions, lastOffsetOf } from '../protocol/records/record-batch.js';
+import { isControl, isTransactional, iterateBatchPositions, lastOffsetOf } from '../protocol/records/record-batch.js';
+import { ControlRecordType, controlTypeOf } from '../protocol/records/control-records.js';
 import type { CoordinatorServices } from './coordinator-types.js';
 import { Group, GroupMember, GroupState } from './group.js';
 import { ConsumerGroupReplay } from './consumer-group-records.js';
 import { OFFSETS_TOPIC, decodeAnyOffsetsTopicRecord, type GroupMetadataRecordValue, type OffsetCommitRecordValue } from './offsets-topic-records.js';
+
+type OffsetsTopicRecord = NonNullable<ReturnType<typeof decodeAnyOffsetsTopicRecord>>;
 
 const LOAD_RETRY_MS = 50;
 const LOAD_CATCH_UP_DEADLINE_MS = 10_000;
@@ -23,6 +27,8 @@ export interface OffsetsLoadDeps {
   logger: Logger;
   /** offsets.load.buffer.size: bytes per read. */
   loadBufferSize: number;
+  /** Offset commits of transactions still open at the end of the load, by producer id. */
+  onOpenTxnOffsets?(producerId: bigint, offsets: Array<{ group: string; topic: string; partition: number; value: OffsetCommitRecordValue }>): void;
 }
 
 /** The groups stored in `partition`, or null when the load stopped being current. */
@@ -36,6 +42,32 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
   const target = services.logEndOffset(OFFSETS_TOPIC, partition);
   const deadline = clock.monotonic() + LOAD_CATCH_UP_DEADLINE_MS;
   let from = 0n;
+  /** Offset commits of open transactions (TxnOffsetCommit), by producer id, until their marker. */
+  const pendingTxn = new Map<bigint, OffsetsTopicRecord[]>();
+  const apply = (rec: OffsetsTopicRecord): void => {
+    if (rec.kind === 'group') {
+      groupsRead.set(rec.group, rec.value);
+      if (rec.value !== null) lastKind.set(rec.group, 'classic');
+      return;
+    }
+    if (rec.kind !== 'offset') {
+      let replay = consumerRead.get(rec.group);
+      if (!replay) consumerRead.set(rec.group, (replay = new ConsumerGroupReplay()));
+      replay.apply(rec);
+      if (rec.kind === 'cg-metadata' && rec.epoch !== null) lastKind.set(rec.group, 'consumer');
+      return;
+    }
+    let byTopic = offsetsRead.get(rec.group);
+    if (!byTopic) offsetsRead.set(rec.group, (byTopic = new Map()));
+    let byPartition = byTopic.get(rec.topic);
+    if (!byPartition) byTopic.set(rec.topic, (byPartition = new Map()));
+    if (rec.value === null) {
+      byPartition.delete(rec.partition);
+      if (byPartition.size === 0) byTopic.delete(rec.topic);
+    } else {
+      byPartition.set(rec.partition, rec.value);
+    }
+  };
   for (;;) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (!isCurrent()) return null;
@@ -52,7 +84,13 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
       if (last < from) continue;
       progressed = true;
       from = last + 1n;
-      if (isControl(batch.header.attributes)) continue;
+      if (isControl(batch.header.attributes)) {
+        // A transaction's marker: its offset commits count only when it committed (TxnOffsetCommit).
+        const staged = pendingTxn.get(batch.header.producerId);
+        pendingTxn.delete(batch.header.producerId);
+        if (staged && controlTypeOf(read.records, batch) === ControlRecordType.Commit) for (const rec of staged) apply(rec);
+        continue;
+      }
       const { records } = decodeRecordBatch(read.records, batch.position);
       for (const r of records) {
         let rec;
@@ -63,27 +101,12 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
           continue;
         }
         if (rec === null) continue;
-        if (rec.kind === 'group') {
-          groupsRead.set(rec.group, rec.value);
-          if (rec.value !== null) lastKind.set(rec.group, 'classic');
-          continue;
-        }
-        if (rec.kind !== 'offset') {
-          let replay = consumerRead.get(rec.group);
-          if (!replay) consumerRead.set(rec.group, (replay = new ConsumerGroupReplay()));
-          replay.apply(rec);
-          if (rec.kind === 'cg-metadata' && rec.epoch !== null) lastKind.set(rec.group, 'consumer');
-          continue;
-        }
-        let byTopic = offsetsRead.get(rec.group);
-        if (!byTopic) offsetsRead.set(rec.group, (byTopic = new Map()));
-        let byPartition = byTopic.get(rec.topic);
-        if (!byPartition) byTopic.set(rec.topic, (byPartition = new Map()));
-        if (rec.value === null) {
-          byPartition.delete(rec.partition);
-          if (byPartition.size === 0) byTopic.delete(rec.topic);
+        if (isTransactional(batch.header.attributes)) {
+          let staged = pendingTxn.get(batch.header.producerId);
+          if (!staged) pendingTxn.set(batch.header.producerId, (staged = []));
+          staged.push(rec);
         } else {
-          byPartition.set(rec.partition, rec.value);
+          apply(rec);
         }
       }
     }
@@ -94,6 +117,10 @@ export async function loadOffsetsPartition(deps: OffsetsLoadDeps, partition: num
     await new Promise<void>((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
   }
   if (!isCurrent()) return null;
+  for (const [producerId, staged] of pendingTxn) {
+    const offsets = staged.flatMap((r) => (r.kind === 'offset' && r.value !== null ? [{ group: r.group, topic: r.topic, partition: r.partition, value: r.value }] : []));
+    if (offsets.length > 0) deps.onOpenTxnOffsets?.(producerId, offsets);
+  }
   const now = clock.now();
   const loaded: Group[] = [];
   const ids = new Set([...groupsRead.keys(), ...offsetsRead.keys(), ...consumerRead.keys()]);

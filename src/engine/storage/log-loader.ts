@@ -3,8 +3,9 @@
 // opens every segment (rebuilding a missing or corrupt index), and after an unclean shutdown
 // re-validates every batch from the recovery point, truncating a torn or corrupt tail; after
 // a clean one it checks only the active segment's tail. Then fixes the log start/end
-// offsets, trims the leader epoch cache and rebuilds producer state (also after a
-// truncation: rebuildProducerState). Synchronous; runs before the log serves anything.
+// offsets, trims the leader epoch cache, loads the aborted-transaction index and rebuilds
+// producer state (also after a truncation: rebuildProducerState), re-adding to the index
+// the aborts the replayed tail holds. Synchronous; runs before the log serves anything.
 import { existsSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../common/logger.js';
@@ -13,6 +14,9 @@ import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, offsetFileName, type LogSegment } from './log-segment.js';
 import { TEMP_SUFFIXES, type LogSegments } from './log-segments.js';
 import type { ProducerStateManager } from './producer-state.js';
+import type { TransactionIndex } from './transaction-index.js';
+import { isControl } from '../protocol/records/record-batch.js';
+import { controlTypeOf, markerCoordinatorEpoch } from '../protocol/records/control-records.js';
 import { checkSegmentTail } from './segment-check.js';
 
 export interface LogLoaderOptions {
@@ -20,6 +24,7 @@ export interface LogLoaderOptions {
   segments: LogSegments;
   leaderEpochCache: LeaderEpochCache;
   producerState: ProducerStateManager;
+  txnIndex?: TransactionIndex;
   logger: Logger;
   /** Offset below which data is known flushed (recovery-point-offset-checkpoint). */
   recoveryPoint: bigint;
@@ -88,21 +93,40 @@ export function loadLog(options: LogLoaderOptions): LoadedOffsets {
 
   options.leaderEpochCache.truncateFromEnd(logEndOffset);
   options.leaderEpochCache.truncateFromStart(logStartOffset);
-  rebuildProducerState(options.producerState, segments, logStartOffset, logEndOffset);
+  if (options.txnIndex) {
+    options.txnIndex.load(segments.all.map((s) => s.baseOffset));
+    options.txnIndex.truncateTo(logEndOffset);
+  }
+  rebuildProducerState(options.producerState, segments, logStartOffset, logEndOffset, options.txnIndex);
   logger.debug('log loaded', { logStartOffset, logEndOffset, segments: segments.count, hadCleanShutdown });
   return { logStartOffset, logEndOffset };
 }
 
-/** Loads the newest producer snapshot <= logEndOffset and replays batch headers after it. */
-export function rebuildProducerState(producerState: ProducerStateManager, segments: LogSegments, logStartOffset: bigint, logEndOffset: bigint): void {
+/**
+ * Loads the newest producer snapshot <= logEndOffset and replays batch headers after it
+ * (control batches are read whole for their marker type). Aborts found that the index lacks
+ * are added to it (an index write lost to a crash).
+ */
+export function rebuildProducerState(producerState: ProducerStateManager, segments: LogSegments, logStartOffset: bigint, logEndOffset: bigint, txnIndex?: TransactionIndex): void {
   const snapshotOffset = producerState.loadLatestSnapshot(logEndOffset);
   const from = snapshotOffset ?? logStartOffset;
   if (from < logEndOffset) {
     const info = producerState.prepareUpdate();
     for (const segment of segments.all) {
       if (segment.readNextOffset() <= from) continue;
-      segment.scanHeaders(from > segment.baseOffset ? from : segment.baseOffset, (h) => {
-        if (h.baseOffset + BigInt(h.lastOffsetDelta) >= from) info.append(h);
+      segment.scanHeaders(from > segment.baseOffset ? from : segment.baseOffset, (h, position) => {
+        if (h.baseOffset + BigInt(h.lastOffsetDelta) < from) return;
+        if (!isControl(h.attributes)) {
+          info.append(h);
+          return;
+        }
+        const bytes = segment.log.read(position, h.batchLength + 12);
+        const batch = { position: 0, header: h };
+        const type = controlTypeOf(bytes, batch);
+        const done = info.append(h, type === undefined ? undefined : { type, coordinatorEpoch: markerCoordinatorEpoch(bytes, batch) });
+        if (done?.isAborted && txnIndex && !txnIndex.has(done.producerId, done.lastOffset)) {
+          txnIndex.append(segment.baseOffset, { producerId: done.producerId, firstOffset: done.firstOffset, lastOffset: done.lastOffset, lastStableOffset: done.lastOffset + 1n });
+        }
       });
     }
     producerState.commit(info, logEndOffset);

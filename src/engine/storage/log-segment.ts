@@ -331,14 +331,14 @@ export class LogSegment {
     return truncated;
   }
 
-  /** Replays batch headers from `fromOffset` (header-only scan, no CRC). */
-  scanHeaders(fromOffset: bigint, onBatch: (header: BatchHeader) => void): void {
+  /** Replays batch headers from `fromOffset` (header-only scan, no CRC); `position` locates the batch in the file. */
+  scanHeaders(fromOffset: bigint, onBatch: (header: BatchHeader, position: number) => void): void {
     const first = this.translateOffset(fromOffset);
     if (!first) return;
     this.log.scanBatches(
       first.position,
       (b) => {
-        onBatch(b.header!);
+        onBatch(b.header!, b.position);
         return true;
       },
       undefined,

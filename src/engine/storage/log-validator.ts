@@ -3,8 +3,8 @@
 // is first converted to one magic-2 batch, as Kafka 3.x stores only magic 2. Besides framing and CRC (record-batch), it walks
 // every record: the declared count matches the records present, each length prefix matches
 // its body exactly, varints are well formed, offset deltas run 0..n-1, no trailing bytes;
-// the attributes are ones we accept (codec 0-4, no control, transactional or delete-horizon
-// bit, no producer-set LogAppendTime); a compressed payload really decompresses, within
+// the attributes are ones we accept (codec 0-4, no control or delete-horizon bit, the
+// transactional bit only with a producer id, no producer-set LogAppendTime); a compressed payload really decompresses, within
 // max.message.bytes (streamed with a limit, so a bomb never allocates its size); keys are
 // present on compacted topics; CreateTime timestamps lie within
 // message.timestamp.before/after.max.ms. A topic-level compression.type other than
@@ -219,13 +219,14 @@ function validateBatchHeader(b: BatchPosition, c: LogValidatorConfig, tp: string
   }
   const invalid = (message: string) => new RecordsError(RecordsErrorCode.INVALID_RECORD, message);
   if (isControl(h.attributes)) throw invalid(`Clients are not allowed to write control records in topic partition ${tp}`);
-  if (isTransactional(h.attributes)) throw invalid(`Transactional records are not supported by this broker (topic partition ${tp})`);
+  if (isTransactional(h.attributes) && h.producerId < 0n) throw invalid(`Transactional record batch without a producer id in topic partition ${tp}`);
   if (hasDeleteHorizon(h.attributes)) throw invalid(`Clients are not allowed to set the delete-horizon attribute of a record batch in topic partition ${tp}`);
   if (h.recordCount <= 0) throw invalid(`Invalid reported count for record batch: ${h.recordCount} in topic partition ${tp}`);
   if (h.lastOffsetDelta + 1 !== h.recordCount) {
     throw invalid(`Inconsistent batch offset range [${h.baseOffset}, ${h.baseOffset + BigInt(h.lastOffsetDelta)}] and count of records ${h.recordCount} in topic partition ${tp}`);
   }
-  if (h.producerId >= 0n && h.baseSequence < 0) {
+  // A transactional batch without a sequence is a coordinator's write (TxnOffsetCommit).
+  if (h.producerId >= 0n && h.baseSequence < 0 && !isTransactional(h.attributes)) {
     throw invalid(`Invalid sequence number ${h.baseSequence} in record batch with producerId ${h.producerId} in topic partition ${tp}`);
   }
 }

@@ -1,6 +1,7 @@
 // The commit log of one topic-partition (Kafka's UnifiedLog): the log start and end
-// offsets, the recovery point and high watermark bound, the leader epoch cache and
-// idempotent-producer state over the segments (LogSegments). Appends as leader go through
+// offsets, the recovery point and high watermark bound, the leader epoch cache,
+// producer state (idempotence, open transactions: the first unstable offset) and the
+// aborted-transaction index over the segments (LogSegments). Appends as leader go through
 // the log validator and get offsets assigned in place; follower appends check headers and
 // CRCs only; reads return stored bytes; truncation, retention, DeleteRecords, the cleaner's
 // segment swap, flush and close. Loading and recovery on open are LogLoader's. open() is
@@ -12,7 +13,7 @@ import type { Clock } from '../common/clock.js';
 import { StreamctlError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { LogConfig } from '../common/topic-config.js';
-import { validateRecordBatches, type BatchHeader } from '../protocol/records/record-batch.js';
+import { validateRecordBatches, type BatchHeader, type BatchPosition } from '../protocol/records/record-batch.js';
 import { RecordsError, RecordsErrorCode } from '../protocol/records/records-error.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP, emptyAppendInfo, type LogAppendInfo, type LogReadOptions, type LogReadResult, type PartitionLogOptions } from './log-io.js';
@@ -20,7 +21,10 @@ import { loadLog, rebuildProducerState } from './log-loader.js';
 import type { LogSegment } from './log-segment.js';
 import { CLEANED_SUFFIX, LogSegments, retentionRules } from './log-segments.js';
 import { analyzeFollowerBatches, applyTopicCompression, assignOffsetsAsLeader, validateRecordsAsLeader } from './log-validator.js';
-import { ProducerStateManager } from './producer-state.js';
+import { ProducerStateManager, type ProducerAppendInfo, type ProducerStateView } from './producer-state.js';
+import { applyAppendedBatches } from './transaction-append.js';
+import { TransactionIndex, type AbortedTxn } from './transaction-index.js';
+import { buildEndTxnMarkerBatch, type EndTxnMarker } from '../protocol/records/control-records.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -31,6 +35,7 @@ export class PartitionLog {
   readonly topicId: string | undefined;
   readonly leaderEpochCache: LeaderEpochCache;
   readonly producerState: ProducerStateManager;
+  readonly txnIndex: TransactionIndex;
   #config: LogConfig;
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -55,6 +60,7 @@ export class PartitionLog {
     mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.leaderEpochCache = LeaderEpochCache.open({ dir: this.dir, logger: this.#logger });
     this.producerState = new ProducerStateManager({ dir: this.dir, logger: this.#logger });
+    this.txnIndex = new TransactionIndex(this.dir);
     this.#segments = new LogSegments({ dir: this.dir, clock: this.#clock, config: () => this.#config });
   }
 
@@ -66,6 +72,7 @@ export class PartitionLog {
       segments: log.#segments,
       leaderEpochCache: log.leaderEpochCache,
       producerState: log.producerState,
+      txnIndex: log.txnIndex,
       logger: log.#logger,
       recoveryPoint: options.recoveryPoint ?? 0n,
       logStartOffset: options.logStartOffset,
@@ -131,7 +138,51 @@ export class PartitionLog {
     let hw = offset > this.#logEndOffset ? this.#logEndOffset : offset;
     if (hw < this.#logStartOffset) hw = this.#logStartOffset;
     this.#highWatermark = hw;
+    this.producerState.onHighWatermarkUpdated(hw);
     return hw;
+  }
+
+  /** First offset of the oldest open (or not yet replicated) transaction; undefined when none. */
+  firstUnstableOffset(): bigint | undefined {
+    return this.producerState.firstUnstableOffset();
+  }
+
+  /** Producer state for DescribeProducers. */
+  activeProducers(): ProducerStateView[] {
+    return this.producerState.describe();
+  }
+
+  /** Aborted transactions overlapping [fetchOffset, upperBoundOffset) (read_committed fetches). */
+  collectAbortedTransactions(fetchOffset: bigint, upperBoundOffset: bigint): AbortedTxn[] {
+    return this.txnIndex.collect(fetchOffset, upperBoundOffset);
+  }
+
+  /**
+   * Appends a transaction marker (COMMIT or ABORT control batch) as leader, as the
+   * coordinator's WriteTxnMarkers asks: checks the producer and coordinator epochs
+   * (INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED), ends the producer's open
+   * transaction and indexes it when aborted.
+   */
+  appendEndTxnMarker(marker: EndTxnMarker, leaderEpoch: number): LogAppendInfo {
+    this.#ensureOpen();
+    const records = buildEndTxnMarkerBatch(marker, BigInt(this.#clock.now()));
+    const { batches } = validateRecordBatches(records);
+    const producerInfo = this.producerState.prepareUpdate();
+    producerInfo.checkMarker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch);
+    const firstOffset = this.#logEndOffset;
+    const { lastOffset, maxTimestamp, offsetOfMaxTimestamp } = assignOffsetsAsLeader(records, batches, firstOffset, leaderEpoch, undefined);
+    const segment = this.#maybeRoll(records.length, maxTimestamp, lastOffset, firstOffset);
+    segment.append(records, batches, true);
+    this.#logEndOffset = lastOffset + 1n;
+    if (leaderEpoch >= 0 && leaderEpoch > this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(leaderEpoch, firstOffset);
+    this.#applyProducerBatches(records, batches, producerInfo, segment.baseOffset);
+    this.#afterAppend(1);
+    return { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, logAppendTimeMs: -1n, logStartOffset: this.#logStartOffset, recordCount: 1, validBytes: records.length, duplicate: false };
+  }
+
+  /** Records appended batches in producer state (control batches end transactions) and indexes aborts. */
+  #applyProducerBatches(records: Buffer, batches: readonly BatchPosition[], info: ProducerAppendInfo, segmentBase: bigint): void {
+    applyAppendedBatches({ records, batches, info, producerState: this.producerState, txnIndex: this.txnIndex, segmentBase, endOffset: this.#logEndOffset });
   }
 
   updateConfig(config: LogConfig): void {
@@ -210,13 +261,11 @@ export class PartitionLog {
     const segment = this.#maybeRoll(records.length, maxTimestamp, lastOffset, firstOffset);
     segment.append(records, batches, true);
     this.#logEndOffset = lastOffset + 1n;
-    const producerInfo = this.producerState.prepareUpdate();
     for (const b of batches) {
       const epoch = b.header.partitionLeaderEpoch;
       if (epoch >= 0 && epoch > this.leaderEpochCache.latestEpoch) this.leaderEpochCache.assign(epoch, b.header.baseOffset);
-      producerInfo.append(b.header);
     }
-    this.producerState.commit(producerInfo, this.#logEndOffset);
+    this.#applyProducerBatches(records, batches, this.producerState.prepareUpdate(), segment.baseOffset);
     this.#afterAppend(recordCount);
     return { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, logAppendTimeMs: -1n, logStartOffset: this.#logStartOffset, recordCount, validBytes: records.length, duplicate: false };
   }
@@ -305,7 +354,9 @@ export class PartitionLog {
     this.#logEndOffset = this.#segments.truncateTo(offset);
     if (this.#logStartOffset > this.#logEndOffset) this.#logStartOffset = this.#logEndOffset;
     this.leaderEpochCache.truncateFromEnd(this.#logEndOffset);
-    rebuildProducerState(this.producerState, this.#segments, this.#logStartOffset, this.#logEndOffset);
+    this.txnIndex.truncateTo(this.#logEndOffset);
+    this.txnIndex.retainSegments(this.#segments.all.map((seg) => seg.baseOffset));
+    rebuildProducerState(this.producerState, this.#segments, this.#logStartOffset, this.#logEndOffset, this.txnIndex);
     if (this.#recoveryPoint > this.#logEndOffset) this.#recoveryPoint = this.#logEndOffset;
     if (this.#highWatermark !== undefined && this.#highWatermark > this.#logEndOffset) this.#highWatermark = this.#logEndOffset;
     return true;
@@ -321,6 +372,7 @@ export class PartitionLog {
     this.leaderEpochCache.clear();
     this.producerState.clear();
     this.producerState.deleteAllSnapshots();
+    this.txnIndex.deleteAll();
     this.producerState.mapEndOffset = newOffset;
     this.#recoveryPoint = newOffset;
     this.#highWatermark = this.#highWatermark === undefined ? undefined : newOffset;
@@ -366,6 +418,7 @@ export class PartitionLog {
     if (firstBase > this.#logStartOffset) this.#logStartOffset = firstBase;
     this.leaderEpochCache.truncateFromStart(this.#logStartOffset);
     this.producerState.deleteSnapshotsBefore(firstBase);
+    this.txnIndex.retainSegments(this.#segments.all.map((seg) => seg.baseOffset));
     if (this.#recoveryPoint < this.#logStartOffset) this.#recoveryPoint = this.#logStartOffset;
     this.#logger.info('deleted segments', { reason, count: deletable.length, logStartOffset: this.#logStartOffset });
     return deletable.length;
@@ -383,7 +436,9 @@ export class PartitionLog {
    */
   replaceSegments(oldSegments: readonly LogSegment[], cleaned: LogSegment): boolean {
     this.#ensureOpen();
-    return this.#segments.replace(oldSegments, cleaned);
+    const replaced = this.#segments.replace(oldSegments, cleaned);
+    if (replaced) this.txnIndex.remapTo(this.#segments.all.map((seg) => seg.baseOffset));
+    return replaced;
   }
 
   /** fsyncs every segment holding offsets at or after the recovery point; recoveryPoint = logEndOffset. */

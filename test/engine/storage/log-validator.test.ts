@@ -123,9 +123,9 @@ describe('log validator: attributes', () => {
     expect(failure(craftBatch(craftRecords(1), { recordCount: 1, attributes: makeAttributes({ control: true }) })).kafkaErrorCode).toBe(INVALID_RECORD);
   });
 
-  it('refuses transactional batches with INVALID_RECORD', () => {
+  it('refuses transactional batches without a producer id with INVALID_RECORD', () => {
     const attributes = makeAttributes({ transactional: true });
-    expect(failure(craftBatch(craftRecords(1), { recordCount: 1, attributes, producerId: 7n, baseSequence: 0 })).kafkaErrorCode).toBe(INVALID_RECORD);
+    expect(failure(craftBatch(craftRecords(1), { recordCount: 1, attributes, producerId: -1n, baseSequence: -1 })).kafkaErrorCode).toBe(INVALID_RECORD);
   });
 
   it('refuses the delete-horizon bit from clients with INVALID_RECORD', () => {

@@ -5,6 +5,7 @@
 // responses may hold; topic ids from v13; sessionless answers (session id 0), which every
 // client accepts. Returns stored batch bytes as they are (zero decode) from v4; v0-3 (old
 // clients) get the records down-converted to message format v0/v1, and only they pay for it.
+// isolation_level=1 (v4+) reads up to the last stable offset and lists aborted transactions.
 // Owns its whole-request error answer (a top-level error code, no partitions).
 import { ApiKey } from '../../protocol/api-keys.js';
 import { ZERO_UUID, type Encodable, type FetchResponse } from '../../protocol/codec.js';
@@ -90,7 +91,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
               highWatermark: r.highWatermark,
               lastStableOffset: r.lastStableOffset,
               logStartOffset: r.logStartOffset,
-              abortedTransactions: null,
+              abortedTransactions: r.abortedTransactions ?? null,
               preferredReadReplica: -1,
               // v0-3 predate magic-2 batches: down-converted (magic 0 for v0-1, 1 for v2-3).
               records: version < 4 && r.records.length > 0 ? downConvert(r.records, version <= 1 ? 0 : 1, req.partitionMaxBytes, req.fetchOffset) : r.records,
@@ -108,6 +109,7 @@ export function createFetchHandler(ctx: BrokerContext): ApiHandler {
         replicaId,
         maxWaitMs: body.maxWaitMs,
         minBytes: body.minBytes,
+        isolationLevel: version >= 4 ? body.isolationLevel : 0,
         maxBytes: Math.min(requested > 0 ? requested : 0x7fffffff, cap > 0 ? cap : DEFAULT_FETCH_MAX_BYTES),
         partitions: requests,
         memoryAvailableBytes: () => ctx.fetchMemoryAvailable(),

@@ -4,7 +4,7 @@
 // methods and back; all group logic lives in src/engine/coordinator.
 // Concurrency: called on the broker's event loop; the coordinator orders its own work.
 import type { Clock } from '../../common/clock.js';
-import { GroupCoordinator } from '../../coordinator/group-coordinator.js';
+import { CoordinatorType, GroupCoordinator, type CoordinatorLookup } from '../../coordinator/group-coordinator.js';
 import { parseGroupCoordinatorConfig } from '../../coordinator/group-coordinator-config.js';
 import type { KafkaRequest } from '../../network/server.js';
 import { ApiKey } from '../../protocol/api-keys.js';
@@ -14,6 +14,8 @@ import type { HandlerDeps } from '../broker-services.js';
 
 export interface GroupHandlerDeps extends HandlerDeps {
   clock?: Clock;
+  /** FindCoordinator key_type 1 (transactions); without it those lookups answer COORDINATOR_NOT_AVAILABLE. */
+  findTransactionCoordinator?: (transactionalId: string) => Promise<CoordinatorLookup>;
   /** Member-id suffixes (tests); defaults to random UUIDs. */
   newUuid?: () => string;
 }
@@ -39,6 +41,8 @@ function clientHost(request: KafkaRequest): string {
 
 export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCoordinator = createGroupCoordinator(deps)): ApiHandler[] {
   const c = coordinator;
+  const findTxn = deps.findTransactionCoordinator;
+  const lookup = (keyType: number, key: string): Promise<CoordinatorLookup> => (keyType === CoordinatorType.Transaction && findTxn ? findTxn(key) : c.findCoordinator(keyType, key));
   return [
     defineHandler({
       apiKey: ApiKey.FindCoordinator,
@@ -51,13 +55,13 @@ export function createGroupHandlers(deps: GroupHandlerDeps, coordinator: GroupCo
           const keys = body.coordinatorKeys;
           const coordinators = await Promise.all(
             keys.map(async (key) => {
-              const r = await c.findCoordinator(keyType, key);
+              const r = await lookup(keyType, key);
               return { key, nodeId: r.nodeId, host: r.host, port: r.port, errorCode: r.errorCode, errorMessage: r.errorMessage };
             }),
           );
           return { throttleTimeMs: 0, coordinators };
         }
-        const r = await c.findCoordinator(keyType, body.key);
+        const r = await lookup(keyType, body.key);
         return { throttleTimeMs: 0, errorCode: r.errorCode, errorMessage: r.errorMessage, nodeId: r.nodeId, host: r.host, port: r.port };
       },
     }),

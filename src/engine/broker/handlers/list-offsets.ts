@@ -1,5 +1,5 @@
 // ListOffsets (api 2, v0–9; v0 answers a one-element old-style offset list): earliest (-2, and -4 "earliest local"), latest (-1: the high
-// watermark, which is also the last stable offset since there are no transactions), max
+// watermark, or with isolation_level=1 (v2+) the last stable offset), max
 // timestamp (-3), or the first offset whose timestamp is >= the one asked, each with the
 // leader epoch of that offset. Only the leader answers.
 import { ApiKey } from '../../protocol/api-keys.js';
@@ -15,12 +15,13 @@ export function createListOffsetsHandler(ctx: BrokerContext): ApiHandler {
     handle(request) {
       const body = request.body;
       const isFollower = body.replicaId >= 0;
+      const readCommitted = request.header.apiVersion >= 2 && body.isolationLevel === 1;
       return {
         throttleTimeMs: 0,
         topics: body.topics.map((t) => ({
           name: t.name,
           partitions: t.partitions.map((p) => {
-            const r = listOffset(ctx, t.name, p, isFollower);
+            const r = listOffset(ctx, t.name, p, isFollower, readCommitted);
             // v0 answers a list of offsets (Kafka: up to maxNumOffsets; the first is what clients use).
             return request.header.apiVersion === 0 ? { ...r, oldStyleOffsets: r.offset !== undefined && r.offset >= 0n && p.maxNumOffsets > 0 ? [r.offset] : [] } : r;
           }),
@@ -42,7 +43,7 @@ export function createListOffsetsHandler(ctx: BrokerContext): ApiHandler {
 type PartitionRequest = ListOffsetsRequest['topics'][number]['partitions'][number];
 type PartitionResponse = Encodable<ListOffsetsResponse['topics'][number]['partitions'][number]>;
 
-function listOffset(ctx: BrokerContext, topic: string, req: PartitionRequest, isFollower: boolean): PartitionResponse {
+function listOffset(ctx: BrokerContext, topic: string, req: PartitionRequest, isFollower: boolean, readCommitted: boolean): PartitionResponse {
   const partitionIndex = req.partitionIndex;
   const fail = (errorCode: number): PartitionResponse => ({ partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 });
   const p = ctx.replicaManager.partition(topic, partitionIndex);
@@ -51,7 +52,7 @@ function listOffset(ctx: BrokerContext, topic: string, req: PartitionRequest, is
   const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
   if (epochError !== ErrorCode.NONE) return fail(epochError);
   const ts = req.timestamp;
-  const visibleEnd = isFollower ? p.logEndOffset : p.highWatermark;
+  const visibleEnd = isFollower ? p.logEndOffset : readCommitted ? p.lastStableOffset : p.highWatermark;
   const ok = (offset: bigint, timestamp: bigint, leaderEpoch: number): PartitionResponse => ({ partitionIndex, errorCode: ErrorCode.NONE, timestamp, offset, leaderEpoch });
   if (ts === -2n || ts === -4n || ts === -5n) {
     const start = p.logStartOffset;

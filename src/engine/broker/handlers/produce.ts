@@ -3,7 +3,8 @@
 // land in arrival order), answers at once for acks=1, sends nothing for acks=0, and for
 // acks=-1 waits in the purgatory until the ISR has the data (NOT_ENOUGH_REPLICAS[_AFTER_APPEND],
 // REQUEST_TIMED_OUT). Records are validated by the log (log-validator); a refused append
-// answers its record_errors (v8+) and error_message. Owns its whole-request error answer.
+// answers its record_errors (v8+) and error_message. Transactional produces (acks=-1 only)
+// append like any other; the log tracks the open transaction. Owns its whole-request error answer.
 import { ApiKey } from '../../protocol/api-keys.js';
 import type { Encodable, ProduceResponse } from '../../protocol/codec.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
@@ -31,9 +32,10 @@ export function createProduceHandler(ctx: BrokerContext): ApiHandler {
       const slots: Slot[][] = [];
       const rm = ctx.replicaManager;
       const validAcks = acks === 0 || acks === 1 || acks === -1;
-      if (body.transactionalId !== null && body.transactionalId !== undefined) {
-        // Transactions are out of scope: refuse rather than store half-supported data.
-        const refused = { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, errorMessage: 'Transactions are not supported by this broker', logStartOffset: -1n };
+      // A transactional producer must use acks=all, as Kafka requires.
+      const transactional = body.transactionalId !== null && body.transactionalId !== undefined;
+      if (transactional && acks !== -1) {
+        const refused = { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, errorMessage: 'Transactional producers must use acks=-1', logStartOffset: -1n };
         for (const t of body.topicData) {
           slots.push(t.partitionData.map((p) => ({ topic: t.name, partition: p.index, result: refused, errorCode: refused.errorCode })));
         }
