@@ -14,6 +14,7 @@ import type { SpoutOutputCollector } from '../topology/collectors.js';
 import type { TopologyContext } from '../topology/topology-context.js';
 import type { Tuple } from '../topology/tuple.js';
 import type { Logger } from '../common/logger.js';
+import { Count, Duration } from '../topology/windowing/window-config.js';
 import { DefaultTopicSelector, FieldNameBasedTupleToKafkaMapper, FluxKafkaBolt, FluxKafkaSpout, JavaProperties, KafkaSpoutConfig, KafkaSpoutConfigBuilder, OnlyValueRecordTranslator } from './flux-kafka.js';
 
 type ShellCommand = string | readonly string[];
@@ -127,6 +128,10 @@ export const FLUX_BUILTINS: Readonly<Record<string, FluxClass>> = {
   KafkaBolt: FluxKafkaBolt,
   KafkaSpoutConfig,
   'KafkaSpoutConfig$Builder': KafkaSpoutConfigBuilder,
-  // Windowed and stateful bolts (issue 14 items 1-2) register here when they exist, e.g.
-  // 'org.apache.storm.topology.base.BaseWindowedBolt': ..., one line each.
+  // Window sizes for a windowed bolt's withWindow/withTumblingWindow/withLag configMethods (a
+  // module's BaseWindowedBolt or BaseStatefulBolt subclass is wrapped like any other bolt).
+  'org.apache.storm.topology.base.BaseWindowedBolt$Count': Count,
+  'org.apache.storm.topology.base.BaseWindowedBolt$Duration': Duration,
+  Count,
+  Duration,
 };

@@ -10,6 +10,8 @@ import { parseFluxFile, parseJavaProperties } from '../../../src/engine/flux/flu
 import { formatFluxInfo } from '../../../src/engine/flux/flux-printer.js';
 import { BaseBasicBolt } from '../../../src/engine/topology/bolt.js';
 import type { OutputFieldsDeclarer } from '../../../src/engine/topology/output-fields-declarer.js';
+import { BaseWindowedBolt } from '../../../src/engine/topology/windowing/base-windowed-bolt.js';
+import type { TupleWindow } from '../../../src/engine/topology/windowing/tuple-window.js';
 
 let dir: string;
 beforeEach(() => {
@@ -220,6 +222,38 @@ streams:
     expect(options).toMatchObject({ topic: 'myKafkaTopic', bootstrapServers: 'localhost:9092', firstPollOffsetStrategy: 'EARLIEST', outputFields: ['value'] });
     const translate = options.translator as (r: { value: Buffer | null }) => unknown[];
     expect(translate({ value: Buffer.from('the cow') })).toEqual(['the cow']);
+  });
+
+  it("configures a module's windowed bolt with Storm's Count and Duration components", () => {
+    class Summer extends BaseWindowedBolt {
+      execute(_window: TupleWindow): void {}
+    }
+    const file = write(
+      't.yaml',
+      MINIMAL.replace(
+        'name: "t"',
+        `name: "t"
+components:
+  - id: "ten"
+    className: "org.apache.storm.topology.base.BaseWindowedBolt$Count"
+    constructorArgs: [10]
+  - id: "five"
+    className: "org.apache.storm.topology.base.BaseWindowedBolt$Count"
+    constructorArgs: [5]
+  - id: "lag"
+    className: "org.apache.storm.topology.base.BaseWindowedBolt$Duration"
+    factory: "seconds"
+    factoryArgs: [2]`,
+      ).replace('className: "TestWordCounter"', `className: "./bolts.ts#Summer"
+    configMethods:
+      - name: "withWindow"
+        args: [{ref: "ten"}, {ref: "five"}]
+      - name: "withLag"
+        args: [{ref: "lag"}]`),
+    );
+    const topology = buildFluxTopology(parseFluxFile(file).def, { './bolts.ts': { Summer } }, file);
+    const count = topology.spec.components.find((c) => c.id === 'count')!;
+    expect(count.config).toMatchObject({ 'topology.bolts.window.length.count': 10, 'topology.bolts.sliding.interval.count': 5, 'topology.bolts.tuple.timestamp.max.lag.ms': 2000 });
   });
 
   it('takes a module path without # as its default export', () => {
