@@ -20,6 +20,7 @@ import type { TopologyStatus } from './contracts.js';
 import type {
   ClusterSummary,
   ComponentDetail,
+  TopologyVisualization,
   RebalanceBody,
   SubmitBody,
   SubmitResponse,
@@ -224,6 +225,12 @@ export class TopologyClient {
   async describe(name: string, window: '600' | ':all-time' = ':all-time'): Promise<TopologyDetail> {
     const id = await this.resolveId(name);
     return this.#request('GET', `/api/v1/topology/${encodeURIComponent(id)}?window=${encodeURIComponent(window)}`);
+  }
+
+  /** The component graph with its groupings (Storm's visualization data). */
+  async visualization(name: string): Promise<TopologyVisualization> {
+    const id = await this.resolveId(name);
+    return this.#request('GET', `/api/v1/topology/${encodeURIComponent(id)}/visualization`);
   }
 
   async component(name: string, component: string): Promise<ComponentDetail> {
