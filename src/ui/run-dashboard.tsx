@@ -1,11 +1,16 @@
 // Render entry of `streamctl dashboard`: a live ink app on an interactive terminal, else
 // (or with `once`) one plain frame rendered to a string — no cursor movement, so it can be
-// piped and diffed. Always closes the poller's clients, however the dashboard ends.
+// piped and diffed. The live app runs on the terminal's alternate screen (the shell's screen
+// and scrollback are back as they were after q, Ctrl-C, a signal or a crash) and ink redraws
+// only the lines that changed (incremental rendering; the frame is kept one row shorter than
+// the terminal so ink never falls back to clearing it). Always closes the clients.
 // Concurrency: one dashboard per process; resolves when the user quits or `signal` aborts.
 import { render, renderToString } from 'ink';
 import { Dashboard } from './components/Dashboard.js';
-import { DashboardApp } from './components/DashboardApp.js';
+import { LiveDashboard } from './components/LiveDashboard.js';
+import type { DashboardActions } from './dashboard-actions.js';
 import type { DashboardSnapshot } from './dashboard-snapshot.js';
+import type { DetailSources } from './detail-sources.js';
 
 export interface DashboardRunner {
   poll(): Promise<DashboardSnapshot>;
@@ -21,6 +26,27 @@ export interface RunDashboardOptions {
   stdin?: NodeJS.ReadStream;
   /** Ends the live dashboard (SIGINT/SIGTERM from the caller). */
   signal?: AbortSignal;
+  /** Detail views' data and the actions (live mode); closed with the poller. */
+  details?: DetailSources;
+  actions?: DashboardActions;
+}
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+
+/** Switches to the alternate screen; the returned function (idempotent) switches back. */
+export function enterAlternateScreen(stdout: NodeJS.WriteStream): () => void {
+  stdout.write(ENTER_ALT_SCREEN);
+  let left = false;
+  const leave = () => {
+    if (left) return;
+    left = true;
+    process.off('exit', leave);
+    stdout.write(LEAVE_ALT_SCREEN);
+  };
+  // A crash (uncaught error, process.exit) still gives the shell its screen back.
+  process.on('exit', leave);
+  return leave;
 }
 
 /** One plain frame of a snapshot, as `--once` prints it. */
@@ -43,21 +69,28 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
       return;
     }
     if (options.signal?.aborted) return;
+    if (!options.details || !options.actions) throw new Error('the live dashboard needs detail sources and actions');
     const poll = () => poller.poll();
-    const app = render(<DashboardApp poll={poll} intervalMs={options.intervalMs} />, {
-      stdout,
-      stdin: options.stdin ?? process.stdin,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    });
-    const stop = () => app.unmount();
-    options.signal?.addEventListener('abort', stop, { once: true });
+    const leave = enterAlternateScreen(stdout);
     try {
-      await app.waitUntilExit();
+      const app = render(<LiveDashboard poll={poll} details={options.details} actions={options.actions} intervalMs={options.intervalMs} />, {
+        stdout,
+        stdin: options.stdin ?? process.stdin,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        incrementalRendering: true,
+      });
+      const stop = () => app.unmount();
+      options.signal?.addEventListener('abort', stop, { once: true });
+      try {
+        await app.waitUntilExit();
+      } finally {
+        options.signal?.removeEventListener('abort', stop);
+      }
     } finally {
-      options.signal?.removeEventListener('abort', stop);
+      leave();
     }
   } finally {
-    await poller.close();
+    await Promise.all([poller.close(), options.details?.close()]);
   }
 }
