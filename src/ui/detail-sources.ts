@@ -7,7 +7,7 @@
 // Concurrency: one call per view at a time (the app's poll loop); close() once at the end.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdminClient } from '../engine/client/admin-client.js';
+import { AdminClient } from '../engine/client/admin-client.js';
 import type { KafkaConnectOptions } from '../engine/client/client-options.js';
 import { timeLagFromNowMs } from '../engine/client/consumer-lag.js';
 import type { MemberView, PartitionOffsetRow } from '../engine/client/groups-format.js';
@@ -106,7 +106,6 @@ function dirBytes(dir: string): number | null {
 }
 
 export interface EngineDetailDeps {
-  admin: () => AdminClient;
   kafka: () => KafkaConnectOptions;
   topologies: TopologyClient;
   clusterDir: string | null;
@@ -116,6 +115,9 @@ export interface EngineDetailDeps {
 export class EngineDetailSources implements DetailSources {
   readonly #deps: EngineDetailDeps;
   #fetcher: PartitionFetcher | undefined;
+  // Its own admin client: @platformatic/kafka's metadata cache can lose a topic when requests
+  // for different topic lists overlap on one client (and then throws out of a socket callback).
+  #admin: AdminClient | undefined;
   /** Per topic: next offset per partition and the records read so far (newest last). */
   readonly #tails = new Map<string, { positions: Map<number, bigint>; records: ConsumedRecord[] }>();
   readonly #samples = new Map<number, ProcessSample>();
@@ -128,18 +130,24 @@ export class EngineDetailSources implements DetailSources {
     return this.#deps.now?.() ?? Date.now();
   }
 
+  #adminClient(): AdminClient {
+    this.#admin ??= AdminClient.open(this.#deps.kafka());
+    return this.#admin;
+  }
+
   #fetch(): PartitionFetcher {
     this.#fetcher ??= PartitionFetcher.open(this.#deps.kafka());
     return this.#fetcher;
   }
 
   async topic(topic: string): Promise<TopicDetailData> {
-    const admin = this.#deps.admin();
+    const admin = this.#adminClient();
     const described = await admin.describeTopics({ topic });
     const t = described.topics.find((x) => x.topic === topic);
     if (!t) throw new Error(`Topic '${topic}' does not exist`);
     const tps = t.partitions.map((p) => ({ topic, partition: p.partition }));
-    const [starts, ends] = await Promise.all([admin.listOffsets(tps, 'earliest'), admin.listOffsets(tps, 'latest')]);
+    const starts = await admin.listOffsets(tps, 'earliest');
+    const ends = await admin.listOffsets(tps, 'latest');
     const dir = this.#deps.clusterDir;
     const partitions = t.partitions.map((p) => ({
       partition: p.partition,
@@ -191,8 +199,9 @@ export class EngineDetailSources implements DetailSources {
   }
 
   async group(group: string): Promise<GroupDetailData> {
-    const admin = this.#deps.admin();
-    const [offsets, members] = await Promise.all([admin.describeGroupOffsets([group]), admin.describeGroupMembers([group])]);
+    const admin = this.#adminClient();
+    const offsets = await admin.describeGroupOffsets([group]);
+    const members = await admin.describeGroupMembers([group]);
     const view = offsets.find((v) => v.group === group);
     const nowMs = this.#now();
     const rows = (view?.rows ?? []).filter((r) => r.topic !== null);
@@ -227,8 +236,9 @@ export class EngineDetailSources implements DetailSources {
   }
 
   async close(): Promise<void> {
-    const f = this.#fetcher;
+    const [f, a] = [this.#fetcher, this.#admin];
     this.#fetcher = undefined;
-    await f?.close();
+    this.#admin = undefined;
+    await Promise.all([f?.close(), a?.close()]);
   }
 }

@@ -57,3 +57,15 @@ describe('timeLagFromNowMs', () => {
     expect(timeLagFromNowMs(5n, null, now)).toBeNull();
   });
 });
+
+describe('lag --watch trend', () => {
+  it('adds a TREND column with the lag of each row over the samples', async () => {
+    const { lagTrendTable, recordLag } = await import('../../src/ui/lag-trend.js');
+    const h = new SeriesHistory();
+    const sample = (lag: bigint) => [{ group: 'g', totalLag: lag, topics: [{ group: 'g', topic: 't', partitions: 1, lag, uncommittedPartitions: 0, timeLagMs: null }] }];
+    for (const l of [0n, 5n, 10n]) recordLag(h, sample(l));
+    const table = lagTrendTable(sample(10n), h);
+    expect(table.headers.at(-1)).toBe('TREND');
+    expect(table.rows.map((r) => r.at(-1))).toEqual(['▁▅█', '▁▅█']);
+  });
+});

@@ -106,16 +106,20 @@ export function LiveDashboard({ poll, details, actions, intervalMs, initialKind 
   const rows = bodyHeight(size.rows - 1);
   useInput(
     (input, key) => {
-      const list = currentList(stateRef.current, snapshotRef.current, history);
-      const { state: next, effect } = reduceKey(stateRef.current, input, key, { keys: list.keys, pageRows: rows });
-      stateRef.current = next;
-      setState(next);
-      if (!effect) return;
-      if (effect.type === 'quit') exit();
-      else if (effect.type === 'refresh') {
-        refresh();
-        detail.refresh();
-      } else runAction(effect.action, effect.type === 'dry-run');
+      // Keys typed faster than a read (or sent at once) arrive as one string: one key each.
+      const presses = input.length > 1 && !key.escape ? [...input] : [input];
+      for (const one of presses) {
+        const list = currentList(stateRef.current, snapshotRef.current, history);
+        const { state: next, effect } = reduceKey(stateRef.current, one, key, { keys: list.keys, pageRows: rows });
+        stateRef.current = next;
+        setState(next);
+        if (!effect) continue;
+        if (effect.type === 'quit') exit();
+        else if (effect.type === 'refresh') {
+          refresh();
+          detail.refresh();
+        } else runAction(effect.action, effect.type === 'dry-run');
+      }
     },
     { isActive: isRawModeSupported === true },
   );
