@@ -34,6 +34,28 @@ export interface RunDashboardOptions {
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
+/** Most bytes of stderr kept while the dashboard owns the screen (the rest is dropped). */
+const HELD_STDERR_BYTES = 64 * 1024;
+
+/**
+ * Holds what anything writes to stderr (a Node warning, a library's log line) while the
+ * dashboard owns the terminal — a stray line would scroll the screen under ink's frame — and
+ * returns a function that restores stderr and hands back the held text.
+ */
+export function holdStderr(stderr: NodeJS.WriteStream = process.stderr): () => string {
+  const write = stderr.write;
+  let held = '';
+  stderr.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error | null) => void), done?: (e?: Error | null) => void) => {
+    if (held.length < HELD_STDERR_BYTES) held += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    (typeof encoding === 'function' ? encoding : done)?.();
+    return true;
+  }) as typeof stderr.write;
+  return () => {
+    stderr.write = write;
+    return held.slice(0, HELD_STDERR_BYTES);
+  };
+}
+
 /** Switches to the alternate screen; the returned function (idempotent) switches back. */
 export function enterAlternateScreen(stdout: NodeJS.WriteStream): () => void {
   stdout.write(ENTER_ALT_SCREEN);
@@ -72,6 +94,7 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
     if (!options.details || !options.actions) throw new Error('the live dashboard needs detail sources and actions');
     const poll = () => poller.poll();
     const leave = enterAlternateScreen(stdout);
+    const release = stdout === process.stdout ? holdStderr() : () => '';
     try {
       const app = render(<LiveDashboard poll={poll} details={options.details} actions={options.actions} intervalMs={options.intervalMs} />, {
         stdout,
@@ -89,6 +112,8 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
       }
     } finally {
       leave();
+      const held = release();
+      if (held) process.stderr.write(held);
     }
   } finally {
     await Promise.all([poller.close(), options.details?.close()]);

@@ -366,3 +366,16 @@ describe('runDashboard', () => {
     expect(stdout.output).not.toContain('\x1b');
   });
 });
+
+describe('holdStderr', () => {
+  it('keeps stderr off the screen while the dashboard runs and hands it back afterwards', async () => {
+    const { holdStderr } = await import('../../src/ui/run-dashboard.js');
+    const stderr = Object.assign(new EventEmitter(), { written: '', write(c: string) { stderr.written += c; return true; } });
+    const release = holdStderr(stderr as never);
+    stderr.write('(node) Warning: something\n');
+    expect(stderr.written).toBe('');
+    expect(release()).toBe('(node) Warning: something\n');
+    stderr.write('after\n');
+    expect(stderr.written).toBe('after\n');
+  });
+});
