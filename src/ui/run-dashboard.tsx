@@ -101,7 +101,11 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
         stdin: options.stdin ?? process.stdin,
         exitOnCtrlC: false,
         patchConsole: false,
-        incrementalRendering: true,
+        // Not ink's incrementalRendering: in ink 6.8 it moves the cursor up one line too few
+        // after a frame with a trailing newline, so every redraw scrolled the screen by a line.
+        // The standard renderer erases the frame's own lines and rewrites them (never the
+        // whole terminal: the frame stays one row shorter than the screen).
+        incrementalRendering: false,
       });
       const stop = () => app.unmount();
       options.signal?.addEventListener('abort', stop, { once: true });

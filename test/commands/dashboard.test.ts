@@ -190,7 +190,7 @@ describe('dashboard command against a real cluster', () => {
 
       // Drill down into the topic: the partitions match `topics describe`.
       await t.send(['2']);
-      await until('the topics list', (s) => /events +2 +2/.test(s));
+      await until('the topics list, drawn in place', (s) => /events +2 +2/.test(s) && s.split('\n').filter((r) => r.startsWith('streamctl')).length === 1);
       await t.send(['Enter']);
       let s = await until('the topic detail', (x) => x.includes('Topic events · 2 partitions') && /1 +\d +[12],[12] +[12],[12] +0 +\d+/.test(x));
       const described = await streamctl(['topics', 'describe', '--topic', 'events', '--bootstrap-server', cluster.bootstrap]);
@@ -199,8 +199,10 @@ describe('dashboard command against a real cluster', () => {
       }
       // Produce one record from the screen (key, value, y) and see it in the tail.
       await t.send(['p']);
+      await until('the key prompt', (x) => x.includes('Key of the record to events'));
       await t.send(['k1'], true);
       await t.send(['Enter']);
+      await until('the value prompt', (x) => x.includes('Value of the record to events'));
       await t.send(['hello-from-dashboard'], true);
       await t.send(['Enter']);
       await until('the produce confirmation', (x) => x.includes('Produce one record to events (key k1, value "hello-from-dashboard")? y/N'));
@@ -211,7 +213,8 @@ describe('dashboard command against a real cluster', () => {
       await t.resize(80, 24);
       s = await until('an 80x24 frame', (x) => {
         const rows = x.split('\n');
-        return rows.length === 24 && rows[0]!.startsWith('streamctl') && rows.every((r) => r.length < 80) && x.includes('Topic events');
+        // exactly one header, on the first row: the frame is drawn in place, never scrolled
+        return rows.length === 24 && rows[0]!.startsWith('streamctl') && rows.filter((r) => r.startsWith('streamctl')).length === 1 && rows.every((r) => r.length < 80) && x.includes('Topic events');
       });
 
       // The group detail matches `groups describe` (11 records now, 4 committed).

@@ -4,7 +4,7 @@
 // Keys are read only when stdin supports raw mode; otherwise the caller's signal ends it.
 import { useApp, useInput, useStdin } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { type AppState, initialState, reduceKey } from '../app-state.js';
+import { type AppState, initialState, type Key, reduceKey } from '../app-state.js';
 import type { DashboardAction, DashboardActions } from '../dashboard-actions.js';
 import type { DashboardSnapshot } from '../dashboard-snapshot.js';
 import type { DetailSources } from '../detail-sources.js';
@@ -29,6 +29,13 @@ export interface LiveDashboardProps {
   intervalMs: number;
   initialKind?: Kind;
   history?: SeriesHistory;
+}
+
+/** One character of a chunk of keys that arrived together (Enter and Backspace included). */
+function splitKey(ch: string): [string, Key] {
+  if (ch === '\r' || ch === '\n') return ['', { return: true }];
+  if (ch === '\x7f' || ch === '\b') return ['', { backspace: true }];
+  return [ch, {}];
 }
 
 type DetailBuilder = (width: number, tailFilter: string) => Line[];
@@ -107,10 +114,10 @@ export function LiveDashboard({ poll, details, actions, intervalMs, initialKind 
   useInput(
     (input, key) => {
       // Keys typed faster than a read (or sent at once) arrive as one string: one key each.
-      const presses = input.length > 1 && !key.escape ? [...input] : [input];
-      for (const one of presses) {
+      const presses: Array<[string, Key]> = input.length > 1 && !key.escape ? [...input].map(splitKey) : [[input, key]];
+      for (const [one, oneKey] of presses) {
         const list = currentList(stateRef.current, snapshotRef.current, history);
-        const { state: next, effect } = reduceKey(stateRef.current, one, key, { keys: list.keys, pageRows: rows });
+        const { state: next, effect } = reduceKey(stateRef.current, one, oneKey, { keys: list.keys, pageRows: rows });
         stateRef.current = next;
         setState(next);
         if (!effect) continue;
