@@ -65,10 +65,10 @@ Live (in a terminal): one list per kind (1-4 or tab: brokers, topics, groups, to
     const { runDashboard } = await import('../ui/run-dashboard.js');
     const { EngineDetailSources } = await import('../ui/detail-sources.js');
     const { EngineActions } = await import('../ui/dashboard-actions.js');
-    const engine = { admin: () => poller.admin(), kafka: () => poller.kafkaOptions(), topologies: poller.topologies, clusterDir: poller.clusterDir };
+    const engine = { kafka: () => poller.kafkaOptions(), topologies: poller.topologies, clusterDir: poller.clusterDir };
     const interrupt = interruptSignal();
     try {
-      await runDashboard({ poller, intervalMs: f.interval * 1000, once: f.once, signal: interrupt.signal, details: new EngineDetailSources({ kafka: engine.kafka, topologies: engine.topologies, clusterDir: engine.clusterDir }), actions: new EngineActions(engine) });
+      await runDashboard({ poller, intervalMs: f.interval * 1000, once: f.once, signal: interrupt.signal, details: new EngineDetailSources(engine), actions: new EngineActions(engine) });
     } finally {
       interrupt.dispose();
     }

@@ -5,7 +5,7 @@
 // record (ConsoleProducer, as `produce`). Delete records is not offered: the admin facade has
 // no DeleteRecords call yet. Concurrency: one action at a time (the app waits for each).
 import { Readable } from 'node:stream';
-import type { AdminClient } from '../engine/client/admin-client.js';
+import { AdminClient } from '../engine/client/admin-client.js';
 import type { KafkaConnectOptions } from '../engine/client/client-options.js';
 import { ConsoleProducer } from '../engine/client/console-producer.js';
 import { formatResetNotices, formatResetOffsets } from '../engine/client/groups-format.js';
@@ -58,7 +58,6 @@ export function parseResetTarget(to: string): ResetScenario {
 }
 
 export interface EngineActionDeps {
-  admin: () => AdminClient;
   kafka: () => KafkaConnectOptions;
   topologies: TopologyClient;
   /** The local cluster dir; null with --bootstrap-server (no broker control). */
@@ -86,7 +85,10 @@ export class EngineActions implements DashboardActions {
       }
       case 'reset-offsets': {
         const scenario = parseResetTarget(a.to);
-        const r = await this.#deps.admin().resetOffsets({ groups: [a.group], topics: [], allTopics: true, scenario, execute: a.execute });
+        // Its own client, like the detail views: overlapping metadata requests on the poll's
+        // client can make @platformatic/kafka lose a topic from its cache.
+        const admin = AdminClient.open(this.#deps.kafka());
+        const r = await admin.resetOffsets({ groups: [a.group], topics: [], allTopics: true, scenario, execute: a.execute }).finally(() => admin.close());
         const notices = formatResetNotices(r.notices);
         const text = `${notices.stderr}${notices.stdout}${formatResetOffsets(r.rows, r.groupCount)}`;
         const table = text.split('\n').filter((l) => l.trim() !== '');
