@@ -8,11 +8,14 @@ import { Readable } from 'node:stream';
 import { AdminClient } from '../engine/client/admin-client.js';
 import type { KafkaConnectOptions } from '../engine/client/client-options.js';
 import { ConsoleProducer } from '../engine/client/console-producer.js';
-import { formatResetNotices, formatResetOffsets } from '../engine/client/groups-format.js';
+import { formatResetNotices } from '../engine/client/groups-format.js';
 import { parseResetDateTime, type ResetScenario } from '../engine/client/offset-reset-plan.js';
 import { brokerControl } from '../engine/cluster/local-cluster.js';
 import { StreamctlError } from '../engine/common/errors.js';
 import type { TopologyClient } from '../engine/runtime/topology-client.js';
+import { columnWidths, tableLine } from './format.js';
+
+const RESET_HEADERS = ['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'];
 
 export type DashboardAction =
   | { type: 'topology'; op: 'activate' | 'deactivate' | 'kill' | 'rebalance'; name: string }
@@ -90,8 +93,14 @@ export class EngineActions implements DashboardActions {
         const admin = AdminClient.open(this.#deps.kafka());
         const r = await admin.resetOffsets({ groups: [a.group], topics: [], allTopics: true, scenario, execute: a.execute }).finally(() => admin.close());
         const notices = formatResetNotices(r.notices);
-        const text = `${notices.stderr}${notices.stdout}${formatResetOffsets(r.rows, r.groupCount)}`;
-        const table = text.split('\n').filter((l) => l.trim() !== '');
+        // Kafka's reset table puts every row on one line; the screen shows one row per line.
+        const rows = r.rows.map((x) => [x.group, x.topic, String(x.partition), String(x.offset)]);
+        const widths = columnWidths(RESET_HEADERS, rows);
+        const table = [
+          ...`${notices.stderr}${notices.stdout}`.split('\n').filter((l) => l.trim() !== ''),
+          tableLine(RESET_HEADERS, widths),
+          ...rows.map((x) => tableLine(x, widths)),
+        ];
         if (r.failedGroups.length > 0) return { message: `group ${a.group} is active: stop its consumers first`, table };
         return { message: a.execute ? `reset ${r.rows.length} partitions of ${a.group} to ${a.to}` : `dry run: ${r.rows.length} partitions`, table };
       }

@@ -152,7 +152,7 @@ describe('dashboard command against a real cluster', () => {
     expect(healed.join(' ')).toContain('nodes down: 2');
   }, 90_000);
 
-  it('drives the live app in a terminal: a killed broker in the health line, drill-down, actions with y/N, a resize, q', async () => {
+  it('drives the live app in a terminal: a killed broker in the health line, drill-down, actions with y/N (start, produce, reset with its dry run), a resize, q', async () => {
     // Broker 2 is still down from the previous test.
     let term: TmuxTerminal | undefined;
     try {
@@ -226,6 +226,14 @@ describe('dashboard command against a real cluster', () => {
       for (const m of groups.stdout.matchAll(/^readers +events +(\d+) +(\d+) +(\d+) +(\d+)/gm)) {
         expect(s).toMatch(new RegExp(`^events +${m[1]} +${m[2]} +${m[3]} +${m[4]} `, 'm'));
       }
+
+      // Reset the group's offsets from the screen: the dry-run table first, then y.
+      await t.send(['R']);
+      await until('the reset prompt', (x) => x.includes('Reset readers to'));
+      await t.send(['Enter']);
+      await until('the dry-run table and the question', (x) => x.includes('Dry run (nothing changed yet)') && /readers +events +0 +0/.test(x) && x.includes('as shown? y/N'));
+      await t.send(['y']);
+      await until('the reset applied', (x) => x.includes('reset 2 partitions of readers to earliest') && x.includes('lag 11'));
 
       // q: the dashboard leaves the alternate screen; the shell's screen is as it was.
       await t.send(['q']);
