@@ -13,7 +13,7 @@ export default class Dashboard extends BaseCommand<typeof Dashboard> {
   static override summary = 'Live terminal dashboard of the cluster: brokers, topics, consumer groups and topologies.';
   static override description = `Shows brokers (address, up/down, partitions led, controller, a health line as \`cluster status\`), topics (partitions, replication factor, under-replicated and leaderless partitions, sum of log-end offsets, records/s between refreshes), consumer groups (state, members, total lag as \`lag\`) and topologies from nimbus (status, workers, tasks, emitted/acked/failed, complete latency), refreshed every --interval seconds. A source that fails (a broker down, nimbus not running) shows its error in its own panel.
 
-Keys: q or Ctrl-C quits; tab, shift-tab or 1-4 focus a panel (the focused panel shows all its rows); r refreshes now.
+Live (in a terminal): one list per kind (1-4 or tab: brokers, topics, groups, topologies) with ↑↓ scrolling, \`o\` sorting and \`/\` filtering; Enter opens a detail view (topic: partitions and a live tail of records with a filter; group: members, offsets, lag and lag in time with sparklines; topology: component graph, rates, latencies, capacity, errors and worker logs; broker: partitions led, under-replicated, CPU and memory), Esc goes back. Actions ask y/N first: broker s/u/x (stop/start/kill), topic p (produce one record), group R (reset offsets, dry-run table first), topology a/d/x/b (activate/deactivate/kill/rebalance). ? lists every key; q or Ctrl-C quits. The dashboard uses the terminal's alternate screen, so the shell is as it was after q.
 
 --once prints one frame and exits; when stdout is not a terminal the dashboard does that by itself. --json prints one snapshot of all the data (offsets and lag as decimal strings; records/s is null, as it needs two snapshots).`;
   static override examples = [
@@ -63,9 +63,12 @@ Keys: q or Ctrl-C quits; tab, shift-tab or 1-4 focus a panel (the focused panel 
       delete process.env.CONTINUOUS_INTEGRATION;
     }
     const { runDashboard } = await import('../ui/run-dashboard.js');
+    const { EngineDetailSources } = await import('../ui/detail-sources.js');
+    const { EngineActions } = await import('../ui/dashboard-actions.js');
+    const engine = { kafka: () => poller.kafkaOptions(), topologies: poller.topologies, clusterDir: poller.clusterDir };
     const interrupt = interruptSignal();
     try {
-      await runDashboard({ poller, intervalMs: f.interval * 1000, once: f.once, signal: interrupt.signal });
+      await runDashboard({ poller, intervalMs: f.interval * 1000, once: f.once, signal: interrupt.signal, details: new EngineDetailSources(engine), actions: new EngineActions(engine) });
     } finally {
       interrupt.dispose();
     }

@@ -6,11 +6,13 @@ import { PartitionFetcher } from '../engine/client/partition-fetcher.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { connectOptions, interruptSignal, kafkaFlags, writeOut } from '../cli/kafka-flags.js';
 import { jsonLine, renderTable } from '../cli/output.js';
+import { SeriesHistory } from '../ui/history.js';
+import { lagTrendTable, recordLag } from '../ui/lag-trend.js';
 
 export default class Lag extends BaseCommand<typeof Lag> {
   static override summary = 'Show consumer lag per group and topic, in records and in time.';
   static override description =
-    'LAG is the sum over partitions of log-end minus committed offset; TIME-LAG is the largest difference between the timestamp of the latest record and that of the record at the committed offset. --watch refreshes every --interval seconds until Ctrl-C.';
+    'LAG is the sum over partitions of log-end minus committed offset; TIME-LAG is the largest difference between the timestamp of the latest record and that of the record at the committed offset. --watch refreshes every --interval seconds until Ctrl-C and adds a TREND column: the lag over the samples so far as a sparkline (the last 20 samples).';
   static override examples = ['<%= config.bin %> lag', '<%= config.bin %> lag --group billing --watch --interval 2', '<%= config.bin %> lag --json'];
   static override flags = {
     ...kafkaFlags,
@@ -35,14 +37,17 @@ export default class Lag extends BaseCommand<typeof Lag> {
         return { groups: lag };
       }
       const interrupt = interruptSignal();
+      const history = new SeriesHistory({ pointsPerSeries: 20 });
       try {
         await watchGroupLag(admin, { groups: this.flags.group, intervalMs: this.flags.interval * 1000, signal: interrupt.signal }, (lag) => {
+          recordLag(history, lag);
           if (this.jsonEnabled()) {
             writeOut(jsonLine({ at: new Date().toISOString(), groups: lag }));
           } else {
             if (process.stdout.isTTY) writeOut('\x1b[2J\x1b[H');
             writeOut(`${new Date().toISOString()}\n`);
-            print(lag);
+            const { headers, rows } = lagTrendTable(lag, history);
+            writeOut(`${renderTable(headers, rows)}\n`);
           }
         });
       } finally {

@@ -11,9 +11,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminClient, type DescribeTopicsResult } from '../engine/client/admin-client.js';
 import type { KafkaConnectOptions } from '../engine/client/client-options.js';
+import type { GroupLag } from '../engine/client/consumer-lag.js';
 import type { GroupState } from '../engine/client/groups-format.js';
 import type { TopicDescription } from '../engine/client/topics-format.js';
-import { type ClusterHealth, type ClusterStatus, clusterStatus } from '../engine/cluster/local-cluster.js';
+import { type ClusterStatus, clusterStatus } from '../engine/cluster/local-cluster.js';
+import { type BrokersView, brokersFromStatus, brokersFromTopics, type KnownBroker } from './broker-health.js';
+
+export { type BrokerRow, type BrokersView, brokersFromStatus, brokersFromTopics } from './broker-health.js';
 import { isStreamctlError } from '../engine/common/errors.js';
 import type { TopologyStatus } from '../engine/runtime/contracts.js';
 import { TopologyClient } from '../engine/runtime/topology-client.js';
@@ -35,30 +39,6 @@ class PartialResult<T> {
   ) {}
 }
 
-export interface BrokerRow {
-  broker: number;
-  /** null when only the broker id is known (remote cluster without metadata for it). */
-  host: string | null;
-  port: number | null;
-  up: boolean;
-  /** Process status from the local cluster (running, crashed, killed, stopped...); null for a remote cluster. */
-  processStatus: string | null;
-  /** Partitions this broker leads. */
-  leaders: number;
-  /** This broker is the controller named in Metadata. */
-  controller: boolean;
-}
-
-export interface BrokersView {
-  /** Local cluster id, when the dashboard watches a local cluster. */
-  clusterId: string | null;
-  /** The local controller process, when there is one. */
-  controller: { host: string; port: number; status: string } | null;
-  brokers: BrokerRow[];
-  /** `cluster status`'s health overview; null when no broker answered Metadata. */
-  health: ClusterHealth | null;
-}
-
 export interface TopicRow {
   topic: string;
   partitions: number;
@@ -78,6 +58,18 @@ export interface GroupRow {
   /** Sum of partition lags (log end − committed); null when it could not be computed. */
   totalLag: bigint | null;
   topics: string[];
+  /** Sum of committed offsets (log end − lag over the group's topics); null when not all partitions are committed. */
+  committedTotal?: bigint | null;
+}
+
+/** One partition's metadata and log end, for the topic and broker detail views. */
+export interface PartitionRow {
+  topic: string;
+  partition: number;
+  leader: number | null;
+  replicas: number[];
+  isr: number[];
+  logEndOffset: bigint | null;
 }
 
 export interface TopologyRow {
@@ -110,6 +102,8 @@ export interface DashboardSnapshot {
   topics: SourceResult<TopicRow[]>;
   groups: SourceResult<GroupRow[]>;
   topologies: SourceResult<TopologyRow[]>;
+  /** Every partition of the topics source (empty when it failed). */
+  partitions?: PartitionRow[];
 }
 
 /** The subset of AdminClient the dashboard reads. */
@@ -135,6 +129,8 @@ export interface CollectOptions {
   nowMs?: number;
   /** Deadline per source, ms (default 10 s). */
   sourceTimeoutMs?: number;
+  /** Brokers seen in earlier Metadata answers (remote cluster): those missing now are shown as gone. */
+  knownBrokers?: readonly KnownBroker[];
 }
 
 /** Error text shown in a panel: the message, and the hint when there is one. */
@@ -157,74 +153,6 @@ async function settle<T>(what: string, timeoutMs: number, fn: () => Promise<T | 
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Broker rows of a local cluster from `cluster status` (processes + Metadata health). */
-export function brokersFromStatus(status: ClusterStatus): BrokersView {
-  if (status.state === 'not-started') throw new Error(`No cluster in ${status.dir}. Start one with \`streamctl cluster start\`.`);
-  if (!status.running) throw new Error(`The local cluster in ${status.dir} is ${status.state}.`);
-  const health = status.health;
-  const controller = status.processes.find((p) => p.kind === 'controller');
-  const brokers = status.processes
-    .filter((p) => p.kind === 'broker')
-    .map((p): BrokerRow => {
-      const id = p.id ?? -1;
-      const answering = health ? !health.nodesDown.includes(id) && health.allNodes.includes(id) : false;
-      return {
-        broker: id,
-        host: p.host,
-        port: p.port,
-        up: p.status === 'running' && (health === null ? false : answering),
-        processStatus: p.status,
-        leaders: health?.leaderCounts[String(id)] ?? 0,
-        controller: health?.controllerId === id,
-      };
-    })
-    .sort((a, b) => a.broker - b.broker);
-  return {
-    clusterId: status.clusterId,
-    controller: controller ? { host: controller.host, port: controller.port, status: controller.status } : null,
-    brokers,
-    health,
-  };
-}
-
-/** Broker rows of a remote cluster, from topic metadata (ids, addresses, leader counts). */
-export function brokersFromTopics(topics: TopicDescription[], liveBrokers: number[], addresses: ReadonlyArray<{ broker: number; host: string; port: number }> = []): BrokersView {
-  const leaders = new Map<number, number>(liveBrokers.map((id) => [id, 0]));
-  const leaderless: string[] = [];
-  const underReplicated: string[] = [];
-  let partitions = 0;
-  for (const t of topics) {
-    for (const p of t.partitions) {
-      partitions++;
-      if (p.leader === null || p.leader < 0) leaderless.push(`${t.topic}/${p.partition}`);
-      else leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
-      if (p.isr.length < p.replicas.length) underReplicated.push(`${t.topic}/${p.partition}`);
-    }
-  }
-  const ids = [...leaders.keys()].sort((a, b) => a - b);
-  const reasons = [...(leaderless.length ? ['leaderless_partitions'] : []), ...(underReplicated.length ? ['under_replicated_partitions'] : [])];
-  return {
-    clusterId: null,
-    controller: null,
-    brokers: ids.map((id) => {
-      const a = addresses.find((x) => x.broker === id);
-      return { broker: id, host: a?.host ?? null, port: a?.port ?? null, up: liveBrokers.includes(id), processStatus: null, leaders: leaders.get(id) ?? 0, controller: false };
-    }),
-    health: {
-      healthy: reasons.length === 0,
-      unhealthyReasons: reasons,
-      controllerId: -1,
-      allNodes: ids,
-      nodesDown: ids.filter((id) => !liveBrokers.includes(id)),
-      leaderCounts: Object.fromEntries([...leaders].map(([id, n]) => [String(id), n])),
-      leaderlessPartitions: leaderless,
-      underReplicatedPartitions: underReplicated,
-      topics: topics.length,
-      partitions,
-    },
-  };
 }
 
 /** Records per second between two log-end totals; null without a usable previous sample. */
@@ -261,7 +189,26 @@ export function topicRows(topics: TopicDescription[], ends: Map<string, bigint> 
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
 }
 
-type TopicsData = { described: DescribeTopicsResult; rows: TopicRow[] };
+type TopicsData = { described: DescribeTopicsResult; rows: TopicRow[]; partitions: PartitionRow[] };
+
+/** Partition rows of a describe result with their log ends. */
+export function partitionRows(topics: TopicDescription[], ends: Map<string, bigint> | null): PartitionRow[] {
+  return topics.flatMap((t) =>
+    t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, logEndOffset: ends?.get(`${t.topic}:${p.partition}`) ?? null })),
+  );
+}
+
+/** Σ committed offsets of a group: per topic, log end − lag when the group committed every partition. */
+export function groupCommittedTotal(lag: GroupLag | undefined, topics: readonly TopicRow[]): bigint | null {
+  if (!lag || lag.topics.length === 0) return null;
+  let total = 0n;
+  for (const t of lag.topics) {
+    const row = topics.find((x) => x.topic === t.topic);
+    if (!row || row.logEndOffset === null || t.uncommittedPartitions > 0 || t.partitions !== row.partitions) return null;
+    total += row.logEndOffset - t.lag;
+  }
+  return total;
+}
 
 /** Topic metadata, then log-end offsets; without offsets the rows still come (partial). */
 async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot | null | undefined, nowMs: number): Promise<TopicsData | PartialResult<TopicsData>> {
@@ -275,18 +222,19 @@ async function collectTopics(admin: DashboardAdmin, previous: DashboardSnapshot 
       return null;
     });
   }
-  const data = { described, rows: topicRows(described.topics, ends, previous, nowMs) };
+  const data = { described, rows: topicRows(described.topics, ends, previous, nowMs), partitions: partitionRows(described.topics, ends) };
   return offsetsError ? new PartialResult(data, offsetsError) : data;
 }
 
 /** Groups, then members and lag; without those the group list still comes (partial). */
-async function collectGroups(admin: DashboardAdmin): Promise<GroupRow[] | PartialResult<GroupRow[]>> {
+async function collectGroups(admin: DashboardAdmin, lagOut: Map<string, GroupLag>): Promise<GroupRow[] | PartialResult<GroupRow[]>> {
   const listed = await admin.listGroups();
   if (listed.length === 0) return [];
   const ids = listed.map((g) => g.group);
   const [membersRun, lagRun] = await Promise.allSettled([admin.describeGroupMembers(ids), admin.groupLag({ groups: ids })]);
   const members = membersRun.status === 'fulfilled' ? membersRun.value : [];
   const lag = lagRun.status === 'fulfilled' ? lagRun.value : [];
+  for (const l of lag) lagOut.set(l.group, l);
   const errors = [
     ...(membersRun.status === 'rejected' ? [`members: ${errorText(membersRun.reason)}`] : []),
     ...(lagRun.status === 'rejected' ? [`lag: ${errorText(lagRun.reason)}`] : []),
@@ -340,14 +288,21 @@ export async function collectDashboardSnapshot(sources: DashboardSources, option
   const topicsRun = settle('topic metadata', timeoutMs, () => collectTopics(sources.admin(), previous, nowMs));
   const brokersRun: Promise<SourceResult<BrokersView>> = sources.clusterStatus
     ? settle('cluster status', timeoutMs, async () => brokersFromStatus(await sources.clusterStatus!()))
-    : topicsRun.then((r) => (r.data ? { data: brokersFromTopics(r.data.described.topics, r.data.described.liveBrokers, r.data.described.brokerAddresses), error: null } : { data: null, error: r.error }));
+    : topicsRun.then((r) =>
+        r.data
+          ? { data: brokersFromTopics(r.data.described.topics, r.data.described.liveBrokers, r.data.described.brokerAddresses, options.knownBrokers), error: null }
+          : { data: null, error: r.error },
+      );
   // (a partial topics result still has the metadata the broker rows need)
-  const groupsRun = settle('consumer groups', timeoutMs, () => collectGroups(sources.admin()));
+  const lagByGroup = new Map<string, GroupLag>();
+  const groupsRun = settle('consumer groups', timeoutMs, () => collectGroups(sources.admin(), lagByGroup));
   const unavailable = sources.topologiesUnavailable?.() ?? null;
   const topologiesRun: Promise<SourceResult<TopologyRow[]>> = unavailable
     ? Promise.resolve({ data: null, error: unavailable })
     : settle('nimbus', timeoutMs, () => collectTopologies(sources.topologies));
   const [brokers, topics, groups, topologies] = await Promise.all([brokersRun, topicsRun, groupsRun, topologiesRun]);
+  const topicRowsNow = topics.data?.rows ?? [];
+  for (const g of groups.data ?? []) g.committedTotal = groupCommittedTotal(lagByGroup.get(g.group), topicRowsNow);
   return {
     takenAtMs: nowMs,
     target: sources.target,
@@ -355,6 +310,7 @@ export async function collectDashboardSnapshot(sources: DashboardSources, option
     topics: { data: topics.data?.rows ?? null, error: topics.error },
     groups,
     topologies,
+    partitions: topics.data?.partitions ?? [],
   };
 }
 
@@ -392,6 +348,8 @@ export class DashboardPoller {
   #admin: AdminClient | undefined;
   #bootstrapServers: string | null = null;
   #previous: DashboardSnapshot | null = null;
+  /** Brokers seen in Metadata so far (remote cluster): one that leaves is shown as gone. */
+  readonly #known = new Map<number, KnownBroker>();
 
   constructor(options: DashboardPollerOptions) {
     this.#options = options;
@@ -400,6 +358,25 @@ export class DashboardPoller {
 
   static open(options: DashboardPollerOptions): DashboardPoller {
     return new DashboardPoller(options);
+  }
+
+  /** The shared admin client (opened on first use; throws when no brokers are known). */
+  admin(): AdminClient {
+    return this.#adminClient();
+  }
+
+  /** Kafka connection options, as the admin client uses them. */
+  kafkaOptions(): KafkaConnectOptions {
+    return this.#options.kafka();
+  }
+
+  get topologies(): TopologyClient {
+    return this.#topologies;
+  }
+
+  /** The local cluster dir, or null when the brokers were given with --bootstrap-server. */
+  get clusterDir(): string | null {
+    return this.#options.remoteKafka ? null : this.#options.dir;
   }
 
   #adminClient(): AdminClient {
@@ -427,7 +404,10 @@ export class DashboardPoller {
   /** One snapshot of everything; never throws. */
   async poll(): Promise<DashboardSnapshot> {
     const sources = this.#sources();
-    const snapshot = await collectDashboardSnapshot(sources, { previous: this.#previous, sourceTimeoutMs: this.#options.sourceTimeoutMs });
+    const snapshot = await collectDashboardSnapshot(sources, { previous: this.#previous, sourceTimeoutMs: this.#options.sourceTimeoutMs, knownBrokers: [...this.#known.values()] });
+    if (this.#options.remoteKafka) {
+      for (const b of snapshot.brokers.data?.brokers ?? []) if (b.host !== null && b.port !== null) this.#known.set(b.broker, { broker: b.broker, host: b.host, port: b.port });
+    }
     snapshot.target = { ...snapshot.target, bootstrapServers: this.#bootstrapServers };
     this.#previous = snapshot;
     return snapshot;

@@ -69,6 +69,9 @@ describe('interrupting long-running Kafka commands', () => {
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(0);
+    // The trend column: one sparkline point per sample so far.
+    expect(out).toMatch(/TIME-LAG +TREND/);
+    expect(out).toMatch(/ctrl-c +\(total\) +\d+ +[▁-█]{2,}/);
   });
 
   it('a group consumer stopped with the first SIGTERM exits 0, commits and leaves the group', async () => {

@@ -152,7 +152,7 @@ describe('collectDashboardSnapshot', () => {
 
   it('reports group state, members and total lag', async () => {
     const s = await collectDashboardSnapshot(sources(), { nowMs: 1000 });
-    expect(s.groups).toEqual({ data: [{ group: 'billing', state: 'Stable', members: 1, totalLag: 7n, topics: ['orders'] }], error: null });
+    expect(s.groups).toEqual({ data: [{ group: 'billing', state: 'Stable', members: 1, totalLag: 7n, topics: ['orders'], committedTotal: 8n }], error: null });
   });
 
   it('keeps a failing source to its own slot with the error text and hint', async () => {
@@ -182,7 +182,7 @@ describe('collectDashboardSnapshot', () => {
   it('keeps the group list without lag when the lag cannot be read, with the error', async () => {
     const s = await collectDashboardSnapshot(sources({ admin: () => fakeAdmin({ lagFail: true }) }));
     expect(s.groups).toEqual({
-      data: [{ group: 'billing', state: 'Stable', members: 1, totalLag: null, topics: [] }],
+      data: [{ group: 'billing', state: 'Stable', members: 1, totalLag: null, topics: [], committedTotal: null }],
       error: 'lag: fetching committed offsets: Connection to 127.0.0.1:9093 failed.',
     });
   });

@@ -95,3 +95,15 @@ export function lagTable(groups: GroupLag[]): { headers: string[]; rows: string[
   }
   return { headers: ['GROUP', 'TOPIC', 'PARTITIONS', 'LAG', 'TIME-LAG'], rows };
 }
+
+/**
+ * How far behind a group is in time on one partition: now minus the timestamp of the next
+ * record it will consume (the one at the committed offset); 0 when caught up, null when
+ * unknown. An idle group 30 minutes behind shows 30 minutes, however close the records are.
+ */
+export function timeLagFromNowMs(lag: bigint | null, nextRecordTimestamp: bigint | null, nowMs: number): number | null {
+  if (lag === null) return null;
+  if (lag <= 0n) return 0;
+  if (nextRecordTimestamp === null || nextRecordTimestamp < 0n) return null;
+  return Math.max(0, nowMs - Number(nextRecordTimestamp));
+}

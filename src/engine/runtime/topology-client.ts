@@ -21,6 +21,7 @@ import type { TopologyStatus } from './contracts.js';
 import type {
   ClusterSummary,
   ComponentDetail,
+  TopologyVisualization,
   RebalanceBody,
   SubmitBody,
   SubmitResponse,
@@ -241,6 +242,12 @@ export class TopologyClient {
     const body = { namedLoggerLevels: { [setting.logger]: { target_level: setting.level, timeout: setting.timeoutSecs } } };
     const res = await this.#request<{ namedLoggerLevels: Record<string, NamedLoggerLevel> }>('POST', `/api/v1/topology/${encodeURIComponent(id)}/logconfig`, body);
     return { topology: name, namedLoggerLevels: res.namedLoggerLevels };
+  }
+
+  /** The component graph with its groupings (Storm's visualization data). */
+  async visualization(name: string): Promise<TopologyVisualization> {
+    const id = await this.resolveId(name);
+    return this.#request('GET', `/api/v1/topology/${encodeURIComponent(id)}/visualization`);
   }
 
   async component(name: string, component: string): Promise<ComponentDetail> {

@@ -2,7 +2,7 @@
 // the controller process, and a one-line health summary in `cluster status`'s terms.
 import { Text } from 'ink';
 import type { BrokersView, SourceResult } from '../dashboard-snapshot.js';
-import type { ClusterHealth } from '../../engine/cluster/local-cluster.js';
+import { healthLine } from '../views/health-line.js';
 import { Panel } from './Panel.js';
 import { Table } from './Table.js';
 
@@ -12,20 +12,7 @@ export interface BrokersPanelProps {
   maxRows?: number | undefined;
 }
 
-const list = (xs: Array<string | number>) => (xs.length === 0 ? 'none' : xs.join(' '));
-
-/** `Healthy: true · controller 1 · nodes down: none · leaderless: 0 · under-replicated: 0 · 2 topics, 6 partitions`. */
-export function healthLine(h: ClusterHealth): string {
-  const parts = [
-    h.healthy ? 'Healthy: true' : `Healthy: false (${h.unhealthyReasons.join(', ')})`,
-    ...(h.controllerId >= 0 ? [`controller ${h.controllerId}`] : []),
-    `nodes down: ${list(h.nodesDown)}`,
-    `leaderless: ${h.leaderlessPartitions.length}`,
-    `under-replicated: ${h.underReplicatedPartitions.length}`,
-    `${h.topics} topics, ${h.partitions} partitions`,
-  ];
-  return parts.join(' · ');
-}
+export { healthLine };
 
 export function BrokersPanel({ source, focused, maxRows }: BrokersPanelProps) {
   const view = source?.data;

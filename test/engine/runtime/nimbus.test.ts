@@ -185,4 +185,12 @@ describe('Nimbus', () => {
     expect(d.bolts[0]).toMatchObject({ boltId: 'count', lastError: 'Error: boom', errorPort: 7000 });
     expect((nimbus.views.componentDetail(t.id, 'count') as any).componentErrors[0]).toMatchObject({ error: 'Error: boom' });
   });
+
+  it('serves the component graph with its groupings as Storm\'s visualization data', () => {
+    const t = submit('wc');
+    expect(nimbus.views.topologyVisualization(t.name)).toEqual({
+      count: { ':type': 'bolt', ':inputs': [{ ':component': 'words', ':stream': 'default', ':sani-stream': 'default', ':grouping': 'fields' }] },
+      words: { ':type': 'spout', ':inputs': [] },
+    });
+  });
 });

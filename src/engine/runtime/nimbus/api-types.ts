@@ -245,3 +245,15 @@ export interface SupervisorHeartbeatResponse {
   /** Every worker this supervisor should run; it stops any other. */
   workers: WorkerConfig[];
 }
+
+/** One input of a component in GET /api/v1/topology/:id/visualization (Storm's keys). */
+export interface VisualizationInput {
+  ':component': string;
+  ':stream': string;
+  ':sani-stream': string;
+  /** shuffle, fields, all, global, none, direct, local-or-shuffle, partial-key or custom. */
+  ':grouping': string;
+}
+
+/** GET /api/v1/topology/:id/visualization: per component, its type and inputs (the graph). */
+export type TopologyVisualization = Record<string, { ':type': 'spout' | 'bolt'; ':inputs': VisualizationInput[] }>;

@@ -222,6 +222,7 @@ export class NimbusHttpApi {
       if (rest[0] === 'topology' && rest[1] === 'summary' && rest.length === 2) return nimbus.views.topologySummary();
       if (rest[0] === 'topology-workers' && rest.length === 2) return { hostPortList: nimbus.views.topologyWorkers(rest[1]!) };
       if (rest[0] === 'topology' && rest.length === 2) return nimbus.views.topologyDetail(rest[1]!, window());
+      if (rest[0] === 'topology' && rest[2] === 'visualization' && rest.length === 3) return nimbus.views.topologyVisualization(rest[1]!);
       if (rest[0] === 'topology' && rest[2] === 'component' && rest.length === 4) return nimbus.views.componentDetail(rest[1]!, rest[3]!, window());
       if (rest[0] === 'topology' && rest[2] === 'logconfig' && rest.length === 3) {
         const t = nimbus.getTopology(rest[1]!);

@@ -21,6 +21,7 @@ import type {
   TopologyDetail,
   TopologySummary,
   TopologySummaryRow,
+  TopologyVisualization,
   WorkerSummary,
 } from './api-types.js';
 import { fixed3, prettyUptime } from './format.js';
@@ -226,6 +227,19 @@ export class NimbusViews {
       taskToComponent: t.taskToComponent,
       configuration: t.stormConf,
     };
+  }
+
+  /** Storm's topology visualization data: the component graph with its groupings. */
+  topologyVisualization(idOrName: string): TopologyVisualization {
+    const t = this.#s.getTopology(idOrName);
+    const out: TopologyVisualization = {};
+    for (const c of [...t.spec.components].sort((a, b) => compareIds(a.id, b.id))) {
+      out[c.id] = {
+        ':type': c.kind,
+        ':inputs': c.inputs.map((i) => ({ ':component': i.component, ':stream': i.stream, ':sani-stream': i.stream.replace(/[^A-Za-z0-9]/g, '_'), ':grouping': i.grouping.type })),
+      };
+    }
+    return out;
   }
 
   componentDetail(idOrName: string, componentId: string, window: StatsWindow = 'all-time'): ComponentDetail {
