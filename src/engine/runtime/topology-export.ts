@@ -125,6 +125,9 @@ async function bundleWrapper(file: string, target: string, distDir: string): Pro
     outfile: target,
     logLevel: 'silent',
     alias: { streamctl: join(distDir, 'index.js') },
+    // Native addons cannot travel in a script; streamctl loads each on first use only (the
+    // Kafka components run as storm-kafka-client's classes on Storm, not in this script).
+    external: ['zstd-napi', 'snappy', 'lz4-napi', 'better-sqlite3'],
     plugins: [inlineWasm],
     banner: { js: "import { createRequire as __streamctlCreateRequire } from 'node:module'; const require = __streamctlCreateRequire(import.meta.url);" },
   });
