@@ -53,6 +53,7 @@ const EXTRA: Record<string, string[]> = {
   'groups:reset-offsets': ['--group', 'g', '--all-topics', '--to-earliest', '--dry-run'],
   'leader-election': ['--all-topic-partitions'],
   'reassign-partitions': ['--list'],
+  'transactions:find-hanging': ['--broker-id', '1'],
   'perf:produce': ['--record-size', '1'],
 };
 
