@@ -118,12 +118,19 @@ describe('every --json command against a real cluster', () => {
     expect(deleted).toMatchObject({ partitions: [{ topic: 'orders', partition: 0, lowWatermark: expect.stringMatching(/^\d+$/), error: null }] });
     await check(['log-dirs', 'describe']);
     await check(['log', 'verify']);
+    await check(['reassign-partitions', '--list']);
+    await check(['transactions', 'list']);
+    await check(['transactions', 'describe-producers', '--topic', 'orders', '--partition', '0']);
+    await check(['transactions', 'find-hanging', '--broker-id', '1']);
+    await check(['transactions', 'describe', '--transactional-id', 'nope'], { expectExit: 1 });
+    await check(['transactions', 'abort', '--topic', 'orders', '--partition', '0', '--start-offset', '0'], { expectExit: 1 });
     await check(['dashboard']);
     await check(['groups', 'delete-offsets', '--group', 'billing', '--topic', 'orders']);
     await check(['groups', 'delete', '--group', 'billing']);
     await check(['topics', 'delete', '--topic', 'orders']);
     await check(['topology', 'list']);
     await check(['topology', 'init', join(work, 'wc')]);
+    await check(['topology', 'export', join(work, 'wc', 'topology.ts'), '--out', join(work, 'wc-storm'), '--name', 'wc']);
     // Topology operations on a topology that does not exist: the JSON error object.
     for (const op of ['describe', 'activate', 'deactivate', 'kill', 'rebalance', 'errors']) await check(['topology', op, 'nope'], { expectExit: 1 });
     await check(['topology', 'set-log-level', 'nope', 'ROOT=INFO'], { expectExit: 1 });
