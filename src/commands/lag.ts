@@ -12,7 +12,7 @@ import { lagTrendTable, recordLag } from '../ui/lag-trend.js';
 export default class Lag extends BaseCommand<typeof Lag> {
   static override summary = 'Show consumer lag per group and topic, in records and in time.';
   static override description =
-    'LAG is the sum over partitions of log-end minus committed offset; TIME-LAG is the largest difference between the timestamp of the latest record and that of the record at the committed offset. --watch refreshes every --interval seconds until Ctrl-C and adds a TREND column: the lag over the samples so far as a sparkline (the last 20 samples).';
+    'LAG is the sum over partitions of log-end minus committed offset; TIME-LAG is, for the partition furthest behind, now minus the timestamp of the next record the group will read (the one at its committed offset), so an idle group 30 minutes behind shows 30m, as in the dashboard. --watch refreshes every --interval seconds until Ctrl-C and adds a TREND column: the lag over the samples so far as a sparkline (the last 20 samples).';
   static override examples = ['<%= config.bin %> lag', '<%= config.bin %> lag --group billing --watch --interval 2', '<%= config.bin %> lag --json'];
   static override flags = {
     ...kafkaFlags,

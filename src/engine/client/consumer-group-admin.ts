@@ -335,12 +335,7 @@ async function lagOf(ops: GroupOpsDeps, group: string): Promise<GroupLag> {
     const c = committed.get(key)!.offset;
     const end = ends.get(key) ?? null;
     const input: PartitionLagInput = { ...p, committed: c, logEndOffset: end };
-    if (readTimestamp && end !== null && end > c) {
-      [input.committedRecordTimestamp, input.latestRecordTimestamp] = await Promise.all([
-        readTimestamp(p.topic, p.partition, c).catch(() => null),
-        readTimestamp(p.topic, p.partition, end - 1n).catch(() => null),
-      ]);
-    }
+    if (readTimestamp && end !== null && end > c) input.committedRecordTimestamp = await readTimestamp(p.topic, p.partition, c).catch(() => null);
     return input;
   });
   return computeGroupLag(group, inputs);

@@ -1,6 +1,6 @@
 // Consumer lag math, pure: per partition (log-end minus committed, as kafka-consumer-groups
-// computes it), per topic (sum of records, and the time lag from record timestamps), per
-// group (total), plus the `streamctl lag` table. No I/O.
+// computes it), per topic (sum of records, and the time lag: now minus the timestamp of the
+// next record to consume), per group (total), plus the `streamctl lag` table. No I/O.
 /** Kafka's getLag: defined only when something is committed and the log end is known. */
 export function partitionLag(committed: bigint | null, logEndOffset: bigint | null): bigint | null {
   if (committed === null || committed < 0n || logEndOffset === null) return null;
@@ -14,19 +14,11 @@ export interface PartitionLagInput {
   logEndOffset: bigint | null;
   /** Timestamp of the record at the committed offset (the next one the group will read). */
   committedRecordTimestamp?: bigint | null;
-  /** Timestamp of the latest record (at log-end − 1). */
-  latestRecordTimestamp?: bigint | null;
 }
 
-/** Time lag of one partition in ms: 0 when caught up, null when timestamps are unknown. */
-export function partitionTimeLagMs(p: PartitionLagInput): number | null {
-  const lag = partitionLag(p.committed, p.logEndOffset);
-  if (lag === null) return null;
-  if (lag <= 0n) return 0;
-  if (p.committedRecordTimestamp == null || p.latestRecordTimestamp == null) return null;
-  if (p.committedRecordTimestamp < 0n || p.latestRecordTimestamp < 0n) return null;
-  const ms = Number(p.latestRecordTimestamp - p.committedRecordTimestamp);
-  return ms > 0 ? ms : 0;
+/** Time lag of one partition in ms (timeLagFromNowMs): 0 when caught up, null when unknown. */
+export function partitionTimeLagMs(p: PartitionLagInput, nowMs: number = Date.now()): number | null {
+  return timeLagFromNowMs(partitionLag(p.committed, p.logEndOffset), p.committedRecordTimestamp ?? null, nowMs);
 }
 
 export interface TopicLag {
@@ -47,7 +39,7 @@ export interface GroupLag {
   topics: TopicLag[];
 }
 
-export function computeGroupLag(group: string, partitions: PartitionLagInput[]): GroupLag {
+export function computeGroupLag(group: string, partitions: PartitionLagInput[], nowMs: number = Date.now()): GroupLag {
   const byTopic = new Map<string, PartitionLagInput[]>();
   for (const p of partitions) {
     const list = byTopic.get(p.topic) ?? [];
@@ -64,7 +56,7 @@ export function computeGroupLag(group: string, partitions: PartitionLagInput[]):
         const l = partitionLag(p.committed, p.logEndOffset);
         if (l === null) uncommitted += 1;
         else lag += l > 0n ? l : 0n;
-        const t = partitionTimeLagMs(p);
+        const t = partitionTimeLagMs(p, nowMs);
         if (t !== null) timeLag = Math.max(timeLag ?? 0, t);
       }
       return { group, topic, partitions: list.length, lag, uncommittedPartitions: uncommitted, timeLagMs: timeLag };
