@@ -14,7 +14,11 @@ export interface ListState {
   sortDesc: boolean;
 }
 
-export type PromptPurpose = { for: 'reset-to'; group: string } | { for: 'produce-key'; topic: string } | { for: 'produce-value'; topic: string; key: string | null };
+export type PromptPurpose =
+  | { for: 'reset-to'; group: string }
+  | { for: 'produce-key'; topic: string }
+  | { for: 'produce-value'; topic: string; key: string | null }
+  | { for: 'delete-before'; topic: string };
 
 export type Mode =
   | { type: 'normal' }
@@ -95,6 +99,9 @@ function actionFor(s: AppState, input: string, item: string | null): Result | nu
   if (s.kind === 'groups' && input === 'R') {
     return { state: { ...s, mode: { type: 'prompt', label: `Reset ${item} to (earliest, latest or YYYY-MM-DDTHH:mm:SS)`, text: 'earliest', purpose: { for: 'reset-to', group: item } }, message: null } };
   }
+  if (s.kind === 'topics' && input === 'D') {
+    return { state: { ...s, mode: { type: 'prompt', label: `Delete the records of every partition of ${item} below offset (-1: up to the high watermark)`, text: '-1', purpose: { for: 'delete-before', topic: item } }, message: null } };
+  }
   if (s.kind === 'topics' && input === 'p') {
     return { state: { ...s, mode: { type: 'prompt', label: `Key of the record to ${item} (empty: null)`, text: '', purpose: { for: 'produce-key', topic: item } }, message: null } };
   }
@@ -117,6 +124,11 @@ function submitPrompt(s: AppState, purpose: PromptPurpose, text: string): Result
       return { state: { ...s, mode: { type: 'prompt', label: `Value of the record to ${purpose.topic}`, text: '', purpose: { for: 'produce-value', topic: purpose.topic, key: text === '' ? null : text } } } };
     case 'produce-value':
       return { state: { ...s, mode: { type: 'confirm', action: { type: 'produce', topic: purpose.topic, key: purpose.key, value: text }, table: [] } } };
+    case 'delete-before': {
+      const t = text.trim();
+      if (!/^(-1|\d+)$/.test(t)) return { state: { ...s, mode: { type: 'normal' }, message: { text: `Delete records below '${t}': expected an offset or -1`, error: true } } };
+      return { state: { ...s, mode: { type: 'confirm', action: { type: 'delete-records', topic: purpose.topic, offset: t }, table: [] } } };
+    }
   }
 }
 
@@ -196,8 +208,8 @@ export const HELP_LINES = [
   'Details    ↑↓ / j k / PgUp PgDn  scroll    Esc  back to the list',
   '           /  filter the topic tail (text in key, value or header; or key~RE, header.N==V, $.path==V)',
   'Brokers    s  stop (SIGTERM)    u  start    x  kill (SIGKILL)',
-  'Topics     p  produce one record (key, then value)',
+  'Topics     p  produce one record (key, then value)    D  delete records below an offset',
   'Groups     R  reset offsets to earliest, latest or a datetime (dry-run table first)',
   'Topologies a  activate    d  deactivate    x  kill    b  rebalance',
-  'Every action asks y/N first. Delete records is not available (no DeleteRecords in the admin client yet).',
+  'Every action asks y/N first.',
 ];

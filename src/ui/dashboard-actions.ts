@@ -1,13 +1,15 @@
 // What the dashboard can do to the cluster, each through the engine facade the matching CLI
 // command uses: topology activate/deactivate/kill/rebalance (TopologyClient, as `topology
 // ...`), broker stop/start/kill (brokerControl, as `cluster broker ...`), group offset reset
-// (AdminClient.resetOffsets, as `groups reset-offsets`; the dry run first) and producing one
-// record (ConsoleProducer, as `produce`). Delete records is not offered: the admin facade has
-// no DeleteRecords call yet. Concurrency: one action at a time (the app waits for each).
+// (AdminClient.resetOffsets, as `groups reset-offsets`; the dry run first), producing one
+// record (ConsoleProducer, as `produce`) and deleting records below an offset in every
+// partition of a topic (LogAdmin.deleteRecords, as `records delete`). Concurrency: one action
+// at a time (the app waits for each).
 import { Readable } from 'node:stream';
 import { AdminClient } from '../engine/client/admin-client.js';
 import type { KafkaConnectOptions } from '../engine/client/client-options.js';
 import { ConsoleProducer } from '../engine/client/console-producer.js';
+import { LogAdmin } from '../engine/client/log-admin.js';
 import { formatResetNotices } from '../engine/client/groups-format.js';
 import { parseResetDateTime, type ResetScenario } from '../engine/client/offset-reset-plan.js';
 import { brokerControl } from '../engine/cluster/local-cluster.js';
@@ -21,7 +23,8 @@ export type DashboardAction =
   | { type: 'topology'; op: 'activate' | 'deactivate' | 'kill' | 'rebalance'; name: string }
   | { type: 'broker'; op: 'stop' | 'start' | 'kill'; id: number }
   | { type: 'reset-offsets'; group: string; to: string; execute: boolean }
-  | { type: 'produce'; topic: string; key: string | null; value: string };
+  | { type: 'produce'; topic: string; key: string | null; value: string }
+  | { type: 'delete-records'; topic: string; offset: string };
 
 export interface ActionResult {
   /** One line for the status line. */
@@ -45,6 +48,8 @@ export function confirmQuestion(a: DashboardAction): string {
       return `Reset the offsets of group ${a.group} to ${a.to} as shown?`;
     case 'produce':
       return `Produce one record to ${a.topic} (key ${a.key ?? 'null'}, value ${JSON.stringify(a.value)})?`;
+    case 'delete-records':
+      return a.offset === '-1' ? `Delete every record of ${a.topic} below the high watermark?` : `Delete the records of ${a.topic} below offset ${a.offset} in every partition?`;
   }
 }
 
@@ -103,6 +108,18 @@ export class EngineActions implements DashboardActions {
         ];
         if (r.failedGroups.length > 0) return { message: `group ${a.group} is active: stop its consumers first`, table };
         return { message: a.execute ? `reset ${r.rows.length} partitions of ${a.group} to ${a.to}` : `dry run: ${r.rows.length} partitions`, table };
+      }
+      case 'delete-records': {
+        const logs = LogAdmin.open(this.#deps.kafka());
+        try {
+          const partitions = await logs.partitionsOf(a.topic);
+          const results = await logs.deleteRecords(partitions.map((partition) => ({ topic: a.topic, partition, offset: BigInt(a.offset) })));
+          const table = results.map((r) => (r.error === null ? `partition: ${r.topic}-${r.partition}  low_watermark: ${r.lowWatermark}` : `partition: ${r.topic}-${r.partition}  error: ${r.error}`));
+          const failed = results.filter((r) => r.error !== null).length;
+          return { message: failed > 0 ? `delete records: ${failed} of ${results.length} partitions failed` : `deleted records of ${a.topic} in ${results.length} partitions`, table };
+        } finally {
+          await logs.close();
+        }
       }
       case 'produce': {
         const producer = ConsoleProducer.open(this.#deps.kafka());

@@ -250,6 +250,19 @@ describe('LiveDashboard', () => {
     expect(actions.ran).toEqual([{ type: 'produce', topic: 'orders', key: 'k', value: 'v1' }]);
   });
 
+  it('deletes records below an offset after a prompt and a confirmation', async () => {
+    const { frame, stdin, actions } = app();
+    await press(stdin, ['2']);
+    await waitFor('topics', () => frame().includes('orders'));
+    await press(stdin, ['D']);
+    await waitFor('prompt', () => frame().includes('Delete the records of every partition of orders below offset'));
+    await press(stdin, ['\r']);
+    await waitFor('confirmation', () => frame().includes('Delete every record of orders below the high watermark? y/N'));
+    await press(stdin, ['y']);
+    await waitFor('done', () => frame().includes('done delete-records'));
+    expect(actions.ran).toEqual([{ type: 'delete-records', topic: 'orders', offset: '-1' }]);
+  });
+
   it('lists every key on ?', async () => {
     const { frame, stdin } = app();
     await waitFor('brokers', () => frame().includes('down (killed)'));

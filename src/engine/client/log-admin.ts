@@ -52,6 +52,14 @@ export class LogAdmin {
     }
   }
 
+  /** The partition ids of `topic`; NOT_FOUND when it does not exist. */
+  async partitionsOf(topic: string): Promise<number[]> {
+    const metadata = await this.#call('reading metadata', () => this.#admin.metadata({ topics: [topic], forceUpdate: true }));
+    const t = metadata.topics.get(topic);
+    if (!t) throw new StreamctlError('NOT_FOUND', `Topic '${topic}' does not exist`);
+    return Array.from({ length: t.partitionsCount }, (_, i) => i);
+  }
+
   /** DeleteRecords per partition, sent to each leader; a partition's failure stays its own. */
   async deleteRecords(entries: readonly RecordsToDelete[]): Promise<DeletedRecordsResult[]> {
     const existing = new Set(await this.#call('listing topics', () => this.#admin.listTopics({ includeInternals: true })));
