@@ -2,7 +2,8 @@
 // wrappers so the topology runs on Apache Storm (storm jar flux-core.jar ... --remote).
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { clusterBootstrapServers, defaultTopologyName } from '../../engine/runtime/topology-client.js';
+import { clusterBootstrapServers } from '../../engine/runtime/nimbus-locator.js';
+import { defaultTopologyName } from '../../engine/runtime/topology-client.js';
 import { exportTopology, type ExportResult } from '../../engine/runtime/topology-export.js';
 
 export default class TopologyExport extends BaseCommand<typeof TopologyExport> {

@@ -3,7 +3,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
-import { parseExecutorOverrides } from '../../engine/runtime/topology-client.js';
+import { parseExecutorOverrides } from '../../engine/runtime/topology-overrides.js';
 
 export default class TopologyRebalance extends BaseCommand<typeof TopologyRebalance> {
   static override summary = 'Change the workers and executors of a running topology (tasks stay fixed).';

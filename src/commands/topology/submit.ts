@@ -4,7 +4,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { nimbusFlags, topologyClient } from '../../cli/nimbus-flags.js';
-import { clusterBootstrapServers, parseConfOverrides, TopologyClient, type SubmitOptions, type SubmitResult } from '../../engine/runtime/topology-client.js';
+import { clusterBootstrapServers } from '../../engine/runtime/nimbus-locator.js';
+import { parseConfOverrides } from '../../engine/runtime/topology-overrides.js';
+import { TopologyClient, type SubmitOptions, type SubmitResult } from '../../engine/runtime/topology-client.js';
 
 export default class TopologySubmit extends BaseCommand<typeof TopologySubmit> {
   static override summary = 'Bundle a topology file (.ts, .js, or a Flux .yaml) and run it on the cluster.';

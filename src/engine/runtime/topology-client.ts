@@ -1,18 +1,16 @@
 // The typed nimbus REST client the `streamctl topology ...` commands call: finds nimbus
-// (--nimbus-url, else the cluster dir's cluster.json, else the default port), talks to its
+// (nimbus-locator.ts), talks to its
 // REST API with the request/response types of nimbus/api-types.ts, and holds the
 // client-side flows that loop or touch files (submit = bundle + validate + upload + wait
 // for workers; storm monitor; worker log tailing). Text output is topology-formatters.ts;
 // project scaffolding is topology-init.ts. Each method is one
 // user action; the only state is the nimbus URL and its bearer token (read from the cluster
 // dir's nimbus.token). Time and output are injected for tests.
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { StreamctlError, type ErrorCode, ERROR_CODES } from '../common/errors.js';
 import type { LogLevelSetting, NamedLoggerLevel } from './nimbus/log-config.js';
 import { nimbusAuthHeaders, nimbusTokenPath, readNimbusToken } from '../common/nimbus-token.js';
-import { parseKeyValues } from '../common/key-value.js';
 import { prepareTopology, type FluxSourceOptions } from './topology-source.js';
 import { collectResources } from './resources.js';
 import { LogTail } from './log-tail.js';
@@ -32,80 +30,8 @@ import type {
   TopologySummaryRow,
 } from './nimbus/api-types.js';
 import { javaDouble } from './topology-formatters.js';
+import { defaultClusterDir, isLoopbackUrl, resolveNimbusUrl } from './nimbus-locator.js';
 
-export const DEFAULT_NIMBUS_URL = 'http://127.0.0.1:9292';
-
-/** The cluster dir used when --dir is not given (the cluster daemon uses the same). */
-export function defaultClusterDir(): string {
-  return join(homedir(), '.streamctl', 'cluster');
-}
-
-/**
- * Nimbus URL: the explicit one, else `<dir>/cluster.json`'s `nimbus.{host,port}`, else
- * DEFAULT_NIMBUS_URL.
- */
-export function resolveNimbusUrl(options: { dir?: string | undefined; nimbusUrl?: string | undefined }): string {
-  if (options.nimbusUrl) return options.nimbusUrl.replace(/\/+$/, '');
-  const file = join(options.dir ?? defaultClusterDir(), 'cluster.json');
-  if (existsSync(file)) {
-    try {
-      const cluster = JSON.parse(readFileSync(file, 'utf8')) as { nimbus?: { host?: string; port?: number } | null };
-      if (cluster.nimbus?.port) return `http://${cluster.nimbus.host ?? '127.0.0.1'}:${cluster.nimbus.port}`;
-    } catch {
-      // fall through to the default
-    }
-  }
-  return DEFAULT_NIMBUS_URL;
-}
-
-function isLoopbackUrl(url: string): boolean {
-  try {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname.toLowerCase());
-  } catch {
-    return false;
-  }
-}
-
-/** Bootstrap servers of the local cluster from cluster.json (for templates), if known. */
-export function clusterBootstrapServers(dir?: string): string | undefined {
-  const file = join(dir ?? defaultClusterDir(), 'cluster.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const cluster = JSON.parse(readFileSync(file, 'utf8')) as { brokers?: Array<{ host: string; port: number }> };
-    const list = (cluster.brokers ?? []).map((b) => `${b.host}:${b.port}`);
-    return list.length ? list.join(',') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `-c key=value` flags → config; values parse as JSON when they can (numbers, booleans, null), else strings. */
-export function parseConfOverrides(pairs: readonly string[] = []): Record<string, unknown> {
-  const conf: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(parseKeyValues(pairs, '-c'))) {
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      value = raw;
-    }
-    conf[key] = value;
-  }
-  return conf;
-}
-
-/** `-e component=parallelism` flags → executors map. */
-export function parseExecutorOverrides(pairs: readonly string[] = []): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const pair of pairs) {
-    const at = pair.lastIndexOf('=');
-    const n = Number(pair.slice(at + 1));
-    if (at <= 0 || !Number.isInteger(n)) throw new StreamctlError('USAGE', `-e expects component=parallelism, got '${pair}'`);
-    if (n < 1) throw new StreamctlError('USAGE', 'Number of executors must be greater than 0');
-    out[pair.slice(0, at)] = n;
-  }
-  return out;
-}
 
 export interface SubmitOptions {
   name?: string;

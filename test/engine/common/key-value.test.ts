@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProperties } from '../../../src/engine/client/properties.js';
 import { isStreamctlError } from '../../../src/engine/common/errors.js';
 import { parseKeyValues, splitKeyValue } from '../../../src/engine/common/key-value.js';
-import { parseConfOverrides } from '../../../src/engine/runtime/topology-client.js';
+import { parseConfOverrides } from '../../../src/engine/runtime/topology-overrides.js';
 
 describe('key=value parser', () => {
   it('splits at the first = and trims the key only, unless asked', () => {
