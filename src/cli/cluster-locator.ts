@@ -3,14 +3,11 @@
 // cluster.json (read here only), the bootstrap servers Kafka-side commands use and the nimbus
 // URL Storm-side commands use unless --bootstrap-server / --nimbus-url is given.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultClusterDir } from '../engine/cluster/cluster-dir.js';
 import type { ClusterFile } from '../engine/cluster/process-configs.js';
 import { StreamctlError } from '../engine/common/errors.js';
 
-export function defaultClusterDir(): string {
-  return join(homedir(), '.streamctl', 'cluster');
-}
 
 /** The cluster dir from the parsed `--dir` flag (env already applied), else the default. */
 export function resolveClusterDir(dirFlag?: string): string {

@@ -14,13 +14,18 @@
 // daemons on one directory; the daemon refuses to start when another one is alive.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomically } from '../common/atomic-file.js';
 import { StreamctlError } from '../common/errors.js';
 import { nimbusTokenPath } from '../common/nimbus-token.js';
 import { ensurePrivateDir, tightenTree } from '../common/private-files.js';
 import type { ClusterFile } from './process-configs.js';
+
+/** The cluster dir used when --dir and $STREAMCTL_DIR are not given (CLI, daemon and topology commands alike). */
+export function defaultClusterDir(): string {
+  return join(homedir(), '.streamctl', 'cluster');
+}
 
 export class ClusterDir {
   readonly root: string;

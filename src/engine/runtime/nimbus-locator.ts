@@ -2,15 +2,11 @@
 // --nimbus-url, else the cluster dir's cluster.json, else the default port; and whether a URL
 // is on this machine (only then is the cluster dir's nimbus token sent). Reads files only.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { defaultClusterDir } from '../cluster/cluster-dir.js';
 
 export const DEFAULT_NIMBUS_URL = 'http://127.0.0.1:9292';
 
-/** The cluster dir used when --dir is not given (the cluster daemon uses the same). */
-export function defaultClusterDir(): string {
-  return join(homedir(), '.streamctl', 'cluster');
-}
 
 /**
  * Nimbus URL: the explicit one, else `<dir>/cluster.json`'s `nimbus.{host,port}`, else

@@ -30,7 +30,8 @@ import type {
   TopologySummaryRow,
 } from './nimbus/api-types.js';
 import { javaDouble } from './topology-formatters.js';
-import { defaultClusterDir, isLoopbackUrl, resolveNimbusUrl } from './nimbus-locator.js';
+import { defaultClusterDir } from '../cluster/cluster-dir.js';
+import { isLoopbackUrl, resolveNimbusUrl } from './nimbus-locator.js';
 
 
 export interface SubmitOptions {
