@@ -8,7 +8,6 @@ import { defaultClusterDir } from '../engine/cluster/cluster-dir.js';
 import type { ClusterFile } from '../engine/cluster/process-configs.js';
 import { StreamctlError } from '../engine/common/errors.js';
 
-
 /** The cluster dir from the parsed `--dir` flag (env already applied), else the default. */
 export function resolveClusterDir(dirFlag?: string): string {
   return resolve(dirFlag ?? defaultClusterDir());
